@@ -1,0 +1,48 @@
+"""The pure packages stay pure: no Flask, no database, no app, and no imports of each other."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+PURE = ["surveys", "nlp", "reports"]
+FORBIDDEN = ["flask", "flask_sqlalchemy", "sqlalchemy", "app", "huey", "psycopg", "redis"]
+
+
+def _modules_of(package: str) -> list[str]:
+    base = ROOT / package
+    names = []
+    for path in sorted(base.rglob("*.py")):
+        rel = path.relative_to(ROOT).with_suffix("")
+        parts = list(rel.parts)
+        if parts[-1] == "__init__":
+            parts = parts[:-1]
+        if parts[-1] == "__main__":
+            continue
+        names.append(".".join(parts))
+    return names
+
+
+@pytest.mark.parametrize("package", PURE)
+def test_pure_package_imports_no_framework_or_sibling(package):
+    """Import every module of the package in a fresh interpreter and list what got loaded."""
+    modules = _modules_of(package)
+    code = (
+        "import importlib, json, sys\n"
+        f"for name in {modules!r}:\n"
+        "    importlib.import_module(name)\n"
+        "print(json.dumps(sorted(sys.modules)))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    loaded = set(json.loads(out.stdout.strip().splitlines()[-1]))
+    siblings = [p for p in PURE if p != package]
+    bad = sorted(
+        name for name in loaded
+        if any(name == f or name.startswith(f + ".") for f in FORBIDDEN + siblings)
+    )
+    assert bad == [], f"{package} pulled in {bad}"
