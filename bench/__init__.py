@@ -1,0 +1,1 @@
+"""Benchmarks (not tests). Run all with ``python -m bench`` or one with ``python -m bench NAME``."""
