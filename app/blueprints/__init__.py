@@ -1,0 +1,9 @@
+"""Blueprints. Add a new blueprint to ``BLUEPRINTS`` to register it with the app."""
+
+from app.blueprints.admin import admin_bp
+from app.blueprints.api import api_bp
+from app.blueprints.auth import auth_bp
+from app.blueprints.community import community_bp
+from app.blueprints.main import main_bp
+
+BLUEPRINTS = [main_bp, auth_bp, community_bp, admin_bp, api_bp]

@@ -1,0 +1,57 @@
+"""Bearer-token authentication for the API, scoped to the token's community and role."""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from flask import g, request
+
+from app.blueprints.api.envelope import fail
+from app.extensions import db, limiter
+from app.models import Membership, utcnow
+from app.security.access import AccessPolicy
+from app.security.roles import Role
+from app.services.accounts import resolve_api_token
+
+
+def api_token_required(min_role: Role | str = Role.OPERATOR):
+    """Require ``Authorization: Bearer <token>`` whose owner still has ``min_role``.
+
+    Sets ``g.api_token``, ``g.community``, ``g.user`` and ``g.role``.
+    """
+    min_role = Role(min_role)
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            header = request.headers.get("Authorization", "")
+            scheme, _, secret = header.partition(" ")
+            token = resolve_api_token(secret.strip()) if scheme.lower() == "bearer" else None
+            if token is None:
+                return fail(401, "unauthorized", "缺少或无效的 API 令牌。")
+            user = token.user
+            if user.is_superuser:
+                role = Role.ADMIN
+            else:
+                membership = db.session.execute(
+                    db.select(Membership).where(
+                        Membership.user_id == user.id,
+                        Membership.community_id == token.community_id,
+                    )
+                ).scalar_one_or_none()
+                if membership is None:
+                    return fail(401, "unauthorized", "令牌所有者已不在该社群中。")
+                role = membership.role_enum
+            if not role.at_least(min_role):
+                return fail(403, "forbidden", "令牌所有者的角色权限不足。")
+            now = utcnow()
+            if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
+                token.last_used_at = now
+                db.session.commit()
+            g.api_token, g.community, g.user, g.role = token, token.community, user, role
+            return view(*args, **kwargs)
+
+        wrapped.access = AccessPolicy("api", min_role)
+        return limiter.limit("600 per minute")(wrapped)
+
+    return decorator

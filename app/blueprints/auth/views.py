@@ -1,0 +1,127 @@
+"""Views for signing in and out, changing passwords and accepting invitations."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+
+from app.blueprints.auth import auth_bp
+from app.blueprints.auth.forms import (
+    AcceptInvitationForm,
+    ChangePasswordForm,
+    JoinForm,
+    LoginForm,
+)
+from app.extensions import db, limiter
+from app.security.access import login_required, public
+from app.services import accounts
+from app.services.errors import ServiceError
+
+
+def safe_next(target: str | None, default: str) -> str:
+    """Only follow relative redirects inside this site."""
+    if not target:
+        return default
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return default
+    return target
+
+
+def _login_limit() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+@auth_bp.route("/auth/login", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+@public
+def login():
+    """Sign in with email and password."""
+    if current_user.is_authenticated:
+        return redirect(safe_next(request.args.get("next"), url_for("main.index")))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = accounts.authenticate(form.email.data, form.password.data)
+        if user is None:
+            form.password.errors.append(_("邮箱或密码不正确。"))
+        else:
+            db.session.commit()
+            login_user(user, remember=form.remember.data)
+            return redirect(safe_next(request.args.get("next"), url_for("main.index")))
+    return render_template("auth/login.html", form=form)
+
+
+@auth_bp.route("/auth/logout", methods=["POST"])
+@public
+def logout():
+    """Sign out (POST with CSRF, so a link on another site cannot sign you out)."""
+    logout_user()
+    flash(_("你已退出登录。"), "info")
+    return redirect(url_for("auth.login"))
+
+
+@auth_bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    """Change your own password; other sessions are signed out."""
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            accounts.change_password(current_user, form.current_password.data,
+                                     form.new_password.data)
+        except ServiceError as exc:
+            getattr(form, exc.field or "new_password").errors.append(exc.message)
+        else:
+            db.session.commit()
+            login_user(current_user._get_current_object())
+            flash(_("密码已更新，其他设备上的登录已失效。"), "success")
+            return redirect(url_for("main.index"))
+    return render_template("auth/change_password.html", form=form)
+
+
+@auth_bp.route("/invite/<token>", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+@public
+def accept_invitation(token: str):
+    """Join a community from an invite link, creating an account if needed."""
+    try:
+        invitation = accounts.find_invitation(token)
+    except ServiceError as exc:
+        return render_template("auth/invitation_invalid.html", message=exc.message), 404
+    community = invitation.community
+    if current_user.is_authenticated:
+        form = JoinForm()
+        if form.validate_on_submit():
+            try:
+                accounts.accept_invitation(invitation, current_user)
+            except ServiceError as exc:
+                flash(exc.message, "error")
+            else:
+                db.session.commit()
+                flash(_("欢迎加入 %(name)s！", name=community.name), "success")
+                return redirect(url_for("community.home", slug=community.slug))
+        return render_template("auth/invitation.html", invitation=invitation, form=form,
+                               community=community)
+    form = AcceptInvitationForm()
+    if request.method == "GET" and invitation.email:
+        form.email.data = invitation.email
+    if form.validate_on_submit():
+        try:
+            user = accounts.create_user(
+                form.email.data, form.password.data, display_name=form.display_name.data
+            )
+            accounts.accept_invitation(invitation, user)
+        except ServiceError as exc:
+            db.session.rollback()
+            field = getattr(form, exc.field or "email", form.email)
+            field.errors.append(exc.message)
+        else:
+            db.session.commit()
+            login_user(user)
+            flash(_("欢迎加入 %(name)s！", name=community.name), "success")
+            return redirect(url_for("community.home", slug=community.slug))
+    return render_template("auth/invitation.html", invitation=invitation, form=form,
+                           community=community)

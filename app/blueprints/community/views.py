@@ -1,0 +1,211 @@
+"""Community pages: home, members, invitations, API tokens, settings, audit log."""
+
+from __future__ import annotations
+
+from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from app.blueprints.community import community_bp
+from app.blueprints.community.forms import (
+    CommunitySettingsForm,
+    ConfirmForm,
+    InvitationForm,
+    RoleForm,
+    TokenForm,
+)
+from app.extensions import db
+from app.models import ApiToken, Invitation, Membership
+from app.navigation import UPCOMING_FEATURES
+from app.security.access import community_required, get_in_community
+from app.security.roles import Role
+from app.services import accounts, audit
+from app.services import communities as community_service
+from app.services import settings as settings_service
+from app.services.errors import ServiceError
+from app.services.links import absolute_url
+
+PAGE_SIZE = 50
+
+
+def _page() -> int:
+    return max(1, request.args.get("page", 1, type=int) or 1)
+
+
+@community_bp.route("/")
+@community_required(Role.MEMBER)
+def home(slug: str):
+    """Operators see the community dashboard; members see their own home."""
+    if g.role.at_least(Role.OPERATOR):
+        return render_template("community/dashboard.html",
+                               overview=community_service.overview(g.community))
+    return render_template("community/member_home.html")
+
+
+@community_bp.route("/members")
+@community_required(Role.OPERATOR)
+def members(slug: str):
+    """Everyone in the community, with their roles."""
+    query = request.args.get("q", "").strip()[:80]
+    page = _page()
+    rows, total = community_service.list_members(
+        g.community, query=query, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE
+    )
+    return render_template(
+        "community/members.html", rows=rows, total=total, page=page, page_size=PAGE_SIZE,
+        query=query, role_form=RoleForm(), confirm_form=ConfirmForm(),
+    )
+
+
+@community_bp.route("/members/<int:membership_id>/role", methods=["POST"])
+@community_required(Role.ADMIN)
+def change_role(slug: str, membership_id: int):
+    """Give a member another role."""
+    membership = get_in_community(Membership, membership_id)
+    form = RoleForm()
+    if form.validate_on_submit():
+        try:
+            accounts.set_member_role(membership, form.role.data, actor=current_user)
+        except ServiceError as exc:
+            db.session.rollback()
+            flash(exc.message, "error")
+        else:
+            db.session.commit()
+            flash(_("角色已更新。"), "success")
+    else:
+        flash(_("请选择有效的角色。"), "error")
+    return redirect(url_for("community.members", slug=slug))
+
+
+@community_bp.route("/members/<int:membership_id>/remove", methods=["POST"])
+@community_required(Role.ADMIN)
+def remove_member(slug: str, membership_id: int):
+    """Remove someone from the community."""
+    membership = get_in_community(Membership, membership_id)
+    if ConfirmForm().validate_on_submit():
+        try:
+            accounts.remove_member(membership, actor=current_user)
+        except ServiceError as exc:
+            db.session.rollback()
+            flash(exc.message, "error")
+        else:
+            db.session.commit()
+            flash(_("已将该成员移出社群。"), "success")
+    return redirect(url_for("community.members", slug=slug))
+
+
+@community_bp.route("/invitations", methods=["GET", "POST"])
+@community_required(Role.ADMIN)
+def invitations(slug: str):
+    """Create invite links and see the existing ones."""
+    form = InvitationForm()
+    new_link = None
+    if form.validate_on_submit():
+        try:
+            issued = accounts.create_invitation(
+                g.community, form.role.data, actor=current_user, email=form.email.data or None,
+                note=form.note.data, max_uses=form.max_uses.data, ttl_days=form.ttl_days.data,
+            )
+        except ServiceError as exc:
+            db.session.rollback()
+            getattr(form, exc.field or "role", form.role).errors.append(exc.message)
+        else:
+            db.session.commit()
+            new_link = absolute_url("auth.accept_invitation", token=issued.token)
+            flash(_("邀请链接已生成。链接只显示这一次，请立即复制。"), "success")
+            form = InvitationForm(formdata=None)
+    return render_template(
+        "community/invitations.html", form=form, new_link=new_link,
+        invitations=accounts.list_invitations(g.community), confirm_form=ConfirmForm(),
+    )
+
+
+@community_bp.route("/invitations/<int:invitation_id>/revoke", methods=["POST"])
+@community_required(Role.ADMIN)
+def revoke_invitation(slug: str, invitation_id: int):
+    """Stop an invite link from working."""
+    invitation = get_in_community(Invitation, invitation_id)
+    if ConfirmForm().validate_on_submit():
+        accounts.revoke_invitation(invitation, actor=current_user)
+        db.session.commit()
+        flash(_("邀请链接已作废。"), "success")
+    return redirect(url_for("community.invitations", slug=slug))
+
+
+@community_bp.route("/tokens", methods=["GET", "POST"])
+@community_required(Role.OPERATOR)
+def tokens(slug: str):
+    """API tokens that act as you in this community."""
+    form = TokenForm()
+    secret = None
+    if form.validate_on_submit():
+        try:
+            issued = accounts.create_api_token(g.community, current_user, form.name.data)
+        except ServiceError as exc:
+            db.session.rollback()
+            form.name.errors.append(exc.message)
+        else:
+            db.session.commit()
+            secret = issued.secret
+            flash(_("令牌已创建。它只显示这一次，请妥善保存。"), "success")
+            form = TokenForm(formdata=None)
+    all_tokens = accounts.list_api_tokens(g.community)
+    if not g.role.at_least(Role.ADMIN):
+        all_tokens = [t for t in all_tokens if t.user_id == current_user.id]
+    return render_template("community/tokens.html", form=form, secret=secret,
+                           tokens=all_tokens, confirm_form=ConfirmForm())
+
+
+@community_bp.route("/tokens/<int:token_id>/revoke", methods=["POST"])
+@community_required(Role.OPERATOR)
+def revoke_token(slug: str, token_id: int):
+    """Disable an API token (your own, or any as an admin)."""
+    token = get_in_community(ApiToken, token_id)
+    if token.user_id != current_user.id and not g.role.at_least(Role.ADMIN):
+        abort(403)
+    if ConfirmForm().validate_on_submit():
+        accounts.revoke_api_token(token, actor=current_user)
+        db.session.commit()
+        flash(_("令牌已停用。"), "success")
+    return redirect(url_for("community.tokens", slug=slug))
+
+
+@community_bp.route("/settings", methods=["GET", "POST"])
+@community_required(Role.ADMIN)
+def settings(slug: str):
+    """The community's name and description, and links to administration."""
+    form = CommunitySettingsForm(obj=g.community)
+    if form.validate_on_submit():
+        try:
+            settings_service.update_community(
+                g.community, name=form.name.data, description=form.description.data or "",
+                actor=current_user,
+            )
+        except ServiceError as exc:
+            db.session.rollback()
+            form.name.errors.append(exc.message)
+        else:
+            db.session.commit()
+            flash(_("设置已保存。"), "success")
+            return redirect(url_for("community.settings", slug=slug))
+    return render_template("community/settings.html", form=form)
+
+
+@community_bp.route("/audit")
+@community_required(Role.ADMIN)
+def audit_log(slug: str):
+    """Who changed what in this community."""
+    page = _page()
+    entries = audit.recent(g.community.id, limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE)
+    has_next = len(entries) > PAGE_SIZE
+    return render_template("community/audit.html", entries=entries[:PAGE_SIZE], page=page,
+                           has_next=has_next)
+
+
+@community_bp.route("/soon/<feature>")
+@community_required(Role.OPERATOR)
+def soon(slug: str, feature: str):
+    """A capability that has not been released yet."""
+    if feature not in UPCOMING_FEATURES:
+        abort(404)
+    return render_template("community/soon.html", feature=UPCOMING_FEATURES[feature])

@@ -1,0 +1,6 @@
+"""``flask`` command groups. Add a new group to ``COMMANDS``."""
+
+from app.cli.demo import demo_cli
+from app.cli.users import users_cli
+
+COMMANDS = [users_cli, demo_cli]

@@ -1,0 +1,414 @@
+"""The demo community's story: feedback themes, how they move over six months, and a
+generator of varied, natural Chinese sentences about them.
+
+Every demo source (imported chat feedback, survey answers, suggestions, interviews) draws on
+these themes, so the analysis finds the same topics across sources, and the demo metrics can
+dip where the complaints peak. Day 0 is 180 days before the demo is loaded.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from dataclasses import dataclass, field
+
+DEMO_DAYS = 180
+
+COMMUNITY_NAME = "示例社群"
+COMMUNITY_SLUG = "demo"
+COMMUNITY_DESCRIPTION = (
+    "「光影同行」摄影学习社群的示例数据：每周直播课、作业打卡点评、积分商城和线下约拍活动，"
+    "成员分布在 3 个微信群和 1 个 QQ 群。"
+)
+CHANNELS = ["wx-group-1", "wx-group-2", "wx-group-3", "qq-group"]
+
+
+@dataclass(frozen=True)
+class Theme:
+    """One topic that members talk about, with how often and how they feel about it."""
+
+    key: str
+    name: str
+    area: str
+    # Share of negative / neutral / positive statements (sums to 1).
+    mood: tuple[float, float, float]
+    negative: tuple[str, ...]
+    positive: tuple[str, ...]
+    neutral: tuple[str, ...]
+    wishes: tuple[str, ...]
+    titles: tuple[str, ...]
+    slots: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # (start_day, end_day, multiplier) bumps on top of a base rate.
+    bumps: tuple[tuple[int, int, float], ...] = ()
+    base: float = 1.0
+    trend: float = 0.0  # change of the base rate per 100 days
+
+
+def _bump(day: float, start: int, end: int, factor: float) -> float:
+    if day < start - 5 or day > end + 5:
+        return 1.0
+    # Smooth ramp of five days on each side.
+    ramp = min(1.0, (day - start + 5) / 5, (end + 5 - day) / 5)
+    return 1.0 + (factor - 1.0) * max(0.0, ramp)
+
+
+THEMES: tuple[Theme, ...] = (
+    Theme(
+        key="ads", name="广告刷屏", area="规则与秩序", mood=(0.78, 0.12, 0.10),
+        negative=(
+            "最近群里{ad}广告太多了，{when}就有人刷屏，正经讨论都被淹没了",
+            "又有人在群里发{ad}的链接，加了好友还私聊推销，体验很差",
+            "{when}群里全是{ad}广告，消息免打扰都不敢关，怕错过作业通知",
+            "刷屏的广告号进群就发二维码，管理员处理得太慢了",
+            "有人借着交流作品的名义拉人去别的群卖{ad}，很反感",
+            "群里广告比干货还多，新人进来还以为是营销群",
+        ),
+        positive=(
+            "最近广告少多了，入群审核之后群里清净了不少",
+            "管理员踢广告号的速度越来越快了，点个赞",
+            "新群规执行得不错，刷屏的人明显少了",
+        ),
+        neutral=(
+            "想问一下群规里对发{ad}信息是怎么规定的",
+            "看到有人发{ad}链接，不知道算不算违规",
+        ),
+        wishes=(
+            "建议加入群审核，新人先看群规再发言",
+            "能不能设置关键词自动踢出发广告的人",
+            "希望多安排几位管理员轮值，及时清理广告",
+            "建议把广告和二手交易集中到固定的帖子里",
+        ),
+        titles=("群里广告刷屏太严重", "请加强广告管理", "建议新人入群审核", "广告号问题"),
+        slots={
+            "ad": ("微商", "代购", "刷单", "贷款", "摄影器材", "网课", "保健品"),
+            "when": ("每天晚上", "一到周末", "几乎每隔半小时", "早上七八点", "一开直播课"),
+        },
+        base=0.55, bumps=((95, 125, 5.5),),
+    ),
+    Theme(
+        key="points", name="积分兑换", area="激励与积分", mood=(0.55, 0.2, 0.25),
+        negative=(
+            "积分商城能兑换的东西太少了，攒了{pts}积分不知道换什么",
+            "积分规则改来改去，之前的{pts}积分突然不值钱了",
+            "打卡积分算得不对，我连续{days}天打卡只记了一半",
+            "积分兑换的{gift}一直显示缺货，感觉积分没什么用",
+            "积分有效期太短，还没攒够就清零了",
+        ),
+        positive=(
+            "用积分换到了{gift}，很惊喜，打卡更有动力了",
+            "积分排行榜挺有意思的，大家都在比谁打卡多",
+            "积分兑换的{gift}质量不错，谢谢运营",
+        ),
+        neutral=(
+            "请问积分兑换的{gift}什么时候补货",
+            "积分是按作业次数算还是按点赞算",
+            "想了解一下积分规则，群公告里没找到",
+        ),
+        wishes=(
+            "希望积分能兑换直播课回放或者一对一作业点评",
+            "建议公开积分规则，每次调整提前通知",
+            "可以加一些积分兑换的周边，比如相机包和滤镜",
+            "希望积分可以抵扣线下活动的报名费",
+        ),
+        titles=("积分兑换商品太少", "积分规则不透明", "希望增加积分兑换选项", "打卡积分计算有误"),
+        slots={
+            "pts": ("300", "500", "800", "1200", "2000"),
+            "days": ("7", "14", "21", "30"),
+            "gift": ("相机肩带", "镜头布", "修图预设", "周边帆布包", "课程优惠券", "摄影书"),
+        },
+        base=0.35, trend=0.75,
+    ),
+    Theme(
+        key="live", name="直播卡顿", area="技术与体验", mood=(0.7, 0.15, 0.15),
+        negative=(
+            "周{wd}的直播课卡得不行，老师讲{topic}的时候画面一直转圈",
+            "直播声音和画面对不上，PPT也看不清",
+            "换了直播平台以后经常进不去，{device}上一直提示网络错误",
+            "直播回放找不到，错过了{topic}那节课很可惜",
+            "直播中途掉线好几次，弹幕提问老师也看不到",
+        ),
+        positive=(
+            "这次直播很流畅，老师讲{topic}讲得很清楚",
+            "回放上线得很快，通勤路上在{device}上补完了课",
+            "直播画质比以前好多了，能看清参数设置",
+        ),
+        neutral=(
+            "请问直播回放在哪里看",
+            "直播课可以用{device}看吗",
+            "下周直播讲{topic}吗",
+        ),
+        wishes=(
+            "建议直播同时提供回放和课件下载",
+            "希望直播前提前测试一下网络和设备",
+            "能不能把直播时间固定下来，方便安排",
+        ),
+        titles=("直播课卡顿严重", "希望提供直播回放", "新直播平台进不去", "直播音画不同步"),
+        slots={
+            "wd": ("三", "四", "五", "日"),
+            "topic": ("人像布光", "风光后期", "构图", "夜景长曝光", "色彩调色", "街拍"),
+            "device": ("手机", "iPad", "电脑", "平板"),
+        },
+        base=0.3, bumps=((80, 110, 6.0),),
+    ),
+    Theme(
+        key="content", name="干货分享", area="内容", mood=(0.12, 0.18, 0.70),
+        negative=(
+            "最近群里干货变少了，大家都在晒图很少讲思路",
+            "分享的教程有点零散，找起来很麻烦",
+        ),
+        positive=(
+            "群里分享的{topic}干货太实用了，学到很多",
+            "{mentor}老师的作业点评特别细致，收获很大",
+            "每周的精选作品解析很有启发，照片进步明显",
+            "看了群友分享的{topic}思路，终于明白参数怎么调了",
+            "资料库整理得很好，{topic}的教程一看就懂",
+        ),
+        neutral=(
+            "群里之前分享的{topic}资料在哪里能找到",
+            "想看更多关于{topic}的分享",
+        ),
+        wishes=(
+            "希望把群里的干货整理成合集，方便新人查阅",
+            "建议每周固定一个主题分享，比如{topic}",
+            "可以多请一些不同风格的摄影师来分享",
+        ),
+        titles=("希望整理干货合集", "增加{topic}主题分享", "精选作品解析很棒"),
+        slots={
+            "topic": ("人像布光", "风光后期", "构图", "夜景长曝光", "色彩调色", "街拍", "胶片"),
+            "mentor": ("阿梁", "苏苏", "老K", "陈老师"),
+        },
+        base=1.0,
+    ),
+    Theme(
+        key="events", name="线下活动", area="活动", mood=(0.25, 0.15, 0.60),
+        negative=(
+            "线下约拍活动名额太少，一放出来就抢光了",
+            "活动时间总是在工作日晚上，上班族根本去不了",
+            "{place}那次活动组织有点乱，集合地点临时改了也没通知到",
+            "活动报名费涨了，感觉性价比不高",
+        ),
+        positive=(
+            "上次在{place}的约拍活动太好玩了，认识了很多同好",
+            "周年庆活动准备得很用心，抽奖和作品展都很棒",
+            "线下活动有老师现场指导，比看视频学得快",
+            "{place}外拍活动的路线安排得很好，出片率很高",
+        ),
+        neutral=(
+            "下次线下活动在哪里举办",
+            "请问{place}的活动可以带朋友吗",
+            "活动照片什么时候发出来",
+        ),
+        wishes=(
+            "希望多办几场周末的线下活动",
+            "建议活动按城市分组，外地成员也能参加",
+            "可以组织一些线上的主题拍摄挑战",
+        ),
+        titles=("希望增加周末活动", "活动名额太少", "建议按城市组织线下活动", "周年庆活动很棒"),
+        slots={"place": ("西湖", "外滩", "植物园", "老城区", "海边", "古镇")},
+        base=0.5, bumps=((42, 56, 4.0), (148, 162, 4.5)),
+    ),
+    Theme(
+        key="onboarding", name="新人引导", area="学习与课程", mood=(0.45, 0.35, 0.20),
+        negative=(
+            "刚进群完全不知道从哪里开始，群公告太长了",
+            "新人提问没人理，感觉插不上话",
+            "找不到入门资料，{n}个群不知道该在哪个群问问题",
+            "群里的术语好多看不懂，比如{term}",
+        ),
+        positive=(
+            "新人指南写得很清楚，第一天就交了作业",
+            "进群后有学姐主动带我，感觉很温暖",
+        ),
+        neutral=(
+            "新人应该先看哪些课程",
+            "请问{term}是什么意思",
+            "新人可以直接参加作业打卡吗",
+        ),
+        wishes=(
+            "建议给新人做一个入门路线图",
+            "希望有新人专属的答疑时间",
+            "可以搞一个新人自我介绍的固定帖",
+        ),
+        titles=("新人入门指引", "希望有新人答疑时间", "入门资料找不到"),
+        slots={"n": ("三", "四", "好几"), "term": ("宽容度", "包围曝光", "直方图", "ND镜", "RAW")},
+        base=0.35, bumps=((60, 92, 3.0),),
+    ),
+    Theme(
+        key="response", name="答疑响应", area="服务与响应", mood=(0.65, 0.15, 0.20),
+        negative=(
+            "在群里问问题要等{hours}个小时才有人回复",
+            "私信助教好几天都没回，作业点评也一直没出",
+            "提的问题被刷屏淹没了，根本没人看到",
+            "客服只会回复模板话术，问题一直没解决",
+        ),
+        positive=(
+            "助教回复很快，{hours}分钟就帮我解决了问题",
+            "答疑很耐心，连基础问题都讲得很细",
+        ),
+        neutral=("有问题应该找谁咨询", "作业点评一般多久出来"),
+        wishes=(
+            "建议设一个专门的答疑帖或者答疑时间",
+            "希望增加助教人数，保证当天回复",
+            "可以整理一份常见问题，很多问题重复被问",
+        ),
+        titles=("答疑回复太慢", "希望增加助教", "建议整理常见问题"),
+        slots={"hours": ("两三", "五六", "十几", "二十")},
+        base=0.25, trend=0.6,
+    ),
+    Theme(
+        key="checkin", name="作业打卡", area="学习与课程", mood=(0.2, 0.2, 0.6),
+        negative=(
+            "打卡小程序经常提交失败，图片传了好几次",
+            "作业主题太难了，新手交不上",
+        ),
+        positive=(
+            "坚持打卡{days}天了，拍照水平进步很明显",
+            "每周的作业主题很有意思，逼着自己出门拍",
+            "打卡群里互相点评的氛围很好",
+        ),
+        neutral=("这周的作业主题是什么", "打卡可以补交吗"),
+        wishes=(
+            "希望作业分难度，新手和进阶分开",
+            "建议优秀作业每周公开点评",
+        ),
+        titles=("作业分难度", "打卡小程序提交失败", "优秀作业公开点评"),
+        slots={"days": ("21", "30", "50", "100")},
+        base=0.7,
+    ),
+    Theme(
+        key="vibe", name="群聊氛围", area="用户互动", mood=(0.35, 0.2, 0.45),
+        negative=(
+            "群里潜水的人太多了，发作品都没人回应",
+            "有几个人老是在群里吵架，氛围不太好",
+            "群消息太多太杂，聊天和交作业混在一起",
+        ),
+        positive=(
+            "群里大家都很热情，发作品总有人给建议",
+            "很喜欢这个群的氛围，像一群一起玩摄影的朋友",
+            "每晚的作品接龙很有意思，冒泡的人越来越多了",
+        ),
+        neutral=("群里可以发非摄影的内容吗", "大家平时用什么修图软件"),
+        wishes=(
+            "建议分成交流群和通知群",
+            "可以定期搞一些话题讨论，让潜水的人也冒泡",
+        ),
+        titles=("建议分通知群和交流群", "群聊氛围", "多搞话题讨论"),
+        base=0.5,
+    ),
+    Theme(
+        key="brand", name="品牌周边", area="品牌", mood=(0.1, 0.4, 0.5),
+        negative=("周边设计有点普通，和社群风格不太搭",),
+        positive=(
+            "社群的周边帆布包很好看，背出去有人问",
+            "很喜欢「光影同行」这个名字和logo",
+        ),
+        neutral=("周边在哪里可以买", "社群有公众号吗"),
+        wishes=(
+            "希望出一些摄影主题的周边，比如相机背带",
+            "可以做一本社群年度作品集",
+            "建议在视频号上展示成员作品，扩大影响力",
+        ),
+        titles=("希望出社群周边", "做一本年度作品集", "视频号展示成员作品"),
+        base=0.2, bumps=((140, 165, 4.0),),
+    ),
+)
+
+THEMES_BY_KEY = {theme.key: theme for theme in THEMES}
+
+OPENERS = ("", "", "", "说实话，", "个人感觉", "作为老成员，", "想反馈一下：", "吐槽一下，",
+           "提个小建议：", "最近发现", "")
+CLOSERS = ("", "", "。", "。", "，希望能改进一下。", "，辛苦运营了🙏", "[捂脸]", "。谢谢！",
+           "，期待后续～", "！", "[强]")
+FILLERS = ("无", "没有", "暂无", "还行", "都挺好", "没意见", "挺好的", "暂时没有", "不知道")
+PII_TAILS = (
+    "，有问题可以加我微信 guangying_{n}",
+    "，我的手机号 13{p}，欢迎联系",
+    "，邮箱 member{n}@example.com",
+)
+
+
+def theme_weight(theme: Theme, day: float) -> float:
+    """How much members talk about a theme on a given day (relative rate)."""
+    rate = theme.base * (1.0 + theme.trend * day / 100.0)
+    for start, end, factor in theme.bumps:
+        rate *= _bump(day, start, end, factor)
+    # A gentle weekly rhythm: more talk at the weekend.
+    rate *= 1.0 + 0.15 * math.sin(2 * math.pi * day / 7)
+    return max(rate, 0.01)
+
+
+def pick_theme(rng: random.Random, day: float) -> Theme:
+    """Draw a theme in proportion to how much it is discussed that day."""
+    weights = [theme_weight(theme, day) for theme in THEMES]
+    return rng.choices(THEMES, weights=weights, k=1)[0]
+
+
+def pick_day(rng: random.Random, theme: Theme | None = None, days: int = DEMO_DAYS) -> float:
+    """Draw a day (0..days) following the theme's timeline, or uniformly."""
+    if theme is None:
+        return rng.uniform(0, days)
+    peak = max(theme_weight(theme, d) for d in range(0, days + 1)) * 1.05
+    while True:
+        day = rng.uniform(0, days)
+        if rng.uniform(0, peak) <= theme_weight(theme, day):
+            return day
+
+
+def _fill(template: str, theme: Theme, rng: random.Random) -> str:
+    values = {name: rng.choice(options) for name, options in theme.slots.items()}
+    return template.format(**values)
+
+
+def sentiment_for(theme: Theme, rng: random.Random, day: float | None = None) -> int:
+    """Draw -1, 0 or 1 from the theme's mood; ads turn milder after the clean-up (day 130)."""
+    neg, neu, pos = theme.mood
+    if theme.key == "ads" and day is not None and day > 130:
+        neg, neu, pos = 0.35, 0.2, 0.45
+    return rng.choices((-1, 0, 1), weights=(neg, neu, pos), k=1)[0]
+
+
+def statement(theme: Theme, sentiment: int, rng: random.Random) -> str:
+    """One core sentence about the theme with the given sentiment."""
+    pool = {-1: theme.negative, 0: theme.neutral, 1: theme.positive}[sentiment] or theme.neutral
+    return _fill(rng.choice(pool), theme, rng)
+
+
+def wish(theme: Theme, rng: random.Random) -> str:
+    """A suggestion about the theme."""
+    return _fill(rng.choice(theme.wishes), theme, rng)
+
+
+def title(theme: Theme, rng: random.Random) -> str:
+    """A short suggestion title about the theme."""
+    return _fill(rng.choice(theme.titles), theme, rng)
+
+
+def compose(
+    theme: Theme,
+    sentiment: int,
+    rng: random.Random,
+    *,
+    with_wish: float = 0.4,
+    pii_rate: float = 0.0,
+) -> str:
+    """A natural feedback message: opener, statement, maybe a wish, closer, maybe some PII."""
+    text = rng.choice(OPENERS) + statement(theme, sentiment, rng)
+    if rng.random() < with_wish:
+        text += "，" + wish(theme, rng)
+    if rng.random() < pii_rate:
+        tail = rng.choice(PII_TAILS)
+        text += tail.format(n=rng.randint(10, 999), p=f"{rng.randint(100000000, 999999999)}")
+    closer = rng.choice(CLOSERS)
+    if text.endswith(("。", "！", "？")) and closer.startswith(("。", "，", "！")):
+        closer = closer[1:]
+    return text + closer
+
+
+def mixed(rng: random.Random, day: float) -> str:
+    """A two-clause message that praises one theme and complains about another."""
+    good = pick_theme(rng, day)
+    bad = pick_theme(rng, day)
+    if bad.key == good.key:
+        return compose(good, 1, rng)
+    joiner = rng.choice(("，但是", "，不过", "，可是", "，就是"))
+    return statement(good, 1, rng) + joiner + statement(bad, -1, rng) + rng.choice(CLOSERS)

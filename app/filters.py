@@ -1,0 +1,38 @@
+"""Jinja filters for dates, numbers and percentages in the user's language and timezone."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from flask import Flask
+from flask_babel import format_date, format_datetime, format_decimal, format_percent
+
+
+def register_filters(app: Flask) -> None:
+    """Add the project's template filters."""
+
+    @app.template_filter("dt")
+    def dt(value: datetime | None, fmt: str = "yyyy-MM-dd HH:mm") -> str:
+        return format_datetime(value, fmt) if value else ""
+
+    @app.template_filter("d")
+    def d(value: date | datetime | None, fmt: str = "yyyy-MM-dd") -> str:
+        if value is None:
+            return ""
+        if isinstance(value, datetime):
+            return format_datetime(value, fmt)
+        return format_date(value, fmt)
+
+    @app.template_filter("num")
+    def num(value: float | int | None, digits: int = 0) -> str:
+        if value is None:
+            return "–"
+        pattern = "#,##0" + ("." + "0" * digits if digits else "")
+        return format_decimal(value, format=pattern)
+
+    @app.template_filter("pct")
+    def pct(value: float | None, digits: int = 0) -> str:
+        if value is None:
+            return "–"
+        pattern = "#,##0" + ("." + "0" * digits if digits else "") + "%"
+        return format_percent(value, format=pattern)

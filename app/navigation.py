@@ -1,0 +1,64 @@
+"""The community navigation shell. Each capability registers its entry here.
+
+An entry whose endpoint is ``community.soon`` shows a "not yet available" page; replace it
+with the real endpoint when the capability lands.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import url_for
+from flask_babel import lazy_gettext as _l
+
+from app.security.roles import Role
+
+
+@dataclass(frozen=True)
+class NavItem:
+    """One link in the community navigation."""
+
+    key: str
+    label: object
+    endpoint: str
+    min_role: Role
+    # Extra URL arguments besides the community slug.
+    args: tuple[tuple[str, str], ...] = ()
+
+    def url(self, slug: str) -> str:
+        """The link target inside the community."""
+        return url_for(self.endpoint, slug=slug, **dict(self.args))
+
+
+NAV_ITEMS: list[NavItem] = [
+    NavItem("home", _l("概览"), "community.home", Role.MEMBER),
+    NavItem("surveys", _l("问卷"), "community.soon", Role.OPERATOR, (("feature", "surveys"),)),
+    NavItem(
+        "suggestions", _l("意见箱"), "community.soon", Role.OPERATOR,
+        (("feature", "suggestions"),),
+    ),
+    NavItem(
+        "interviews", _l("用户访谈"), "community.soon", Role.OPERATOR,
+        (("feature", "interviews"),),
+    ),
+    NavItem("insights", _l("洞察"), "community.soon", Role.OPERATOR, (("feature", "insights"),)),
+    NavItem("reports", _l("改进报告"), "community.soon", Role.MANAGER, (("feature", "reports"),)),
+    NavItem("members", _l("成员"), "community.members", Role.OPERATOR),
+    NavItem("settings", _l("设置"), "community.settings", Role.ADMIN),
+]
+
+# Features that may still show the "not yet available" page, with their names.
+UPCOMING_FEATURES = {
+    "surveys": _l("问卷"),
+    "suggestions": _l("意见箱"),
+    "interviews": _l("用户访谈"),
+    "insights": _l("洞察"),
+    "reports": _l("改进报告"),
+}
+
+
+def nav_for(community, role: Role | None) -> list[tuple[NavItem, str]]:
+    """The entries (with URLs) that this role may see in this community."""
+    if role is None:
+        return []
+    return [(item, item.url(community.slug)) for item in NAV_ITEMS if role.at_least(item.min_role)]

@@ -1,0 +1,1 @@
+"""Access control: roles, password hashing and route decorators."""

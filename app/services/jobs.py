@@ -1,0 +1,72 @@
+"""Enqueueing background jobs and reading their history."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from app.extensions import db
+from app.models import JobRun, JobState
+from app.services.errors import Conflict
+from app.tasks.registry import get_job
+
+
+def enqueue(
+    name: str,
+    *args: Any,
+    community_id: int | None = None,
+    requested_by_id: int | None = None,
+    **kwargs: Any,
+) -> JobRun:
+    """Queue the job called ``name`` and record a JobRun for it.
+
+    This commits the current session first, so call it after your own changes are complete:
+    the worker must see them, and on SQLite it could not write while we hold the lock.
+    """
+    spec = get_job(name)
+    pending = spec.task.s(*args, **kwargs)
+    run = JobRun(
+        task_id=pending.id,
+        name=name,
+        community_id=community_id,
+        requested_by_id=requested_by_id,
+        params={"args": list(args), "kwargs": kwargs},
+    )
+    db.session.add(run)
+    db.session.commit()
+    spec.task.huey.enqueue(pending)
+    db.session.refresh(run)
+    return run
+
+
+def retry(run: JobRun, *, requested_by_id: int | None = None) -> JobRun:
+    """Queue a failed or cancelled job again with the same parameters."""
+    if run.state not in {JobState.FAILED, JobState.CANCELLED}:
+        raise Conflict("只有失败或已取消的任务可以重试。", code="not_retryable")
+    params = run.params or {}
+    return enqueue(
+        run.name,
+        *params.get("args", []),
+        community_id=run.community_id,
+        requested_by_id=requested_by_id,
+        **params.get("kwargs", {}),
+    )
+
+
+def recent(*, community_id: int | None = None, state: str | None = None, limit: int = 100):
+    """The latest job runs, newest first, optionally for one community or state."""
+    stmt = db.select(JobRun).order_by(JobRun.enqueued_at.desc(), JobRun.id.desc()).limit(limit)
+    if community_id is not None:
+        stmt = stmt.where(JobRun.community_id == community_id)
+    if state:
+        stmt = stmt.where(JobRun.state == state)
+    return list(db.session.execute(stmt).scalars())
+
+
+def latest(name: str, community_id: int | None) -> JobRun | None:
+    """The most recent run of a job for a community."""
+    return db.session.execute(
+        db.select(JobRun)
+        .where(JobRun.name == name, JobRun.community_id == community_id)
+        .order_by(JobRun.enqueued_at.desc(), JobRun.id.desc())
+        .limit(1)
+    ).scalar_one_or_none()

@@ -1,0 +1,138 @@
+"""The ``register_*`` steps of the factory: extensions, blueprints, errors, hooks, commands."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from flask import Flask, g, request, session
+from flask_babel import get_locale
+from flask_login import current_user
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from app.extensions import babel, csrf, db, limiter, login_manager, migrate
+
+
+def select_locale() -> str:
+    """Language: the visitor's explicit choice, then their account, then the browser."""
+    from flask import current_app
+
+    languages = list(current_app.config["LANGUAGES"])
+    chosen = session.get("lang")
+    if chosen in languages:
+        return chosen
+    if current_user and current_user.is_authenticated and current_user.locale in languages:
+        return current_user.locale
+    best = request.accept_languages.best_match(["zh-CN", "zh", "en"]) if request else None
+    if best and best.startswith("en"):
+        return "en"
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def register_extensions(app: Flask) -> None:
+    """Bind the unbound extensions to this app."""
+    from app import models  # noqa: F401  (complete metadata before anything uses it)
+
+    db.init_app(app)
+    migrate.init_app(
+        app, db, directory=str(Path(app.root_path).parent / "migrations"),
+        render_as_batch=True, compare_type=True,
+    )
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = None
+    login_manager.session_protection = "basic"
+
+    @login_manager.user_loader
+    def load_user(identity: str):
+        from app.models import User
+
+        user_id, _, nonce = identity.partition(":")
+        if not user_id.isdigit():
+            return None
+        user = db.session.get(User, int(user_id))
+        if user is None or not user.active or user.session_nonce != nonce:
+            return None
+        return user
+
+    if app.config.get("TRUSTED_PROXIES"):
+        n = int(app.config["TRUSTED_PROXIES"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
+
+
+def register_blueprints(app: Flask) -> None:
+    """Attach every blueprint; the list lives in ``app.blueprints``."""
+    from app.blueprints import BLUEPRINTS
+
+    for blueprint in BLUEPRINTS:
+        app.register_blueprint(blueprint)
+    from app.blueprints.api import api_bp
+
+    csrf.exempt(api_bp)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    """Friendly pages for people, JSON envelopes for API callers."""
+    from app.blueprints.errors import register
+
+    register(app)
+
+
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)
+
+
+def register_request_hooks(app: Flask) -> None:
+    """Security headers on every response, and template globals."""
+    from app.models import JOB_STATE_LABELS, SOURCE_KIND_LABELS
+    from app.navigation import nav_for
+    from app.security.roles import ROLE_LABELS, Role
+
+    @app.after_request
+    def security_headers(response):
+        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        # Invite, tracking and survey links carry secrets in their URLs: never leak them.
+        response.headers.setdefault("Referrer-Policy", "no-referrer")
+        response.headers.setdefault(
+            "Permissions-Policy", "camera=(), microphone=(), geolocation=()"
+        )
+        if app.config.get("SESSION_COOKIE_SECURE") and request.is_secure:
+            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+        return response
+
+    @app.context_processor
+    def template_globals():
+        community = g.get("community")
+        role = g.get("role")
+        return {
+            "current_community": community,
+            "current_role": role,
+            "nav_items": nav_for(community, role) if community is not None else [],
+            "role_labels": ROLE_LABELS,
+            "source_labels": SOURCE_KIND_LABELS,
+            "job_state_labels": JOB_STATE_LABELS,
+            "Role": Role,
+            "current_locale": str(get_locale() or app.config["BABEL_DEFAULT_LOCALE"]),
+        }
+
+    from app.filters import register_filters
+
+    register_filters(app)
+    app.json.ensure_ascii = False
+    logging.getLogger("huey").setLevel(logging.INFO)
+
+
+def register_commands(app: Flask) -> None:
+    """CLI command groups (``flask users``, ``flask demo`` …)."""
+    from app.cli import COMMANDS
+
+    for command in COMMANDS:
+        app.cli.add_command(command)

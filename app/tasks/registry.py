@@ -1,0 +1,50 @@
+"""Registry of background jobs: a job is a Huey task that runs in an app context and is
+mirrored into ``JobRun``. Define one with ``@job("name")``; enqueue it with
+``app.services.jobs.enqueue("name", ...)``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from app.tasks.runtime import in_app_context
+
+
+@dataclass
+class JobSpec:
+    """A registered job: its Huey task and a human label."""
+
+    name: str
+    task: object
+    label: str
+
+
+JOBS: dict[str, JobSpec] = {}
+
+
+def job(name: str, *, label: str, retries: int = 2, retry_delay: int = 30, **task_options):
+    """Register ``fn(task_id, *args, **kwargs)`` as a Huey task named ``name``.
+
+    The function receives the Huey task id first, for ``report_progress``.
+    """
+    from app.tasks import huey
+
+    def decorator(fn: Callable):
+        @huey.task(retries=retries, retry_delay=retry_delay, context=True, name=name,
+                   **task_options)
+        @in_app_context
+        def task(*args, task=None, **kwargs):
+            return fn(task.id if task is not None else None, *args, **kwargs)
+
+        JOBS[name] = JobSpec(name=name, task=task, label=label)
+        return task
+
+    return decorator
+
+
+def get_job(name: str) -> JobSpec:
+    """The registered job called ``name``."""
+    try:
+        return JOBS[name]
+    except KeyError:
+        raise KeyError(f"unknown job {name!r}; known: {sorted(JOBS)}") from None

@@ -1,0 +1,46 @@
+"""System jobs: a worker self-check and pruning of old job history."""
+
+from __future__ import annotations
+
+import os
+import socket
+from datetime import timedelta
+
+from flask import current_app
+from huey import crontab
+
+from app.extensions import db
+from app.models import JobRun, utcnow
+from app.tasks.registry import job
+from app.tasks.runtime import in_app_context
+
+
+@job("system.selfcheck", label="后台任务自检", retries=0)
+def selfcheck(task_id: str | None) -> dict:
+    """Prove that a worker picks up jobs and reaches the database."""
+    db.session.execute(db.select(db.func.count(JobRun.id))).scalar_one()
+    return {"host": socket.gethostname(), "pid": os.getpid(), "at": utcnow().isoformat()}
+
+
+def prune_job_history() -> int:
+    """Delete finished job runs older than ``JOB_HISTORY_DAYS``."""
+    cutoff = utcnow() - timedelta(days=current_app.config["JOB_HISTORY_DAYS"])
+    result = db.session.execute(
+        db.delete(JobRun).where(JobRun.finished_at.is_not(None), JobRun.finished_at < cutoff)
+    )
+    db.session.commit()
+    return result.rowcount or 0
+
+
+def _register_periodic():
+    from app.tasks import huey
+
+    @huey.periodic_task(crontab(hour="3", minute="17"), name="system.prune_job_history")
+    @in_app_context
+    def prune_job_history_daily():
+        return prune_job_history()
+
+    return prune_job_history_daily
+
+
+prune_job_history_daily = _register_periodic()

@@ -1,0 +1,45 @@
+"""A small world for access tests: community A with one person per role and some objects,
+and community B with its own operator. Capabilities add their objects with ``@world_builder``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from types import SimpleNamespace
+
+from app.extensions import db
+from app.security.roles import Role
+from app.services import accounts
+from tests.factories import make_community, make_member, make_user
+
+WorldBuilder = Callable[[SimpleNamespace], None]
+WORLD_BUILDERS: list[WorldBuilder] = []
+
+
+def world_builder(fn: WorldBuilder) -> WorldBuilder:
+    """Register a function that adds objects to the access world."""
+    WORLD_BUILDERS.append(fn)
+    return fn
+
+
+def build_world() -> SimpleNamespace:
+    """Create the world and return handles to everything in it."""
+    w = SimpleNamespace()
+    w.a = make_community(slug="alpha", name="社群A")
+    w.b = make_community(slug="beta", name="社群B")
+    w.users = {role.value: make_member(w.a, role) for role in Role}
+    w.users["outsider"] = make_member(w.b, Role.OPERATOR)
+    w.users["superuser"] = make_user(is_superuser=True)
+    w.extra_member = make_member(w.a, Role.MEMBER)
+    w.extra_membership = next(m for m in w.extra_member.memberships)
+    issued = accounts.create_invitation(w.a, Role.MEMBER, actor=w.users["admin"], max_uses=None)
+    w.invitation, w.invitation_token = issued.invitation, issued.token
+    w.tokens = {}
+    for who in ("member", "operator", "manager", "admin"):
+        w.tokens[who] = accounts.create_api_token(w.a, w.users[who], f"{who} token").secret
+    w.tokens["outsider"] = accounts.create_api_token(w.b, w.users["outsider"], "b token").secret
+    w.token_row = accounts.resolve_api_token(w.tokens["operator"])
+    for builder in WORLD_BUILDERS:
+        builder(w)
+    db.session.commit()
+    return w

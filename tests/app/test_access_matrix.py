@@ -1,0 +1,188 @@
+"""Role × route matrix: every route of the app, called by every kind of caller.
+
+Callers: an anonymous visitor, a member, an operator, a manager and an admin of community A,
+an operator of community B (the outsider), and a site administrator. ``ROUTES`` is the
+specification: a route that exists but is missing here fails the suite, and so does a view
+whose declared access policy differs from the specification.
+
+Outcomes:
+- ``allowed``: anything but 401/403/404/429 and a redirect to the login page;
+- anonymous on a protected page: a redirect to the login page (401 for JSON APIs);
+- a caller from another community: 404, never a hint that the object exists;
+- a signed-in caller whose role is too low: 403.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+import pytest
+
+from app.security.roles import Role
+from tests.app.access_world import build_world
+from tests.conftest import _clear_tables, sign_in
+
+CALLERS = ["anonymous", "member", "operator", "manager", "admin", "outsider", "superuser"]
+
+
+@dataclass(frozen=True)
+class Route:
+    """How to call a route and who may."""
+
+    method: str
+    policy: str  # public | public_community | login | superuser | community | api
+    min_role: Role | None = None
+    params: Callable = field(default=lambda w: {})
+    data: Callable = field(default=lambda w: {})
+
+
+def A(w):
+    return {"slug": w.a.slug}
+
+
+ROUTES: dict[str, Route] = {
+    "static": Route("GET", "public", params=lambda w: {"filename": "css/app.css"}),
+    "main.index": Route("GET", "public"),
+    "main.healthz": Route("GET", "public"),
+    "main.set_language": Route("POST", "public", data=lambda w: {"lang": "en"}),
+    "main.communities": Route("GET", "login"),
+    "main.new_community": Route("GET", "superuser"),
+    "auth.login": Route("GET", "public"),
+    "auth.logout": Route("POST", "public"),
+    "auth.change_password": Route("GET", "login"),
+    "auth.accept_invitation": Route("GET", "public",
+                                    params=lambda w: {"token": w.invitation_token}),
+    "admin.job_list": Route("GET", "superuser"),
+    "admin.selfcheck": Route("POST", "superuser"),
+    "admin.retry": Route("POST", "superuser", params=lambda w: {"run_id": 999999}),
+    "community.home": Route("GET", "community", Role.MEMBER, A),
+    "community.members": Route("GET", "community", Role.OPERATOR, A),
+    "community.change_role": Route(
+        "POST", "community", Role.ADMIN,
+        lambda w: {**A(w), "membership_id": w.extra_membership.id},
+        lambda w: {"role": "operator"},
+    ),
+    "community.remove_member": Route(
+        "POST", "community", Role.ADMIN,
+        lambda w: {**A(w), "membership_id": w.extra_membership.id},
+    ),
+    "community.invitations": Route("GET", "community", Role.ADMIN, A),
+    "community.revoke_invitation": Route(
+        "POST", "community", Role.ADMIN, lambda w: {**A(w), "invitation_id": w.invitation.id}
+    ),
+    "community.tokens": Route("GET", "community", Role.OPERATOR, A),
+    "community.revoke_token": Route(
+        "POST", "community", Role.OPERATOR, lambda w: {**A(w), "token_id": w.token_row.id}
+    ),
+    "community.settings": Route("GET", "community", Role.ADMIN, A),
+    "community.audit_log": Route("GET", "community", Role.ADMIN, A),
+    "community.soon": Route("GET", "community", Role.OPERATOR,
+                            lambda w: {**A(w), "feature": "reports"}),
+    "api.me": Route("GET", "api", Role.MEMBER),
+}
+
+# Per-object rules stricter than the route's role, as (endpoint, caller) -> expected status.
+OBJECT_RULES: dict[tuple[str, str], int] = {
+    # An operator may only revoke their own tokens; the world's token belongs to the operator.
+    ("community.revoke_token", "manager"): 403,
+    # admin.retry of a job that does not exist.
+    ("admin.retry", "superuser"): 404,
+}
+
+
+def expected(route: Route, caller: str, endpoint: str) -> str | int:
+    """What a caller should get: 'allowed', 'login', or a status code."""
+    if (endpoint, caller) in OBJECT_RULES:
+        return OBJECT_RULES[(endpoint, caller)]
+    if route.policy == "public" or route.policy == "public_community":
+        return "allowed"
+    if route.policy == "api":
+        if caller in ("anonymous", "superuser"):
+            return 401
+        if caller == "outsider":
+            return "allowed"  # an outsider's token only ever sees community B
+        return "allowed" if Role(caller).at_least(route.min_role) else 403
+    if caller == "anonymous":
+        return "login"
+    if route.policy == "login":
+        return "allowed"
+    if route.policy == "superuser":
+        return "allowed" if caller == "superuser" else 403
+    # community routes
+    if caller == "superuser":
+        return "allowed"
+    if caller == "outsider":
+        return 404
+    return "allowed" if Role(caller).at_least(route.min_role) else 403
+
+
+def call(app, client, world, endpoint: str, route: Route, caller: str):
+    """Make the request as the caller."""
+    from flask import url_for
+
+    with app.test_request_context():
+        url = url_for(endpoint, **route.params(world))
+    headers = {}
+    if caller != "anonymous":
+        if route.policy == "api":
+            if caller in world.tokens:
+                headers["Authorization"] = f"Bearer {world.tokens[caller]}"
+        else:
+            sign_in(client, world.users[caller])
+    if route.method == "GET":
+        return client.get(url, headers=headers)
+    return client.post(url, data=route.data(world), headers=headers)
+
+
+def check(response, outcome, policy: str) -> str | None:
+    """None if the response matches the expected outcome, else a description."""
+    location = response.headers.get("Location", "")
+    got_login = response.status_code in (301, 302, 303) and "/auth/login" in location
+    if outcome == "login":
+        if got_login:
+            return None
+        return f"expected a login redirect, got {response.status_code} {location}"
+    if outcome == "allowed":
+        # Public pages may send visitors on to the login page themselves (the home page does).
+        denied_by_login = got_login and policy not in ("public", "public_community")
+        if denied_by_login or response.status_code in (401, 403, 404, 429):
+            return f"expected access, got {response.status_code} {location}"
+        return None
+    if response.status_code != outcome:
+        return f"expected {outcome}, got {response.status_code} {location}"
+    return None
+
+
+def test_every_route_is_in_the_matrix(app):
+    endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
+    assert endpoints - set(ROUTES) == set(), "routes without an access specification"
+    assert set(ROUTES) - endpoints == set(), "specified routes that do not exist"
+
+
+@pytest.mark.parametrize("endpoint", sorted(ROUTES))
+def test_view_declares_the_specified_policy(app, endpoint):
+    view = app.view_functions[endpoint]
+    route = ROUTES[endpoint]
+    if endpoint == "static":
+        return
+    policy = getattr(view, "access", None)
+    assert policy is not None, f"{endpoint} has no access decorator"
+    assert policy.kind == route.policy
+    assert policy.min_role == route.min_role
+
+
+@pytest.mark.parametrize("endpoint", sorted(ROUTES))
+def test_route_access_for_every_caller(app, db, endpoint):
+    route = ROUTES[endpoint]
+    failures = []
+    for caller in CALLERS:
+        world = build_world()
+        client = app.test_client()
+        response = call(app, client, world, endpoint, route, caller)
+        problem = check(response, expected(route, caller, endpoint), route.policy)
+        if problem:
+            failures.append(f"{caller}: {problem}")
+        db.session.remove()
+        _clear_tables(db.engine, db.metadata)
+    assert failures == []
