@@ -16,8 +16,6 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-PG_BIN_CANDIDATES = [Path("/usr/lib/postgresql/15/bin"), Path("/usr/lib/postgresql/16/bin"),
-                     Path("/usr/lib/postgresql/17/bin")]
 
 
 def free_port() -> int:
@@ -39,9 +37,11 @@ def _wait_for_port(port: int, timeout: float = 20.0) -> None:
 
 def pg_bin() -> Path:
     """The folder with PostgreSQL's server binaries."""
-    for candidate in PG_BIN_CANDIDATES:
-        if (candidate / "initdb").exists():
-            return candidate
+    versions = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"),
+                      key=lambda p: int(p.parent.parent.name) if p.parent.parent.name.isdigit()
+                      else 0, reverse=True)
+    if versions:
+        return versions[0].parent
     raise RuntimeError("PostgreSQL server binaries not found; run `make test` to install them")
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from email_validator import EmailNotValidError, validate_email
+from flask_babel import lazy_gettext as _l
 
 from app.extensions import db
 from app.models import ApiToken, Community, Invitation, Membership, User, utcnow
@@ -25,7 +26,7 @@ def normalise_email(email: str) -> str:
     try:
         info = validate_email(email.strip(), check_deliverability=False)
     except EmailNotValidError as exc:
-        raise ServiceError("邮箱地址格式不正确。", code="invalid_email", field="email") from exc
+        raise ServiceError(_l("邮箱地址格式不正确。"), code="invalid_email", field="email") from exc
     return info.normalized.lower()
 
 
@@ -33,11 +34,12 @@ def check_password_strength(password: str) -> None:
     """Refuse passwords that are too short or trivially weak."""
     if len(password) < MIN_PASSWORD_LENGTH:
         raise ServiceError(
-            f"密码至少需要 {MIN_PASSWORD_LENGTH} 个字符。", code="weak_password", field="password"
+            _l("密码至少需要 %(n)d 个字符。", n=MIN_PASSWORD_LENGTH),
+            code="weak_password", field="password",
         )
     if len(set(password)) < 4:
         raise ServiceError(
-            "密码过于简单，请混合使用不同字符。", code="weak_password", field="password"
+            _l("密码过于简单，请混合使用不同字符。"), code="weak_password", field="password"
         )
 
 
@@ -59,7 +61,7 @@ def create_user(
     """Create a user; the email must be new. ``password=None`` needs ``password_hash``."""
     email = normalise_email(email)
     if find_user_by_email(email) is not None:
-        raise Conflict("该邮箱已注册。", code="email_taken", field="email")
+        raise Conflict(_l("该邮箱已注册。"), code="email_taken", field="email")
     if password is not None:
         check_password_strength(password)
         password_hash = hash_password(password)
@@ -97,7 +99,7 @@ _DUMMY_HASH = hash_password(secrets.token_urlsafe(12))
 def change_password(user: User, current: str, new: str) -> None:
     """Change a password after checking the current one; ends the user's other sessions."""
     if not verify_password(user.password_hash, current):
-        raise ServiceError("当前密码不正确。", code="wrong_password", field="current_password")
+        raise ServiceError(_l("当前密码不正确。"), code="wrong_password", field="current_password")
     check_password_strength(new)
     user.password_hash = hash_password(new)
     user.session_nonce = new_session_nonce()
@@ -173,7 +175,7 @@ def _ensure_another_admin(membership: Membership) -> None:
         )
     ).scalar_one()
     if admins == 0:
-        raise Conflict("社群至少需要保留一位管理员。", code="last_admin")
+        raise Conflict(_l("社群至少需要保留一位管理员。"), code="last_admin")
 
 
 # --- invitations ---------------------------------------------------------------------------
@@ -206,9 +208,9 @@ def create_invitation(
     if email:
         email = normalise_email(email)
     if max_uses is not None and max_uses < 1:
-        raise ServiceError("可用次数至少为 1。", code="invalid_max_uses", field="max_uses")
+        raise ServiceError(_l("可用次数至少为 1。"), code="invalid_max_uses", field="max_uses")
     if not 1 <= ttl_days <= 365:
-        raise ServiceError("有效期需在 1 到 365 天之间。", code="invalid_ttl", field="ttl_days")
+        raise ServiceError(_l("有效期需在 1 到 365 天之间。"), code="invalid_ttl", field="ttl_days")
     token = secrets.token_urlsafe(24)
     invitation = Invitation(
         community_id=community.id,
@@ -236,14 +238,14 @@ def find_invitation(token: str) -> Invitation:
         db.select(Invitation).where(Invitation.token_hash == _token_hash(token))
     ).scalar_one_or_none()
     if invitation is None or not invitation.is_usable():
-        raise NotFound("邀请链接无效或已过期。", code="invitation_invalid")
+        raise NotFound(_l("邀请链接无效或已过期。"), code="invitation_invalid")
     return invitation
 
 
 def accept_invitation(invitation: Invitation, user: User) -> Membership:
     """Join the community through an invitation. An existing higher role is never lowered."""
     if invitation.email and invitation.email != user.email:
-        raise ServiceError("此邀请仅限受邀邮箱使用。", code="invitation_email_mismatch")
+        raise ServiceError(_l("此邀请仅限受邀邮箱使用。"), code="invitation_email_mismatch")
     community = db.session.get(Community, invitation.community_id)
     existing = db.session.execute(
         db.select(Membership).where(
@@ -301,7 +303,7 @@ def create_api_token(community: Community, user: User, name: str) -> IssuedToken
     """Create an API token that acts as ``user`` inside ``community``."""
     name = (name or "").strip()
     if not name:
-        raise ServiceError("请填写令牌名称。", code="name_required", field="name")
+        raise ServiceError(_l("请填写令牌名称。"), code="name_required", field="name")
     secret = API_TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(
         community_id=community.id,

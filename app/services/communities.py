@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass
 from datetime import timedelta
 
+from flask_babel import lazy_gettext as _l
+
 from app.extensions import db
 from app.models import Community, FeedbackItem, Membership, User, utcnow
 from app.security.roles import Role
@@ -23,16 +25,16 @@ def create_community(
     name = (name or "").strip()
     slug = (slug or "").strip().lower()
     if not name:
-        raise ServiceError("请填写社群名称。", code="name_required", field="name")
+        raise ServiceError(_l("请填写社群名称。"), code="name_required", field="name")
     if len(name) > 120:
-        raise ServiceError("社群名称不能超过 120 个字符。", code="name_too_long", field="name")
+        raise ServiceError(_l("社群名称不能超过 120 个字符。"), code="name_too_long", field="name")
     if not SLUG_RE.match(slug) or slug in RESERVED_SLUGS:
         raise ServiceError(
-            "短网址只能包含小写字母、数字和连字符，且不能以连字符开头或结尾。",
+            _l("短网址只能包含小写字母、数字和连字符，且不能以连字符开头或结尾。"),
             code="invalid_slug", field="slug",
         )
     if db.session.execute(db.select(Community.id).where(Community.slug == slug)).first():
-        raise Conflict("该短网址已被使用。", code="slug_taken", field="slug")
+        raise Conflict(_l("该短网址已被使用。"), code="slug_taken", field="slug")
     community = Community(name=name, slug=slug, description=(description or "").strip())
     db.session.add(community)
     db.session.flush()

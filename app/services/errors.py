@@ -8,9 +8,10 @@ class ServiceError(Exception):
 
     code = "invalid"
 
-    def __init__(self, message: str, *, code: str | None = None, field: str | None = None):
-        super().__init__(message)
-        self.message = message
+    def __init__(self, message, *, code: str | None = None, field: str | None = None):
+        # Messages are lazy translations: render them now, in the caller's language.
+        self.message = str(message)
+        super().__init__(self.message)
         self.field = field
         if code:
             self.code = code

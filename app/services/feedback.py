@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
+
 from app.extensions import db
 from app.models import FeedbackItem, SourceKind, utcnow
 from app.services.errors import ServiceError
@@ -40,7 +42,8 @@ def record_feedback(data: FeedbackInput) -> FeedbackItem | None:
     text = (data.text or "").strip()
     if len(text) > MAX_FEEDBACK_CHARS:
         raise ServiceError(
-            f"文本过长（最多 {MAX_FEEDBACK_CHARS} 字）。", code="text_too_long", field="text"
+            _l("文本过长（最多 %(n)d 字）。", n=MAX_FEEDBACK_CHARS),
+            code="text_too_long", field="text",
         )
     existing = db.session.execute(
         db.select(FeedbackItem).where(

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
+
 from app.extensions import db
 from app.models import JobRun, JobState
 from app.services.errors import Conflict
@@ -41,7 +43,7 @@ def enqueue(
 def retry(run: JobRun, *, requested_by_id: int | None = None) -> JobRun:
     """Queue a failed or cancelled job again with the same parameters."""
     if run.state not in {JobState.FAILED, JobState.CANCELLED}:
-        raise Conflict("只有失败或已取消的任务可以重试。", code="not_retryable")
+        raise Conflict(_l("只有失败或已取消的任务可以重试。"), code="not_retryable")
     params = run.params or {}
     return enqueue(
         run.name,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
+
 from app.models import Community
 from app.services import audit
 from app.services.errors import ServiceError
@@ -11,7 +13,7 @@ def update_community(community: Community, *, name: str, description: str, actor
     """Change a community's name and description."""
     name = (name or "").strip()
     if not name:
-        raise ServiceError("请填写社群名称。", code="name_required", field="name")
+        raise ServiceError(_l("请填写社群名称。"), code="name_required", field="name")
     before = {"name": community.name, "description": community.description}
     community.name = name[:120]
     community.description = (description or "").strip()

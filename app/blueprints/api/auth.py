@@ -28,7 +28,7 @@ def api_token_required(min_role: Role | str = Role.OPERATOR):
             scheme, _, secret = header.partition(" ")
             token = resolve_api_token(secret.strip()) if scheme.lower() == "bearer" else None
             if token is None:
-                return fail(401, "unauthorized", "缺少或无效的 API 令牌。")
+                return fail(401, "unauthorized", _("缺少或无效的 API 令牌。"))
             user = token.user
             if user.is_superuser:
                 role = Role.ADMIN
@@ -40,10 +40,10 @@ def api_token_required(min_role: Role | str = Role.OPERATOR):
                     )
                 ).scalar_one_or_none()
                 if membership is None:
-                    return fail(401, "unauthorized", "令牌所有者已不在该社群中。")
+                    return fail(401, "unauthorized", _("令牌所有者已不在该社群中。"))
                 role = membership.role_enum
             if not role.at_least(min_role):
-                return fail(403, "forbidden", "令牌所有者的角色权限不足。")
+                return fail(403, "forbidden", _("令牌所有者的角色权限不足。"))
             now = utcnow()
             if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
                 token.last_used_at = now

@@ -1,0 +1,59 @@
+# 回声 Huisheng. The two commands: `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+export FLASK_APP := app:create_app
+
+# Debian packages: CJK fonts and PDF/text rendering for running; browsers and servers for tests.
+APT_RUN := python3-venv fonts-noto-cjk libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0
+APT_TEST := chromium postgresql redis-server poppler-utils
+PYTEST_ARGS ?=
+
+.PHONY: run test install install-dev system-run system-test translations lint bench \
+        demo worker serve i18n-update clean
+
+run: system-run install translations
+	scripts/run.sh
+
+test: system-test install-dev translations
+	$(BIN)/ruff check .
+	FLASK_APP=$(FLASK_APP) $(BIN)/python -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
+
+system-run:
+	@scripts/ensure-apt.sh $(APT_RUN)
+
+system-test: system-run
+	@scripts/ensure-apt.sh $(APT_TEST)
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV) || (scripts/ensure-apt.sh python3-venv && $(PYTHON) -m venv $(VENV))
+	$(BIN)/pip install -q --upgrade pip
+
+$(VENV)/.installed: requirements.txt | $(BIN)/python
+	$(BIN)/pip install -q -r requirements.txt
+	@touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install -q -r requirements-dev.txt
+	@touch $(VENV)/.installed $@
+
+install: $(VENV)/.installed
+
+install-dev: $(VENV)/.installed-dev
+
+translations: install
+	@$(BIN)/python scripts/i18n.py compile > /dev/null
+
+i18n-update: install
+	$(BIN)/python scripts/i18n.py update
+	$(BIN)/python scripts/i18n.py check
+
+lint: install-dev
+	$(BIN)/ruff check .
+
+bench: system-test install-dev translations
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache
