@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 
-
 def free_port() -> int:
     """A TCP port on loopback that is free right now."""
     with socket.socket() as sock:

@@ -18,7 +18,9 @@ def operator(live_app):
     with live_app.app_context():
         admin = accounts.create_user("admin@example.org", "admin-password-1", display_name="老周")
         community = communities.create_community(
-            "光影同行摄影社群", "photo", actor=admin, description="每周直播课、作业打卡和线下约拍。")
+            "光影同行摄影社群", "photo", actor=admin,
+            description="每周直播课、作业打卡和线下约拍。",
+        )
         user = accounts.create_user("lin@example.org", "operator-password-1",
                                     display_name="运营小林")
         accounts.add_member(community, user, "operator", actor=admin)
