@@ -25,7 +25,7 @@ def api_token_required(min_role: Role | str = Role.OPERATOR):
         @wraps(view)
         def wrapped(*args, **kwargs):
             header = request.headers.get("Authorization", "")
-            scheme, _, secret = header.partition(" ")
+            scheme, _sep, secret = header.partition(" ")
             token = resolve_api_token(secret.strip()) if scheme.lower() == "bearer" else None
             if token is None:
                 return fail(401, "unauthorized", _("缺少或无效的 API 令牌。"))
