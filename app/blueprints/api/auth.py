@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import wraps
 
 from flask import g, request
+from flask_babel import gettext as _
 
 from app.blueprints.api.envelope import fail
 from app.extensions import db, limiter
