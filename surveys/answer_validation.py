@@ -107,7 +107,7 @@ def _validate(survey: Survey, answers: Any, page_id: str | None,
                 continue
             where = locations.get(key)
             if where is None:
-                errors.append(AnswerError.make(key, "unknown_question", question_id=key))
+                errors.append(AnswerError.make(key, "unknown_question", question=key))
                 continue
             if where[0] >= limit:
                 continue

@@ -79,9 +79,9 @@ def validate_definition(survey: Survey) -> list[DefinitionProblem]:
             qpath = f"{ppath}.questions[{j}]"
             qwhere = question_label(i, j, q)
 
-            def qadd(code: str, field: str = "", _qpath: str = qpath, _q: Question = q,
+            def qadd(code: str, at: str = "", _qpath: str = qpath, _q: Question = q,
                      _where: str = qwhere, _page: Page = page, **params: Any) -> None:
-                add(code, f"{_qpath}.{field}" if field else _qpath, _page.id, _q.id,
+                add(code, f"{_qpath}.{at}" if at else _qpath, _page.id, _q.id,
                     where=_where, **params)
 
             if not ID_PATTERN.match(q.id):

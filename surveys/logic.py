@@ -26,12 +26,12 @@ def evaluate(condition: Condition, answers: Mapping[str, Any], survey: Survey) -
         op, item = condition.op, condition.item
         if answer is None:
             return op == "not_answered"
-        if item is None and op in ("answered", "not_answered"):
-            return op == "answered"
         try:
             q = survey.question(condition.question)
         except KeyError:
             return op == "not_answered"
+        if item is None and op in ("answered", "not_answered"):
+            return op == "answered"
         return q.qtype.evaluate(q, op, answer, condition.value, item)
     if isinstance(condition, AllOf):
         return all(evaluate(c, answers, survey) for c in condition.conditions)

@@ -26,7 +26,7 @@ _Template = str | Callable[[Mapping[str, Any]], str]
 ANSWER_MESSAGES: dict[str, _Template] = {
     "required": "此题为必答题",
     "invalid_answers": "提交的答案格式不正确",
-    "unknown_question": "问卷中没有这道题（{question_id}）",
+    "unknown_question": "问卷中没有这道题（{question}）",
     "hidden_question": "根据前面的回答，此题不需要作答",
     "page_skipped": "根据前面的回答，这一页不需要作答",
     "invalid_type": "答案格式不正确",

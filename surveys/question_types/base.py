@@ -371,7 +371,7 @@ def check_options(options: Sequence[Option], *, min_count: int, allow_other: boo
     labels: set[str] = set()
     for o in options:
         if not ID_PATTERN.match(o.id):
-            issues.append(("invalid_id", {"id": o.id, "path": noun}))
+            issues.append(("invalid_id", {"id": o.id}))
         if o.id in ids:
             issues.append(("duplicate_option_id", {"id": o.id}))
         ids.add(o.id)

@@ -132,7 +132,7 @@ class _Scale(QuestionType):
 
     def summarise(self, q: Question, answers: Sequence[Any], shown: int) -> QuestionStats:
         """Mean/median and the distribution over every scale point."""
-        counts = Counter(answers)
+        counts = Counter(str(a) for a in answers)
         return QuestionStats(
             q.id, q.type, q.title, shown, len(answers),
             categories=count_categories(self.distribution_categories(q), counts, len(answers),
