@@ -27,7 +27,7 @@ from difflib import SequenceMatcher
 from typing import Any
 
 from surveys.answer_validation import HIDDEN_REJECT, validate_answers
-from surveys.definition import Survey
+from surveys.definition import Question, Survey
 from surveys.export import META_KEYS
 from surveys.messages import import_message
 from surveys.problems import InvalidAnswer
@@ -261,6 +261,21 @@ def parse_datetime(cell: Any, assume_timezone: tzinfo | None = None) -> datetime
     return value
 
 
+def always_shown(survey: Survey) -> list[Question]:
+    """Questions every respondent sees: no display logic, and no skip rule can pass their
+    page (a skip rule on the page itself, or one on an earlier page jumping beyond it)."""
+    out = []
+    reach = 0  # pages before this index may be jumped over by an earlier skip rule
+    for i, page in enumerate(survey.pages):
+        passable = bool(page.skip) or i < reach
+        for rule in page.skip:
+            target = survey.page_indexes.get(rule.goto, len(survey.pages))
+            reach = max(reach, target)
+        if not passable:
+            out.extend(q for q in page.questions if q.show_if is None)
+    return out
+
+
 def _normalise_mapping(sheet: Sheet, mapping: Mapping[int | str, ColumnTarget | str],
                        targets: Mapping[str, ColumnTarget],
                        problem: Any) -> dict[int, ColumnTarget]:
@@ -270,22 +285,22 @@ def _normalise_mapping(sheet: Sheet, mapping: Mapping[int | str, ColumnTarget | 
     for column, target in mapping.items():
         if isinstance(column, str):
             if column not in sheet.headers:
-                problem(None, None, None, "unknown_column", column=column)
+                problem(None, None, None, "unknown_column", name=column)
                 continue
             column = sheet.headers.index(column)
         if not isinstance(column, int) or not 0 <= column < len(sheet.headers):
-            problem(None, None, None, "unknown_column", column=column)
+            problem(None, None, None, "unknown_column", name=column)
             continue
         if target is None:
             continue
         key = target if isinstance(target, str) else target.key
         name = sheet.headers[column] or column_letter(column)
         if key not in targets:
-            problem(None, column, None, "invalid_mapping", column=name,
+            problem(None, column, None, "invalid_mapping", name=name,
                     reason=f"问卷中没有「{key}」")
             continue
         if key in by_target:
-            problem(None, column, None, "duplicate_mapping", column=name,
+            problem(None, column, None, "duplicate_mapping", name=name,
                     other=sheet.headers[by_target[key]] or column_letter(by_target[key]))
             continue
         by_target[key] = column
@@ -346,7 +361,7 @@ def import_sheet(survey: Survey, sheet: Sheet,
     if not any(t.question_id for t in columns.values()) and not errors:
         problem(None, None, None, "no_mapping")
     mapped = {t.question_id for t in columns.values()}
-    unmapped = [q.title for q in survey.questions if q.required and q.id not in mapped]
+    unmapped = [q.title for q in always_shown(survey) if q.required and q.id not in mapped]
     if enforce_required and unmapped and not errors:
         problem(None, None, None, "unmapped_required", questions=unmapped)
     if errors:

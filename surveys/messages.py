@@ -106,9 +106,9 @@ IMPORT_MESSAGES: dict[str, _Template] = {
     "empty_file": "文件中没有数据",
     "unreadable_file": "无法读取文件：{reason}",
     "unsupported_file": "不支持的文件格式，请上传 CSV 或 XLSX 文件",
-    "unknown_column": "对应关系中的列「{column}」不存在",
-    "invalid_mapping": "列「{column}」对应的目标无效：{reason}",
-    "duplicate_mapping": "列「{column}」与列「{other}」对应到了同一个目标",
+    "unknown_column": "对应关系中的列「{name}」不存在",
+    "invalid_mapping": "列「{name}」对应的目标无效：{reason}",
+    "duplicate_mapping": "列「{name}」与列「{other}」对应到了同一个目标",
     "no_mapping": "没有任何列对应到问卷题目",
     "unmapped_required": ("以下必答题没有对应的列：{questions}"
                           "（如果原数据确实没有这些题，可以不检查必答题后再导入）"),
