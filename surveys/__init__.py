@@ -48,6 +48,7 @@ from surveys.export import (
     export_table,
     export_xlsx,
 )
+from surveys.form_input import answers_from_form
 from surveys.free_text import extract_free_texts
 from surveys.importing import (
     ColumnTarget,
@@ -80,7 +81,8 @@ __all__ = [
     "Page", "Path", "Question", "QuestionStats", "QuestionType", "ScalePoint", "Sheet",
     "SheetError", "SkipRule", "Survey", "SurveyResponse", "SurveySettings", "SurveyStatistics",
     "ValidationResult",
-    "ces_score", "compute_path", "compute_statistics", "condition_from_dict", "cross_tab",
+    "answers_from_form", "ces_score", "compute_path", "compute_statistics",
+    "condition_from_dict", "cross_tab",
     "csat_score", "defuse", "describe", "dumps", "evaluate", "export_columns", "export_csv",
     "export_table", "export_xlsx", "extract_free_texts", "get_question_type",
     "import_responses", "import_sheet", "list_templates", "load_template", "loads",

@@ -247,6 +247,9 @@ def loads(text: str | bytes, *, validate: bool = False) -> Survey:
     except json.JSONDecodeError as exc:
         raise DefinitionError([DefinitionProblem.make(
             "invalid_json", line=exc.lineno, column=exc.colno, reason=exc.msg)]) from None
+    except RecursionError:
+        raise DefinitionError([DefinitionProblem.make(
+            "invalid_json", line=1, column=1, reason="嵌套层数过多")]) from None
     survey = survey_from_dict(data)
     if validate:
         from surveys.definition_checks import validate_definition

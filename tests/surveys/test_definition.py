@@ -70,6 +70,12 @@ def test_non_utf8_bytes_are_an_invalid_json_problem():
     assert exc.value.problems[0].code == "invalid_json"
 
 
+def test_absurdly_nested_json_is_an_invalid_json_problem():
+    with pytest.raises(DefinitionError) as exc:
+        loads("[" * 100_000 + "]" * 100_000)
+    assert exc.value.problems[0].code == "invalid_json"
+
+
 def test_top_level_must_be_an_object():
     with pytest.raises(DefinitionError) as exc:
         Survey.from_dict([1, 2])
