@@ -172,15 +172,21 @@ def decode_text(data: bytes) -> str:
                          reason="无法识别文件编码（支持 UTF-8 和 GBK）") from None
 
 
+def _guess_delimiter(text: str) -> str:
+    """The delimiter (comma, tab or semicolon) that splits the header row into the most
+    fields; the header is the most regular line of an export."""
+    head = text[:65536]
+    best, best_count = ",", 0
+    for delimiter in (",", "\t", ";"):
+        row = next(csv.reader(io.StringIO(head, newline=""), delimiter=delimiter), [])
+        if len(row) > best_count:
+            best, best_count = delimiter, len(row)
+    return best
+
+
 def _read_csv(data: bytes, limits: Limits) -> list[list[Any]]:
     text = decode_text(data)
-    sample = text[:65536]
-    delimiter = ","
-    try:
-        delimiter = csv.Sniffer().sniff(sample, delimiters=",\t;").delimiter
-    except csv.Error:
-        if "\t" in sample.split("\n", 1)[0] and "," not in sample.split("\n", 1)[0]:
-            delimiter = "\t"
+    delimiter = _guess_delimiter(text)
     rows: list[list[Any]] = []
     try:
         for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):

@@ -70,6 +70,12 @@ class ShortText(QuestionType):
             issues.append(("invalid_range", {"min": c.min_length, "max": c.max_length}))
         return issues
 
+    def is_empty(self, raw: Any) -> bool:
+        """Blank once cleaned (only spaces or control characters)."""
+        if isinstance(raw, str):
+            return not clean_text(raw, self.multiline)
+        return super().is_empty(raw)
+
     def normalise(self, q: Question, raw: Any) -> Any:
         """Clean text within the length limits (numbers are accepted as their text)."""
         if isinstance(raw, int | float) and not isinstance(raw, bool):

@@ -244,6 +244,8 @@ def test_text_refuses(question, raw, code, params):
 def test_whitespace_only_text_counts_as_unanswered():
     question = {"id": "q1", "type": "long_text", "title": "建议", "required": True}
     assert check(question, "   \n ")[1] == ["required"]
+    assert check(question, "\x00\x07 ")[1] == ["required"]
+    assert check({**question, "required": False}, "\x00")[:2] == (None, [])
 
 
 # -- number --------------------------------------------------------------------------------
