@@ -30,6 +30,7 @@ import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from html.parser import HTMLParser
 from pathlib import Path
 
 from reports.errors import (
@@ -78,6 +79,47 @@ class PdfResult:
     peak_rss_mb: float
 
 
+VOID_ELEMENTS = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link",
+                           "meta", "source", "track", "wbr", "param"})
+#: Elements whose end tag may be left out: an unclosed one is not really nested.
+OPTIONAL_END = frozenset({"p", "li", "dt", "dd", "tr", "td", "th", "thead", "tbody", "tfoot",
+                          "colgroup", "caption", "option", "optgroup", "rt", "rp"})
+MAX_DEPTH = 200
+MAX_ELEMENTS = 200_000
+
+
+class _StructureCheck(HTMLParser):
+    """Counts elements and the deepest nesting, stopping at the first excess."""
+
+    def __init__(self, max_depth: int, max_elements: int) -> None:
+        super().__init__(convert_charrefs=False)
+        self.max_depth, self.max_elements = max_depth, max_elements
+        self.depth = self.elements = 0
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        self.elements += 1
+        if self.elements > self.max_elements:
+            raise RenderInputError(f"the document has more than {self.max_elements:,} elements")
+        if tag not in VOID_ELEMENTS and tag not in OPTIONAL_END:
+            self.depth += 1
+            if self.depth > self.max_depth:
+                raise RenderInputError(f"the document nests elements more than "
+                                       f"{self.max_depth} deep")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag not in VOID_ELEMENTS and tag not in OPTIONAL_END:
+            self.depth = max(0, self.depth - 1)
+
+
+def check_structure(html: str, max_depth: int = MAX_DEPTH,
+                    max_elements: int = MAX_ELEMENTS) -> None:
+    """Refuse, before any rendering, documents that nest too deeply or have too many
+    elements (WeasyPrint's recursive layout would otherwise fail slowly or crash)."""
+    checker = _StructureCheck(max_depth, max_elements)
+    checker.feed(html)
+    checker.close()
+
+
 def render_pdf(
     html: str,
     *,
@@ -97,6 +139,7 @@ def render_pdf(
     if size > limits.max_html_bytes:
         raise RenderInputError(f"the report HTML is {size:,} bytes; the limit is "
                                f"{limits.max_html_bytes:,}")
+    check_structure(html)
     dirs = [str(Path(d).resolve()) for d in static_dirs]
     if base_url is None and dirs:
         base_url = Path(dirs[0]).as_uri() + "/"
