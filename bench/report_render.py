@@ -8,6 +8,7 @@ the suggestion box, interviews and a previous report to follow up. Timings are m
 
 from __future__ import annotations
 
+import os
 import resource
 import statistics
 import time
@@ -81,6 +82,7 @@ def main() -> None:
     from reports.paths import STATIC_DIR
     from reports.pdf import render_pdf
 
+    load_before = os.getloadavg()[0]
     kwargs = _inputs()
     assemble_s, context = _median_time(lambda: build_context(**kwargs), REPEATS)
     html = render_html(context)
@@ -131,7 +133,9 @@ def main() -> None:
     body = "\n\n".join([
         "Context: 730 days of 9 daily metrics, 10 themes with 3 quotes and a word cloud PNG "
         "each, 5 surveys, suggestions, 3 interviews and a previous report to follow up. "
-        f"Median of {REPEATS} runs; product and baseline alternate.",
+        f"Median of {REPEATS} runs; product and baseline alternate. Load average at the "
+        f"start {load_before:.1f}, at the end {os.getloadavg()[0]:.1f} (on a shared machine "
+        "both sides slow down alike, so the ratio is the steadier figure).",
         md_table(["step", "seconds"], rows),
         md_table(["output", "value"], [
             ["pages", result.pages],
