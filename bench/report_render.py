@@ -122,7 +122,7 @@ def main() -> None:
 
     rows = [
         ["(a) context → charts → HTML → PDF (sandboxed helper)", f"{product_s:.2f}"],
-        ["    of which charts + HTML", f"{html_s:.2f}"],
+        ["(a) of which: charts + HTML", f"{html_s:.2f}"],
         ["(b) WeasyPrint alone on the same finished HTML, in process", f"{baseline_s:.2f}"],
         ["ratio (a) / (b)", f"{product_s / baseline_s:.2f}×"],
         ["analysis: raw inputs → context (correlations, bootstrap, findings)",
