@@ -7,6 +7,7 @@ from one run to the next.
 
 from nlp.themes.model import NotFittedError, ThemeModel
 from nlp.themes.seeds import area_for, area_names, default_seeds
+from nlp.themes.storage import model_from_bytes, model_to_bytes
 from nlp.themes.types import (
     OTHER_ID,
     OTHER_NAME,
@@ -28,4 +29,6 @@ __all__ = [
     "area_for",
     "area_names",
     "default_seeds",
+    "model_from_bytes",
+    "model_to_bytes",
 ]

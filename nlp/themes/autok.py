@@ -46,9 +46,9 @@ def k_grid(lo: int, hi: int) -> list[int]:
 def choose_k(
     z: np.ndarray,
     k_max: int = 30,
-    sample: int = 2000,
+    sample: int = 1500,
     tolerance: float = 0.03,
-    restarts: int = 2,
+    restarts: int = 1,
     random_state: int = 0,
 ) -> KChoice:
     """Pick k for the unit rows of ``z`` by the silhouette criterion described above."""

@@ -18,7 +18,7 @@ def class_tfidf(
     Term frequency inside the group (normalised by the group's total) times
     log(1 + mean group total / term total over all groups): words frequent in one theme
     and rare across the others rank first. A term must occur in two or more items of a
-    group (when the group has that many) so one odd item cannot name a theme.
+    group (when the group has enough such terms) so one odd item cannot name a theme.
     """
     if not groups or counts.shape[1] == 0:
         return [{} for _ in groups]
@@ -43,7 +43,9 @@ def class_tfidf(
     for g, idx in enumerate(groups):
         w = weights[g].copy()
         if len(idx) >= 4:
-            w[docfreq[g] < 2] = 0.0
+            shared = np.where(docfreq[g] >= 2, w, 0.0)
+            if (shared > 0).sum() >= 3:
+                w = shared
         order = np.argsort(-w)[:top]
         out.append({str(terms[j]): float(w[j]) for j in order if w[j] > 0})
     return out

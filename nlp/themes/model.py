@@ -13,8 +13,8 @@ from nlp.themes.identity import match_previous
 from nlp.themes.kmeans import kmeans_plus_plus, spherical_kmeans
 from nlp.themes.labels import class_tfidf, default_names
 from nlp.themes.quotes import representative
-from nlp.themes.seeds import area_for, default_seeds, seed_choice, seed_hits
-from nlp.themes.tiny import keyword_groups
+from nlp.themes.seeds import area_choice, area_for, default_seeds, seed_choice, seed_hits
+from nlp.themes.tiny import similarity_groups
 from nlp.themes.types import (
     OTHER_ID,
     OTHER_NAME,
@@ -44,6 +44,7 @@ class _Group:
     memory: int | None = None
     theme_id: int | None = None
     extra: list[int] = field(default_factory=list)
+    label: str | None = None
 
 
 class ThemeModel:
@@ -235,7 +236,7 @@ class ThemeModel:
 
     # ------------------------------------------------------------------ helpers
     def _check_fitted(self) -> None:
-        if not hasattr(self, "labels_"):
+        if not hasattr(self, "themes_"):
             raise NotFittedError("ThemeModel is not fitted yet: call fit() first")
 
     def _tokens(self, X) -> list[list[str]]:
@@ -265,28 +266,42 @@ class ThemeModel:
         return int(min(25, max(3, n // 100)))
 
     def _tiny_groups(self, tok_u, z, has_vec, picks, n_seeds):
-        """Seed matches first, then groups of items sharing a word, else one group."""
+        """Seed matches first, then groups of similar items, else one group of everything."""
         groups = [_Group(np.flatnonzero(picks == j), seed=j) for j in range(n_seeds)]
         groups = [g for g in groups if len(g.members)]
         free = picks < 0
-        found = [_Group(m) for m in keyword_groups(tok_u, free)]
-        grouped = np.zeros(len(tok_u), dtype=bool)
-        for g in groups + found:
-            grouped[g.members] = True
-        left = np.flatnonzero(free & ~grouped)
-        if len(left) and not found and not groups:
-            found = [_Group(left)]
-        elif len(left):
-            # Attach each leftover to the most similar group; only truly unrelated ones
-            # go to 其他, so tiny data is never mostly outliers.
+        found, left = similarity_groups(z, free)
+        found = [_Group(m) for m in found]
+        empty = np.flatnonzero(free & ~has_vec)
+        if not found and not groups:
+            rest = np.concatenate([left, empty]).astype(np.int64)
+            return ([_Group(np.sort(rest))] if len(rest) else []), 0.0
+        if len(left):
+            # Attach each single item to the most similar group if it shares anything,
+            # so tiny data is never mostly 其他.
             all_groups = groups + found
-            cents = np.stack([z[g.members].mean(axis=0) for g in all_groups])
+            cents = np.stack([_unit(z[g.members].mean(axis=0)) for g in all_groups])
             sims = z[left] @ cents.T
+            rest = []
             for i, row in zip(left, sims, strict=True):
                 j = int(np.argmax(row))
-                if row[j] > 0.05:
+                if row[j] > 0:
                     all_groups[j].extra.append(int(i))
-        return groups + found, 0.05
+                else:
+                    rest.append(int(i))
+            found += self._area_groups(tok_u, np.asarray(rest, dtype=np.int64))
+        return groups + found, 0.0
+
+    def _area_groups(self, tok_u, items: np.ndarray) -> list[_Group]:
+        """Items that resemble nothing else in a tiny run, grouped by operations area."""
+        if not len(items):
+            return []
+        areas = list(self.areas) if self.areas is not None else default_seeds()
+        choice = area_choice([tok_u[i] for i in items], areas)
+        out = []
+        for j in np.unique(choice[choice >= 0]):
+            out.append(_Group(items[choice == j], label=areas[j].area or areas[j].name))
+        return out
 
     def _cluster(self, z, has_vec, picks, seeds, previous):
         """Automatic-k spherical k-means with seed anchors, memory anchors and outliers."""
@@ -404,12 +419,15 @@ class ThemeModel:
         for g in groups:
             if g.seed is not None:
                 g.theme_id = seed_ids[g.seed]
+        self._group_names = {}
         for i, rec_id in zip(free, matched, strict=True):
             if rec_id is not None:
                 groups[i].theme_id = previous.resolve(rec_id)
             else:
                 groups[i].theme_id = next_id
                 next_id += 1
+            if groups[i].label:
+                self._group_names[groups[i].theme_id] = groups[i].label
         self._next_id = next_id
         self.seed_theme_ids_ = seed_ids
         self.seeds_ = seeds
@@ -445,6 +463,8 @@ class ThemeModel:
                 fixed_names[tid] = seed_by_id[tid].name
             elif rec is not None and rec.name_edited:
                 fixed_names[tid] = rec.name
+            elif tid in self._group_names:
+                fixed_names[tid] = self._group_names[tid]
         auto_ids = [t for t in ids if t not in fixed_names]
         auto = default_names(
             [list(profiles[ids.index(t)])[: self.n_keywords] for t in auto_ids],

@@ -78,6 +78,23 @@ def seed_hits(
     return sparse.csr_matrix((data, (rows, cols)), shape=(len(token_lists), len(seeds)))
 
 
+def area_choice(token_lists: Sequence[Sequence[str]], areas: Sequence[SeedTheme]) -> np.ndarray:
+    """Per item, the area whose seed words it mentions most (a word may contain a seed
+    word, as 签到积分 contains 积分), or -1. Used to place items of tiny runs."""
+    out = np.full(len(token_lists), -1, dtype=np.int64)
+    for i, toks in enumerate(token_lists):
+        best, best_hits = -1, 0
+        for j, seed in enumerate(areas):
+            hits = sum(
+                1 for t in set(toks)
+                if t in seed.words or any(len(w) >= 2 and w in t for w in seed.words)
+            )
+            if hits > best_hits:
+                best, best_hits = j, hits
+        out[i] = best
+    return out
+
+
 def seed_choice(hits: sparse.csr_matrix) -> np.ndarray:
     """Per item, the seed with the most word hits, or -1 when it mentions none."""
     if hits.shape[1] == 0:

@@ -1,30 +1,26 @@
-"""Themes for tiny inputs (under ~30 items), where clustering has nothing to stand on."""
+"""Themes for tiny inputs (under ~30 items), where k-means has nothing to stand on."""
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Sequence
-
 import numpy as np
+from scipy.cluster.hierarchy import fcluster, linkage
+
+TINY_MIN_SIMILARITY = 0.1
 
 
-def keyword_groups(
-    token_lists: Sequence[Sequence[str]], available: np.ndarray, min_size: int = 2
-) -> list[np.ndarray]:
-    """Greedy groups of items sharing a word: the most shared word first, then the next.
+def similarity_groups(z: np.ndarray, available: np.ndarray) -> tuple[list[np.ndarray], np.ndarray]:
+    """Average-linkage groups of the available items whose mean cosine exceeds 0.1.
 
-    Only items flagged in ``available`` take part; each item joins at most one group.
-    Longer words win ties, so 积分兑换 is preferred to 兑换 when both are equally shared.
+    Returns the groups of two or more items, and the leftover single items. On tiny data
+    words rarely repeat, so any real overlap (a shared word or character pair) counts.
     """
-    free = set(np.flatnonzero(available).tolist())
-    groups: list[np.ndarray] = []
-    while True:
-        df = Counter(t for i in free for t in set(token_lists[i]))
-        shared = [(c, len(t), t) for t, c in df.items() if c >= min_size]
-        if not shared:
-            break
-        _, _, word = max(shared)
-        members = sorted(i for i in free if word in token_lists[i])
-        groups.append(np.asarray(members))
-        free.difference_update(members)
-    return groups
+    idx = np.flatnonzero(available & (np.linalg.norm(z, axis=1) > 0))
+    if len(idx) < 2:
+        return [], idx
+    tree = linkage(z[idx], method="average", metric="cosine")
+    flat = fcluster(tree, t=1.0 - TINY_MIN_SIMILARITY, criterion="distance")
+    groups, single = [], []
+    for c in np.unique(flat):
+        members = idx[flat == c]
+        (groups.append(members) if len(members) >= 2 else single.extend(members.tolist()))
+    return groups, np.asarray(sorted(single), dtype=np.int64)
