@@ -47,15 +47,19 @@ def match_previous(
             score[i, j] = profile_cosine(prof, rec.term_weights)
     if member_ids is not None and previous.assignments:
         overlap = np.zeros_like(score)
-        col = {rec.id: j for j, rec in enumerate(records)}
+        # A merged theme's old items now sit in the theme it was merged into, so compare
+        # where each record's items went, not the record's own id.
+        cols_of: dict[int, list[int]] = {}
+        for j, rec in enumerate(records):
+            cols_of.setdefault(previous.resolve(rec.id), []).append(j)
         for i, ids in enumerate(member_ids):
             seen = [previous.assignments.get(str(x)) for x in ids]
             known = [t for t in seen if t is not None]
             if not known:
                 continue
             for t in known:
-                if t in col:
-                    overlap[i, col[t]] += 1.0
+                for j in cols_of.get(t, ()):
+                    overlap[i, j] += 1.0
             overlap[i] /= len(known)
             # Only clusters with enough history lean on overlap; fresh ones on keywords.
             seen_share = len(known) / max(len(ids), 1)

@@ -27,6 +27,7 @@ from nlp.themes.types import (
 )
 
 TINY_ITEMS = 30
+NOVELTY_GAIN = 0.15
 PROFILE_TERMS = 30
 Tokenizer = Callable[[str], Sequence[str]]
 
@@ -88,7 +89,7 @@ class ThemeModel:
         n_quotes: int = 5,
         match_threshold: float = 0.3,
         seed_weight: float = 0.5,
-        memory_weight: float = 0.3,
+        memory_weight: float = 0.5,
         random_state: int = 0,
     ):
         self.tokenizer = tokenizer
@@ -162,7 +163,13 @@ class ThemeModel:
         if len(local) < TINY_ITEMS:
             groups, threshold = self._tiny_groups(tok_u, z, has_vec, picks, len(seeds))
         else:
-            groups, threshold = self._cluster(z, has_vec, picks, seeds, previous)
+            history = np.full(len(local), -1, dtype=np.int64)
+            if item_ids is not None and previous.assignments:
+                for j, i in enumerate(local):
+                    old = previous.assignments.get(item_ids[i])
+                    if old is not None and old != OTHER_ID:
+                        history[j] = previous.resolve(old)
+            groups, threshold = self._cluster(z, has_vec, picks, seeds, previous, history)
         self.outlier_threshold_ = threshold
 
         word_cols = (
@@ -303,7 +310,7 @@ class ThemeModel:
             out.append(_Group(items[choice == j], label=areas[j].area or areas[j].name))
         return out
 
-    def _cluster(self, z, has_vec, picks, seeds, previous):
+    def _cluster(self, z, has_vec, picks, seeds, previous, history):
         """Automatic-k spherical k-means with seed anchors, memory anchors and outliers."""
         rng = np.random.default_rng(self.random_state)
         live = np.flatnonzero(has_vec)
@@ -320,7 +327,7 @@ class ThemeModel:
                 kinds.append(("seed", j))
         remembered = [
             r for r in previous.themes
-            if r.status == STATUS_ACTIVE and not r.seed_words and r.term_weights
+            if not r.seed_words and r.term_weights
         ]
         for rec in remembered:
             vec = self.vectorizer_.term_vector(rec.term_weights)
@@ -328,16 +335,20 @@ class ThemeModel:
                 anchors.append(vec)
                 weights.append(self.memory_weight)
                 kinds.append(("memory", rec.id))
+        n_anchor = len(anchors)
         if self.k is not None:
             k_total = max(int(self.k), 1)
             anchors, weights, kinds = anchors[:k_total], weights[:k_total], kinds[:k_total]
+            n_anchor = len(anchors)
             init = kmeans_plus_plus(zl, k_total, rng, np.asarray(anchors) if anchors else None)
         else:
             choice = choose_k(zl, k_max=self.k_max, random_state=self.random_state)
             self.k_scores_ = choice.scores
-            k_total = max(choice.k, len(anchors))
             if anchors:
-                init = kmeans_plus_plus(zl, k_total, rng, np.asarray(anchors))
+                # Leave room for topics the remembered themes do not cover; extra clusters
+                # that explain their items no better than the old themes are folded back.
+                extra = max(choice.k - n_anchor, 1 + n_anchor // 5)
+                init = kmeans_plus_plus(zl, n_anchor + extra, rng, np.asarray(anchors))
             else:
                 init = choice.centers
         k_total = len(init)
@@ -346,6 +357,8 @@ class ThemeModel:
         for j, (vec, w) in enumerate(zip(anchors, weights, strict=True)):
             anchor_mat[j], anchor_w[j] = vec, w
         labels, centers, _ = spherical_kmeans(zl, init, anchor_mat, anchor_w)
+        if n_anchor and self.k is None:
+            labels = self._fold_unnovel(zl, labels, centers, n_anchor, history[live])
         # An item that names a seed's words belongs to that seed's theme.
         seed_col = {j: c for c, (kind, j) in enumerate(kinds) if kind == "seed"}
         caught = np.array([seed_col.get(int(p), -1) for p in picks[live]], dtype=np.int64)
@@ -371,6 +384,29 @@ class ThemeModel:
                     g.memory = ref
             groups.append(g)
         return groups, threshold
+
+    def _fold_unnovel(self, zl, labels, centers, n_anchor, history):
+        """Fold extra clusters into the anchored themes unless they fit their items better.
+
+        A new theme must raise its members' mean similarity to their centroid by
+        ``NOVELTY_GAIN`` over the best remembered or seeded theme, and hold 3% of the
+        items (at most 300 needed), and at most half of its items may have belonged to
+        a theme last run; otherwise it is only a split of an old theme or a handful of
+        near-duplicates, and keeping it would break identity across runs.
+        """
+        sims = zl @ centers.T
+        best_anchor = sims[:, :n_anchor].argmax(axis=1)
+        labels = labels.copy()
+        min_new = max(2 * self._min_size(len(zl)), min(int(0.03 * len(zl)), 300))
+        for c in range(n_anchor, len(centers)):
+            members = labels == c
+            if not members.any():
+                continue
+            gain = float((sims[members, c] - sims[members, best_anchor[members]]).mean())
+            had_theme = float((history[members] >= 0).mean())
+            if gain < NOVELTY_GAIN or members.sum() < min_new or had_theme > 0.5:
+                labels[members] = best_anchor[members]
+        return labels
 
     def _dissolve_small(self, zl, labels, centers, anchored):
         """Move members of clusters below the minimum size to their next-best cluster."""
