@@ -1,34 +1,17 @@
-"""Shared fixtures for the nlp tests: a tokenizer and fitted theme models, built once."""
+"""Shared fixtures for the nlp tests: one segmenter per session, cached jieba dictionary."""
 
-import jieba
 import pytest
 
-from nlp.themes import ThemeModel
-from tests.nlp.feedback_factory import TestTokenizer, make_items
-
-jieba.setLogLevel(60)
+from nlp.segment import Segmenter
 
 
 @pytest.fixture(scope="session")
-def tokenizer():
-    return TestTokenizer()
+def jieba_cache_dir(tmp_path_factory):
+    """A per-session directory for jieba's dictionary cache."""
+    return tmp_path_factory.mktemp("jieba-cache")
 
 
 @pytest.fixture(scope="session")
-def topic_items():
-    """200 items on five clearly separated topics."""
-    return make_items(40, seed=1)
-
-
-@pytest.fixture(scope="session")
-def topic_tokens(topic_items, tokenizer):
-    return [tokenizer(t) for t in topic_items[0]]
-
-
-@pytest.fixture(scope="session")
-def fitted(topic_items, topic_tokens):
-    """A model fitted on the five-topic items, with ids and sentiments."""
-    texts, _ = topic_items
-    ids = [f"item-{i}" for i in range(len(texts))]
-    sentiments = [(-1, 0, 1)[i % 3] for i in range(len(texts))]
-    return ThemeModel().fit(topic_tokens, texts=texts, ids=ids, sentiments=sentiments)
+def segmenter(jieba_cache_dir):
+    """The default segmenter (community dictionary loaded)."""
+    return Segmenter(cache_dir=jieba_cache_dir)

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from nlp.themes import OTHER_ID, ThemeModel, ThemeSnapshot
-from tests.nlp.feedback_factory import make_items
+from tests.nlp.themes.feedback_factory import make_items
 
 
 @pytest.fixture(scope="session")

@@ -15,7 +15,7 @@ from nlp.themes import (
     model_from_bytes,
     model_to_bytes,
 )
-from tests.nlp.feedback_factory import FILLERS, make_items
+from tests.nlp.themes.feedback_factory import FILLERS, make_items
 
 
 def test_auto_k_finds_the_clearly_separated_topics(fitted, topic_items):

@@ -1,0 +1,219 @@
+"""Text normalisation: half-width, simplified Chinese, no URLs/mentions/stickers, filler detection.
+
+Stickers (``[捂脸]``) and emoji are removed from the text but returned as :class:`Signal`
+objects with a polarity, so sentiment can still use them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+STICKERS_PATH = DATA_DIR / "stickers.txt"
+EMOJI_PATH = DATA_DIR / "emoji_polarity.txt"
+FILLERS_PATH = DATA_DIR / "fillers.txt"
+
+# Full-width ASCII (U+FF01..U+FF5E) to half-width, and the ideographic space to a space.
+_HALF_WIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
+_HALF_WIDTH[0x3000] = 0x20
+
+_RE_URL = re.compile(
+    r"(?:https?://|ftp://|www\.)[^\s\u4e00-\u9fff，。！？；：“”‘’（）【】《》,]+"
+    r"|(?<![@A-Za-z0-9.\-])[a-zA-Z0-9][a-zA-Z0-9-]{0,62}(?:\.[a-zA-Z0-9-]{1,63})*"
+    r"\.(?:com|cn|net|org|top|xyz|cc|io|me|info|vip|shop|site|link)\b"
+    r"(?:/[^\s\u4e00-\u9fff，。！？；：“”‘’（）【】《》]*)?",
+    re.I,
+)
+# A mention ends at whitespace (WeChat puts U+2005 after it), punctuation or the end.
+_RE_MENTION = re.compile(
+    r"(?<![A-Za-z0-9._%+\-])@[^\s@,，。.!！?？:：;；、()（）\[\]【】]{1,16}"
+    r"(?=[\s\u2005,，。.!！?？:：;；、()（）\[\]【】]|$)"
+)
+_RE_BRACKET_CODE = re.compile(r"\[([^\[\]\s]{1,8})\]")
+# Emoji and pictographs: the supplementary symbol planes, dingbats, misc symbols, plus the
+# joiners and variation selectors that glue emoji sequences together.
+_RE_EMOJI = re.compile(
+    "[\U0001F000-\U0001FAFF\U00002600-\U000027BF\U00002B00-\U00002BFF"
+    "\U0001F1E6-\U0001F1FF\u200d\ufe0e\ufe0f\u20e3\U000E0020-\U000E007F]+"
+)
+_RE_SPACES = re.compile(r"[\s\u2005\u200b\u3000]+")
+# Characters ignored when deciding whether an answer is a filler.
+_RE_FILLER_NOISE = re.compile(r"[\s\W_]+", re.U)
+_RE_ONLY_PUNCT = re.compile(r"^[\W_]*$", re.U)
+
+
+@dataclass(frozen=True)
+class Signal:
+    """A sentiment-bearing mark taken out of the text (a sticker code or an emoji)."""
+
+    kind: str  # "sticker" or "emoji"
+    token: str
+    polarity: int  # -1, 0 or 1
+
+
+@dataclass(frozen=True)
+class NormalizedText:
+    """A normalised text, the signals removed from it, and whether it is a filler answer."""
+
+    text: str
+    signals: tuple[Signal, ...] = field(default_factory=tuple)
+    is_filler: bool = False
+
+    @property
+    def polarity(self) -> int:
+        """Sum of the signals' polarities (positive > 0, negative < 0)."""
+        return sum(s.polarity for s in self.signals)
+
+
+def _read_table(path: Path) -> dict[str, int]:
+    """Read ``token<TAB or space>polarity`` lines (``#`` comments, blank lines skipped)."""
+    table: dict[str, int] = {}
+    for raw in path.read_text(encoding="utf-8").splitlines():
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        token, _, value = line.rpartition(" ")
+        table[token.strip()] = int(value)
+    return table
+
+
+@lru_cache(maxsize=1)
+def sticker_polarity() -> dict[str, int]:
+    """Known WeChat / QQ / Weibo sticker codes (without brackets) and their polarity."""
+    return _read_table(STICKERS_PATH)
+
+
+@lru_cache(maxsize=1)
+def emoji_polarity() -> dict[str, int]:
+    """Emoji and their polarity; emoji not listed count as neutral."""
+    return _read_table(EMOJI_PATH)
+
+
+@lru_cache(maxsize=1)
+def filler_phrases() -> frozenset[str]:
+    """Answers that say nothing (无, 没有, 还行, 都挺好 …), compared after removing punctuation."""
+    lines = FILLERS_PATH.read_text(encoding="utf-8").splitlines()
+    return frozenset(w.strip().lower() for w in lines if w.strip() and not w.startswith("#"))
+
+
+def is_filler_text(text: str) -> bool:
+    """True when ``text`` (already normalised) is empty, only punctuation, or a filler phrase."""
+    if _RE_ONLY_PUNCT.match(text):
+        return True
+    core = _RE_FILLER_NOISE.sub("", text).lower()
+    if not core:
+        return True
+    fillers = filler_phrases()
+    if core in fillers:
+        return True
+    # Repeated fillers ("没有没有", "无无") and a trailing particle ("没有啦", "还行吧").
+    for end in ("了", "啦", "吧", "呢", "哈", "呀", "啊", "哦", "的"):
+        if core.endswith(end) and core[: -len(end)] in fillers:
+            return True
+    for size in range(1, min(len(core) // 2, 4) + 1):
+        unit = core[:size]
+        if len(core) % size == 0 and unit * (len(core) // size) == core and unit in fillers:
+            return True
+    return False
+
+
+class Normalizer:
+    """Normalise raw community text for analysis.
+
+    Steps, in order: full-width to half-width; traditional to simplified Chinese (OpenCC
+    ``t2s``, phrase-aware); URLs and @mentions removed; sticker codes such as ``[捂脸]`` and
+    emoji removed and returned as :class:`Signal`; whitespace collapsed; filler answers flagged.
+    Placeholders such as ``[手机号]`` from PII redaction are kept, since only known sticker
+    codes are removed.
+    """
+
+    def __init__(self, *, to_simplified: bool = True, strip_urls: bool = True,
+                 strip_mentions: bool = True) -> None:
+        self.to_simplified = to_simplified
+        self.strip_urls = strip_urls
+        self.strip_mentions = strip_mentions
+        self._converter = None
+
+    def __getstate__(self) -> dict:
+        """Pickle the parameters; the OpenCC converter is rebuilt where it is used."""
+        return {k: v for k, v in self.__dict__.items() if k != "_converter"}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self._converter = None
+
+    def _t2s(self, text: str) -> str:
+        if self._converter is None:
+            import opencc
+
+            self._converter = opencc.OpenCC("t2s")
+        return self._converter.convert(text)
+
+    def normalize(self, text: str | None) -> NormalizedText:
+        """Normalise one text; never raises on empty or odd input."""
+        if not text:
+            return NormalizedText("", (), True)
+        text = str(text).translate(_HALF_WIDTH)
+        if self.to_simplified and not text.isascii():
+            text = self._t2s(text)
+        signals: list[Signal] = []
+        if self.strip_urls and ("." in text or "/" in text):
+            text = _RE_URL.sub(" ", text)
+        if self.strip_mentions and "@" in text:
+            text = _RE_MENTION.sub(" ", text)
+        if "[" in text:
+            text = self._take_stickers(text, signals)
+        if not text.isascii():
+            text = self._take_emoji(text, signals)
+        text = _RE_SPACES.sub(" ", text).strip()
+        return NormalizedText(text, tuple(signals), is_filler_text(text))
+
+    def normalize_many(self, texts: Iterable[str | None]) -> list[NormalizedText]:
+        """Normalise many texts (the batch path used by the pipeline)."""
+        norm = self.normalize
+        return [norm(t) for t in texts]
+
+    @staticmethod
+    def _take_stickers(text: str, signals: list[Signal]) -> str:
+        table = sticker_polarity()
+
+        def repl(m: re.Match) -> str:
+            code = m.group(1)
+            if code not in table:
+                return m.group(0)
+            signals.append(Signal("sticker", code, table[code]))
+            return " "
+
+        return _RE_BRACKET_CODE.sub(repl, text)
+
+    @staticmethod
+    def _take_emoji(text: str, signals: list[Signal]) -> str:
+        table = emoji_polarity()
+
+        def repl(m: re.Match) -> str:
+            for ch in m.group(0):
+                if ch in "\u200d\ufe0e\ufe0f\u20e3" or "\U000E0020" <= ch <= "\U000E007F":
+                    continue
+                signals.append(Signal("emoji", ch, table.get(ch, 0)))
+            return " "
+
+        return _RE_EMOJI.sub(repl, text)
+
+
+def normalize(text: str | None) -> NormalizedText:
+    """Normalise one text with a default :class:`Normalizer`."""
+    return _default().normalize(text)
+
+
+def normalize_many(texts: Sequence[str | None]) -> list[NormalizedText]:
+    """Normalise many texts with a default :class:`Normalizer`."""
+    return _default().normalize_many(texts)
+
+
+@lru_cache(maxsize=1)
+def _default() -> Normalizer:
+    return Normalizer()

@@ -1,0 +1,319 @@
+"""Chinese word segmentation: jieba's algorithm and dictionary, community words and stopwords.
+
+Each :class:`Segmenter` owns its own engines, so words added for one community never leak into
+another. Text is cut by rjieba, the Rust port of jieba that uses the same dictionary, prefix
+DAG, route DP and HMM, with the differences between the two engines handled here: ASCII runs
+inside a Han block are re-split the way jieba's HMM stage splits them, and the few tie-prone
+inputs (runs such as 好好好 or 不好不好, and texts with line breaks) go to a private
+``jieba.Tokenizer``. The result equals ``jieba.lcut`` with the same user words (tests check
+this on fixed sentences; the benchmark reports agreement on real text).
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import unicodedata
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+from pathlib import Path
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+USER_DICT_PATH = DATA_DIR / "community_userdict.txt"
+STOPWORDS_PATH = DATA_DIR / "stopwords.txt"
+
+# jieba's own block regexes (jieba.re_han_default, jieba.re_skip_default).
+_RE_HAN_BLOCK = re.compile(r"([\u4E00-\u9FD5a-zA-Z0-9+#&\._%\-]+)", re.U)
+_RE_SKIP = re.compile(r"(\r\n|\s)", re.U)
+_RE_HAN_CHAR = re.compile(r"[\u4E00-\u9FD5]")
+_RE_BLOCK_ASCII = re.compile(r"[a-zA-Z0-9+#&\._%\-]+")
+# jieba.finalseg's split of non-Han runs inside a block.
+_RE_FINALSEG_SKIP = re.compile(r"([a-zA-Z0-9]+(?:\.\d+)?%?)")
+# Runs like 好好好 or 不好不好 give equal-probability routes whose tie-break differs between
+# the engines; texts and blocks with them go to jieba itself.
+_RE_TIE_PRONE = re.compile(r"([\u4E00-\u9FD5])\1\1|([\u4E00-\u9FD5]{2})\2")
+_RE_LINE_BREAK = re.compile(r"[\r\n\u2028\u2029\x0b\x0c\x1c-\x1e\x85]")
+_RE_NUMBER = re.compile(r"[0-9０-９.,%％\-+]+")
+
+_JIEBA_INIT_LOCK = threading.Lock()
+_MEMO_LIMIT = 200_000
+
+
+def _parse_word_lines(lines: Iterable[str]) -> list[tuple[str, int | None]]:
+    """Parse jieba user-dictionary lines ``word [freq] [pos]`` (comments and blanks skipped)."""
+    words: list[tuple[str, int | None]] = []
+    for raw in lines:
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        parts = line.split()
+        freq = int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else None
+        words.append((parts[0], freq))
+    return words
+
+
+@lru_cache(maxsize=1)
+def load_user_dictionary() -> tuple[tuple[str, int | None], ...]:
+    """The shipped community-operations user dictionary as ``(word, freq or None)`` pairs."""
+    return tuple(_parse_word_lines(USER_DICT_PATH.read_text(encoding="utf-8").splitlines()))
+
+
+@lru_cache(maxsize=1)
+def load_stopwords() -> frozenset[str]:
+    """The shipped stopword list."""
+    lines = STOPWORDS_PATH.read_text(encoding="utf-8").splitlines()
+    return frozenset(w.strip() for w in lines if w.strip() and not w.startswith("#"))
+
+
+def _jieba_set_word(tok, word: str, freq: int) -> None:
+    """Set a word's frequency in a jieba tokenizer, replacing (not adding to) an existing one.
+
+    ``jieba.Tokenizer.add_word`` adds the new frequency to the total without removing the old
+    one when the word already exists; the Rust engine replaces it. Removing the old count here
+    keeps both engines' dictionaries, and so their segmentations, identical.
+    """
+    old = tok.FREQ.get(word, 0)
+    tok.add_word(word, freq)
+    tok.total -= old
+
+
+def _is_punct_or_space(token: str) -> bool:
+    """True when every character is punctuation, a symbol or whitespace."""
+    return all(unicodedata.category(ch)[0] in "PSZC" for ch in token)
+
+
+class Segmenter:
+    """Segment Chinese text with jieba's algorithm, the community dictionary and per-instance words.
+
+    Parameters
+    ----------
+    extra_words:
+        Operator terms for one community (``"word"`` or ``("word", freq)``); they stay in this
+        instance only.
+    stopwords:
+        Extra stopwords added to the shipped list for :meth:`tokens`.
+    use_user_dictionary:
+        Load the shipped community-operations dictionary (default True).
+    hmm:
+        Use jieba's HMM for unknown words (jieba's default, True).
+    fast:
+        Cut pure Han blocks with rjieba (same algorithm and dictionary). False uses only jieba.
+    cache_dir:
+        Where the private jieba tokenizer keeps its dictionary cache (jieba's default temp dir
+        when None); the cache turns its ~1 s dictionary build into a fast load.
+    """
+
+    def __init__(
+        self,
+        extra_words: Iterable[str | tuple[str, int]] = (),
+        *,
+        stopwords: Iterable[str] = (),
+        use_user_dictionary: bool = True,
+        hmm: bool = True,
+        fast: bool = True,
+        cache_dir: str | Path | None = None,
+    ) -> None:
+        self.extra_words = list(extra_words)
+        self.stopwords = list(stopwords)
+        self.use_user_dictionary = use_user_dictionary
+        self.hmm = hmm
+        self.fast = fast
+        self.cache_dir = str(cache_dir) if cache_dir is not None else None
+        self._reset_engines()
+
+    # -- state and pickling -------------------------------------------------------------------
+
+    def _reset_engines(self) -> None:
+        """Drop the engines; they are rebuilt on first use."""
+        self._fast_engine = None
+        self._jieba = None
+        # (word, freq) in the order they were added; the frequencies are resolved once by the
+        # primary engine and replayed into the other, so both hold identical dictionaries.
+        self._resolved: list[tuple[str, int]] | None = None
+        self._stop = load_stopwords() | frozenset(self.stopwords)
+        self._memo: dict[str, str] = {}
+
+    def __getstate__(self) -> dict:
+        """Pickle only the parameters; engines are rebuilt lazily in the receiving process."""
+        state = {k: v for k, v in self.__dict__.items() if not k.startswith("_")}
+        state["_resolved"] = self._resolved
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        resolved = state.pop("_resolved", None)
+        self.__dict__.update(state)
+        self._reset_engines()
+        self._resolved = resolved
+
+    def _word_list(self) -> list[tuple[str, int | None]]:
+        words: list[tuple[str, int | None]] = []
+        if self.use_user_dictionary:
+            words.extend(load_user_dictionary())
+        for item in self.extra_words:
+            if isinstance(item, str):
+                words.append((item.strip(), None))
+            else:
+                words.append((str(item[0]).strip(), int(item[1]) if item[1] is not None else None))
+        return [(w, f) for w, f in words if w]
+
+    def add_words(self, words: Iterable[str | tuple[str, int]]) -> Segmenter:
+        """Add community terms to this instance only; returns self."""
+        new = list(words)
+        self.extra_words.extend(new)
+        if self._resolved is not None:
+            pending = self._word_list()[len(self._resolved):]
+            self._add_resolved(pending)
+        return self
+
+    def _add_resolved(self, words: list[tuple[str, int | None]]) -> None:
+        """Resolve frequencies through the primary engine, then replay them into the other."""
+        resolved: list[tuple[str, int]] = []
+        if self.fast:
+            engine = self._fast_engine
+            for word, freq in words:
+                resolved.append((word, int(engine.add_word(word, freq, None))))
+            if self._jieba is not None:
+                for word, freq in resolved:
+                    _jieba_set_word(self._jieba, word, freq)
+        else:
+            tok = self._jieba
+            for word, freq in words:
+                if freq is None:
+                    freq = tok.suggest_freq(word, tune=False)
+                _jieba_set_word(tok, word, freq)
+                resolved.append((word, int(freq)))
+        if self._resolved is None:
+            self._resolved = []
+        self._resolved.extend(resolved)
+
+    @property
+    def _fast_cutter(self):
+        if self._fast_engine is None:
+            import rjieba
+
+            self._fast_engine = rjieba.Jieba()
+            if self._resolved is None:
+                self._add_resolved(self._word_list())
+            else:
+                for word, freq in self._resolved:
+                    self._fast_engine.add_word(word, freq, None)
+        return self._fast_engine
+
+    @property
+    def _jieba_tokenizer(self):
+        if self._jieba is None:
+            import jieba
+
+            if self.fast:
+                self._fast_cutter  # noqa: B018  (the fast engine resolves the frequencies)
+            with _JIEBA_INIT_LOCK:
+                jieba.setLogLevel(60)
+                tok = jieba.Tokenizer()
+                if self.cache_dir:
+                    Path(self.cache_dir).mkdir(parents=True, exist_ok=True)
+                    tok.tmp_dir = self.cache_dir
+                tok.initialize()
+            self._jieba = tok
+            if self._resolved is None:
+                self._add_resolved(self._word_list())
+            else:
+                for word, freq in self._resolved:
+                    _jieba_set_word(tok, word, freq)
+        return self._jieba
+
+    # -- cutting ------------------------------------------------------------------------------
+
+    def _merge_ascii_runs(self, toks: list[str], out: list[str]) -> None:
+        """Re-split ASCII runs the way jieba's HMM stage does (the Rust engine keeps them whole).
+
+        Inside a block jieba gathers consecutive single-character pieces and splits their non-Han
+        part with ``finalseg``'s pattern: letter/digit runs and the text between them.
+        """
+        run: list[str] = []
+        has_word = self._fast_engine.has_word
+        for tok in toks:
+            if _RE_BLOCK_ASCII.fullmatch(tok) and not (len(tok) > 1 and has_word(tok)):
+                run.append(tok)
+                continue
+            if run:
+                out.extend(p for p in _RE_FINALSEG_SKIP.split("".join(run)) if p)
+                run.clear()
+            out.append(tok)
+        if run:
+            out.extend(p for p in _RE_FINALSEG_SKIP.split("".join(run)) if p)
+
+    def _cut_into(self, text: str, out: list[str]) -> None:
+        fast = self._fast_cutter if self.fast and self.hmm else None
+        if fast is not None and not _RE_TIE_PRONE.search(text):
+            if not _RE_LINE_BREAK.search(text):
+                self._merge_ascii_runs(fast.cut(text, True), out)
+                return
+        for blk in _RE_HAN_BLOCK.split(text):
+            if not blk:
+                continue
+            if _RE_HAN_BLOCK.fullmatch(blk):
+                if fast is not None and not _RE_TIE_PRONE.search(blk):
+                    self._merge_ascii_runs(fast.cut(blk, True), out)
+                else:
+                    out.extend(self._jieba_tokenizer.cut(blk, HMM=self.hmm))
+            else:
+                for piece in _RE_SKIP.split(blk):
+                    if not piece:
+                        continue
+                    if _RE_SKIP.fullmatch(piece):
+                        out.append(piece)
+                    else:
+                        out.extend(piece)
+
+    def cut(self, text: str) -> list[str]:
+        """All tokens of ``text`` in order, exactly as ``jieba.lcut`` with the same dictionary."""
+        out: list[str] = []
+        if text:
+            self._cut_into(text, out)
+        return out
+
+    def cut_many(self, texts: Sequence[str]) -> list[list[str]]:
+        """:meth:`cut` over many texts."""
+        return [self.cut(t) for t in texts]
+
+    def is_content(self, token: str) -> bool:
+        """True for a token worth keeping as content: not a stopword, punctuation or number."""
+        return bool(self._content_form(token))
+
+    def _content_form(self, token: str) -> str:
+        """The token as a content token (ASCII lower-cased), or "" when it is not content."""
+        if token in self._stop or not token.strip():
+            return ""
+        if token.isascii():
+            token = token.lower()
+            if token in self._stop or not any(ch.isalnum() for ch in token):
+                return ""
+        if _RE_NUMBER.fullmatch(token) or _is_punct_or_space(token):
+            return ""
+        return token
+
+    def tokens(self, text: str) -> list[str]:
+        """Content tokens: no stopwords, punctuation or pure numbers; ASCII lower-cased."""
+        return self._content(self.cut(text))
+
+    def _content(self, cut: list[str]) -> list[str]:
+        memo = self._memo
+        keep = []
+        for tok in cut:
+            form = memo.get(tok)
+            if form is None:
+                form = self._content_form(tok)
+                if len(memo) < _MEMO_LIMIT:
+                    memo[tok] = form
+            if form:
+                keep.append(form)
+        return keep
+
+    def tokens_many(self, texts: Sequence[str]) -> list[list[str]]:
+        """:meth:`tokens` over many texts (the fast batch path)."""
+        cut = self.cut
+        content = self._content
+        return [content(cut(t)) if t else [] for t in texts]
+
+    def __repr__(self) -> str:
+        return f"Segmenter(extra_words={len(self.extra_words)}, fast={self.fast}, hmm={self.hmm})"

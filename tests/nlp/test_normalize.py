@@ -1,0 +1,95 @@
+"""Normalisation: width, script, URLs, mentions, stickers and emoji as signals, fillers."""
+
+import pickle
+
+import pytest
+
+from nlp.normalize import Normalizer, is_filler_text, normalize, normalize_many
+
+
+@pytest.fixture(scope="module")
+def norm():
+    return Normalizer()
+
+
+def test_full_width_ascii_becomes_half_width(norm):
+    assert norm.normalize("ＡＢＣ１２３！　好").text == "ABC123! 好"
+
+
+def test_traditional_becomes_simplified(norm):
+    assert norm.normalize("這個活動很好玩，群裡廣告太多").text == "这个活动很好玩,群里广告太多"
+
+
+def test_urls_and_mentions_are_removed(norm):
+    out = norm.normalize("@群主 看这个 https://example.com/a?b=1 还有 www.test.cn/x 链接")
+    assert out.text == "看这个 还有 链接"
+
+
+def test_email_is_not_mistaken_for_a_url_or_mention(norm):
+    assert "a@b.com" in norm.normalize("邮件 a@b.com 吧").text
+
+
+def test_sticker_codes_are_removed_but_kept_as_signals(norm):
+    out = norm.normalize("活动不错[强][微笑]，就是广告多[发怒][捂脸]")
+    assert "[" not in out.text
+    assert [s.token for s in out.signals] == ["强", "微笑", "发怒", "捂脸"]
+    assert [s.polarity for s in out.signals] == [1, 1, -1, -1]
+    assert out.polarity == 0
+
+
+def test_emoji_are_removed_and_carry_polarity(norm):
+    out = norm.normalize("太棒了👍👍🎉")
+    assert out.text == "太棒了"
+    assert out.polarity == 3
+    assert norm.normalize("又卡了😡").polarity == -1
+
+
+def test_unknown_bracket_codes_and_pii_placeholders_survive(norm):
+    assert norm.normalize("请联系[手机号]").text == "请联系[手机号]"
+
+
+def test_whitespace_is_collapsed(norm):
+    assert norm.normalize("  活动\n\n很好 \t 玩  ").text == "活动 很好 玩"
+
+
+@pytest.mark.parametrize("text", [
+    "无", "没有", "暂无", "还行", "都挺好", "没意见", "挺好的", "不知道", "。。。",
+    "没有没有", "还行吧", "无。", "  暂无  ", "N/A", "[微笑]", "👍",
+])
+def test_filler_answers_are_flagged(norm, text):
+    assert norm.normalize(text).is_filler
+
+
+@pytest.mark.parametrize("text", [
+    "活动很好玩，但是群里广告太多", "希望多组织线下活动", "没有人回复我的问题", "不知道为什么总是卡顿",
+])
+def test_real_answers_are_not_fillers(norm, text):
+    assert not norm.normalize(text).is_filler
+
+
+@pytest.mark.parametrize("text", ["", None, "a", "好", "😀", "[哈哈]", "https://t.cn/x", "@某人", "   "])
+def test_tiny_inputs_never_raise(norm, text):
+    out = norm.normalize(text)
+    assert isinstance(out.text, str)
+
+
+def test_only_a_url_becomes_an_empty_filler(norm):
+    out = norm.normalize("https://example.com/page")
+    assert out.text == "" and out.is_filler
+
+
+def test_batch_equals_single_and_module_helpers_work(norm):
+    texts = ["這個好", "无", "赞[强]"]
+    assert norm.normalize_many(texts) == [norm.normalize(t) for t in texts]
+    assert normalize_many(texts) == [normalize(t) for t in texts]
+
+
+def test_normalizer_survives_pickling(norm):
+    norm.normalize("這個")
+    clone = pickle.loads(pickle.dumps(norm))
+    assert clone.normalize("這個").text == "这个"
+
+
+def test_is_filler_text_on_plain_strings():
+    assert is_filler_text("")
+    assert not is_filler_text("客服回复太慢")
