@@ -1,0 +1,71 @@
+"""Keywords overall, per theme and per item, weighted against a general-Chinese background.
+
+A word's weight is its (sublinear) frequency in the feedback times its inverse document
+frequency in general Chinese text (jieba's own IDF table, shipped with jieba), so words
+that every text uses (觉得, 问题) sink and the community's own subjects rise.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+from pathlib import Path
+
+import jieba
+
+IDF_PATH = Path(jieba.__file__).resolve().parent / "analyse" / "idf.txt"
+
+
+@lru_cache(maxsize=1)
+def background_idf() -> tuple[dict[str, float], float]:
+    """jieba's IDF table and its median (the weight of words it does not know)."""
+    table: dict[str, float] = {}
+    with IDF_PATH.open(encoding="utf-8") as fh:
+        for line in fh:
+            word, _, value = line.strip().rpartition(" ")
+            if word:
+                table[word] = float(value)
+    values = sorted(table.values())
+    return table, values[len(values) // 2] if values else 10.0
+
+
+def is_keyword_candidate(token: str) -> bool:
+    """Words of two or more characters, or ASCII terms such as app / bug."""
+    return len(token) >= 2
+
+
+def word_weights(token_lists: Iterable[Sequence[str]]) -> dict[str, float]:
+    """Background-IDF weight of every candidate word in a collection of token lists."""
+    idf, median = background_idf()
+    tf: Counter[str] = Counter()
+    for toks in token_lists:
+        for word, count in Counter(t for t in toks if is_keyword_candidate(t)).items():
+            tf[word] += 1.0 + math.log(count)
+    return {w: c * idf.get(w, median) for w, c in tf.items()}
+
+
+def top_keywords(token_lists: Iterable[Sequence[str]], n: int = 20) -> list[tuple[str, float]]:
+    """The ``n`` heaviest words of a collection, with weights scaled so the top is 1."""
+    weights = word_weights(token_lists)
+    best = sorted(weights.items(), key=lambda kv: (-kv[1], kv[0]))[:n]
+    if not best:
+        return []
+    top = best[0][1]
+    return [(w, round(v / top, 4)) for w, v in best]
+
+
+def item_keywords(tokens: Sequence[str], n: int = 5) -> list[str]:
+    """The ``n`` most telling words of one item (for the per-item keyword column)."""
+    return [w for w, _ in top_keywords([tokens], n)]
+
+
+def theme_keywords(themes: Iterable, n: int = 10) -> dict[int, list[tuple[str, float]]]:
+    """Per theme id, its c-TF-IDF keywords with weights scaled so the top is 1."""
+    out = {}
+    for theme in themes:
+        pairs = list(theme.keyword_weights.items())[:n]
+        top = pairs[0][1] if pairs and pairs[0][1] > 0 else 1.0
+        out[theme.id] = [(w, round(v / top, 4)) for w, v in pairs]
+    return out
