@@ -1,16 +1,16 @@
 """Keywords overall, per theme and per item, weighted against a general-Chinese background.
 
-A word's weight is its (sublinear) frequency in the feedback times its inverse document
+A word's weight is the number of items that mention it times its inverse document
 frequency in general Chinese text (jieba's own IDF table, shipped with jieba), so words
 that every text uses (觉得, 问题) sink and the community's own subjects rise.
 """
 
 from __future__ import annotations
 
-import math
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
+from itertools import chain
 from pathlib import Path
 
 import jieba
@@ -37,13 +37,10 @@ def is_keyword_candidate(token: str) -> bool:
 
 
 def word_weights(token_lists: Iterable[Sequence[str]]) -> dict[str, float]:
-    """Background-IDF weight of every candidate word in a collection of token lists."""
+    """Background-IDF weight of every candidate word: items mentioning it × its IDF."""
     idf, median = background_idf()
-    tf: Counter[str] = Counter()
-    for toks in token_lists:
-        for word, count in Counter(t for t in toks if is_keyword_candidate(t)).items():
-            tf[word] += 1.0 + math.log(count)
-    return {w: c * idf.get(w, median) for w, c in tf.items()}
+    df = Counter(chain.from_iterable(map(set, token_lists)))
+    return {w: c * idf.get(w, median) for w, c in df.items() if is_keyword_candidate(w)}
 
 
 def top_keywords(token_lists: Iterable[Sequence[str]], n: int = 20) -> list[tuple[str, float]]:
@@ -57,8 +54,14 @@ def top_keywords(token_lists: Iterable[Sequence[str]], n: int = 20) -> list[tupl
 
 
 def item_keywords(tokens: Sequence[str], n: int = 5) -> list[str]:
-    """The ``n`` most telling words of one item (for the per-item keyword column)."""
-    return [w for w, _ in top_keywords([tokens], n)]
+    """The ``n`` most telling words of one item (for the per-item keyword column).
+
+    Items are short, so a repeated word counts once: the background IDF alone ranks them,
+    ties kept in text order.
+    """
+    idf, median = background_idf()
+    seen = dict.fromkeys(t for t in tokens if len(t) >= 2)
+    return sorted(seen, key=lambda w: -idf.get(w, median))[:n]
 
 
 def theme_keywords(themes: Iterable, n: int = 10) -> dict[int, list[tuple[str, float]]]:

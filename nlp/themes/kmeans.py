@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import numpy as np
-from scipy import sparse
 
 
 def kmeans_plus_plus(
@@ -72,12 +71,10 @@ def spherical_kmeans(
 
 
 def group_sums(z: np.ndarray, labels: np.ndarray, k: int) -> np.ndarray:
-    """Row sums of ``z`` per label (a sparse product: far faster than ``np.add.at``)."""
-    n = len(labels)
-    member = sparse.csr_matrix(
-        (np.ones(n, dtype=z.dtype), (labels, np.arange(n))), shape=(k, n)
-    )
-    return np.asarray(member @ z)
+    """Row sums of ``z`` per label, as one dense one-hot product (far faster than add.at)."""
+    onehot = np.zeros((len(labels), k), dtype=z.dtype)
+    onehot[np.arange(len(labels)), labels] = 1.0
+    return onehot.T @ z
 
 
 def _unit(m: np.ndarray) -> np.ndarray:

@@ -6,6 +6,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 from nlp.themes.autok import choose_k
 from nlp.themes.features import ThemeVectorizer
@@ -66,6 +67,9 @@ class ThemeModel:
     - ``min_theme_size``: smaller clusters are dissolved into their neighbours
       (default: 1% of the items, between 3 and 25).
     - ``match_threshold``: how alike a cluster and a previous theme must be to share an id.
+    - ``blas_threads``: BLAS threads while fitting (None: the library default). One is
+      the default because several workers share the machine, and a contended
+      multi-threaded BLAS was measured several times slower than a single thread.
 
     Learned attributes: ``labels_`` (theme id per item), ``themes_`` (list of
     :class:`Theme`, largest first, 其他 last), ``k_`` (themes found, not counting 其他),
@@ -91,6 +95,7 @@ class ThemeModel:
         seed_weight: float = 0.5,
         memory_weight: float = 0.5,
         random_state: int = 0,
+        blas_threads: int | None = 1,
     ):
         self.tokenizer = tokenizer
         self.k = k
@@ -108,6 +113,7 @@ class ThemeModel:
         self.seed_weight = seed_weight
         self.memory_weight = memory_weight
         self.random_state = random_state
+        self.blas_threads = blas_threads
 
     # ------------------------------------------------------------------ fitting
     def fit(
@@ -128,6 +134,12 @@ class ThemeModel:
         ``fillers`` marks filler answers (they go to 其他), ``previous`` is the last
         run's :meth:`snapshot`.
         """
+        if self.blas_threads is None:
+            return self._fit(X, ids, texts, sentiments, fillers, previous)
+        with threadpool_limits(self.blas_threads):
+            return self._fit(X, ids, texts, sentiments, fillers, previous)
+
+    def _fit(self, X, ids, texts, sentiments, fillers, previous) -> ThemeModel:
         tokens = self._tokens(X)
         n = len(tokens)
         if texts is None and n and isinstance(X[0], str):
@@ -142,7 +154,7 @@ class ThemeModel:
         filler = np.zeros(n, dtype=bool) if fillers is None else np.asarray(fillers, dtype=bool)
         seeds = self._all_seeds(previous)
 
-        usable = np.array([bool(t) for t in tokens], dtype=bool) & ~filler
+        usable = np.fromiter(map(bool, tokens), dtype=bool, count=n) & ~filler
         local = np.flatnonzero(usable)
         tok_u = [tokens[i] for i in local]
         self.vectorizer_ = None
@@ -256,7 +268,7 @@ class ThemeModel:
             if self.tokenizer is None:
                 raise ValueError("ThemeModel got texts but has no tokenizer; pass token lists")
             return [list(self.tokenizer(t)) for t in items]
-        return [list(t) for t in items]
+        return [t if isinstance(t, list) else list(t) for t in items]
 
     def _all_seeds(self, previous: ThemeSnapshot) -> list[SeedTheme]:
         seeds = list(self.seeds or [])

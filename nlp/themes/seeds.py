@@ -64,6 +64,8 @@ def seed_hits(
     token_lists: Sequence[Sequence[str]], seeds: Sequence[SeedTheme]
 ) -> sparse.csr_matrix:
     """Items × seeds matrix counting how many of each seed's words every item mentions."""
+    if not seeds:
+        return sparse.csr_matrix((len(token_lists), 0), dtype=np.float32)
     lookup: dict[str, list[int]] = {}
     for j, seed in enumerate(seeds):
         for w in set(seed.words):

@@ -16,7 +16,7 @@ FORMAT_VERSION = 1
 _PARAMS = (
     "k", "k_max", "n_components", "char_bigrams", "max_outlier_share", "outlier_similarity",
     "min_theme_size", "n_keywords", "n_quotes", "match_threshold", "seed_weight",
-    "memory_weight", "random_state",
+    "memory_weight", "random_state", "blas_threads",
 )
 
 
