@@ -315,6 +315,14 @@ class Pipeline:
         ]
 
 
+class NullSentiment:
+    """A sentiment stage that scores nothing (neutral, 0.5): for theme-only runs."""
+
+    def analyze_many(self, texts, cut_tokens, signals):
+        """Neutral outcomes, one per text."""
+        return [SentimentOutcome(0, 0.5) for _ in texts]
+
+
 def default_sentiment_stage(cache_path: str | Path | None = None) -> SentimentStage:
     """The product's sentiment model (trained once and cached), as a pipeline stage."""
     from nlp import sentiment as core

@@ -285,19 +285,19 @@ class ThemeModel:
         return int(min(25, max(3, n // 100)))
 
     def _tiny_groups(self, tok_u, z, has_vec, picks, n_seeds):
-        """Seed matches first, then groups of similar items, else one group of everything."""
+        """Seeds, then groups of similar items, then operations areas, else one group.
+
+        Items sharing nothing with any group go to 其他 only when real groups exist, so
+        tiny data never ends with "no topics".
+        """
         groups = [_Group(np.flatnonzero(picks == j), seed=j) for j in range(n_seeds)]
         groups = [g for g in groups if len(g.members)]
         free = picks < 0
         found, left = similarity_groups(z, free)
         found = [_Group(m) for m in found]
-        empty = np.flatnonzero(free & ~has_vec)
-        if not found and not groups:
-            rest = np.concatenate([left, empty]).astype(np.int64)
-            return ([_Group(np.sort(rest))] if len(rest) else []), 0.0
-        if len(left):
-            # Attach each single item to the most similar group if it shares anything,
-            # so tiny data is never mostly 其他.
+        left = np.concatenate([left, np.flatnonzero(free & ~has_vec)]).astype(np.int64)
+        if len(left) and (groups or found):
+            # Attach each single item to the most similar group if it shares anything.
             all_groups = groups + found
             cents = np.stack([_unit(z[g.members].mean(axis=0)) for g in all_groups])
             sims = z[left] @ cents.T
@@ -308,7 +308,13 @@ class ThemeModel:
                     all_groups[j].extra.append(int(i))
                 else:
                     rest.append(int(i))
-            found += self._area_groups(tok_u, np.asarray(rest, dtype=np.int64))
+            left = np.asarray(rest, dtype=np.int64)
+        areas = self._area_groups(tok_u, left)
+        placed = set().union(*(g.members.tolist() for g in areas)) if areas else set()
+        left = np.asarray([i for i in left if i not in placed], dtype=np.int64)
+        found += areas
+        if len(left) and not groups and not found:
+            found = [_Group(np.sort(left))]
         return groups + found, 0.0
 
     def _area_groups(self, tok_u, items: np.ndarray) -> list[_Group]:
