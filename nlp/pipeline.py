@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from nlp.keywords import item_keywords, theme_keywords, top_keywords
+from nlp.keywords import background_idf, item_keywords, theme_keywords, top_keywords
 from nlp.themes import OTHER_ID, OTHER_NAME, ThemeModel, ThemeSnapshot, model_to_bytes
 
 Progress = Callable[[str, int, int], None]
@@ -215,7 +215,10 @@ class Pipeline:
     def warm_up(self) -> Pipeline:
         """Load every stage's dictionaries and models now (before forking workers)."""
         normalizer, redactor, segmenter, _ = self._stages()
-        self._content(segmenter.cut(redactor(normalizer.normalize("社群積分").text).text))
+        # Repeated characters take the segmenter's second engine: load both.
+        for text in ("社群積分兑换", "哈哈哈好好好"):
+            self._content(segmenter.cut(redactor(normalizer.normalize(text).text).text))
+        background_idf()
         return self
 
     # --------------------------------------------------------------------- run
