@@ -51,10 +51,17 @@ def class_tfidf(
     return out
 
 
-def pick_name_words(keywords: Sequence[str], n: int = 2) -> list[str]:
-    """The first ``n`` keywords that do not repeat one another (积分 vs 积分兑换)."""
+def pick_name_words(keywords: Sequence[str], n: int = 2, window: int = 6) -> list[str]:
+    """The first ``n`` keywords that do not repeat one another (积分 vs 积分兑换).
+
+    Among the first ``window`` keywords, words of two or more characters go first: a
+    single character (买, 看) rarely reads as a name on its own.
+    """
+    head = list(keywords[:window])
+    ordered = [k for k in head if len(k) >= 2] + [k for k in head if len(k) < 2]
+    ordered += list(keywords[window:])
     chosen: list[str] = []
-    for kw in keywords:
+    for kw in ordered:
         if any(kw in c or c in kw for c in chosen):
             continue
         chosen.append(kw)
