@@ -44,7 +44,11 @@ def model_to_bytes(model: ThemeModel) -> bytes:
         "theme_ids": model.theme_ids_,
     }
     if vec is not None:
-        arrays.update(terms=vec.terms_, idf=vec.idf_, components=vec.components_)
+        # float16 halves the stored basis; projections only need about three digits.
+        arrays.update(
+            terms=np.asarray(json.dumps(vec.terms_.tolist(), ensure_ascii=False)), idf=vec.idf_,
+            components=vec.components_.astype(np.float16),
+        )
     buf = io.BytesIO()
     np.savez_compressed(buf, **arrays)
     return buf.getvalue()
@@ -62,11 +66,11 @@ def model_from_bytes(data: bytes, tokenizer: Tokenizer | None = None) -> ThemeMo
     model = ThemeModel(tokenizer=tokenizer, **meta["params"])
     if meta["has_vectorizer"]:
         vec = ThemeVectorizer(char_bigrams=meta["char_bigrams"])
-        vec.terms_ = npz["terms"]
+        vec.terms_ = np.asarray(json.loads(str(npz["terms"])), dtype=str)
         vec.vocabulary_ = {t: i for i, t in enumerate(vec.terms_.tolist())}
         vec.is_word_ = ~np.char.startswith(vec.terms_, "#")
         vec.idf_ = npz["idf"]
-        vec.components_ = npz["components"]
+        vec.components_ = npz["components"].astype(np.float32)
         model.vectorizer_ = vec
     else:
         model.vectorizer_ = None
