@@ -301,7 +301,7 @@ class Pipeline:
     def _new_theme_model(self) -> ThemeModel:
         if self.theme_model is None:
             return ThemeModel()
-        return ThemeModel(**{**self.theme_model.__dict__, "tokenizer": None})
+        return ThemeModel(**{**self.theme_model.get_params(), "tokenizer": None})
 
     def _theme_results(self, model: ThemeModel, clean: Sequence[str], n: int):
         weights = theme_keywords(model.themes_)

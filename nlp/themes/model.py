@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -54,8 +55,9 @@ class ThemeModel:
 
     Parameters (stored as given, scikit-learn style):
 
-    - ``tokenizer``: callable text -> content tokens; needed only when ``fit``/``predict``
-      receive strings rather than token lists.
+    - ``tokenizer``: callable text -> content tokens, used when ``fit``/``predict``
+      receive strings rather than token lists (default: the community
+      :class:`~nlp.segment.Segmenter`'s ``tokens``).
     - ``k``: number of themes (not counting 其他); None chooses it automatically
       (see :mod:`nlp.themes.autok`). ``k_max`` bounds the automatic choice.
     - ``seeds``: operator seed themes (:class:`SeedTheme`); items mentioning a seed's
@@ -265,10 +267,22 @@ class ThemeModel:
         if not items:
             return []
         if isinstance(items[0], str):
-            if self.tokenizer is None:
-                raise ValueError("ThemeModel got texts but has no tokenizer; pass token lists")
-            return [list(self.tokenizer(t)) for t in items]
+            tokenize = self.tokenizer or self._default_tokenizer()
+            return [list(tokenize(t)) for t in items]
         return [t if isinstance(t, list) else list(t) for t in items]
+
+    def get_params(self) -> dict:
+        """The constructor parameters (scikit-learn style), e.g. to build a fresh copy."""
+        names = inspect.signature(type(self).__init__).parameters
+        return {name: getattr(self, name) for name in names if name != "self"}
+
+    def _default_tokenizer(self) -> Tokenizer:
+        # The community segmenter's content tokens, built once per model on first need.
+        if getattr(self, "_segmenter", None) is None:
+            from nlp.segment import Segmenter
+
+            self._segmenter = Segmenter()
+        return self._segmenter.tokens
 
     def _all_seeds(self, previous: ThemeSnapshot) -> list[SeedTheme]:
         seeds = list(self.seeds or [])

@@ -176,3 +176,12 @@ def test_a_stage_can_be_swapped(shared_segmenter):
 def test_mismatched_ids_are_a_clear_error(shared_segmenter):
     with pytest.raises(ValueError, match="ids"):
         Pipeline(segmenter=shared_segmenter, sentiment=KeywordSentiment()).run(["a"], ids=[])
+
+
+def test_theme_parameters_come_from_the_template_model(shared_segmenter):
+    from nlp.themes import ThemeModel
+
+    texts, _ = make_items(15, seed=13)
+    res = Pipeline(segmenter=shared_segmenter, sentiment=KeywordSentiment(),
+                   theme_model=ThemeModel(k=2)).run(texts)
+    assert res.stats.k == 2

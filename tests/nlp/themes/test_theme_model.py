@@ -169,9 +169,10 @@ def test_using_the_model_before_fit_is_a_clear_error():
         ThemeModel().predict([["积分"]])
 
 
-def test_texts_without_a_tokenizer_is_a_clear_error():
-    with pytest.raises(ValueError, match="tokenizer"):
-        ThemeModel().fit(["积分兑换太难"])
+def test_texts_without_a_tokenizer_use_the_community_segmenter():
+    model = ThemeModel().fit(["积分兑换太难了", "积分兑换的礼品太少"])
+    assert "积分" in " ".join(model.themes_[0].keywords)
+    assert model.get_params()["tokenizer"] is None
 
 
 def test_mismatched_lengths_are_a_clear_error(topic_tokens):
