@@ -140,7 +140,7 @@ def main() -> None:
     rows = [
         [f"{r['n']:,}", r["jobs"], f"{r['jieba_s']:.2f}", f"{r['pipeline_s']:.2f}",
          f"{r['pipeline_s'] / r['jieba_s']:.2f}×", r["k"], f"{r['outliers']:.1%}",
-         r["rss_mb"], r["worker_rss_mb"]]
+         f"{r['rss_mb']:.0f}", f"{r['worker_rss_mb']:.0f}"]
         for r in runs
     ]
     big = next(r for r in runs if r["n"] == SIZES[-1] and r["jobs"] == JOBS)

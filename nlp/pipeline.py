@@ -240,6 +240,7 @@ class Pipeline:
 
         t0 = time.perf_counter()
         outcomes = self.sentiment.analyze_many(clean, cut, polarity) if n else []
+        del cut  # only sentiment needs every token; free them before clustering
         seconds["sentiment"] = time.perf_counter() - t0
         if progress is not None:
             progress("sentiment", n, n)

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 import numpy as np
 from scipy import sparse
 
 NAME_SEPARATOR = "·"
+# Words that carry degree or quantity but no subject: fine as keywords, poor as names.
+_WEAK_NAME = re.compile(
+    r"^(?:[一二两三四五六七八九十百千几半多]+[个多半次点些]*|[个多半些]+|超级|非常|特别|十分|"
+    r"比较|真的|实在|有点|一点|一些|再也|还是|就是|已经|真是|简直|完全)$"
+)
 
 
 def class_tfidf(
@@ -55,11 +61,14 @@ def pick_name_words(keywords: Sequence[str], n: int = 2, window: int = 6) -> lis
     """The first ``n`` keywords that do not repeat one another (积分 vs 积分兑换).
 
     Among the first ``window`` keywords, words of two or more characters go first: a
-    single character (买, 看) rarely reads as a name on its own.
+    single character (买, 看) rarely reads as a name on its own. Degree and quantity
+    words (超级, 两个) are skipped unless nothing else is left.
     """
-    head = list(keywords[:window])
+    head = [k for k in keywords[:window] if not _WEAK_NAME.match(k)]
     ordered = [k for k in head if len(k) >= 2] + [k for k in head if len(k) < 2]
-    ordered += list(keywords[window:])
+    ordered += [k for k in keywords[window:] if not _WEAK_NAME.match(k)]
+    if not ordered:
+        ordered = list(keywords)
     chosen: list[str] = []
     for kw in ordered:
         if any(kw in c or c in kw for c in chosen):
