@@ -67,10 +67,8 @@ def pick_name_words(keywords: Sequence[str], n: int = 2, window: int = 6) -> lis
     head = [k for k in keywords[:window] if not _WEAK_NAME.match(k)]
     ordered = [k for k in head if len(k) >= 2] + [k for k in head if len(k) < 2]
     ordered += [k for k in keywords[window:] if not _WEAK_NAME.match(k)]
-    if not ordered:
-        ordered = list(keywords)
     chosen: list[str] = []
-    for kw in ordered:
+    for kw in ordered + list(keywords):
         if any(kw in c or c in kw for c in chosen):
             continue
         chosen.append(kw)
