@@ -208,3 +208,12 @@ def test_tiny_input_groups_items_that_share_a_word(tokenizer):
     model = ThemeModel(tokenizer=tokenizer).fit(texts)
     labels = model.labels_
     assert labels[0] == labels[1] and labels[2] == labels[3] and labels[0] != labels[2]
+
+
+def test_default_names_prefer_subject_words_and_never_repeat():
+    from nlp.themes.labels import default_names, pick_name_words
+
+    assert pick_name_words(["超级", "送餐", "买", "好吃"]) == ["送餐", "好吃"]
+    assert pick_name_words(["积分", "积分兑换", "礼品"]) == ["积分", "礼品"]
+    names = default_names([["积分", "礼品", "签到"], ["积分", "礼品", "清零"]])
+    assert names[0] != names[1] and all("·" in n for n in names)
