@@ -5,7 +5,7 @@ concatenated review corpora (online_shopping_9_cats, ecommerce_reviews_unlabelle
 waimai_10k). Every size runs in a fresh process, so peak RSS is that size's own; the
 baseline (jieba's global tokenizer, dictionary loaded before timing) runs in the same
 process on the same texts. The pipeline is normalise → redact → segment → sentiment →
-themes → keywords, with its forked workers for the per-text stages (``n_jobs``).
+themes → keywords, with forked workers for the per-text stages (``n_jobs``).
 Incremental assignment: a model fitted on 10k items is stored as bytes and loaded, then
 500 further items are analysed one at a time (all stages, sentiment included).
 """
@@ -153,8 +153,9 @@ def main() -> None:
         f"{big['chars'] / big['n']:.1f} characters.\n\n"
         + md_table(["items", "n_jobs", "plain jieba.lcut s", "pipeline s", "ratio", "themes",
                     "其他 share", "peak RSS MB", "worker peak RSS MB"], rows)
-        + f"\n\nStage seconds at {SIZES[-1]:,} items, n_jobs={JOBS} (normalise, redact and "
-        "segment are summed over the worker processes, so they are CPU seconds):\n\n"
+        + f"\n\nStage seconds at {SIZES[-1]:,} items, n_jobs={JOBS} (normalise, redact, "
+        "segment and sentiment are summed over the worker processes, so they are CPU "
+        "seconds):\n\n"
         + md_table(["stage", "seconds"], stage_rows)
         + "\n\nIncremental assignment of one new item (all stages), model fitted on 10k "
         f"items ({lat['model_kb']:.0f} KB stored):\n\n"

@@ -126,8 +126,8 @@ class Pipeline:
     ``text`` and ``kinds``; ``segmenter`` needs ``cut(text)`` and ``is_content(token)``;
     ``sentiment`` follows :class:`SentimentStage`; ``theme_model`` is an unfitted
     :class:`ThemeModel` used as a template for each run's parameters. ``n_jobs`` > 1
-    runs normalisation, redaction and segmentation of large batches in that many forked
-    worker processes (the per-text stages are independent; the rest is vectorised).
+    runs the per-text stages (normalisation, redaction, segmentation, sentiment) of large
+    batches in that many forked worker processes; themes and keywords are vectorised.
     """
 
     def __init__(
@@ -177,7 +177,11 @@ class Pipeline:
         return [t.lower() if t.isascii() else t for t in cut if seg.is_content(t)]
 
     def _prepare_chunk(self, chunk: Sequence[str | None]):
-        """Normalise, redact and segment one chunk; returns its columns and seconds."""
+        """Normalise, redact, segment and score one chunk: every per-text stage.
+
+        Returns the columns the rest of the run needs (not the full token lists, which
+        only sentiment uses) and the seconds spent per stage.
+        """
         normalizer, redactor, segmenter = self.normalizer, self.redactor, self.segmenter
         t0 = time.perf_counter()
         normed = [normalizer.normalize(t) for t in chunk]
@@ -187,24 +191,27 @@ class Pipeline:
         pieces = [segmenter.cut(r.text) for r in redacted]
         toks = [self._content(p) for p in pieces]
         t3 = time.perf_counter()
+        clean = [r.text for r in redacted]
+        polarity = [int(nt.polarity) for nt in normed]
+        outcomes = self.sentiment.analyze_many(clean, pieces, polarity) if clean else []
+        t4 = time.perf_counter()
         return (
-            [r.text for r in redacted], [bool(nt.is_filler) for nt in normed],
-            [int(nt.polarity) for nt in normed], [list(r.kinds) for r in redacted],
-            pieces, toks, (t1 - t0, t2 - t1, t3 - t2),
+            clean, [bool(nt.is_filler) for nt in normed], [list(r.kinds) for r in redacted],
+            toks, list(outcomes), (t1 - t0, t2 - t1, t3 - t2, t4 - t3),
         )
 
     def _prepare(self, texts: Sequence[str | None], progress: Progress | None, seconds):
-        """Normalise, redact and segment, in chunks so progress can be reported."""
+        """Every per-text stage, in chunks (forked when ``n_jobs`` > 1) to report progress."""
         self._stages()
         n = len(texts)
         chunks = [texts[i:i + CHUNK] for i in range(0, n, CHUNK)]
-        columns: list[list] = [[], [], [], [], [], []]
+        columns: list[list] = [[], [], [], [], []]
         done = 0
         with _chunk_runner(self, len(chunks)) as run_chunks:
             for chunk, result in zip(chunks, run_chunks(chunks), strict=True):
-                for col, part in zip(columns, result[:6], strict=True):
+                for col, part in zip(columns, result[:5], strict=True):
                     col.extend(part)
-                for stage, sec in zip(("normalize", "redact", "segment"), result[6], strict=True):
+                for stage, sec in zip(STAGES[:4], result[5], strict=True):
                     # Worker seconds add up across processes: this is CPU time per stage.
                     seconds[stage] += sec
                 done += len(chunk)
@@ -236,14 +243,7 @@ class Pipeline:
         if ids is not None and len(ids) != n:
             raise ValueError(f"ids has {len(ids)} entries for {n} texts")
         seconds = dict.fromkeys(STAGES, 0.0)
-        clean, fillers, polarity, pii, cut, content = self._prepare(texts, progress, seconds)
-
-        t0 = time.perf_counter()
-        outcomes = self.sentiment.analyze_many(clean, cut, polarity) if n else []
-        del cut  # only sentiment needs every token; free them before clustering
-        seconds["sentiment"] = time.perf_counter() - t0
-        if progress is not None:
-            progress("sentiment", n, n)
+        clean, fillers, pii, content, outcomes = self._prepare(texts, progress, seconds)
 
         t0 = time.perf_counter()
         model = self._new_theme_model()
@@ -287,8 +287,8 @@ class Pipeline:
     def analyze_one(self, text: str | None, model: ThemeModel) -> ItemResult:
         """Analyse one new item and place it in ``model``'s nearest theme (or 其他)."""
         seconds = dict.fromkeys(STAGES, 0.0)
-        clean, fillers, polarity, pii, cut, content = self._prepare([text], None, seconds)
-        outcome = self.sentiment.analyze_many(clean, cut, polarity)[0]
+        clean, fillers, pii, content, outcomes = self._prepare([text], None, seconds)
+        outcome = outcomes[0]
         theme_id = model.predict_one(content[0], filler=fillers[0])
         name = OTHER_NAME if theme_id == OTHER_ID else model.theme(theme_id).name
         return ItemResult(

@@ -19,7 +19,7 @@ OUTPUT_COLUMNS = ("theme_id", "theme_name")
 SUMMARY_COLUMNS = ("id", "name", "size", "share", "area", "keywords", "quotes")
 PROGRESS_MIN_ROWS = 1000
 STAGE_LABELS = {
-    "prepare": "清洗/分词", "sentiment": "情感", "themes": "主题", "keywords": "关键词",
+    "prepare": "清洗/分词/情感", "themes": "主题", "keywords": "关键词",
 }
 
 

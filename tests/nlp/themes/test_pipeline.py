@@ -140,7 +140,7 @@ def test_progress_is_reported_for_every_stage(shared_segmenter, monkeypatch):
         texts, progress=lambda stage, done, total: seen.append((stage, done, total)))
     prepare = [d for s, d, _ in seen if s == "prepare"]
     assert prepare == sorted(prepare) and prepare[-1] == len(texts) and len(prepare) >= 3
-    assert [s for s, _, _ in seen if s != "prepare"] == ["sentiment", "themes", "keywords"]
+    assert [s for s, _, _ in seen if s != "prepare"] == ["themes", "keywords"]
 
 
 def test_parallel_workers_give_the_same_result(shared_segmenter, monkeypatch):
