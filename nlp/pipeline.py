@@ -11,25 +11,17 @@ import multiprocessing as mp
 import time
 from collections.abc import Callable, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Protocol
 
 from nlp.keywords import background_idf, item_keywords, theme_keywords, top_keywords
+from nlp.sentiment.results import ClauseSentiment
 from nlp.themes import OTHER_ID, OTHER_NAME, ThemeModel, ThemeSnapshot, model_to_bytes
 
 Progress = Callable[[str, int, int], None]
 CHUNK = 5000
 STAGES = ("normalize", "redact", "segment", "sentiment", "themes", "keywords")
-
-
-@dataclass
-class ClauseSentiment:
-    """The sentiment of one clause of an item (活动很好玩 | 但是群里广告太多)."""
-
-    text: str
-    label: int
-    score: float
 
 
 @dataclass
@@ -42,13 +34,16 @@ class SentimentOutcome:
 
 
 class SentimentStage(Protocol):
-    """Anything that scores many items at once, given their text and their cut tokens."""
+    """Anything that scores many items at once from their normalised, redacted form.
+
+    ``normalized`` items have ``text`` (normalised and redacted), ``is_filler`` and
+    ``polarity`` (sticker/emoji signal); ``cut_tokens`` are the segmenter's tokens.
+    """
 
     def analyze_many(
-        self, texts: Sequence[str], cut_tokens: Sequence[Sequence[str]],
-        signals: Sequence[int],
+        self, normalized: Sequence, cut_tokens: Sequence[Sequence[str]]
     ) -> list[SentimentOutcome]:
-        """One outcome per text."""
+        """One outcome per item."""
 
 
 @dataclass
@@ -192,8 +187,9 @@ class Pipeline:
         toks = [self._content(p) for p in pieces]
         t3 = time.perf_counter()
         clean = [r.text for r in redacted]
-        polarity = [int(nt.polarity) for nt in normed]
-        outcomes = self.sentiment.analyze_many(clean, pieces, polarity) if clean else []
+        # Sentiment sees the redacted text, with the normaliser's signals and filler flag.
+        ready = [replace(nt, text=c) for nt, c in zip(normed, clean, strict=True)]
+        outcomes = self.sentiment.analyze_many(ready, pieces) if clean else []
         t4 = time.perf_counter()
         return (
             clean, [bool(nt.is_filler) for nt in normed], [list(r.kinds) for r in redacted],
@@ -322,36 +318,39 @@ class Pipeline:
 class NullSentiment:
     """A sentiment stage that scores nothing (neutral, 0.5): for theme-only runs."""
 
-    def analyze_many(self, texts, cut_tokens, signals):
-        """Neutral outcomes, one per text."""
-        return [SentimentOutcome(0, 0.5) for _ in texts]
+    def analyze_many(self, normalized, cut_tokens):
+        """Neutral outcomes, one per item."""
+        return [SentimentOutcome(0, 0.5) for _ in normalized]
 
 
 def default_sentiment_stage(cache_path: str | Path | None = None) -> SentimentStage:
-    """The product's sentiment model (trained once and cached), as a pipeline stage."""
-    from nlp import sentiment as core
+    """The product's sentiment model, trained once and cached at ``cache_path``.
 
-    if not hasattr(core, "load_or_train"):
-        raise RuntimeError("the sentiment model is not available in this build of nlp")
-    return CoreSentiment(core.load_or_train(cache_path))
+    The default cache is ``instance/models/`` under the working directory, where the app
+    and ``make`` keep it.
+    """
+    from nlp.sentiment import default_model_path, load_or_train
+
+    path = Path(cache_path) if cache_path is not None else default_model_path(
+        Path.cwd() / "instance"
+    )
+    return CoreSentiment(load_or_train(path))
 
 
 class CoreSentiment:
-    """Adapts the sentiment package's model to :class:`SentimentStage`."""
+    """Adapts :class:`nlp.sentiment.SentimentModel` to :class:`SentimentStage`."""
 
-    def __init__(self, model):
+    def __init__(self, model, clauses: bool = True):
         self.model = model
+        self.clauses = clauses
 
-    def analyze_many(self, texts, cut_tokens, signals):
-        """Label, score and clause sentiments for each text."""
-        results = self.model.predict_many(texts)
-        return [
-            SentimentOutcome(int(r.label), float(r.score), [
-                ClauseSentiment(c.text, int(c.label), float(c.score))
-                for c in getattr(r, "clauses", []) or []
-            ])
-            for r in results
-        ]
+    def analyze_many(self, normalized, cut_tokens):
+        """Label, calibrated score and clause sentiments, reusing the pipeline's work."""
+        results = self.model.predict_many(
+            [n.text for n in normalized], clauses=self.clauses, normalized=list(normalized),
+            cuts=[list(c) for c in cut_tokens],
+        )
+        return [SentimentOutcome(int(r.label), float(r.score), list(r.clauses)) for r in results]
 
 
 _WORKER_PIPELINE: Pipeline | None = None
