@@ -98,7 +98,7 @@ class CommunitySentimentLayer:
     def _base_logp(self, texts: Sequence[str]) -> np.ndarray:
         if self.base is None:
             raise NotFittedError("CommunitySentimentLayer needs a base model (base=...)")
-        proba = np.clip(self.base.predict_proba(list(texts)), 1e-6, 1.0)
+        proba = np.clip(self.base.predict_proba(list(texts)), 1e-12, 1.0)
         return np.log(proba)
 
     def _stack_features(self, base_logp: np.ndarray, X: sp.csr_matrix) -> sp.csr_matrix:
@@ -149,6 +149,8 @@ class CommunitySentimentLayer:
         """Probabilities of labels [-1, 0, 1] after this community's corrections."""
         self._check_fitted()
         texts = list(texts)
+        if not len(self.labels_):
+            return self.base.predict_proba(texts)
         return softmax(self.adjust_logp(texts, self._base_logp(texts)), axis=1)
 
     def predict(self, texts: Sequence[str]) -> np.ndarray:
@@ -168,7 +170,7 @@ class CommunitySentimentLayer:
         results = self.base.predict_many(texts, **kwargs)
         if not len(self.labels_):
             return results
-        base_logp = np.log(np.clip(self.base.predict_proba(texts), 1e-6, 1.0))
+        base_logp = np.log(np.clip(self.base.predict_proba(texts), 1e-12, 1.0))
         proba = softmax(self.adjust_logp(texts, base_logp), axis=1)
         out = []
         for res, p in zip(results, proba, strict=True):
