@@ -208,18 +208,19 @@ class SentimentModel:
     def predict_proba(self, texts: Sequence[str | None]) -> np.ndarray:
         """Probabilities of the classes ``classes_`` = [-1, 0, 1], one row per text.
 
-        Positive and negative mass come from the score; the neutral mass is the constant
-        ``0.5 + neutral_band`` before normalising, so the neutral class wins exactly inside the
-        neutral band; cue-forced neutrals get most of the mass.
+        Positive and negative mass come from the score; the neutral mass is ``0.5 + band``
+        (the text's neutral band) before normalising, so the most probable class is always the
+        label :meth:`predict` gives; cue-forced neutrals get most of the mass.
         """
         self._check_fitted()
         normalized, docs = self.prepare(texts)
         scores, cues = self._score_docs(docs)
         _, forced = self._labels(scores, cues, docs, [n.is_filler for n in normalized])
-        return self._proba3(scores, forced)
+        return self._proba3(scores, cues, forced)
 
-    def _proba3(self, scores: np.ndarray, forced: np.ndarray) -> np.ndarray:
-        neutral = np.where(forced, 4.0, 0.5 + self.neutral_band)
+    def _proba3(self, scores: np.ndarray, cues: np.ndarray, forced: np.ndarray) -> np.ndarray:
+        band = np.where(cues, self.neutral_band, self.fact_band)
+        neutral = np.where(forced, 4.0, 0.5 + band)
         raw = np.column_stack([1.0 - scores, neutral, scores])
         return raw / raw.sum(axis=1, keepdims=True)
 
