@@ -217,10 +217,10 @@ class Pipeline:
 
     def warm_up(self) -> Pipeline:
         """Load every stage's dictionaries and models now (before forking workers)."""
-        normalizer, redactor, segmenter, _ = self._stages()
-        # Repeated characters take the segmenter's second engine: load both.
-        for text in ("社群積分兑换", "哈哈哈好好好"):
-            self._content(segmenter.cut(redactor(normalizer.normalize(text).text).text))
+        self._stages()
+        # Repeated characters take the segmenter's second engine, and sentiment may load
+        # more (clause taggers) on first use: run every stage once on both kinds of text.
+        self._prepare_chunk(["社群積分兑换，活动很好玩", "哈哈哈好好好"])
         background_idf()
         return self
 
