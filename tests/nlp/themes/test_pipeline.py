@@ -205,3 +205,18 @@ def test_the_product_sentiment_model_plugs_in_with_clauses(shared_segmenter):
     assert {c.label for c in mixed.clauses} == {-1, 1}
     assert res.items[1].sentiment_label == 1
     assert res.items[2].is_filler
+
+
+def test_a_second_run_with_the_snapshot_keeps_theme_ids_and_corrections(shared_segmenter):
+    texts, _ = make_items(30, seed=14)
+    ids = [f"s{i}" for i in range(len(texts))]
+    pipe = Pipeline(segmenter=shared_segmenter, sentiment=KeywordSentiment())
+    first = pipe.run(texts, ids=ids)
+    snap = first.snapshot
+    snap.pin("s0", OTHER_ID)
+    more, _ = make_items(3, seed=15)
+    second = pipe.run(texts + more, ids=ids + [f"n{i}" for i in range(len(more))],
+                      previous=snap)
+    same = sum(a.theme_id == b.theme_id for a, b in zip(first.items, second.items, strict=False))
+    assert same >= 0.9 * len(texts) - 1
+    assert second.items[0].theme_id == OTHER_ID
