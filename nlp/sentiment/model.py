@@ -167,8 +167,9 @@ class SentimentModel:
         """Calibrated scores and the sentiment-cue mask of prepared docs."""
         if not docs:
             return np.zeros(0), np.zeros(0, dtype=bool)
-        X, cues = self.featurizer_.transform_with_cues(docs)
-        decision = X @ self.coef_.astype(np.float64) + self.intercept_
+        decision, cues = self.featurizer_.decision_with_cues(
+            docs, self.coef_.astype(np.float64), self.intercept_
+        )
         a, b = self.platt_
         scores = expit(a * decision + b)
         empty = np.fromiter((not d.text and not d.signal_polarity for d in docs), bool, len(docs))
@@ -249,12 +250,13 @@ class SentimentModel:
         """Sentiment of one text, with clause-level results."""
         return self.predict_many([text])[0]
 
-    def _aspects(self, text: str) -> list[str]:
+    def _aspects(self, tokens: list[str]) -> list[str]:
+        """The clause's nouns (dictionary part of speech n…, vn, eng), in order, once each."""
         seg = self.segmenter
         seen: dict[str, None] = {}
-        for word, flag in seg.tag(text):
-            if flag.startswith(_ASPECT_FLAGS) and seg.is_content(word):
-                seen.setdefault(word.lower() if word.isascii() else word, None)
+        for word in seg.content_tokens(tokens):
+            if seg.pos_of(word).startswith(_ASPECT_FLAGS):
+                seen.setdefault(word, None)
         return list(seen)
 
     def _add_clauses(self, docs, scores, labels, out: list[list[ClauseSentiment]]) -> None:
@@ -264,7 +266,7 @@ class SentimentModel:
             if len(parts) <= 1:
                 if doc.text:
                     out[i].append(ClauseSentiment(clause_text(doc.tokens), int(labels[i]),
-                                                  float(scores[i]), self._aspects(doc.text)))
+                                                  float(scores[i]), self._aspects(doc.tokens)))
                 continue
             for toks in parts:
                 pending.append((i, clause_text(toks), toks))
@@ -273,5 +275,5 @@ class SentimentModel:
         cdocs = [SentimentDoc(text, toks, 0.0) for _, text, toks in pending]
         cscores, ccues = self._score_docs(cdocs)
         clabels, _ = self._labels(cscores, ccues, cdocs, [False] * len(cdocs))
-        for (i, text, _), label, score in zip(pending, clabels, cscores, strict=True):
-            out[i].append(ClauseSentiment(text, int(label), float(score), self._aspects(text)))
+        for (i, text, toks), label, score in zip(pending, clabels, cscores, strict=True):
+            out[i].append(ClauseSentiment(text, int(label), float(score), self._aspects(toks)))
