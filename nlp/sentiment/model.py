@@ -82,11 +82,12 @@ class SentimentModel:
     # -- pipeline pieces -----------------------------------------------------------------------
 
     def _stages(self) -> tuple[Normalizer, Segmenter]:
-        if self.normalizer is None:
-            self.normalizer = Normalizer()
-        if self.segmenter is None:
-            self.segmenter = Segmenter()
-        return self.normalizer, self.segmenter
+        """The normaliser and segmenter in use (``normalizer_`` / ``segmenter_`` once set)."""
+        if getattr(self, "normalizer_", None) is None:
+            self.normalizer_ = self.normalizer if self.normalizer is not None else Normalizer()
+        if getattr(self, "segmenter_", None) is None:
+            self.segmenter_ = self.segmenter if self.segmenter is not None else Segmenter()
+        return self.normalizer_, self.segmenter_
 
     def prepare(self, texts: Sequence[str | None], *,
                 normalized: Sequence[NormalizedText] | None = None,
@@ -252,7 +253,7 @@ class SentimentModel:
 
     def _aspects(self, tokens: list[str]) -> list[str]:
         """The clause's nouns (dictionary part of speech n…, vn, eng), in order, once each."""
-        seg = self.segmenter
+        seg = self._stages()[1]
         seen: dict[str, None] = {}
         for word in seg.content_tokens(tokens):
             if seg.pos_of(word).startswith(_ASPECT_FLAGS):
