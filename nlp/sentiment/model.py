@@ -54,6 +54,10 @@ class SentimentModel:
         Half-widths of the neutral band around 0.5 (see the module docstring).
     calibration_fraction:
         Share of the training data held out to fit the Platt calibration.
+    refit:
+        Refit on all the data after calibrating. Off by default: keeping the model fitted on
+        the non-held-out part trains in about two thirds of the time, keeps the calibration
+        fitted to exactly the model that is used, and measured the same macro-F1.
     fit_intercept:
         Off by default: with an intercept, a text with few known features inherits the
         training corpus's lean (short answers came out negative); without it, an
@@ -64,7 +68,8 @@ class SentimentModel:
 
     def __init__(self, *, C: float = 0.5, nb_alpha: float = 1.0, neutral_band: float = 0.15,
                  fact_band: float = 0.25, calibration_fraction: float = 0.15,
-                 fit_intercept: bool = False, max_iter: int = 2000, random_state: int = 0,
+                 fit_intercept: bool = False, refit: bool = False, max_iter: int = 2000,
+                 random_state: int = 0,
                  segmenter: Segmenter | None = None, normalizer: Normalizer | None = None,
                  featurizer: SentimentFeaturizer | None = None) -> None:
         self.C = C
@@ -73,6 +78,7 @@ class SentimentModel:
         self.fact_band = fact_band
         self.calibration_fraction = calibration_fraction
         self.fit_intercept = fit_intercept
+        self.refit = refit
         self.max_iter = max_iter
         self.random_state = random_state
         self.segmenter = segmenter
@@ -131,7 +137,7 @@ class SentimentModel:
         )
         platt = LogisticRegression(C=1e4, max_iter=1000)
         platt.fit(held.decision_function(Xr[cal_idx]).reshape(-1, 1), y_bin[cal_idx])
-        final = self._logreg().fit(Xr, y_bin, sample_weight=weights)
+        final = self._logreg().fit(Xr, y_bin, sample_weight=weights) if self.refit else held
 
         self.featurizer_ = featurizer
         self.nb_ratio_ = ratio.astype(np.float32)
