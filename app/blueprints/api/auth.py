@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import wraps
 
 from flask import g, request
+from flask_babel import gettext as _
 
 from app.blueprints.api.envelope import fail
 from app.extensions import db, limiter
@@ -25,7 +26,7 @@ def api_token_required(min_role: Role | str = Role.OPERATOR):
         @wraps(view)
         def wrapped(*args, **kwargs):
             header = request.headers.get("Authorization", "")
-            scheme, _, secret = header.partition(" ")
+            scheme, _sep, secret = header.partition(" ")
             token = resolve_api_token(secret.strip()) if scheme.lower() == "bearer" else None
             if token is None:
                 return fail(401, "unauthorized", _("缺少或无效的 API 令牌。"))
