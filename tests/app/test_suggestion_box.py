@@ -298,7 +298,8 @@ def test_the_submitter_can_edit_only_while_the_suggestion_is_new(app, db, client
     db.session.refresh(suggestion)
     assert suggestion.content == "积分商城可兑换的礼品太少"
     item = db.session.execute(db.select(FeedbackItem)).scalar_one()
-    assert item.raw_text == "积分商城可兑换的礼品太少" and item.source_ref["category"] == "积分与激励"
+    assert item.raw_text == "积分商城可兑换的礼品太少"
+    assert item.source_ref["category"] == "积分与激励"
     triage.change_status(suggestion, status="planned", reply="下个月上新", actor=operator)
     db.session.commit()
     client.post(f"/c/{community.slug}/t/{code}/edit",

@@ -186,8 +186,10 @@ def test_internal_notes_are_never_shown_to_members(app, db, client, community, t
 def test_the_inbox_filters_by_status_category_tag_assignee_date_and_text(
         app, db, client, community, team):
     operator, helper, author, _f = team
-    a, _ = make_suggestion(community, author=author, content="直播课卡顿严重", category="技术与体验")
-    b, _ = make_suggestion(community, author=author, content="积分商城东西太少", category="积分与激励")
+    a, _ = make_suggestion(community, author=author, content="直播课卡顿严重",
+                           category="技术与体验")
+    b, _ = make_suggestion(community, author=author, content="积分商城东西太少",
+                           category="积分与激励")
     c, _ = make_suggestion(community, content="群里广告太多了", category="群规与秩序")
     triage.triage(b, category="积分与激励", tags="积分", assignee_id=helper.id, actor=operator)
     triage.change_status(c, status="done", reply="入群审核上线", actor=operator)
