@@ -120,8 +120,13 @@ def similar_to(suggestion: Suggestion, *, limit: int = 5,
                            limit=limit, exclude=exclude, threshold=threshold)
 
 
+# A score from which the inbox flags a pair as a likely duplicate (members and the suggestion
+# page list weaker matches too, best first).
+LIKELY_DUPLICATE = 0.6
+
+
 def duplicate_counts(community: Community, suggestions: list[Suggestion],
-                     threshold: float = 0.35) -> dict[int, int]:
+                     threshold: float = LIKELY_DUPLICATE) -> dict[int, int]:
     """For the inbox: how many likely duplicates each suggestion has in the box."""
     if not suggestions:
         return {}

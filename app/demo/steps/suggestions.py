@@ -40,6 +40,8 @@ from app.services import changelog, notifications
 from app.services import suggestion_board as board
 from app.services import suggestion_triage as triage
 from app.services import suggestions as box
+from app.services.suggestion_similarity import segmenter
+from nlp.similarity import TextSimilarity
 
 SUGGESTION_COUNT = 150
 DUPLICATES = 12
@@ -98,11 +100,10 @@ def suggestion_box(ctx: DemoContext) -> None:
     # Notifications stay in the app (no email for generated data); older ones have been read.
     notifications.discard_pending_deliveries()
     cutoff = ctx.at(DEMO_DAYS - 21)
-    db.session.execute(
-        db.update(Notification)
-        .where(Notification.community_id == community.id, Notification.created_at < cutoff)
-        .values(read_at=Notification.created_at + timedelta(hours=6))
-    )
+    for note in db.session.execute(db.select(Notification).where(
+            Notification.community_id == community.id, Notification.created_at < cutoff)
+    ).scalars():
+        note.read_at = note.created_at + timedelta(hours=ctx.rng.uniform(1, 48))
     # Services stamp updated_at with the real time; put it back on the timeline.
     for suggestion in db.session.execute(
             db.select(Suggestion).where(Suggestion.community_id == community.id)).scalars():
@@ -133,7 +134,9 @@ def _suggestions(ctx: DemoContext, clock: Clock) -> list[tuple[Suggestion, Theme
             author, anonymous = demo_member, i in DEMO_MEMBER_ANONYMOUS
         else:
             candidates = [u for u in rng.sample(members, 8) if joined[u.id] <= when]
-            author = candidates[0] if candidates else rng.choice(staff)
+            if not candidates:
+                candidates = [u for u in members if joined[u.id] <= when] or staff
+            author = candidates[0] if len(candidates) < 9 else rng.choice(candidates)
         clock.stamp(when)
         submitted = box.submit(
             ctx.community, content=suggestion_text(theme, rng, day),
@@ -179,22 +182,29 @@ def _support(ctx: DemoContext, made) -> None:
 
 
 def _merges(ctx: DemoContext, clock: Clock, made) -> set[int]:
-    """Duplicates merged into an earlier suggestion about the same theme."""
+    """Duplicates merged into the earlier suggestion that says the same thing most closely."""
     rng = ctx.rng
     staff, _member, _members = _people(ctx)
-    by_theme: dict[str, list[Suggestion]] = {}
+    texts = [box.feedback_text(s) for s, _t, _d in made]
+    scores = TextSimilarity(tokenizer=segmenter().tokens).fit(texts).similarity_matrix(texts)
     duplicates: set[int] = set()
-    for suggestion, theme, _day in made:
-        earlier = by_theme.setdefault(theme.key, [])
-        if earlier and len(duplicates) < DUPLICATES and rng.random() < 0.22:
-            target = max(earlier[:4], key=lambda s: s.id % 7)
-            at = _later(ctx, suggestion.created_at, 0.3, 3)
-            clock.stamp(at)
-            triage.merge(suggestion, target, actor=rng.choice(staff),
-                         note=rng.choice(MERGE_NOTES) or None, at=at)
-            duplicates.add(suggestion.id)
-        else:
-            earlier.append(suggestion)
+    targets: set[int] = set()
+    for i, (suggestion, theme, _day) in enumerate(made):
+        if len(duplicates) >= DUPLICATES or i < 10 or rng.random() > 0.35:
+            continue
+        earlier = [j for j in range(i) if made[j][0].id not in duplicates
+                   and made[j][1].key == theme.key]
+        if not earlier:
+            continue
+        best = max(earlier, key=lambda j: scores[i, j])
+        if scores[i, best] < 0.5 or suggestion.id in targets:
+            continue
+        at = _later(ctx, suggestion.created_at, 0.3, 3)
+        clock.stamp(at)
+        triage.merge(suggestion, made[best][0], actor=rng.choice(staff),
+                     note=rng.choice(MERGE_NOTES) or None, at=at)
+        duplicates.add(suggestion.id)
+        targets.add(made[best][0].id)
     return duplicates
 
 
