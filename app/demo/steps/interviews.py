@@ -12,10 +12,12 @@ from datetime import timedelta
 from app.demo import DemoContext, demo_step
 from app.demo.clock import Clock
 from app.demo.vocab import (
+    CLOSERS,
     EXTERNAL_INTERVIEWEES,
     INTERVIEW_CLOSINGS,
     INTERVIEW_GUIDES,
     OBSERVATIONS,
+    OPENERS,
     REPORTED_QUESTION,
     REPORTED_SPEECH,
     THEME_RESPONSES,
@@ -57,7 +59,7 @@ def _answer_block(ctx: DemoContext, theme, day: float, quotes: list, who: str) -
     quotes.append((sentence, sentiment, theme))
     style = rng.random()
     if style < 0.25:
-        return f"> 原话：{sentence}"
+        return f"> 原话：{rng.choice(OPENERS)}{sentence}{rng.choice(CLOSERS)}"
     if style < 0.45:
         items = [sentence, wish(theme, rng)]
         return "\n".join(f"- {item}" for item in items)
@@ -80,7 +82,8 @@ def _notes(ctx: DemoContext, questions, themes, day: float, quotes: list) -> str
         sections.append(f"## {question}\n\n" + "\n\n".join(blocks))
     closing = ctx.rng.choice(INTERVIEW_CLOSINGS)
     if closing:
-        sections.append(f"---\n\n{closing}")
+        # The interviewer's own remark: a heading, so it is not taken for the interviewee's words.
+        sections.append(f"### {closing}")
     return "\n\n".join(sections) + "\n"
 
 
