@@ -592,8 +592,6 @@ OBSERVATIONS = (
     "（补充：这一点和上周另一位受访者说的很像）",
     "（追问后才说出来，之前一直说「还行」）",
 )
-INTERVIEW_CLOSINGS = ("访谈结束时表示愿意参加下次的新功能内测。", "约好一个月后再聊一次。",
-                      "送了一个周边帆布包表示感谢。", "")
 
 
 def reply_for(status: str, theme: Theme, rng: random.Random) -> str:

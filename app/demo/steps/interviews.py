@@ -14,7 +14,6 @@ from app.demo.clock import Clock
 from app.demo.vocab import (
     CLOSERS,
     EXTERNAL_INTERVIEWEES,
-    INTERVIEW_CLOSINGS,
     INTERVIEW_GUIDES,
     OBSERVATIONS,
     OPENERS,
@@ -80,10 +79,6 @@ def _notes(ctx: DemoContext, questions, themes, day: float, quotes: list) -> str
         blocks = [_answer_block(ctx, _theme_for(ctx, candidates, day), day, quotes, who)
                   for _ in range(ctx.rng.randint(1, 3))]
         sections.append(f"## {question}\n\n" + "\n\n".join(blocks))
-    closing = ctx.rng.choice(INTERVIEW_CLOSINGS)
-    if closing:
-        # The interviewer's own remark: a heading, so it is not taken for the interviewee's words.
-        sections.append(f"### {closing}")
     return "\n\n".join(sections) + "\n"
 
 
