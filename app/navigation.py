@@ -32,7 +32,8 @@ class NavItem:
 
 NAV_ITEMS: list[NavItem] = [
     NavItem("home", _l("概览"), "community.home", Role.MEMBER),
-    NavItem("surveys", _l("问卷"), "community.soon", Role.OPERATOR, (("feature", "surveys"),)),
+    # Operators manage surveys there; members see the surveys open to them.
+    NavItem("surveys", _l("问卷"), "surveys.index", Role.MEMBER),
     NavItem(
         "suggestions", _l("意见箱"), "community.soon", Role.OPERATOR,
         (("feature", "suggestions"),),
@@ -49,7 +50,6 @@ NAV_ITEMS: list[NavItem] = [
 
 # Features that may still show the "not yet available" page, with their names.
 UPCOMING_FEATURES = {
-    "surveys": _l("问卷"),
     "suggestions": _l("意见箱"),
     "interviews": _l("用户访谈"),
     "insights": _l("洞察"),

@@ -5,5 +5,7 @@ from app.blueprints.api import api_bp
 from app.blueprints.auth import auth_bp
 from app.blueprints.community import community_bp
 from app.blueprints.main import main_bp
+from app.blueprints.respond import respond_bp
+from app.blueprints.surveys import surveys_bp
 
-BLUEPRINTS = [main_bp, auth_bp, community_bp, admin_bp, api_bp]
+BLUEPRINTS = [main_bp, auth_bp, community_bp, surveys_bp, respond_bp, admin_bp, api_bp]
