@@ -199,7 +199,7 @@ def _daily_counts(responses: Sequence[domain.SurveyResponse], zone: ZoneInfo
 def results(survey: Survey, f: ResponseFilter = ResponseFilter()) -> Results:
     """Statistics of the filtered responses; cached until responses change."""
     version, definition = definition_for(survey, f)
-    key = (survey.id, survey.data_revision, version.id, f,
+    key = (survey.id, survey.created_at, survey.data_revision, version.id, version.created_at, f,
            tuple(sorted(survey.channel_labels().items())))
     with _lock:
         cached = _CACHE.get(key)

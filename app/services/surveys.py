@@ -47,7 +47,7 @@ def new_public_key() -> str:
 
 # -- parsing with a cache ---------------------------------------------------------------------
 
-_VERSION_CACHE: OrderedDict[int, domain.Survey] = OrderedDict()
+_VERSION_CACHE: OrderedDict[tuple, domain.Survey] = OrderedDict()
 _VERSION_CACHE_SIZE = 256
 _cache_lock = Lock()
 
@@ -59,14 +59,16 @@ def parse_definition(data: dict) -> domain.Survey:
 
 def version_definition(version: SurveyVersion) -> domain.Survey:
     """The parsed definition of a published version (cached: versions are immutable)."""
+    # The creation time is part of the key: SQLite may reuse the id of a deleted row.
+    key = (version.id, version.survey_id, version.number, version.created_at)
     with _cache_lock:
-        cached = _VERSION_CACHE.get(version.id)
+        cached = _VERSION_CACHE.get(key)
         if cached is not None:
-            _VERSION_CACHE.move_to_end(version.id)
+            _VERSION_CACHE.move_to_end(key)
             return cached
     parsed = parse_definition(version.definition)
     with _cache_lock:
-        _VERSION_CACHE[version.id] = parsed
+        _VERSION_CACHE[key] = parsed
         while len(_VERSION_CACHE) > _VERSION_CACHE_SIZE:
             _VERSION_CACHE.popitem(last=False)
     return parsed

@@ -41,6 +41,26 @@ def A(w):
     return {"slug": w.a.slug}
 
 
+def S(w):
+    return {"slug": w.a.slug, "survey_id": w.survey.id}
+
+
+def S_PAGE(w):
+    return {**S(w), "page_id": "first"}
+
+
+def S_QUESTION(w):
+    return {**S(w), "question_id": "why"}
+
+
+def S_RESPONSE(w):
+    return {**S(w), "response_id": w.survey_response.id}
+
+
+def S_IMPORT(w):
+    return {**S(w), "import_id": w.survey_import.id}
+
+
 ROUTES: dict[str, Route] = {
     "static": Route("GET", "public", params=lambda w: {"filename": "css/app.css"}),
     "main.index": Route("GET", "public"),
@@ -80,6 +100,74 @@ ROUTES: dict[str, Route] = {
     "community.soon": Route("GET", "community", Role.OPERATOR,
                             lambda w: {**A(w), "feature": "reports"}),
     "api.me": Route("GET", "api", Role.MEMBER),
+    # Surveys: the operators' pages (members see open surveys on the index).
+    "surveys.index": Route("GET", "community", Role.MEMBER, A),
+    "surveys.new": Route("GET", "community", Role.OPERATOR, A),
+    "surveys.builder": Route("GET", "community", Role.OPERATOR, S),
+    "surveys.edit_details": Route("GET", "community", Role.OPERATOR, S),
+    "surveys.add_page": Route("POST", "community", Role.OPERATOR, S,
+                              lambda w: {"after": "first"}),
+    "surveys.edit_page": Route("GET", "community", Role.OPERATOR, S_PAGE),
+    "surveys.move_page": Route("POST", "community", Role.OPERATOR, S_PAGE,
+                               lambda w: {"direction": "down"}),
+    "surveys.delete_page": Route("POST", "community", Role.OPERATOR, S_PAGE),
+    "surveys.add_question": Route("GET", "community", Role.OPERATOR,
+                                  lambda w: {**S_PAGE(w), "type": "nps"}),
+    "surveys.edit_question": Route("GET", "community", Role.OPERATOR, S_QUESTION),
+    "surveys.edit_logic": Route("GET", "community", Role.OPERATOR, S_QUESTION),
+    "surveys.move_question": Route("POST", "community", Role.OPERATOR, S_QUESTION,
+                                   lambda w: {"direction": "up"}),
+    "surveys.duplicate_question": Route("POST", "community", Role.OPERATOR, S_QUESTION),
+    "surveys.delete_question": Route("GET", "community", Role.OPERATOR, S_QUESTION),
+    "surveys.edit_skip": Route("GET", "community", Role.OPERATOR,
+                               lambda w: {**S(w), "page_id": "detail"}),
+    "surveys.delete_skip": Route("POST", "community", Role.OPERATOR,
+                                 lambda w: {**S(w), "page_id": "detail", "index": 0}),
+    "surveys.definition_json": Route("GET", "community", Role.OPERATOR, S),
+    "surveys.settings": Route("GET", "community", Role.OPERATOR, S),
+    "surveys.publish": Route("POST", "community", Role.OPERATOR, S),
+    "surveys.close": Route("POST", "community", Role.OPERATOR, S),
+    "surveys.reopen": Route("POST", "community", Role.OPERATOR, S),
+    "surveys.discard": Route("POST", "community", Role.OPERATOR, S),
+    "surveys.duplicate": Route("POST", "community", Role.OPERATOR, S),
+    "surveys.delete": Route("POST", "community", Role.OPERATOR,
+                            lambda w: {**A(w), "survey_id": w.survey_draft.id}),
+    "surveys.share": Route("GET", "community", Role.OPERATOR, S),
+    "surveys.channels": Route("POST", "community", Role.OPERATOR, S,
+                              lambda w: {"channels-0-key": "wx-1", "channels-0-label": "一群"}),
+    "surveys.qr": Route("GET", "community", Role.OPERATOR, lambda w: {**S(w), "kind": "png"}),
+    "surveys.invitations": Route("GET", "community", Role.OPERATOR, S),
+    "surveys.revoke_invitation": Route(
+        "POST", "community", Role.OPERATOR,
+        lambda w: {**S(w), "invitation_id": w.survey_invitation.id}),
+    "surveys.invitations_csv": Route("GET", "community", Role.OPERATOR, S),
+    "surveys.preview": Route("GET", "community", Role.OPERATOR, S),
+    "surveys.preview_start": Route("POST", "community", Role.OPERATOR, S),
+    "surveys.responses": Route("GET", "community", Role.OPERATOR, S),
+    "surveys.response_detail": Route("GET", "community", Role.OPERATOR, S_RESPONSE),
+    "surveys.delete_response": Route("POST", "community", Role.OPERATOR, S_RESPONSE),
+    "surveys.stats": Route("GET", "community", Role.OPERATOR, S),
+    "surveys.crosstab": Route("GET", "community", Role.OPERATOR, S),
+    "surveys.open_answers": Route("GET", "community", Role.OPERATOR, S),
+    "surveys.export": Route("GET", "community", Role.OPERATOR, lambda w: {**S(w), "kind": "csv"}),
+    "surveys.import_upload": Route("GET", "community", Role.OPERATOR, S),
+    "surveys.import_detail": Route("GET", "community", Role.OPERATOR, S_IMPORT),
+    "surveys.import_undo": Route("POST", "community", Role.OPERATOR, S_IMPORT),
+    # Surveys: the member's pages behind the public link (anyone may open them).
+    "respond.survey": Route("GET", "public", params=lambda w: {"key": w.survey.public_key}),
+    "respond.start": Route("POST", "public", params=lambda w: {"key": w.survey.public_key}),
+    "respond.resume": Route("GET", "public", params=lambda w: {
+        "key": w.survey.public_key, "token": w.survey_resume_token}),
+    # Surveys in the JSON API.
+    "api.surveys_list": Route("GET", "api", Role.OPERATOR),
+    "api.survey_detail": Route("GET", "api", Role.OPERATOR, lambda w: {"survey_id": w.survey.id}),
+    "api.survey_submit": Route("POST", "api", Role.OPERATOR,
+                               lambda w: {"survey_id": w.survey.id}),
+    "api.survey_responses": Route("GET", "api", Role.OPERATOR,
+                                  lambda w: {"survey_id": w.survey.id}),
+    "api.survey_export": Route("GET", "api", Role.OPERATOR, lambda w: {"survey_id": w.survey.id}),
+    "api.survey_statistics": Route("GET", "api", Role.OPERATOR,
+                                   lambda w: {"survey_id": w.survey.id}),
 }
 
 # Per-object rules stricter than the route's role, as (endpoint, caller) -> expected status.
@@ -88,6 +176,10 @@ OBJECT_RULES: dict[tuple[str, str], int] = {
     ("community.revoke_token", "manager"): 403,
     # admin.retry of a job that does not exist.
     ("admin.retry", "superuser"): 404,
+    # A token of community B cannot see community A's surveys.
+    **{(endpoint, "outsider"): 404 for endpoint in (
+        "api.survey_detail", "api.survey_submit", "api.survey_responses", "api.survey_export",
+        "api.survey_statistics")},
 }
 
 

@@ -18,11 +18,18 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from app.models import ACCESS_MODE_LABELS, AccessMode
 
-ACCESS_CHOICES = [(mode.value, ACCESS_MODE_LABELS[mode]) for mode in AccessMode]
+
+def choices(pairs) -> list[SelectChoice]:
+    """Select choices from (value, label) pairs."""
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
+ACCESS_CHOICES = choices((mode.value, ACCESS_MODE_LABELS[mode]) for mode in AccessMode)
 
 
 class NewSurveyForm(FlaskForm):
@@ -73,7 +80,8 @@ class ScaleRow(Form):
     label = StringField(_l("刻度文字"), validators=[Optional(), Length(max=200)])
 
 
-RANDOMIZE_CHOICES = [("", _l("跟随问卷设置")), ("1", _l("打乱顺序")), ("0", _l("保持顺序"))]
+RANDOMIZE_CHOICES = choices([("", _l("跟随问卷设置")), ("1", _l("打乱顺序")),
+                             ("0", _l("保持顺序"))])
 
 
 def _optional_int(low: int, high: int):
@@ -133,8 +141,9 @@ class LogicForm(FlaskForm):
     """The condition editor: rows are read from the post by the view; this form holds the
     combinator, the JSON alternative and the skip target."""
 
-    combinator = SelectField(_l("条件之间"), choices=[("and", _l("全部满足")),
-                                                   ("or", _l("任一满足"))], default="and")
+    combinator = SelectField(_l("条件之间"), choices=choices([("and", _l("全部满足")),
+                                                           ("or", _l("任一满足"))]),
+                             default="and")
     mode = HiddenField(default="form")
     condition_json = TextAreaField(_l("条件（JSON）"), validators=[Optional(),
                                                                 Length(max=20000)])

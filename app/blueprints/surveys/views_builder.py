@@ -13,7 +13,13 @@ import surveys as domain
 from app.blueprints.community.forms import ConfirmForm
 from app.blueprints.surveys import surveys_bp
 from app.blueprints.surveys.common import back_to_builder, load_survey, run
-from app.blueprints.surveys.forms import DetailsForm, LogicForm, PageForm, QuestionForm
+from app.blueprints.surveys.forms import (
+    DetailsForm,
+    LogicForm,
+    PageForm,
+    QuestionForm,
+    choices,
+)
 from app.blueprints.surveys.logic_editor import editor_context, read_rows
 from app.extensions import db
 from app.models import Survey
@@ -263,7 +269,7 @@ def add_question(slug: str, survey_id: int, page_id: str):
     after = request.values.get("after") or None
     template = edits.default_question(type_name, {q.id for q in definition.questions})
     form = QuestionForm(data=_form_data(template) if request.method == "GET" else None)
-    form.type.choices = [(type_name, QUESTION_TYPE_LABELS[type_name])]
+    form.type.choices = choices([(type_name, QUESTION_TYPE_LABELS[type_name])])
     if request.method == "POST" and request.form.get("more"):
         _pad(form)
         return _question_page(survey, form, page=definition.page(page_id))
@@ -291,8 +297,8 @@ def edit_question(slug: str, survey_id: int, question_id: str):
         abort(404)
     question = definition.question(question_id)
     form = QuestionForm(data=_form_data(question) if request.method == "GET" else None)
-    form.type.choices = [(t, QUESTION_TYPE_LABELS[t])
-                         for t in edits.compatible_types(question.type)]
+    form.type.choices = choices((t, QUESTION_TYPE_LABELS[t])
+                                for t in edits.compatible_types(question.type))
     if request.method == "POST" and request.form.get("more"):
         _pad(form)
         return _question_page(survey, form, question=question,
@@ -403,7 +409,7 @@ def edit_logic(slug: str, survey_id: int, question_id: str):
     question = definition.question(question_id)
     sources = edits.display_sources(definition, question_id)
     form = LogicForm()
-    form.goto.choices = [("", "")]
+    form.goto.choices = choices([("", "")])
     errors: list[str] = []
     if form.validate_on_submit() and not _editing_only():
         if request.form.get("clear"):
@@ -446,10 +452,10 @@ def edit_skip(slug: str, survey_id: int, page_id: str):
     existing = page.skip[index] if index is not None else None
     sources = edits.skip_sources(definition, page_id)
     form = LogicForm(goto=existing.goto if existing else None)
-    form.goto.choices = [(p.id, _("第 %(n)d 页「%(title)s」", n=definition.page_indexes[p.id] + 1,
-                                  title=p.title or p.id))
-                         for p in edits.skip_targets(definition, page_id)]
-    form.goto.choices.append((domain.END, _("结束问卷（直接提交）")))
+    form.goto.choices = choices(
+        [(p.id, _("第 %(n)d 页「%(title)s」", n=definition.page_indexes[p.id] + 1,
+                  title=p.title or p.id)) for p in edits.skip_targets(definition, page_id)]
+        + [(domain.END, _("结束问卷（直接提交）"))])
     errors: list[str] = []
     if form.validate_on_submit() and not _editing_only():
         condition, error = _condition_from_post(form, sources)

@@ -10,7 +10,7 @@ from flask_login import current_user
 from app.blueprints.community.forms import ConfirmForm
 from app.blueprints.surveys import surveys_bp
 from app.blueprints.surveys.common import load_survey
-from app.blueprints.surveys.forms import ImportRunForm, ImportUploadForm
+from app.blueprints.surveys.forms import ImportRunForm, ImportUploadForm, choices
 from app.extensions import db
 from app.models import SurveyImport
 from app.security.access import community_required, get_in_community
@@ -63,8 +63,8 @@ def import_detail(slug: str, survey_id: int, import_id: int):
     imp = _load_import(survey, import_id)
     _version, definition = survey_service.live_definition(survey)
     form = ImportRunForm()
-    form.channel.choices = [("", _("（不记录渠道）"))] + [
-        (c["key"], c.get("label") or c["key"]) for c in survey.channels or []]
+    form.channel.choices = choices([("", _("（不记录渠道）"))] + [
+        (c["key"], c.get("label") or c["key"]) for c in survey.channels or []])
     targets = import_service.targets(definition)
     valid = {key for key, _label in targets}
     if request.method == "POST" and imp.status in ("uploaded", "failed"):

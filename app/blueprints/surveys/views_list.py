@@ -12,7 +12,7 @@ import surveys as domain
 from app.blueprints.community.forms import ConfirmForm
 from app.blueprints.surveys import surveys_bp
 from app.blueprints.surveys.common import load_survey, run
-from app.blueprints.surveys.forms import NewSurveyForm, SettingsForm
+from app.blueprints.surveys.forms import NewSurveyForm, SettingsForm, choices
 from app.extensions import db
 from app.models import ACCESS_MODE_HINTS, AccessMode
 from app.security.access import community_required
@@ -52,7 +52,7 @@ def _template_choices():
 def new(slug: str):
     """Start a survey from scratch, from a template, or from an exported definition."""
     form = NewSurveyForm()
-    form.source.choices = _template_choices()
+    form.source.choices = choices(_template_choices())
     templates = {info.key: info for info in domain.list_templates()}
     if form.validate_on_submit():
         try:
