@@ -31,12 +31,14 @@ class FeedbackInput:
     occurred_at: datetime | None = None
 
 
-def record_feedback(data: FeedbackInput) -> FeedbackItem | None:
+def record_feedback(data: FeedbackInput, *, new: bool = False) -> FeedbackItem | None:
     """Create or update the feedback item for a source piece; blank text removes it.
 
     The text is redacted (phone numbers, ID numbers, emails, bank cards, WeChat/QQ IDs)
     before it is stored in ``redacted_text``, which is the only text analysis and reports read.
-    Returns the item, or None when the text was blank.
+    Returns the item, or None when the text was blank. ``new=True`` says the source piece was
+    just created (so no item can exist yet): the lookup is skipped and the item is flushed
+    with the caller's next flush, which saves two round trips per item on busy paths.
     """
     kind = SourceKind(data.source_kind)
     text = (data.text or "").strip()
@@ -45,7 +47,7 @@ def record_feedback(data: FeedbackInput) -> FeedbackItem | None:
             _l("文本过长（最多 %(n)d 字）。", n=MAX_FEEDBACK_CHARS),
             code="text_too_long", field="text",
         )
-    existing = db.session.execute(
+    existing = None if new else db.session.execute(
         db.select(FeedbackItem).where(
             FeedbackItem.community_id == data.community_id,
             FeedbackItem.source_key == data.source_key,
@@ -68,7 +70,8 @@ def record_feedback(data: FeedbackInput) -> FeedbackItem | None:
     item.occurred_at = data.occurred_at or item.occurred_at or utcnow()
     if existing is None:
         db.session.add(item)
-    db.session.flush()
+    if not new:
+        db.session.flush()
     return item
 
 

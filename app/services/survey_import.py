@@ -31,7 +31,7 @@ from app.models import (
 from app.services import audit
 from app.services import surveys as survey_service
 from app.services.errors import Conflict, ServiceError
-from app.services.survey_responses import _texts_to_feedback
+from app.services.survey_responses import record_response_texts
 from app.services.survey_results import community_zone
 from surveys.messages import import_message
 
@@ -149,7 +149,7 @@ def run_import(imp: SurveyImport) -> SurveyImport:
         )
         db.session.add(response)
         db.session.flush()
-        _texts_to_feedback(survey, version, definition, response, None)
+        record_response_texts(survey, version, definition, response, None)
     count = len(result.responses)
     db.session.execute(
         db.update(Survey).where(Survey.id == survey.id)

@@ -266,8 +266,10 @@ def final_answers(session: SurveySession, definition: domain.Survey) -> domain.V
 
 # -- storing ------------------------------------------------------------------------------
 
-def _texts_to_feedback(survey: Survey, version: SurveyVersion, definition: domain.Survey,
-                       response: SurveyResponse, author_id: int | None) -> int:
+def record_response_texts(survey: Survey, version: SurveyVersion, definition: domain.Survey,
+                          response: SurveyResponse, author_id: int | None) -> int:
+    """Turn a new response's open answers and 其他 texts into feedback items; returns how
+    many were recorded."""
     count = 0
     for text in domain.extract_free_texts(definition, response.answers):
         ref = {"survey_id": survey.id, "response_id": response.id,
@@ -285,7 +287,7 @@ def _texts_to_feedback(survey: Survey, version: SurveyVersion, definition: domai
             author_id=author_id,
             channel=response.channel,
             occurred_at=response.submitted_at,
-        ))
+        ), new=True)
         count += item is not None
     return count
 
@@ -357,7 +359,7 @@ def store_response(survey: Survey, version: SurveyVersion, definition: domain.Su
     )
     db.session.add(response)
     db.session.flush()
-    _texts_to_feedback(survey, version, definition, response, response.respondent_id)
+    record_response_texts(survey, version, definition, response, response.respondent_id)
     if data.invitation is not None:
         _spend_invitation(data.invitation, now)
     _count_response(survey)
