@@ -6,6 +6,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import lru_cache
 
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
@@ -331,6 +332,46 @@ def resolve_api_token(secret: str) -> ApiToken | None:
     if token is None or token.revoked_at is not None or not token.user.active:
         return None
     return token
+
+
+@dataclass
+class ApiCaller:
+    """Who an API token acts as: the token, its user and community, and the user's role
+    there (None when they are no longer a member; site administrators act as admins)."""
+
+    token: ApiToken
+    user: User
+    community: Community
+    role: Role | None
+
+
+@lru_cache(maxsize=1)
+def _caller_query():
+    # Built once: constructing the statement costs more than running it.
+    return (
+        db.select(ApiToken, User, Community, Membership.role)
+        .join(User, User.id == ApiToken.user_id)
+        .join(Community, Community.id == ApiToken.community_id)
+        .outerjoin(Membership, db.and_(Membership.user_id == ApiToken.user_id,
+                                       Membership.community_id == ApiToken.community_id))
+        .where(ApiToken.token_hash == db.bindparam("token_hash"))
+    )
+
+
+def resolve_api_caller(secret: str) -> ApiCaller | None:
+    """The live token behind a bearer secret with its user, community and role, in one
+    query (the API checks this on every call)."""
+    if not secret.startswith(API_TOKEN_PREFIX):
+        return None
+    row = db.session.execute(_caller_query(), {"token_hash": _token_hash(secret)}).first()
+    if row is None:
+        return None
+    token, user, community, role = row
+    if token.revoked_at is not None or not user.active:
+        return None
+    if user.is_superuser:
+        return ApiCaller(token, user, community, Role.ADMIN)
+    return ApiCaller(token, user, community, Role(role) if role else None)
 
 
 def revoke_api_token(token: ApiToken, *, actor: User) -> None:

@@ -38,7 +38,12 @@ from app.models import (
 )
 from app.services import surveys as survey_service
 from app.services.errors import Conflict, NotFound, ServiceError
-from app.services.feedback import FeedbackInput, record_feedback
+from app.services.feedback import (
+    FeedbackInput,
+    insert_new_feedback,
+    prepare_new_feedback,
+    record_new_feedback,
+)
 
 SESSION_TTL = timedelta(days=30)
 FINISHED_TTL = timedelta(days=2)
@@ -266,55 +271,69 @@ def final_answers(session: SurveySession, definition: domain.Survey) -> domain.V
 
 # -- storing ------------------------------------------------------------------------------
 
-def record_response_texts(survey: Survey, version: SurveyVersion, definition: domain.Survey,
-                          response: SurveyResponse, author_id: int | None) -> int:
-    """Turn a new response's open answers and 其他 texts into feedback items; returns how
-    many were recorded."""
-    count = 0
-    for text in domain.extract_free_texts(definition, response.answers):
-        ref = {"survey_id": survey.id, "response_id": response.id,
+def _text_items(survey: Survey, version, definition: domain.Survey, response_id: int | None,
+                answers: dict[str, Any], channel: str | None, submitted_at: datetime | None,
+                author_id: int | None) -> list[FeedbackInput]:
+    items = []
+    for text in domain.extract_free_texts(definition, answers):
+        ref = {"survey_id": survey.id, "response_id": response_id,
                "question_id": text.question_id, "version": version.number,
                "part": text.source}
         if text.option_id:
             ref["option_id"] = text.option_id
-        item = record_feedback(FeedbackInput(
+        items.append(FeedbackInput(
             community_id=survey.community_id,
             source_kind=SourceKind.SURVEY_ANSWER,
-            source_key=f"survey:{survey.id}:response:{response.id}:{text.question_id}",
+            source_key=f"survey:{survey.id}:response:{response_id}:{text.question_id}",
             text=text.text,
-            source_id=response.id,
+            source_id=response_id,
             source_ref=ref,
             author_id=author_id,
-            channel=response.channel,
-            occurred_at=response.submitted_at,
-        ), new=True)
-        count += item is not None
-    return count
+            channel=channel,
+            occurred_at=submitted_at,
+        ))
+    return items
 
 
-def _count_response(survey: Survey) -> None:
+def record_response_texts(survey: Survey, version, definition: domain.Survey, response,
+                          author_id: int | None) -> int:
+    """Turn a new response's open answers and 其他 texts into feedback items (PII redacted);
+    returns how many were recorded. ``response`` needs ``id``, ``answers``, ``channel`` and
+    ``submitted_at``; ``version`` its ``number``."""
+    return record_new_feedback(_text_items(survey, version, definition, response.id,
+                                           response.answers, response.channel,
+                                           response.submitted_at, author_id))
+
+
+_SURVEYS = Survey.__table__
+_INVITATIONS = SurveyInvitation.__table__
+_RESPONSES = SurveyResponse.__table__
+# Statements of the busy path, built once (building them costs more than running them).
+_INSERT_RESPONSE = _RESPONSES.insert()
+_COUNT_RESPONSE = (
+    _SURVEYS.update()
+    .where(_SURVEYS.c.id == db.bindparam("survey"),
+           db.or_(_SURVEYS.c.max_responses.is_(None),
+                  _SURVEYS.c.response_count < _SURVEYS.c.max_responses))
+    .values(response_count=_SURVEYS.c.response_count + 1,
+            data_revision=_SURVEYS.c.data_revision + 1)
+)
+
+
+def _count_response(survey: Survey, conn=None) -> None:
     """Count one more response, atomically refusing when the limit is reached."""
-    result = db.session.execute(
-        db.update(Survey)
-        .where(Survey.id == survey.id,
-               db.or_(Survey.max_responses.is_(None),
-                      Survey.response_count < Survey.max_responses))
-        .values(response_count=Survey.response_count + 1,
-                data_revision=Survey.data_revision + 1)
-        .execution_options(synchronize_session=False)
-    )
+    result = (conn or db.session.connection()).execute(_COUNT_RESPONSE, {"survey": survey.id})
     if result.rowcount != 1:
         raise Conflict(survey_service.CLOSED_REASONS["full"], code="survey_full")
 
 
-def _spend_invitation(invitation: SurveyInvitation, now: datetime) -> None:
+def _spend_invitation(invitation: SurveyInvitation, now: datetime, conn=None) -> None:
     """Mark the token used; refused if another response spent it first."""
-    result = db.session.execute(
-        db.update(SurveyInvitation)
-        .where(SurveyInvitation.id == invitation.id, SurveyInvitation.used_at.is_(None),
-               SurveyInvitation.revoked_at.is_(None))
+    result = (conn or db.session.connection()).execute(
+        _INVITATIONS.update()
+        .where(_INVITATIONS.c.id == invitation.id, _INVITATIONS.c.used_at.is_(None),
+               _INVITATIONS.c.revoked_at.is_(None))
         .values(used_at=now)
-        .execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:
         raise Conflict(_l("这个邀请链接已经提交过回答，每个链接只能使用一次。"),
@@ -336,34 +355,70 @@ class NewResponse:
     submitted_at: datetime | None = None
 
 
-def store_response(survey: Survey, version: SurveyVersion, definition: domain.Survey,
-                   data: NewResponse) -> SurveyResponse:
+@dataclass(frozen=True)
+class ResponseRow:
+    """A response just inserted (plain values; load ``SurveyResponse`` for the ORM object)."""
+
+    id: int
+    survey_id: int
+    community_id: int
+    version_id: int
+    answers: dict[str, Any]
+    channel: str | None
+    source: str
+    submitted_at: datetime
+    respondent_id: int | None
+    invitation_id: int | None
+
+
+def store_response(survey: Survey, version, definition: domain.Survey,
+                   data: NewResponse) -> ResponseRow:
     """Insert one response and its feedback items (the caller commits). Anonymous and
-    invitation responses store no identity: ``respondent_id`` is kept only in member mode."""
+    invitation responses store no identity: ``respondent_id`` is kept only in member mode.
+
+    This is the busy path of every submission, so it writes with plain statements: the
+    response, its feedback items in one statement, the invitation and the response count
+    (which refuses the response atomically when the survey is full).
+    """
     survey_service.ensure_open(survey)
     member_mode = survey.access_mode == AccessMode.MEMBER.value
     now = utcnow()
-    response = SurveyResponse(
-        survey_id=survey.id,
-        community_id=survey.community_id,
-        version_id=version.id,
-        answers=data.answers,
-        channel=data.channel,
-        source=ResponseSource(data.source).value,
-        submitted_at=data.submitted_at or now,
-        started_at=data.started_at,
-        option_seed=data.option_seed,
-        idempotency_key=data.idempotency_key,
-        respondent_id=data.respondent_id if member_mode else None,
-        invitation_id=data.invitation.id if data.invitation is not None else None,
-    )
-    db.session.add(response)
-    db.session.flush()
-    record_response_texts(survey, version, definition, response, response.respondent_id)
+    values = {
+        "survey_id": survey.id,
+        "community_id": survey.community_id,
+        "version_id": version.id,
+        "answers": data.answers,
+        "channel": data.channel,
+        "source": ResponseSource(data.source).value,
+        "submitted_at": data.submitted_at or now,
+        "started_at": data.started_at,
+        "option_seed": data.option_seed,
+        "idempotency_key": data.idempotency_key,
+        "respondent_id": data.respondent_id if member_mode else None,
+        "invitation_id": data.invitation.id if data.invitation is not None else None,
+    }
+    # Texts are redacted before the first write, so the write transaction stays short.
+    feedback = prepare_new_feedback(_text_items(
+        survey, version, definition, None, data.answers, values["channel"],
+        values["submitted_at"], values["respondent_id"]))
+    # Plain statements on the session's connection: no unit-of-work bookkeeping needed.
+    conn = db.session.connection()
+    result = conn.execute(_INSERT_RESPONSE, values)
+    response_id = result.inserted_primary_key[0]
+    for item in feedback:
+        question_id = item["source_ref"]["question_id"]
+        item["source_key"] = f"survey:{survey.id}:response:{response_id}:{question_id}"
+        item["source_id"] = response_id
+        item["source_ref"]["response_id"] = response_id
+    insert_new_feedback(feedback, conn)
     if data.invitation is not None:
-        _spend_invitation(data.invitation, now)
-    _count_response(survey)
-    return response
+        _spend_invitation(data.invitation, now, conn)
+    _count_response(survey, conn)
+    return ResponseRow(
+        id=response_id,
+        **{k: values[k] for k in ("survey_id", "community_id", "version_id", "answers",
+                                  "channel", "source", "submitted_at", "respondent_id",
+                                  "invitation_id")})
 
 
 def find_by_idempotency_key(survey: Survey, key: str) -> SurveyResponse | None:
@@ -374,15 +429,25 @@ def find_by_idempotency_key(survey: Survey, key: str) -> SurveyResponse | None:
     ).scalar_one_or_none()
 
 
+def response_data(r: SurveyResponse | ResponseRow) -> dict[str, Any]:
+    """A response as plain data (the API's form); times are naive UTC ISO strings."""
+    return {"id": r.id, "survey_id": r.survey_id,
+            "submitted_at": r.submitted_at.isoformat() + "Z" if r.submitted_at else None,
+            "channel": r.channel, "source": r.source, "answers": r.answers,
+            "version_id": r.version_id, "respondent_id": r.respondent_id}
+
+
 @dataclass
 class Stored:
-    """The stored response, and whether this call created it (False: a replay)."""
+    """The stored response, whether this call created it (False: a replay), and its data
+    (read before the commit, so showing it needs no further query)."""
 
-    response: SurveyResponse
+    response: SurveyResponse | ResponseRow
     created: bool
+    data: dict[str, Any] = field(default_factory=dict)
 
 
-def commit_response(survey: Survey, version: SurveyVersion, definition: domain.Survey,
+def commit_response(survey: Survey, version, definition: domain.Survey,
                     data: NewResponse, *, after_store=None) -> Stored:
     """Store a response and COMMIT. A duplicate idempotency key returns the response stored
     the first time (``created=False``); a second response of the same member or invitation
@@ -393,19 +458,26 @@ def commit_response(survey: Survey, version: SurveyVersion, definition: domain.S
         response = store_response(survey, version, definition, data)
         if after_store is not None:
             after_store(response)
+        snapshot = response_data(response)
         db.session.commit()
-        return Stored(response, True)
+        return Stored(response, True, snapshot)
     except IntegrityError:
         db.session.rollback()
     except ServiceError:
         db.session.rollback()
+        if data.idempotency_key:
+            # A retry of a stored submission after the survey closed or filled up.
+            existing = find_by_idempotency_key(db.session.get(Survey, survey_id),
+                                               data.idempotency_key)
+            if existing is not None:
+                return Stored(existing, False, response_data(existing))
         raise
     # Someone else stored a conflicting row first: find out which rule it was.
     survey = db.session.get(Survey, survey_id)
     if data.idempotency_key:
         existing = find_by_idempotency_key(survey, data.idempotency_key)
         if existing is not None:
-            return Stored(existing, False)
+            return Stored(existing, False, response_data(existing))
     if data.invitation is not None:
         raise Conflict(_l("这个邀请链接已经提交过回答，每个链接只能使用一次。"),
                        code="invitation_used")
@@ -456,7 +528,8 @@ def submit_via_api(survey: Survey, answers: Any, *, channel: str | None,
     """Validate strictly (answers to questions the logic hides are errors) and store (commits).
 
     The same idempotency key with the same answers returns the first response; with
-    different answers it is a conflict.
+    different answers it is a conflict. The key's uniqueness is left to the database, so a
+    new submission costs no lookup.
     """
     if idempotency_key is not None:
         idempotency_key = idempotency_key.strip()
@@ -466,15 +539,8 @@ def submit_via_api(survey: Survey, answers: Any, *, channel: str | None,
         idempotency_key = "api-" + idempotency_key
     if survey.access_mode == AccessMode.MEMBER.value:
         raise Conflict(_l("实名问卷只能由成员登录后在网页上填写。"), code="member_survey")
-    version, definition = survey_service.live_definition(survey)
+    version, definition = survey_service.submission_definition(survey)
     result = domain.validate_answers(definition, answers, hidden_answers=domain.HIDDEN_REJECT)
-    if idempotency_key is not None:
-        existing = find_by_idempotency_key(survey, idempotency_key)
-        if existing is not None:
-            if result.ok and canonical_json(existing.answers) == canonical_json(result.answers):
-                return Stored(existing, False)
-            raise Conflict(_l("这个幂等键已用于另一份不同的回答。"), code="idempotency_conflict")
-    survey_service.ensure_open(survey)
     if not result.ok:
         raise AnswersInvalid(result.errors)
     if channel is not None and survey_service.known_channel(survey, channel) is None:
@@ -486,11 +552,15 @@ def submit_via_api(survey: Survey, answers: Any, *, channel: str | None,
     elif invitation_token:
         raise ServiceError(_l("这份问卷不使用邀请链接。"), code="invitation_not_used",
                            field="invitation_token")
-    return commit_response(survey, version, definition, NewResponse(
+    stored = commit_response(survey, version, definition, NewResponse(
         answers=result.answers, source=ResponseSource.API,
         channel=survey_service.known_channel(survey, channel), invitation=invitation,
         idempotency_key=idempotency_key,
     ))
+    if not stored.created and canonical_json(stored.data["answers"]) != canonical_json(
+            result.answers):
+        raise Conflict(_l("这个幂等键已用于另一份不同的回答。"), code="idempotency_conflict")
+    return stored
 
 
 def prune_sessions(now: datetime | None = None) -> int:

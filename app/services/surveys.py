@@ -98,6 +98,37 @@ def live_definition(survey: Survey) -> tuple[SurveyVersion, domain.Survey]:
     return version, version_definition(version)
 
 
+@dataclass(frozen=True)
+class LiveVersion:
+    """The id and number of a published version (what a stored response records)."""
+
+    id: int
+    number: int
+
+
+_LIVE_CACHE: OrderedDict[tuple, tuple[LiveVersion, domain.Survey]] = OrderedDict()
+
+
+def submission_definition(survey: Survey) -> tuple[LiveVersion, domain.Survey]:
+    """The live version to store a submission against, and its parsed definition; cached per
+    process (a version never changes, and publishing changes ``live_version``), so a submit
+    costs no query for it."""
+    if survey.live_version is None:
+        raise NotFound(_l("这份问卷还没有发布。"), code="not_published")
+    key = (survey.id, survey.created_at, survey.live_version)
+    with _cache_lock:
+        cached = _LIVE_CACHE.get(key)
+    if cached is not None:
+        return cached
+    version, definition = live_definition(survey)
+    entry = (LiveVersion(version.id, version.number), definition)
+    with _cache_lock:
+        _LIVE_CACHE[key] = entry
+        while len(_LIVE_CACHE) > _VERSION_CACHE_SIZE:
+            _LIVE_CACHE.popitem(last=False)
+    return entry
+
+
 def versions_by_id(survey: Survey) -> dict[int, SurveyVersion]:
     """Every version of a survey by id."""
     rows = db.session.execute(

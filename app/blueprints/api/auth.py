@@ -9,10 +9,10 @@ from flask_babel import gettext as _
 
 from app.blueprints.api.envelope import fail
 from app.extensions import db, limiter
-from app.models import Membership, utcnow
+from app.models import utcnow
 from app.security.access import AccessPolicy
 from app.security.roles import Role
-from app.services.accounts import resolve_api_token
+from app.services.accounts import resolve_api_caller
 
 
 def api_token_required(min_role: Role | str = Role.OPERATOR):
@@ -27,29 +27,19 @@ def api_token_required(min_role: Role | str = Role.OPERATOR):
         def wrapped(*args, **kwargs):
             header = request.headers.get("Authorization", "")
             scheme, _sep, secret = header.partition(" ")
-            token = resolve_api_token(secret.strip()) if scheme.lower() == "bearer" else None
-            if token is None:
+            caller = resolve_api_caller(secret.strip()) if scheme.lower() == "bearer" else None
+            if caller is None:
                 return fail(401, "unauthorized", _("缺少或无效的 API 令牌。"))
-            user = token.user
-            if user.is_superuser:
-                role = Role.ADMIN
-            else:
-                membership = db.session.execute(
-                    db.select(Membership).where(
-                        Membership.user_id == user.id,
-                        Membership.community_id == token.community_id,
-                    )
-                ).scalar_one_or_none()
-                if membership is None:
-                    return fail(401, "unauthorized", _("令牌所有者已不在该社群中。"))
-                role = membership.role_enum
+            token, user, role = caller.token, caller.user, caller.role
+            if role is None:
+                return fail(401, "unauthorized", _("令牌所有者已不在该社群中。"))
             if not role.at_least(min_role):
                 return fail(403, "forbidden", _("令牌所有者的角色权限不足。"))
             now = utcnow()
             if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
                 token.last_used_at = now
                 db.session.commit()
-            g.api_token, g.community, g.user, g.role = token, token.community, user, role
+            g.api_token, g.community, g.user, g.role = token, caller.community, user, role
             return view(*args, **kwargs)
 
         wrapped.access = AccessPolicy("api", min_role)

@@ -9,6 +9,7 @@ from typing import Any
 
 from flask import Response, g, request
 from flask_babel import gettext as _
+from sqlalchemy.orm import defer
 
 from app.blueprints.api import api_bp
 from app.blueprints.api.auth import api_token_required
@@ -20,15 +21,21 @@ from app.services import survey_results as results_service
 from app.services import surveys as survey_service
 from app.services.errors import Conflict, NotFound, ServiceError
 from app.services.links import absolute_url
-from app.services.survey_responses import AnswersInvalid, submit_via_api
+from app.services.survey_responses import AnswersInvalid, response_data, submit_via_api
 from app.services.survey_results import NO_CHANNEL, ResponseFilter
 from app.services.survey_texts import answer_error_message
 
 MAX_PER_PAGE = 200
 
 
-def _survey(survey_id: int) -> Survey | None:
-    survey = db.session.get(Survey, survey_id)
+# Built once: on the submit path, building a statement costs more than running it.
+_SURVEY_BY_ID = db.select(Survey).where(Survey.id == db.bindparam("survey_id"))
+_SURVEY_BY_ID_LIGHT = _SURVEY_BY_ID.options(defer(Survey.definition))
+
+
+def _survey(survey_id: int, *, with_definition: bool = True) -> Survey | None:
+    statement = _SURVEY_BY_ID if with_definition else _SURVEY_BY_ID_LIGHT
+    survey = db.session.execute(statement, {"survey_id": survey_id}).scalar_one_or_none()
     if survey is None or survey.community_id != g.community.id:
         return None
     return survey
@@ -102,7 +109,7 @@ def survey_submit(survey_id: int):
     """Submit a response: ``{"answers": {...}, "channel": "...", "idempotency_key": "..."}``
     (or the ``Idempotency-Key`` header). Validated strictly: answers to questions the logic
     hides are errors. A repeated key returns the first response (200 instead of 201)."""
-    survey = _survey(survey_id)
+    survey = _survey(survey_id, with_definition=False)  # the live version is cached
     if survey is None:
         return _not_found()
     body = request.get_json(silent=True)
@@ -132,15 +139,12 @@ def survey_submit(survey_id: int):
         return fail(409, exc.code, exc.message)
     except ServiceError as exc:
         return fail(400, exc.code, exc.message)
-    return ok(response_json(stored.response), 201 if stored.created else 200,
-              replayed=not stored.created)
+    return ok(stored.data, 201 if stored.created else 200, replayed=not stored.created)
 
 
 def response_json(r) -> dict[str, Any]:
     """A response in the API."""
-    return {"id": r.id, "survey_id": r.survey_id, "submitted_at": _iso(r.submitted_at),
-            "channel": r.channel, "source": r.source, "answers": r.answers,
-            "version_id": r.version_id, "respondent_id": r.respondent_id}
+    return response_data(r)
 
 
 def _date_arg(name: str) -> date | None:

@@ -14,7 +14,16 @@ from datetime import timedelta
 
 import surveys as domain
 from app.demo import DEMO_LOGINS, DemoContext, demo_step
-from app.demo.vocab import DEMO_DAYS, THEMES_BY_KEY, compose, pick_theme, statement, wish
+from app.demo.vocab import (
+    CLOSERS,
+    DEMO_DAYS,
+    OPENERS,
+    THEMES_BY_KEY,
+    compose,
+    pick_theme,
+    statement,
+    wish,
+)
 from app.demo.vocab import theme_weight as weight
 from app.extensions import db
 from app.models import AccessMode, ResponseSource, Survey, SurveyStatus, SurveyVersion
@@ -88,6 +97,17 @@ def _store(live: Live, answers: dict, day_time, rng: random.Random, *,
         started_at=started, submitted_at=day_time))
 
 
+def suggestion(theme, rng: random.Random) -> str:
+    """A wish about the theme in a member's own words (opener, wish, closer)."""
+    text = rng.choice(OPENERS) + wish(theme, rng)
+    if rng.random() < 0.35:
+        text += "，因为" + statement(theme, -1, rng)
+    closer = rng.choice(CLOSERS)
+    if closer.startswith(("。", "，", "！")) and text.endswith(("。", "！", "？")):
+        closer = closer[1:]
+    return text + closer
+
+
 REASON_OF_THEME = {"ads": "ads", "content": "content", "response": "response",
                    "events": "events", "vibe": "atmosphere", "checkin": "noise"}
 NEGATIVE_THEMES = ("ads", "live", "response", "points", "onboarding", "vibe")
@@ -143,7 +163,7 @@ def satisfaction_answers(rng: random.Random, day: float) -> dict:
         answers["liked_most"] = compose(good, 1, rng, with_wish=0.1)
     if rng.random() < 0.85:
         theme = _negative_theme(rng, day) if rng.random() < 0.6 + 0.3 * d else pick_theme(rng, day)
-        answers["one_change"] = wish(theme, rng)
+        answers["one_change"] = suggestion(theme, rng)
     if rng.random() < 0.12:
         answers["interview_wechat"] = f"gy_{rng.randint(1000, 9999)}"
     return answers
@@ -207,7 +227,7 @@ def new_member_answers(rng: random.Random, joined_day: float, join_date) -> dict
                                        "上班族，周末喜欢出去拍风光"))
     if rng.random() < 0.8:
         sentiment = rng.choices((-1, 0, 1), weights=onboarding.mood)[0]
-        answers["hopes"] = (wish(onboarding, rng) if rng.random() < 0.5
+        answers["hopes"] = (suggestion(onboarding, rng) if rng.random() < 0.5
                             else compose(onboarding, sentiment, rng, with_wish=0.3))
     answers["share"] = rng.choices(("yes", "maybe", "no"), weights=(1, 2, 4))[0]
     if answers["share"] != "no" and rng.random() < 0.6:
