@@ -144,7 +144,7 @@ def timeline_chart(daily: tuple[tuple[date, int], ...]) -> Markup | None:
         return None
     days = [d for d, _n in daily]
     return line_chart(days, [Series(_("每日回答数"), [n for _d, n in daily])],
-                      title=_("每日回答数"), height=200)
+                      title=_("每日回答数"), width=1100, height=190)
 
 
 def crosstab_chart(table: domain.CrossTab) -> Markup | None:
