@@ -49,7 +49,7 @@ WORKER_CLASS = os.environ.get("BENCH_WORKER_CLASS", "sync")
 WORKER_THREADS = int(os.environ.get("BENCH_THREADS", "1"))
 SECONDS = int(os.environ.get("BENCH_SECONDS", "20"))
 WARMUP_SECONDS = 4
-ROUNDS = int(os.environ.get("BENCH_ROUNDS", "1"))
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "2"))
 RETRY_EVERY = 25
 ANSWER_VARIANTS = 3000
 CHANNELS = [("wx-group-1", "微信1群"), ("wx-group-2", "微信2群"), ("wx-group-3", "微信3群")]
@@ -271,6 +271,23 @@ class Measure:
     failed: int
     stored: int
     exact: bool
+    cpu_ms: float = 0.0
+
+
+def server_cpu(pid: int) -> float:
+    """CPU seconds used so far by a gunicorn master and its workers (Linux /proc)."""
+    try:
+        children = open(f"/proc/{pid}/task/{pid}/children").read().split()  # noqa: SIM115
+    except OSError:
+        return 0.0
+    total = 0
+    for process in [pid, *map(int, children)]:
+        try:
+            fields = open(f"/proc/{process}/stat").read().rsplit(")", 1)[1].split()  # noqa: SIM115
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 def stored_keys(url: str, run: str) -> list[str]:
@@ -295,8 +312,10 @@ def measure(app_name: str, backend: str, server: Server, target: tuple[str, str 
           connections=CONNECTIONS, seconds=WARMUP_SECONDS)
     run = f"m{secrets.token_hex(3)}"
     before, _keys = count_rows(url, table)
+    cpu_before = server_cpu(server.process.pid)
     result = drive(server.port, Requests(*target, run), connections=CONNECTIONS,
                    seconds=SECONDS)
+    cpu = server_cpu(server.process.pid) - cpu_before
     after, _keys = count_rows(url, table)
     created = result.keys_by_status.get(201, [])
     replayed = result.keys_by_status.get(200, [])
@@ -313,7 +332,8 @@ def measure(app_name: str, backend: str, server: Server, target: tuple[str, str 
         exact = failed == 0 and stored == len(created)
     return Measure(app_name, backend, (len(created) + len(replayed)) / result.seconds,
                    result.percentile(50) * 1000, result.percentile(99) * 1000, len(created),
-                   len(replayed), failed, stored, exact)
+                   len(replayed), failed, stored, exact,
+                   cpu * 1000 / max(1, result.requests))
 
 
 def bench_backend(backend: str, work: Path) -> list[Measure]:
@@ -351,8 +371,9 @@ def bench_backend(backend: str, work: Path) -> list[Measure]:
                 finally:
                     server.stop()
                 print(f"  {backend} {name}: {m.throughput:,.0f} req/s, p50 {m.p50_ms:.1f} ms, "
-                      f"p99 {m.p99_ms:.1f} ms, created {m.created}, retries {m.replayed}, "
-                      f"stored {m.stored}, exact={m.exact}", flush=True)
+                      f"p99 {m.p99_ms:.1f} ms, server CPU {m.cpu_ms:.2f} ms/request, "
+                      f"created {m.created}, retries {m.replayed}, stored {m.stored}, "
+                      f"exact={m.exact}", flush=True)
                 results.append(m)
         results.append(Measure("feedback", backend, 0, 0, 0, 0, 0, 0, feedback_rows(ours_url),
                                True))
@@ -380,9 +401,10 @@ def main() -> None:
             for name, label in (("bare", "bare Flask + SQLAlchemy insert (baseline)"),
                                 ("ours", "survey submit (validation, feedback, idempotency)")):
                 m = best[name]
+                cpu = min(r.cpu_ms for r in runs if r.app == name)
                 rows.append([backend, label, f"{m.throughput:,.0f}",
                              f"{m.throughput / best['bare'].throughput:.2f}",
-                             f"{m.p50_ms:.1f}", f"{m.p99_ms:.1f}", f"{m.created:,}",
+                             f"{m.p50_ms:.1f}", f"{m.p99_ms:.1f}", f"{cpu:.2f}", f"{m.created:,}",
                              f"{m.replayed:,}", f"{m.stored:,}",
                              "yes" if all(r.exact for r in runs if r.app == name) else "NO"])
             checks.append((backend, ratio, best["ours"].p99_ms, feedback))
@@ -408,9 +430,11 @@ def main() -> None:
         "requests come from one address). \"exact\": the responses stored during the run are "
         "exactly the acknowledged requests (every 201 and every replayed key stored once, "
         "nothing else), with no failed request. The baseline has no idempotency, so its "
-        "retries are stored again.\n\n"
-        + md_table(["backend", "endpoint", "req/s", "× bare", "p50 ms", "p99 ms", "created",
-                    "retries", "stored", "exact"], rows)
+        "retries are stored again. \"server CPU\" is the CPU time of the gunicorn processes "
+        "per request (database server excluded): it is less sensitive to a busy machine than "
+        "requests per second.\n\n"
+        + md_table(["backend", "endpoint", "req/s", "× bare", "p50 ms", "p99 ms",
+                    "server CPU ms/req", "created", "retries", "stored", "exact"], rows)
         + "\n\n" + verdicts
         + f"\n\nThe whole benchmark took {elapsed / 60:.1f} minutes.\n"
     )

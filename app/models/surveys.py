@@ -177,11 +177,13 @@ class SurveyResponse(Base):
     survey_id: Mapped[int] = mapped_column(
         ForeignKey("surveys.id", ondelete="CASCADE"), nullable=False
     )
+    # Few indexes on purpose: every submission writes this table. Lookups go by survey
+    # (the survey/time index and the unique constraints above, which lead with survey_id).
     community_id: Mapped[int] = mapped_column(
-        ForeignKey("communities.id", ondelete="CASCADE"), index=True, nullable=False
+        ForeignKey("communities.id", ondelete="CASCADE"), nullable=False
     )
     version_id: Mapped[int] = mapped_column(
-        ForeignKey("survey_versions.id", ondelete="CASCADE"), index=True, nullable=False
+        ForeignKey("survey_versions.id", ondelete="CASCADE"), nullable=False
     )
     answers: Mapped[dict[str, Any]] = mapped_column(JSONType, nullable=False)
     channel: Mapped[str | None] = mapped_column(String(64))
@@ -193,13 +195,13 @@ class SurveyResponse(Base):
     option_seed: Mapped[str | None] = mapped_column(String(32))
     idempotency_key: Mapped[str | None] = mapped_column(String(80))
     respondent_id: Mapped[int | None] = mapped_column(
-        ForeignKey("users.id", ondelete="SET NULL"), index=True
+        ForeignKey("users.id", ondelete="SET NULL")
     )
     invitation_id: Mapped[int | None] = mapped_column(
         ForeignKey("survey_invitations.id", ondelete="SET NULL")
     )
     import_id: Mapped[int | None] = mapped_column(
-        ForeignKey("survey_imports.id", ondelete="SET NULL"), index=True
+        ForeignKey("survey_imports.id", ondelete="SET NULL")
     )
     # The response id in the tool an import came from (问卷星 序号 …).
     external_id: Mapped[str | None] = mapped_column(String(64))

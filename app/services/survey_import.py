@@ -174,7 +174,8 @@ def undo(imp: SurveyImport, *, actor: User | None) -> int:
     if imp.status != "done":
         raise Conflict(_l("只能撤销已完成的导入。"), code="import_not_done")
     ids = list(db.session.execute(
-        db.select(SurveyResponse.id).where(SurveyResponse.import_id == imp.id)).scalars())
+        db.select(SurveyResponse.id).where(SurveyResponse.survey_id == imp.survey_id,
+                                           SurveyResponse.import_id == imp.id)).scalars())
     prefix = f"survey:{imp.survey_id}:response:"
     for start in range(0, len(ids), 500):
         db.session.execute(db.delete(FeedbackItem).where(
@@ -182,7 +183,8 @@ def undo(imp: SurveyImport, *, actor: User | None) -> int:
             FeedbackItem.source_kind == SourceKind.SURVEY_ANSWER.value,
             FeedbackItem.source_id.in_(ids[start:start + 500]),
             FeedbackItem.source_key.like(prefix + "%")))
-    db.session.execute(db.delete(SurveyResponse).where(SurveyResponse.import_id == imp.id))
+    db.session.execute(db.delete(SurveyResponse).where(SurveyResponse.survey_id == imp.survey_id,
+                                                       SurveyResponse.import_id == imp.id))
     survey = db.session.get(Survey, imp.survey_id)
     survey.response_count = max(0, survey.response_count - len(ids))
     survey.data_revision += 1

@@ -526,6 +526,8 @@ def canonical_json(answers: Mapping[str, Any]) -> str:
 def submit_via_api(survey: Survey, answers: Any, *, channel: str | None,
                    idempotency_key: str | None, invitation_token: str | None) -> Stored:
     """Validate strictly (answers to questions the logic hides are errors) and store (commits).
+    ``survey`` may be the model or a row of its columns (id, community_id, created_at,
+    status, access_mode, live_version, close_at, max_responses, response_count, channels).
 
     The same idempotency key with the same answers returns the first response; with
     different answers it is a conflict. The key's uniqueness is left to the database, so a

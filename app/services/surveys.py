@@ -431,7 +431,7 @@ def known_channel(survey: Survey, channel: str | None) -> str | None:
     if not channel:
         return None
     channel = channel.strip().lower()[:64]
-    return channel if channel in survey.channel_labels() else None
+    return channel if any(c["key"] == channel for c in survey.channels or ()) else None
 
 
 def delete_survey(survey: Survey, *, actor: User | None) -> None:

@@ -2,7 +2,7 @@
 
 Revision ID: 0200
 Revises: 0001
-Create Date: 2026-11-24 22:22:51.818272
+Create Date: 2026-11-24 23:44:34.592801
 
 """
 from alembic import op
@@ -128,11 +128,7 @@ def upgrade():
     sa.UniqueConstraint('survey_id', 'respondent_id', name=op.f('uq_survey_responses_survey_id_respondent_id'))
     )
     with op.batch_alter_table('survey_responses', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_survey_responses_community_id'), ['community_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_survey_responses_import_id'), ['import_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_survey_responses_respondent_id'), ['respondent_id'], unique=False)
         batch_op.create_index('ix_survey_responses_survey_submitted', ['survey_id', 'submitted_at'], unique=False)
-        batch_op.create_index(batch_op.f('ix_survey_responses_version_id'), ['version_id'], unique=False)
 
     op.create_table('survey_sessions',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -173,11 +169,7 @@ def downgrade():
 
     op.drop_table('survey_sessions')
     with op.batch_alter_table('survey_responses', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_survey_responses_version_id'))
         batch_op.drop_index('ix_survey_responses_survey_submitted')
-        batch_op.drop_index(batch_op.f('ix_survey_responses_respondent_id'))
-        batch_op.drop_index(batch_op.f('ix_survey_responses_import_id'))
-        batch_op.drop_index(batch_op.f('ix_survey_responses_community_id'))
 
     op.drop_table('survey_responses')
     op.drop_table('survey_versions')

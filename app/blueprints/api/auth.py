@@ -12,13 +12,19 @@ from app.extensions import db, limiter
 from app.models import utcnow
 from app.security.access import AccessPolicy
 from app.security.roles import Role
-from app.services.accounts import resolve_api_caller
+from app.services.accounts import (
+    resolve_api_caller,
+    resolve_api_credentials,
+    touch_api_token,
+)
 
 
-def api_token_required(min_role: Role | str = Role.OPERATOR):
+def api_token_required(min_role: Role | str = Role.OPERATOR, *, objects: bool = True):
     """Require ``Authorization: Bearer <token>`` whose owner still has ``min_role``.
 
-    Sets ``g.api_token``, ``g.community``, ``g.user`` and ``g.role``.
+    Sets ``g.api_token``, ``g.community``, ``g.user`` and ``g.role``. Busy endpoints pass
+    ``objects=False`` to get plain ``g.api_credentials`` and ``g.community_id`` instead (one
+    plain query, no model objects).
     """
     min_role = Role(min_role)
 
@@ -27,7 +33,10 @@ def api_token_required(min_role: Role | str = Role.OPERATOR):
         def wrapped(*args, **kwargs):
             header = request.headers.get("Authorization", "")
             scheme, _sep, secret = header.partition(" ")
-            caller = resolve_api_caller(secret.strip()) if scheme.lower() == "bearer" else None
+            secret = secret.strip() if scheme.lower() == "bearer" else ""
+            if not objects:
+                return _with_credentials(view, secret, min_role, args, kwargs)
+            caller = resolve_api_caller(secret) if secret else None
             if caller is None:
                 return fail(401, "unauthorized", _("缺少或无效的 API 令牌。"))
             token, user, role = caller.token, caller.user, caller.role
@@ -40,9 +49,27 @@ def api_token_required(min_role: Role | str = Role.OPERATOR):
                 token.last_used_at = now
                 db.session.commit()
             g.api_token, g.community, g.user, g.role = token, caller.community, user, role
+            g.community_id = caller.community.id
             return view(*args, **kwargs)
 
         wrapped.access = AccessPolicy("api", min_role)
         return limiter.limit("600 per minute")(wrapped)
 
     return decorator
+
+
+def _with_credentials(view, secret: str, min_role: Role, args, kwargs):
+    credentials = resolve_api_credentials(secret) if secret else None
+    if credentials is None:
+        return fail(401, "unauthorized", _("缺少或无效的 API 令牌。"))
+    if credentials.role is None:
+        return fail(401, "unauthorized", _("令牌所有者已不在该社群中。"))
+    if not credentials.role.at_least(min_role):
+        return fail(403, "forbidden", _("令牌所有者的角色权限不足。"))
+    last = credentials.last_used_at
+    if last is None or (utcnow() - last).total_seconds() > 60:
+        touch_api_token(credentials.token_id)
+        db.session.commit()
+    g.api_credentials, g.role = credentials, credentials.role
+    g.community_id = credentials.community_id
+    return view(*args, **kwargs)

@@ -9,7 +9,6 @@ from typing import Any
 
 from flask import Response, g, request
 from flask_babel import gettext as _
-from sqlalchemy.orm import defer
 
 from app.blueprints.api import api_bp
 from app.blueprints.api.auth import api_token_required
@@ -30,12 +29,16 @@ MAX_PER_PAGE = 200
 
 # Built once: on the submit path, building a statement costs more than running it.
 _SURVEY_BY_ID = db.select(Survey).where(Survey.id == db.bindparam("survey_id"))
-_SURVEY_BY_ID_LIGHT = _SURVEY_BY_ID.options(defer(Survey.definition))
+# What a submission needs of its survey, as a plain row (the live definition is cached).
+_SUBMIT_SURVEY = db.select(
+    Survey.id, Survey.community_id, Survey.created_at, Survey.status, Survey.access_mode,
+    Survey.live_version, Survey.close_at, Survey.max_responses, Survey.response_count,
+    Survey.channels,
+).where(Survey.id == db.bindparam("survey_id"))
 
 
-def _survey(survey_id: int, *, with_definition: bool = True) -> Survey | None:
-    statement = _SURVEY_BY_ID if with_definition else _SURVEY_BY_ID_LIGHT
-    survey = db.session.execute(statement, {"survey_id": survey_id}).scalar_one_or_none()
+def _survey(survey_id: int) -> Survey | None:
+    survey = db.session.execute(_SURVEY_BY_ID, {"survey_id": survey_id}).scalar_one_or_none()
     if survey is None or survey.community_id != g.community.id:
         return None
     return survey
@@ -104,13 +107,13 @@ def _errors_payload(errors) -> list[dict[str, Any]]:
 
 
 @api_bp.route("/surveys/<int:survey_id>/responses", methods=["POST"])
-@api_token_required(Role.OPERATOR)
+@api_token_required(Role.OPERATOR, objects=False)
 def survey_submit(survey_id: int):
     """Submit a response: ``{"answers": {...}, "channel": "...", "idempotency_key": "..."}``
     (or the ``Idempotency-Key`` header). Validated strictly: answers to questions the logic
     hides are errors. A repeated key returns the first response (200 instead of 201)."""
-    survey = _survey(survey_id, with_definition=False)  # the live version is cached
-    if survey is None:
+    survey = db.session.connection().execute(_SUBMIT_SURVEY, {"survey_id": survey_id}).first()
+    if survey is None or survey.community_id != g.community_id:
         return _not_found()
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
