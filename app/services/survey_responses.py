@@ -32,6 +32,7 @@ from app.models import (
     SurveyInvitation,
     SurveyResponse,
     SurveySession,
+    SurveyStatus,
     SurveyVersion,
     User,
     utcnow,
@@ -313,6 +314,9 @@ _INSERT_RESPONSE = _RESPONSES.insert()
 _COUNT_RESPONSE = (
     _SURVEYS.update()
     .where(_SURVEYS.c.id == db.bindparam("survey"),
+           _SURVEYS.c.community_id == db.bindparam("community"),
+           _SURVEYS.c.status == SurveyStatus.PUBLISHED.value,
+           db.or_(_SURVEYS.c.close_at.is_(None), _SURVEYS.c.close_at > db.bindparam("now")),
            db.or_(_SURVEYS.c.max_responses.is_(None),
                   _SURVEYS.c.response_count < _SURVEYS.c.max_responses))
     .values(response_count=_SURVEYS.c.response_count + 1,
@@ -320,11 +324,20 @@ _COUNT_RESPONSE = (
 )
 
 
-def _count_response(survey: Survey, conn=None) -> None:
-    """Count one more response, atomically refusing when the limit is reached."""
-    result = (conn or db.session.connection()).execute(_COUNT_RESPONSE, {"survey": survey.id})
+def _count_response(survey: Survey, now: datetime, conn=None) -> None:
+    """Count one more response. This is the authoritative check that the survey (still in
+    the same community) takes responses: published, before its close date and below its
+    limit, decided atomically in the same statement (so a response limit holds under any
+    concurrency, and a briefly cached survey description cannot let a response through)."""
+    result = (conn or db.session.connection()).execute(
+        _COUNT_RESPONSE, {"survey": survey.id, "community": survey.community_id, "now": now})
     if result.rowcount != 1:
-        raise Conflict(survey_service.CLOSED_REASONS["full"], code="survey_full")
+        current = db.session.connection().execute(
+            db.select(_SURVEYS.c.status, _SURVEYS.c.close_at, _SURVEYS.c.max_responses,
+                      _SURVEYS.c.response_count).where(_SURVEYS.c.id == survey.id)).first()
+        reason = survey_service.closed_reason(current, now) if current else "closed"
+        raise Conflict(survey_service.CLOSED_REASONS[reason or "full"],
+                       code=f"survey_{reason or 'full'}")
 
 
 def _spend_invitation(invitation: SurveyInvitation, now: datetime, conn=None) -> None:
@@ -413,7 +426,7 @@ def store_response(survey: Survey, version, definition: domain.Survey,
     insert_new_feedback(feedback, conn)
     if data.invitation is not None:
         _spend_invitation(data.invitation, now, conn)
-    _count_response(survey, conn)
+    _count_response(survey, now, conn)
     return ResponseRow(
         id=response_id,
         **{k: values[k] for k in ("survey_id", "community_id", "version_id", "answers",

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import secrets
+import time
 from collections import OrderedDict
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -127,6 +128,69 @@ def submission_definition(survey: Survey) -> tuple[LiveVersion, domain.Survey]:
         while len(_LIVE_CACHE) > _VERSION_CACHE_SIZE:
             _LIVE_CACHE.popitem(last=False)
     return entry
+
+
+SUBMIT_INFO_TTL = 2.0  # seconds
+
+
+@dataclass(frozen=True)
+class SubmitInfo:
+    """What a submission needs to know about its survey, kept per process for a moment.
+
+    Only fields that hardly change are relied on from here; whether the survey takes
+    responses (status, close date, limit) and that it still belongs to the caller's community
+    are decided again, atomically, when the response is counted
+    (``survey_responses._count_response``).
+    """
+
+    id: int
+    community_id: int
+    created_at: datetime
+    status: str
+    access_mode: str
+    live_version: int | None
+    close_at: datetime | None
+    max_responses: int | None
+    channels: tuple[dict[str, str], ...]
+    response_count: int | None = None  # not tracked here: the count check is authoritative
+
+
+_SUBMIT_INFO: dict[int, tuple[float, SubmitInfo]] = {}
+_SUBMIT_QUERY = db.select(
+    Survey.id, Survey.community_id, Survey.created_at, Survey.status, Survey.access_mode,
+    Survey.live_version, Survey.close_at, Survey.max_responses, Survey.channels,
+).where(Survey.id == db.bindparam("survey_id"))
+
+
+def submission_info(survey_id: int) -> SubmitInfo | None:
+    """The survey's submission info (None if there is no such survey), from a short-lived
+    per-process cache: a busy survey costs one query per process every two seconds."""
+    now = time.monotonic()
+    with _cache_lock:
+        hit = _SUBMIT_INFO.get(survey_id)
+    if hit is not None and now - hit[0] < SUBMIT_INFO_TTL:
+        return hit[1]
+    row = db.session.connection().execute(_SUBMIT_QUERY, {"survey_id": survey_id}).first()
+    if row is None:
+        forget_submission_info(survey_id)
+        return None
+    info = SubmitInfo(row.id, row.community_id, row.created_at, row.status, row.access_mode,
+                      row.live_version, row.close_at, row.max_responses,
+                      tuple(row.channels or ()))
+    with _cache_lock:
+        if len(_SUBMIT_INFO) > 4096:
+            _SUBMIT_INFO.clear()
+        _SUBMIT_INFO[survey_id] = (now, info)
+    return info
+
+
+def forget_submission_info(survey_id: int | None = None) -> None:
+    """Drop the cached submission info of a survey (of every survey when None)."""
+    with _cache_lock:
+        if survey_id is None:
+            _SUBMIT_INFO.clear()
+        else:
+            _SUBMIT_INFO.pop(survey_id, None)
 
 
 def versions_by_id(survey: Survey) -> dict[int, SurveyVersion]:
@@ -305,6 +369,7 @@ def publish(survey: Survey, *, actor: User | None) -> SurveyVersion:
     if survey.status == SurveyStatus.DRAFT.value:
         survey.status = SurveyStatus.PUBLISHED.value
         survey.published_at = survey.published_at or now
+    forget_submission_info(survey.id)
     audit.record("survey.published", "survey", survey.id, actor=actor,
                  community_id=survey.community_id,
                  before={"status": before}, after={"status": survey.status,
@@ -318,6 +383,7 @@ def close(survey: Survey, *, actor: User | None) -> None:
         raise Conflict(_l("只有收集中的问卷可以结束。"), code="not_published")
     survey.status = SurveyStatus.CLOSED.value
     survey.closed_at = utcnow()
+    forget_submission_info(survey.id)
     audit.record("survey.closed", "survey", survey.id, actor=actor,
                  community_id=survey.community_id)
 
@@ -334,6 +400,7 @@ def reopen(survey: Survey, *, actor: User | None) -> None:
         raise Conflict(_l("回答数已达到上限，请先调高回收上限再重新开放。"), code="full")
     survey.status = SurveyStatus.PUBLISHED.value
     survey.closed_at = None
+    forget_submission_info(survey.id)
     audit.record("survey.reopened", "survey", survey.id, actor=actor,
                  community_id=survey.community_id)
 
@@ -355,7 +422,8 @@ def closed_reason(survey: Survey, now: datetime | None = None) -> str | None:
     now = now or utcnow()
     if survey.close_at is not None and survey.close_at <= now:
         return "deadline"
-    if survey.max_responses is not None and survey.response_count >= survey.max_responses:
+    count = getattr(survey, "response_count", None)
+    if survey.max_responses is not None and count is not None and count >= survey.max_responses:
         return "full"
     return None
 
@@ -392,6 +460,7 @@ def update_settings(survey: Survey, data: SettingsInput, *, actor: User | None) 
     survey.max_responses = data.max_responses
     after = {"access_mode": survey.access_mode, "max_responses": survey.max_responses,
              "close_at": survey.close_at.isoformat() if survey.close_at else None}
+    forget_submission_info(survey.id)
     if before != after:
         audit.record("survey.settings_changed", "survey", survey.id, actor=actor,
                      community_id=survey.community_id, before=before, after=after)
@@ -418,6 +487,7 @@ def set_channels(survey: Survey, channels: list[tuple[str, str]], *,
     if len(clean) > MAX_CHANNELS:
         raise ServiceError(_l("最多设置 %(n)d 个渠道。", n=MAX_CHANNELS), code="too_many_channels",
                            field="channels")
+    forget_submission_info(survey.id)
     if clean != (survey.channels or []):
         audit.record("survey.channels_changed", "survey", survey.id, actor=actor,
                      community_id=survey.community_id,
@@ -442,6 +512,7 @@ def delete_survey(survey: Survey, *, actor: User | None) -> None:
         FeedbackItem.source_kind == SourceKind.SURVEY_ANSWER.value,
         FeedbackItem.source_key.like(prefix + "%")))
     db.session.execute(db.delete(SurveySession).where(SurveySession.survey_id == survey.id))
+    forget_submission_info(survey.id)
     audit.record("survey.deleted", "survey", survey.id, actor=actor,
                  community_id=survey.community_id,
                  before={"title": survey.title, "responses": survey.response_count})

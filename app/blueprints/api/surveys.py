@@ -29,14 +29,6 @@ MAX_PER_PAGE = 200
 
 # Built once: on the submit path, building a statement costs more than running it.
 _SURVEY_BY_ID = db.select(Survey).where(Survey.id == db.bindparam("survey_id"))
-# What a submission needs of its survey, as a plain row (the live definition is cached).
-_SUBMIT_SURVEY = db.select(
-    Survey.id, Survey.community_id, Survey.created_at, Survey.status, Survey.access_mode,
-    Survey.live_version, Survey.close_at, Survey.max_responses, Survey.response_count,
-    Survey.channels,
-).where(Survey.id == db.bindparam("survey_id"))
-
-
 def _survey(survey_id: int) -> Survey | None:
     survey = db.session.execute(_SURVEY_BY_ID, {"survey_id": survey_id}).scalar_one_or_none()
     if survey is None or survey.community_id != g.community.id:
@@ -112,7 +104,7 @@ def survey_submit(survey_id: int):
     """Submit a response: ``{"answers": {...}, "channel": "...", "idempotency_key": "..."}``
     (or the ``Idempotency-Key`` header). Validated strictly: answers to questions the logic
     hides are errors. A repeated key returns the first response (200 instead of 201)."""
-    survey = db.session.connection().execute(_SUBMIT_SURVEY, {"survey_id": survey_id}).first()
+    survey = survey_service.submission_info(survey_id)
     if survey is None or survey.community_id != g.community_id:
         return _not_found()
     body = request.get_json(silent=True)

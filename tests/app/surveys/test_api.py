@@ -197,3 +197,18 @@ def test_api_access_is_checked_per_community_and_role(client, db, survey_factory
     as_member = client.post(f"/api/v1/surveys/{survey.id}/responses", json={"answers": {}},
                             headers={"Authorization": f"Bearer {member_token}"})
     assert as_member.status_code == 403
+
+
+def test_a_survey_closed_by_another_process_refuses_at_once(api, db, survey_factory):
+    from app.models import Survey
+
+    survey = survey_factory(SKIP_SURVEY)
+    assert api("POST", f"/surveys/{survey.id}/responses", json={"answers": {"nps": 9}}
+               ).status_code == 201  # the survey's description is now cached here
+    # Another process closes it: this process's cache does not know yet.
+    db.session.execute(db.update(Survey).where(Survey.id == survey.id).values(status="closed"))
+    db.session.commit()
+    refused = api("POST", f"/surveys/{survey.id}/responses", json={"answers": {"nps": 9}})
+    assert refused.status_code == 409
+    assert refused.get_json()["errors"][0]["code"] == "survey_closed"
+    assert _count(db) == 1
