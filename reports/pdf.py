@@ -19,7 +19,9 @@ run code in the caller.
 from __future__ import annotations
 
 import atexit
+import errno
 import json
+import logging
 import os
 import select
 import signal
@@ -29,7 +31,8 @@ import sys
 import threading
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from pathlib import Path
 
 from reports.errors import (
@@ -70,12 +73,55 @@ DEFAULT_LIMITS = RenderLimits()
 
 @dataclass
 class PdfResult:
-    """A rendered PDF, its page count, the render time and the renderer's peak memory."""
+    """A rendered PDF, its page count, the render time, the renderer's peak memory, and
+    what WeasyPrint warned about (e.g. an image it could not load)."""
 
     pdf: bytes
     pages: int
     seconds: float
     peak_rss_mb: float
+    warnings: list[str] = field(default_factory=list)
+
+
+VOID_ELEMENTS = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link",
+                           "meta", "source", "track", "wbr", "param"})
+#: Elements whose end tag may be left out: an unclosed one is not really nested.
+OPTIONAL_END = frozenset({"p", "li", "dt", "dd", "tr", "td", "th", "thead", "tbody", "tfoot",
+                          "colgroup", "caption", "option", "optgroup", "rt", "rp"})
+MAX_DEPTH = 200
+MAX_ELEMENTS = 200_000
+
+
+class _StructureCheck(HTMLParser):
+    """Counts elements and the deepest nesting, stopping at the first excess."""
+
+    def __init__(self, max_depth: int, max_elements: int) -> None:
+        super().__init__(convert_charrefs=False)
+        self.max_depth, self.max_elements = max_depth, max_elements
+        self.depth = self.elements = 0
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        self.elements += 1
+        if self.elements > self.max_elements:
+            raise RenderInputError(f"the document has more than {self.max_elements:,} elements")
+        if tag not in VOID_ELEMENTS and tag not in OPTIONAL_END:
+            self.depth += 1
+            if self.depth > self.max_depth:
+                raise RenderInputError(f"the document nests elements more than "
+                                       f"{self.max_depth} deep")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag not in VOID_ELEMENTS and tag not in OPTIONAL_END:
+            self.depth = max(0, self.depth - 1)
+
+
+def check_structure(html: str, max_depth: int = MAX_DEPTH,
+                    max_elements: int = MAX_ELEMENTS) -> None:
+    """Refuse, before any rendering, documents that nest too deeply or have too many
+    elements (WeasyPrint's recursive layout would otherwise fail slowly or crash)."""
+    checker = _StructureCheck(max_depth, max_elements)
+    checker.feed(html)
+    checker.close()
 
 
 def render_pdf(
@@ -97,6 +143,7 @@ def render_pdf(
     if size > limits.max_html_bytes:
         raise RenderInputError(f"the report HTML is {size:,} bytes; the limit is "
                                f"{limits.max_html_bytes:,}")
+    check_structure(html)
     dirs = [str(Path(d).resolve()) for d in static_dirs]
     if base_url is None and dirs:
         base_url = Path(dirs[0]).as_uri() + "/"
@@ -141,9 +188,47 @@ def _apply_limits(memory_mb: int, timeout_s: float) -> None:
     resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 5))
 
 
+def _caused_by_memory(exc: BaseException | None) -> bool:
+    """Whether an exception, or anything in its chain, is an allocation failure."""
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        text = str(exc).lower()
+        if (isinstance(exc, MemoryError) or getattr(exc, "errno", None) == errno.ENOMEM
+                or "insufficient memory" in text or "cannot allocate memory" in text):
+            return True
+        exc = exc.__cause__ or exc.__context__
+    return False
+
+
+class _RenderLog(logging.Handler):
+    """Collects WeasyPrint's messages during one render, with any exceptions attached."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.messages: list[str] = []
+        self.memory_failure = False
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.exc_info and _caused_by_memory(record.exc_info[1]):
+            self.memory_failure = True
+        if record.levelno >= logging.WARNING and len(self.messages) < 50:
+            self.messages.append(record.getMessage()[:300])
+
+
 def render_job(job: dict, apply_limits: bool = True) -> tuple[dict, bytes]:
-    """Render one job dict; returns a JSON-able header and the PDF bytes (empty on error)."""
+    """Render one job dict; returns a JSON-able header and the PDF bytes (empty on error).
+
+    WeasyPrint logs, rather than raises, some failures (an image it cannot load): those
+    messages come back as ``warnings``, and one caused by running out of memory still
+    fails the render as a memory error, whichever phase it happened in.
+    """
     started = time.perf_counter()
+    log = _RenderLog()
+    logger = logging.getLogger("weasyprint")
+    level = logger.level
+    logger.addHandler(log)
+    logger.setLevel(logging.DEBUG)
     try:
         if apply_limits:
             _apply_limits(job["memory_mb"], job["timeout_s"])
@@ -162,7 +247,9 @@ def render_job(job: dict, apply_limits: bool = True) -> tuple[dict, bytes]:
             if isinstance(cause, URLRefusedError):
                 return {"ok": False, "kind": "refused", "message": str(cause)}, b""
             return {"ok": False, "kind": "failed", "message": f"{exc}: {cause}"}, b""
-        header = {"ok": True, "pages": len(document.pages),
+        if log.memory_failure:
+            raise MemoryError
+        header = {"ok": True, "pages": len(document.pages), "warnings": log.messages,
                   "seconds": time.perf_counter() - started, "peak_rss_mb": _peak_rss_mb()}
         return header, pdf
     except MemoryError:
@@ -172,7 +259,13 @@ def render_job(job: dict, apply_limits: bool = True) -> tuple[dict, bytes]:
         return {"ok": False, "kind": "input",
                 "message": "the document is nested too deeply to render"}, b""
     except Exception as exc:  # anything else from WeasyPrint: pass it on, do not hide it
+        if _caused_by_memory(exc):
+            return {"ok": False, "kind": "memory", "message": "the renderer ran out of "
+                    f"memory (limit {job['memory_mb']} MB): {exc}"}, b""
         return {"ok": False, "kind": "failed", "message": f"{type(exc).__name__}: {exc}"}, b""
+    finally:
+        logger.removeHandler(log)
+        logger.setLevel(level)
 
 
 def _result(header: dict, pdf: bytes) -> PdfResult:
@@ -180,7 +273,8 @@ def _result(header: dict, pdf: bytes) -> PdfResult:
         error = ERRORS.get(header.get("kind"), RenderFailedError)
         raise error(header.get("message", "rendering failed"))
     return PdfResult(pdf=pdf, pages=int(header["pages"]), seconds=float(header["seconds"]),
-                     peak_rss_mb=float(header["peak_rss_mb"]))
+                     peak_rss_mb=float(header["peak_rss_mb"]),
+                     warnings=[str(w) for w in header.get("warnings", [])])
 
 
 def death_header(status: int, job: dict) -> dict:

@@ -4,9 +4,10 @@ completed): window means, absolute and relative change, Welch's t-test and a blo
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 import numpy as np
 from scipy import stats
@@ -95,7 +96,10 @@ def compare_before_after(
     low, high = (float(v) for v in np.percentile(boot, [2.5, 97.5]))
     t = p = None
     if np.var(before) > 0 or np.var(after) > 0:
-        result = stats.ttest_ind(after, before, equal_var=False)
+        with warnings.catch_warnings():
+            # near-constant windows make scipy warn about precision; the result still stands
+            warnings.simplefilter("ignore", RuntimeWarning)
+            result = stats.ttest_ind(after, before, equal_var=False)
         t, p = finite_or_none(result.statistic), finite_or_none(result.pvalue)
     return BeforeAfter(
         metric_key=metric_key, event_date=event_date, event_label=event_label,
@@ -105,8 +109,3 @@ def compare_before_after(
         ci_low=low, ci_high=high, welch_t=t, welch_p=p,
     )
 
-
-def window_bounds(event_date: date, window_days: int) -> tuple[date, date, date, date]:
-    """First and last day of the before window, then of the after window."""
-    return (event_date - timedelta(days=window_days), event_date - timedelta(days=1),
-            event_date + timedelta(days=1), event_date + timedelta(days=window_days))

@@ -15,6 +15,7 @@ TEXT = "#2b2b2b"
 MUTED = "#6b6b6b"
 GRID = "#e3e3e3"
 AXIS = "#9a9a9a"
+MAX_TITLE_CHARS = 60
 
 
 def num(value: float) -> str:
@@ -65,7 +66,7 @@ class Svg:
     def __init__(self, width: float, height: float, title: str, desc: str = "",
                  css_class: str = "chart") -> None:
         self.width, self.height = width, height
-        self.title, self.desc, self.css_class = title, desc, css_class
+        self.title, self.desc, self.css_class = _clip(title), _clip(desc, 400), css_class
         self.parts: list[str] = []
 
     def raw(self, element: str) -> None:
@@ -136,6 +137,10 @@ class Svg:
                 f'{num(self.height)}" font-family="{attr(FONT_FAMILY)}">'
                 f"<title>{escape(self.title)}</title>{desc}")
         return Markup(head + "".join(self.parts) + "</svg>")  # noqa: S704 - every part escaped
+
+
+def _clip(text: str, limit: int = MAX_TITLE_CHARS) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _extra(extra: dict[str, object]) -> str:
