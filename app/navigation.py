@@ -39,7 +39,8 @@ NAV_ITEMS: list[NavItem] = [
             max_role=Role.MEMBER),
     NavItem("changelog", _l("你说我改"), "suggestions.changelog", Role.MEMBER,
             max_role=Role.MEMBER),
-    NavItem("surveys", _l("问卷"), "community.soon", Role.OPERATOR, (("feature", "surveys"),)),
+    # Operators manage surveys there; members see the surveys open to them.
+    NavItem("surveys", _l("问卷"), "surveys.index", Role.MEMBER),
     NavItem("suggestions", _l("意见箱"), "suggestions.inbox", Role.OPERATOR),
     NavItem("interviews", _l("用户访谈"), "interviews.index", Role.OPERATOR),
     NavItem("insights", _l("洞察"), "community.soon", Role.OPERATOR, (("feature", "insights"),)),
@@ -51,7 +52,6 @@ NAV_ITEMS: list[NavItem] = [
 
 # Features that may still show the "not yet available" page, with their names.
 UPCOMING_FEATURES = {
-    "surveys": _l("问卷"),
     "insights": _l("洞察"),
     "reports": _l("改进报告"),
 }

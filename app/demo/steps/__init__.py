@@ -5,4 +5,5 @@ from app.demo.steps import (  # noqa: F401
     imported_feedback,
     interviews,
     suggestions,
+    surveys,
 )
