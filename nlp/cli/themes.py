@@ -1,0 +1,175 @@
+"""``python -m nlp themes``: theme a CSV column; writes theme_id and theme_name per row.
+
+The output keeps every input column and appends ``theme_id`` and ``theme_name`` (these
+names are stable: other tools read them). A themes summary (id, name, size, share, area,
+keywords, quotes) goes to stdout and, with ``--summary``, to a CSV or JSON file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+from pathlib import Path
+
+NAME = "themes"
+HELP = "group the texts of a CSV column into themes (writes theme_id, theme_name)"
+OUTPUT_COLUMNS = ("theme_id", "theme_name")
+SUMMARY_COLUMNS = ("id", "name", "size", "share", "area", "keywords", "quotes")
+PROGRESS_MIN_ROWS = 1000
+STAGE_LABELS = {
+    "prepare": "清洗/分词", "sentiment": "情感", "themes": "主题", "keywords": "关键词",
+}
+
+
+class CliError(Exception):
+    """A problem with the user's input, reported as one clear line and exit status 2."""
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Declare the command's options."""
+    parser.add_argument("--input", required=True, help="CSV file with a header row (UTF-8)")
+    parser.add_argument("--text-column", default="text", help="column holding the text")
+    parser.add_argument("--output", required=True, help="CSV to write (input columns + themes)")
+    parser.add_argument("--k", type=int, default=None,
+                        help="number of themes (default: chosen automatically)")
+    parser.add_argument("--id-column", default=None,
+                        help="column with stable item ids (kept in the summary JSON)")
+    parser.add_argument("--summary", default=None,
+                        help="also write the themes summary to this .csv or .json file")
+    parser.add_argument("--encoding", default="utf-8-sig", help="input encoding")
+    parser.add_argument("--quiet", action="store_true", help="no progress bar, no summary")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Execute the command; returns the process exit status."""
+    try:
+        return _run(args)
+    except CliError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Stand-alone entry point (``python -m nlp themes`` goes through the registry)."""
+    parser = argparse.ArgumentParser(prog=f"python -m nlp {NAME}", description=HELP)
+    add_arguments(parser)
+    return run(parser.parse_args(argv))
+
+
+def _run(args: argparse.Namespace) -> int:
+    if args.k is not None and args.k < 1:
+        raise CliError("--k must be a positive whole number")
+    header, rows = _read_rows(Path(args.input), args.encoding)
+    if args.text_column not in header:
+        raise CliError(
+            f"column {args.text_column!r} not in {args.input}; columns are: {', '.join(header)}"
+        )
+    if args.id_column is not None and args.id_column not in header:
+        raise CliError(f"id column {args.id_column!r} not in {args.input}")
+    out_path = Path(args.output)
+    if not out_path.parent.exists():
+        raise CliError(f"output folder does not exist: {out_path.parent}")
+    clash = [c for c in OUTPUT_COLUMNS if c in header]
+    if clash:
+        raise CliError(f"input already has column(s) {', '.join(clash)}; rename them first")
+
+    from nlp.pipeline import NullSentiment, Pipeline
+    from nlp.themes import ThemeModel
+
+    texts = [row.get(args.text_column) or "" for row in rows]
+    ids = [row.get(args.id_column) for row in rows] if args.id_column else None
+    show = not args.quiet and len(texts) >= PROGRESS_MIN_ROWS
+    pipeline = Pipeline(sentiment=NullSentiment(), theme_model=ThemeModel(k=args.k))
+    result = pipeline.run(texts, ids=ids, progress=_progress_bar if show else None)
+    if show:
+        print(file=sys.stderr)
+
+    names = {t.id: t.name for t in result.themes}
+    with _open_for_writing(out_path) as fh:
+        writer = csv.writer(fh)
+        writer.writerow(header + list(OUTPUT_COLUMNS))
+        for row, item in zip(rows, result.items, strict=True):
+            values = [row.get(col, "") for col in header]
+            writer.writerow(values + [item.theme_id, _safe_cell(names[item.theme_id])])
+
+    summary = [_summary_row(t) for t in result.themes]
+    if args.summary:
+        _write_summary(Path(args.summary), summary)
+    if not args.quiet:
+        _print_summary(summary, len(texts))
+    return 0
+
+
+def _read_rows(path: Path, encoding: str) -> tuple[list[str], list[dict]]:
+    if not path.is_file():
+        raise CliError(f"input file not found: {path}")
+    csv.field_size_limit(sys.maxsize)
+    try:
+        with path.open(encoding=encoding, newline="") as fh:
+            reader = csv.DictReader(fh)
+            header = list(reader.fieldnames or [])
+            rows = list(reader)
+    except UnicodeDecodeError as exc:
+        raise CliError(
+            f"{path} is not valid {encoding} text ({exc.reason}); "
+            "save it as UTF-8 or pass --encoding gb18030"
+        ) from exc
+    except csv.Error as exc:
+        raise CliError(f"{path} is not a readable CSV file: {exc}") from exc
+    if not header:
+        raise CliError(f"{path} is empty: a header row is needed")
+    return header, rows
+
+
+def _open_for_writing(path: Path):
+    try:
+        return path.open("w", encoding="utf-8-sig", newline="")
+    except OSError as exc:
+        raise CliError(f"cannot write {path}: {exc.strerror}") from exc
+
+
+def _safe_cell(value: str) -> str:
+    """Defuse spreadsheet formulas in a generated cell (a name starting with = + - @)."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+def _summary_row(theme) -> dict:
+    return {
+        "id": theme.id, "name": theme.name, "size": theme.size, "share": theme.share,
+        "area": theme.area or "", "keywords": list(theme.keywords),
+        "quotes": list(theme.quotes),
+    }
+
+
+def _write_summary(path: Path, summary: list[dict]) -> None:
+    if not path.parent.exists():
+        raise CliError(f"summary folder does not exist: {path.parent}")
+    if path.suffix.lower() == ".json":
+        path.write_text(json.dumps(summary, ensure_ascii=False, indent=2), encoding="utf-8")
+        return
+    with _open_for_writing(path) as fh:
+        writer = csv.DictWriter(fh, fieldnames=SUMMARY_COLUMNS)
+        writer.writeheader()
+        for row in summary:
+            writer.writerow({
+                **row, "name": _safe_cell(row["name"]), "keywords": " ".join(row["keywords"]),
+                "quotes": " | ".join(_safe_cell(q) for q in row["quotes"]),
+            })
+
+
+def _print_summary(summary: list[dict], total: int) -> None:
+    print(f"{len([s for s in summary if s['id'] != 0])} themes over {total} rows")
+    for s in summary:
+        quote = s["quotes"][0][:40] if s["quotes"] else ""
+        print(f"{s['id']:>4}  {s['name']:<16} {s['size']:>7} ({s['share']:.1%})  "
+              f"{' '.join(s['keywords'][:6])}  「{quote}」")
+
+
+def _progress_bar(stage: str, done: int, total: int) -> None:
+    width = 30
+    frac = done / total if total else 1.0
+    bar = "#" * int(frac * width) + "." * (width - int(frac * width))
+    label = STAGE_LABELS.get(stage, stage)
+    print(f"\r[{bar}] {frac:4.0%} {label} {done}/{total}", end="", file=sys.stderr, flush=True)
