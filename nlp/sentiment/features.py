@@ -138,7 +138,7 @@ class SentimentFeaturizer:
         char_counts, word_counts = self._counts(docs)
         self.char_idf_ = self._idf(char_counts)
         self.word_idf_ = self._idf(word_counts)
-        return self._finish(char_counts, word_counts, docs)
+        return self._finish(char_counts, word_counts, self._dense(docs, load_lexicon()))
 
     def _idf(self, counts: sp.csr_matrix) -> np.ndarray:
         n = counts.shape[0]
@@ -160,9 +160,15 @@ class SentimentFeaturizer:
 
     def transform(self, docs: Sequence[SentimentDoc]) -> sp.csr_matrix:
         """Feature matrix for ``docs``."""
+        return self.transform_with_cues(docs)[0]
+
+    def transform_with_cues(self, docs: Sequence[SentimentDoc]) -> tuple[sp.csr_matrix, np.ndarray]:
+        """Feature matrix plus, per doc, whether it has any sentiment cue (lexicon word/sticker)."""
         self._check_fitted()
         char_counts, word_counts = self._counts(docs)
-        return self._finish(char_counts, word_counts, docs)
+        dense = self._dense(docs, load_lexicon())
+        cues = (dense[:, 0] + dense[:, 1]) > 0
+        return self._finish(char_counts, word_counts, dense), cues
 
     def _counts(self, docs: Sequence[SentimentDoc]) -> tuple[sp.csr_matrix, sp.csr_matrix]:
         chars = char_ngram_counts([d.text.lower() for d in docs], self.char_ngrams,
@@ -213,7 +219,7 @@ class SentimentFeaturizer:
         mat.sum_duplicates()
         return mat
 
-    N_DENSE = 8
+    N_DENSE = 6
 
     def _dense(self, docs: Sequence[SentimentDoc], lex: Lexicon) -> np.ndarray:
         out = np.zeros((len(docs), self.N_DENSE))
@@ -221,20 +227,22 @@ class SentimentFeaturizer:
         for i, doc in enumerate(docs):
             toks = doc.tokens
             pos, neg, negated = lexicon_scores(toks, lex)
+            # Stickers and emoji count like lexicon words, so the weight the model learns for
+            # lexicon mass carries over to them (the training reviews have almost none).
+            sig = doc.signal_polarity
+            pos += max(sig, 0.0)
+            neg += max(-sig, 0.0)
             # What follows the last turn word (但是 / 就是 / 不过 …) usually carries the verdict.
             last = max((k for k, t in enumerate(toks) if t in contrast), default=-1)
             tail_pos, tail_neg = lexicon_scores(toks[last + 1:], lex)[:2] if last >= 0 else (0, 0)
-            sig = doc.signal_polarity
-            text = doc.text.rstrip("!！。.~～ ")
             out[i] = (
                 np.log1p(pos), np.log1p(neg), 1.0 if negated else 0.0,
                 np.log1p(tail_pos), np.log1p(tail_neg),
-                np.log1p(max(sig, 0.0)), np.log1p(max(-sig, 0.0)),
-                1.0 if text.endswith(_QUESTION_ENDS) else 0.0,
+                1.0 if doc.text.rstrip("!！。.~～ ").endswith(_QUESTION_ENDS) else 0.0,
             )
         return out * self.lexicon_weight
 
-    def _finish(self, char_counts, word_counts, docs) -> sp.csr_matrix:
+    def _finish(self, char_counts, word_counts, dense: np.ndarray) -> sp.csr_matrix:
         blocks = []
         for counts, idf in ((char_counts, self.char_idf_), (word_counts, self.word_idf_)):
             m = counts.copy()
@@ -242,5 +250,5 @@ class SentimentFeaturizer:
             m = m @ sp.diags(idf)
             blocks.append(_l2_rows(m.tocsr()))
         if self.use_lexicon:
-            blocks.append(sp.csr_matrix(self._dense(docs, load_lexicon())))
+            blocks.append(sp.csr_matrix(dense))
         return sp.hstack(blocks, format="csr")
