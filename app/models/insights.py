@@ -67,12 +67,14 @@ class ThemeStatus(StrEnum):
     ACTIVE = "active"
     ARCHIVED = "archived"
     MERGED = "merged"
+    SPLIT = "split"
 
 
 THEME_STATUS_LABELS = {
     ThemeStatus.ACTIVE: _l("进行中"),
     ThemeStatus.ARCHIVED: _l("已归档"),
     ThemeStatus.MERGED: _l("已合并"),
+    ThemeStatus.SPLIT: _l("已拆分"),
 }
 
 SENTIMENT_LABELS = {-1: _l("负面"), 0: _l("中性"), 1: _l("正面")}
@@ -164,6 +166,8 @@ class InsightTheme(TimestampMixin, Base):
     status: Mapped[str] = mapped_column(String(16), default=ThemeStatus.ACTIVE.value,
                                         nullable=False)
     merged_into_key: Mapped[int | None] = mapped_column(Integer)
+    # For a part of a split theme: the theme it was split from.
+    parent_key: Mapped[int | None] = mapped_column(Integer)
     keywords: Mapped[list[str]] = mapped_column(JSONType, default=list, nullable=False)
     keyword_weights: Mapped[dict[str, float]] = mapped_column(JSONType, default=dict,
                                                               nullable=False)
@@ -219,6 +223,8 @@ class ItemAnalysis(Base):
     source_kind: Mapped[str] = mapped_column(String(32), nullable=False)
     theme_key: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
     sentiment_label: Mapped[int] = mapped_column(SmallInteger, default=0, nullable=False)
+    # What the model said, kept when an operator's label overrides it.
+    model_label: Mapped[int] = mapped_column(SmallInteger, default=0, nullable=False)
     sentiment_score: Mapped[float] = mapped_column(Float, default=0.5, nullable=False)
     confidence: Mapped[float] = mapped_column(Float, default=0.0, nullable=False)
     clauses: Mapped[list[dict[str, Any]]] = mapped_column(JSONType, default=list, nullable=False)

@@ -1,0 +1,749 @@
+"""Analysis runs: the full re-analysis of a community, the incremental analysis of new or
+changed items, and the switch that makes a finished run visible.
+
+A full run writes its per-item rows under its own run id while the previous run stays
+visible. When everything is written, one transaction catches up on items that arrived in the
+meantime, replays corrections made during the run, applies the run's themes and points the
+community's ``InsightState`` at the new run. A failed run changes nothing that people see.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from flask_babel import lazy_gettext as _l
+
+from app.extensions import db
+from app.models import (
+    AnalysisRun,
+    FeedbackItem,
+    InsightState,
+    InsightTheme,
+    ItemAnalysis,
+    ItemLabel,
+    JobState,
+    Membership,
+    ModelLayer,
+    RunStatus,
+    SearchText,
+    ThemeStatus,
+    utcnow,
+)
+from app.services.errors import Conflict, NotFound
+from app.services.insights import engine
+from app.services.insights.search import index_texts, search_tokens
+from nlp.pipeline import ItemResult
+from nlp.themes import OTHER_ID, OTHER_NAME, ThemeSnapshot
+from nlp.themes.identity import profile_cosine
+from nlp.themes.types import STATUS_MERGED
+
+log = logging.getLogger(__name__)
+
+WRITE_BATCH = 2000
+ACTIVE_WINDOW_DAYS = 30
+KEEP_RUN_MODELS = 3
+# A theme grew or shrank when its share of all items changed by a quarter and 3+ items.
+CHANGE_RATIO = 1.25
+CHANGE_MIN_ITEMS = 3
+
+# Pipeline stages and where they end on the progress bar of a run.
+STAGE_PROGRESS = {"prepare": 0.35, "sentiment": 0.6, "themes": 0.8, "keywords": 0.85}
+RUN_STAGE_LABELS = {
+    "queued": _l("排队等待"),
+    "load": _l("读取反馈"),
+    "prepare": _l("清洗与分词"),
+    "sentiment": _l("情感分析"),
+    "themes": _l("主题聚类"),
+    "keywords": _l("提取关键词"),
+    "write": _l("写入结果"),
+    "switch": _l("切换到新结果"),
+    "done": _l("完成"),
+}
+
+Progress = Callable[[float, str], None]
+
+
+# --------------------------------------------------------------------------- state
+
+
+def get_state(community_id: int) -> InsightState:
+    """The community's insight state row (created on first use)."""
+    state = db.session.get(InsightState, community_id)
+    if state is None:
+        state = InsightState(community_id=community_id)
+        db.session.add(state)
+        db.session.flush()
+    return state
+
+
+def current_run_id(community_id: int) -> int | None:
+    """The id of the run whose results the community sees, or None before the first run."""
+    return db.session.execute(
+        db.select(InsightState.current_run_id).where(InsightState.community_id == community_id)
+    ).scalar_one_or_none()
+
+
+def current_run(community_id: int) -> AnalysisRun | None:
+    """The run whose results the community sees."""
+    run_id = current_run_id(community_id)
+    return db.session.get(AnalysisRun, run_id) if run_id else None
+
+
+def active_run(community_id: int) -> AnalysisRun | None:
+    """A run of the community that is queued or running, if any."""
+    return db.session.execute(
+        db.select(AnalysisRun).where(
+            AnalysisRun.community_id == community_id,
+            AnalysisRun.status.in_([RunStatus.QUEUED.value, RunStatus.RUNNING.value]),
+        ).order_by(AnalysisRun.id.desc()).limit(1)
+    ).scalar_one_or_none()
+
+
+def run_history(community_id: int, *, limit: int = 20) -> list[AnalysisRun]:
+    """The community's runs, newest first."""
+    return list(db.session.execute(
+        db.select(AnalysisRun).where(AnalysisRun.community_id == community_id)
+        .order_by(AnalysisRun.id.desc()).limit(limit)
+    ).scalars())
+
+
+def snapshot_of(run: AnalysisRun | None) -> ThemeSnapshot:
+    """The run's theme snapshot (empty before the first run)."""
+    if run is None or not run.snapshot:
+        return ThemeSnapshot()
+    return ThemeSnapshot.from_dict(run.snapshot)
+
+
+def save_snapshot(run: AnalysisRun, snapshot: ThemeSnapshot) -> None:
+    """Store an edited snapshot on the run (a new dict, so the change is detected)."""
+    run.snapshot = snapshot.to_dict()
+
+
+# ------------------------------------------------------------------- requesting
+
+
+def request_run(community, *, actor=None, trigger: str = "manual") -> AnalysisRun:
+    """Queue a full re-analysis of the community; refuses while another one is on its way."""
+    if active_run(community.id) is not None:
+        raise Conflict(_l("已有一次分析正在进行，请等它完成。"), code="run_in_progress")
+    run = AnalysisRun(
+        community_id=community.id, status=RunStatus.QUEUED.value, trigger=trigger,
+        requested_by_id=getattr(actor, "id", None),
+        previous_run_id=current_run_id(community.id),
+    )
+    db.session.add(run)
+    db.session.flush()
+    return _enqueue(run, actor)
+
+
+def retry_run(run: AnalysisRun, *, actor=None) -> AnalysisRun:
+    """Queue a failed run again (its partial rows are discarded when it starts)."""
+    if run.status != RunStatus.FAILED:
+        raise Conflict(_l("只有失败的分析可以重试。"), code="not_retryable")
+    if active_run(run.community_id) is not None:
+        raise Conflict(_l("已有一次分析正在进行，请等它完成。"), code="run_in_progress")
+    run.status = RunStatus.QUEUED.value
+    run.error = None
+    run.finished_at = None
+    return _enqueue(run, actor)
+
+
+def _enqueue(run: AnalysisRun, actor) -> AnalysisRun:
+    from app.services import jobs
+
+    run_id = run.id
+    job = jobs.enqueue("insights.full_run", run_id, community_id=run.community_id,
+                       requested_by_id=getattr(actor, "id", None))
+    run = db.session.get(AnalysisRun, run_id)
+    if run.job_run_id is None or run.status == RunStatus.QUEUED:
+        # With an immediate queue (tests) the job has already finished by now.
+        run.job_run_id = job.id
+        db.session.commit()
+    return run
+
+
+def run_progress(run: AnalysisRun) -> dict:
+    """A run's state for the progress bar: status, fraction done, stage, error."""
+    job = run.job_run
+    fraction = 1.0 if run.status == RunStatus.SUCCEEDED else (job.progress if job else 0.0)
+    stage = (job.progress_message if job and job.progress_message else
+             ("done" if run.status == RunStatus.SUCCEEDED else "queued"))
+    if job is not None and job.state == JobState.RETRYING and run.status != RunStatus.FAILED:
+        stage = "queued"
+    return {
+        "id": run.id,
+        "status": run.status,
+        "progress": round(float(fraction or 0.0), 3),
+        "stage": stage,
+        "stage_label": str(RUN_STAGE_LABELS.get(stage, stage)),
+        "error": run.error,
+        "finished": run.is_finished,
+    }
+
+
+# --------------------------------------------------------------------- full run
+
+
+@dataclass
+class _Item:
+    id: int
+    text: str
+    occurred_at: datetime
+    source_kind: str
+    author_id: int | None
+    updated_at: datetime
+
+
+def _load_items(community_id: int, ids: Sequence[int] | None = None) -> list[_Item]:
+    stmt = db.select(
+        FeedbackItem.id, FeedbackItem.redacted_text, FeedbackItem.occurred_at,
+        FeedbackItem.source_kind, FeedbackItem.author_id, FeedbackItem.updated_at,
+    ).where(FeedbackItem.community_id == community_id).order_by(FeedbackItem.id)
+    if ids is not None:
+        stmt = stmt.where(FeedbackItem.id.in_(list(ids)))
+    return [_Item(*row) for row in db.session.execute(stmt)]
+
+
+def fixed_labels(community_id: int, ids: Iterable[int] | None = None) -> dict[int, int]:
+    """Operator sentiment labels of the community's items (every run keeps them)."""
+    stmt = db.select(ItemLabel.feedback_item_id, ItemLabel.sentiment_label).where(
+        ItemLabel.community_id == community_id)
+    if ids is not None:
+        stmt = stmt.where(ItemLabel.feedback_item_id.in_(list(ids)))
+    return dict(db.session.execute(stmt).all())
+
+
+def community_layer(community_id: int):
+    """The community's sentiment layer over the shared model, or None."""
+    row = db.session.execute(
+        db.select(ModelLayer.id, ModelLayer.trained_at, ModelLayer.data).where(
+            ModelLayer.community_id == community_id, ModelLayer.kind == "sentiment")
+    ).first()
+    if row is None:
+        return None
+    return engine.layer_from_bytes((row.id, row.trained_at.isoformat()), row.data)
+
+
+def _join_dates(community_id: int) -> dict[int, datetime]:
+    return dict(db.session.execute(
+        db.select(Membership.user_id, Membership.joined_at)
+        .where(Membership.community_id == community_id)
+    ).all())
+
+
+def _segments(items: Sequence[_Item], joined: dict[int, datetime]) -> dict[int, tuple]:
+    """Per item: days its author had been a member, and the author's feedback count in the
+    30 days up to it (see app.services.insights.segments)."""
+    out: dict[int, tuple[int | None, int]] = {}
+    by_author: dict[int, list[_Item]] = defaultdict(list)
+    window = timedelta(days=ACTIVE_WINDOW_DAYS)
+    for item in items:
+        if item.author_id is None:
+            out[item.id] = (None, 0)
+        else:
+            by_author[item.author_id].append(item)
+    for author, own in by_author.items():
+        own.sort(key=lambda i: (i.occurred_at, i.id))
+        start = 0
+        join = joined.get(author)
+        for end, item in enumerate(own):
+            while own[start].occurred_at <= item.occurred_at - window:
+                start += 1
+            days = (item.occurred_at - join).days if join is not None else None
+            out[item.id] = (days, end - start + 1)
+    return out
+
+
+def _clauses(result: ItemResult) -> list[dict]:
+    return [
+        {"text": c.text, "label": int(c.label), "score": round(float(c.score), 4),
+         "aspects": list(getattr(c, "aspects", []) or [])}
+        for c in result.clauses
+    ]
+
+
+def _row(run_id: int, community_id: int, item: _Item, result: ItemResult, theme_key: int,
+         label: int | None, pinned: bool, segment: tuple) -> dict:
+    sentiment = int(result.sentiment_label) if label is None else int(label)
+    return {
+        "run_id": run_id,
+        "community_id": community_id,
+        "feedback_item_id": item.id,
+        "occurred_at": item.occurred_at,
+        "source_kind": item.source_kind,
+        "theme_key": int(theme_key),
+        "sentiment_label": sentiment,
+        "model_label": int(result.sentiment_label),
+        "sentiment_score": float(result.sentiment_score),
+        "confidence": engine.confidence_of(result.sentiment_score),
+        "clauses": _clauses(result),
+        "keywords": list(result.keywords),
+        "is_filler": bool(result.is_filler),
+        "sentiment_corrected": label is not None,
+        "theme_corrected": bool(pinned),
+        "member_days": segment[0],
+        "author_recent": int(segment[1]),
+        "analyzed_at": utcnow(),
+    }
+
+
+def execute_run(run_id: int, task_id: str | None = None) -> AnalysisRun:
+    """The body of the ``insights.full_run`` job: analyse, write under the run id, switch."""
+    from app.tasks.runtime import report_progress
+
+    run = db.session.get(AnalysisRun, run_id)
+    if run is None:
+        raise NotFound(_l("分析记录不存在。"))
+    if run.status == RunStatus.SUCCEEDED:
+        return run
+
+    def progress(fraction: float, stage: str) -> None:
+        if task_id:
+            report_progress(task_id, fraction, stage)
+
+    community_id = run.community_id
+    # A retried attempt starts clean: drop whatever a failed attempt wrote.
+    db.session.execute(db.delete(ItemAnalysis).where(ItemAnalysis.run_id == run.id))
+    run.status = RunStatus.RUNNING.value
+    run.started_at = utcnow()
+    run.error = None
+    db.session.commit()
+    try:
+        _execute(run, progress)
+    except Exception as exc:
+        db.session.rollback()
+        run = db.session.get(AnalysisRun, run_id)
+        run.status = RunStatus.FAILED.value
+        run.error = f"{type(exc).__name__}: {exc}"[:4000]
+        run.finished_at = utcnow()
+        db.session.execute(db.delete(ItemAnalysis).where(ItemAnalysis.run_id == run_id))
+        db.session.commit()
+        log.exception("analysis run %s of community %s failed", run_id, community_id)
+        raise
+    return db.session.get(AnalysisRun, run_id)
+
+
+def _execute(run: AnalysisRun, progress: Progress) -> None:
+    community_id = run.community_id
+    progress(0.02, "load")
+    loaded_at = utcnow()
+    items = _load_items(community_id)
+    previous = current_run(community_id)
+    run.previous_run_id = previous.id if previous else None
+    previous_snapshot = snapshot_of(previous)
+    labels = fixed_labels(community_id)
+    layer = community_layer(community_id)
+    pipe = engine.pipeline(layer)
+    db.session.commit()
+
+    def on_stage(stage: str, done: int, total: int) -> None:
+        if stage == "prepare":
+            fraction = 0.05 + 0.30 * (done / total if total else 1.0)
+        else:
+            fraction = STAGE_PROGRESS.get(stage, 0.85)
+        progress(fraction, stage)
+
+    result = pipe.run([i.text for i in items], ids=[str(i.id) for i in items],
+                      previous=previous_snapshot if previous is not None else None,
+                      progress=on_stage)
+    snapshot = result.snapshot
+    pinned = {int(k) for k in snapshot.pinned}
+    segments = _segments(items, _join_dates(community_id))
+    progress(0.86, "write")
+    rows_written = 0
+    batch: list[dict] = []
+    for item, res in zip(items, result.items, strict=True):
+        batch.append(_row(run.id, community_id, item, res, res.theme_id, labels.get(item.id),
+                          item.id in pinned, segments[item.id]))
+        if len(batch) >= WRITE_BATCH:
+            db.session.execute(db.insert(ItemAnalysis), batch)
+            db.session.commit()
+            rows_written += len(batch)
+            batch = []
+            progress(0.86 + 0.08 * rows_written / max(len(items), 1), "write")
+    if batch:
+        db.session.execute(db.insert(ItemAnalysis), batch)
+        rows_written += len(batch)
+    _index_missing(community_id)
+    run.snapshot = snapshot.to_dict()
+    run.model_bytes = result.model_bytes()
+    run.themes = [_theme_dict(t, items) for t in result.themes]
+    run.n_items = len(items)
+    run.n_filler = result.stats.n_filler
+    run.n_themes = sum(1 for t in result.themes if not t.is_other)
+    run.stats = {
+        "k": result.stats.k,
+        "outlier_share": round(result.stats.outlier_share, 4),
+        "seconds": result.stats.seconds,
+        "top_keywords": [[w, float(v)] for w, v in result.stats.top_keywords[:50]],
+        "sentiment_counts": {str(k): int(v) for k, v in result.stats.sentiment_counts.items()},
+        "n_with_pii": result.stats.n_with_pii,
+    }
+    db.session.commit()
+    progress(0.95, "switch")
+    switch_to(run, loaded_at=loaded_at)
+    progress(1.0, "done")
+    _after_switch(run)
+
+
+def _theme_dict(theme, items: Sequence[_Item]) -> dict:
+    return {
+        "key": int(theme.id),
+        "name": theme.name if not theme.is_other else OTHER_NAME,
+        "keywords": list(theme.keywords),
+        "keyword_weights": {w: float(v) for w, v in theme.keyword_weights},
+        "area": theme.area,
+        "size": int(theme.size),
+        "quote_item_ids": [items[i].id for i in theme.quote_indices if 0 <= i < len(items)],
+        "status": theme.status,
+        "seeded": bool(theme.seeded),
+        "name_edited": bool(theme.name_edited),
+        "is_other": bool(theme.is_other),
+    }
+
+
+def _index_missing(community_id: int) -> None:
+    """Index the items that have no search tokens yet (new items are indexed as they come)."""
+    missing = db.session.execute(
+        db.select(FeedbackItem.id, FeedbackItem.redacted_text)
+        .outerjoin(SearchText, SearchText.feedback_item_id == FeedbackItem.id)
+        .where(FeedbackItem.community_id == community_id,
+               SearchText.feedback_item_id.is_(None))
+    ).all()
+    rows = [(item_id, community_id, search_tokens(text)) for item_id, text in missing]
+    for start in range(0, len(rows), WRITE_BATCH):
+        index_texts(rows[start:start + WRITE_BATCH])
+
+
+# ------------------------------------------------------------------------ switch
+
+
+def switch_to(run: AnalysisRun, *, loaded_at: datetime | None = None) -> None:
+    """Make ``run`` the visible one, in a single transaction (the commit point of a run).
+
+    Items that arrived or changed after the run read them are analysed with the new model
+    first; corrections made during the run are replayed onto it; the run's themes are
+    written to the theme rows; then the community's current run moves to ``run``.
+    """
+    from app.services.insights import corrections
+
+    community_id = run.community_id
+    state = get_state(community_id)
+    if db.session.get_bind().dialect.name == "postgresql":
+        # Serialise switches and incremental writes of one community.
+        db.session.execute(
+            db.select(InsightState).where(InsightState.community_id == community_id)
+            .with_for_update()
+        )
+    previous = db.session.get(AnalysisRun, state.current_run_id) if state.current_run_id else None
+    _catch_up(run, loaded_at or run.started_at or utcnow())
+    run.diff = _diff(previous, run)
+    _apply_themes(run)
+    state.current_run_id = run.id
+    state.switched_at = utcnow()
+    run.status = RunStatus.SUCCEEDED.value
+    run.finished_at = utcnow()
+    db.session.flush()
+    if previous is not None:
+        corrections.replay_onto(run, previous, since=run.started_at or run.created_at)
+    db.session.commit()
+
+
+def _catch_up(run: AnalysisRun, loaded_at: datetime) -> None:
+    """Analyse, with the new model, items that the run did not see or that changed since."""
+    have = db.select(ItemAnalysis.feedback_item_id).where(ItemAnalysis.run_id == run.id)
+    ids = list(db.session.execute(
+        db.select(FeedbackItem.id).where(
+            FeedbackItem.community_id == run.community_id,
+            db.or_(FeedbackItem.id.not_in(have), FeedbackItem.updated_at > loaded_at),
+        )
+    ).scalars())
+    if ids:
+        _analyze_into(run, ids)
+
+
+def _diff(previous: AnalysisRun | None, run: AnalysisRun) -> dict:
+    """What changed between two runs: new, grown, shrunk, merged and gone themes."""
+    new_themes = {t["key"]: t for t in run.themes or [] if not t["is_other"]}
+    out: dict[str, list] = {"new": [], "grown": [], "shrunk": [], "merged": [], "gone": []}
+    if previous is None or not previous.themes:
+        out["first"] = True
+        return out
+    old_themes = {t["key"]: t for t in previous.themes if not t["is_other"]}
+    known = set(db.session.execute(
+        db.select(InsightTheme.key).where(InsightTheme.community_id == run.community_id)
+    ).scalars())
+    snap = snapshot_of(run)
+    old_n, new_n = max(previous.n_items, 1), max(run.n_items, 1)
+    for key, theme in new_themes.items():
+        if key not in old_themes:
+            if key not in known and theme["status"] == ThemeStatus.ACTIVE:
+                out["new"].append({"key": key, "name": theme["name"], "size": theme["size"]})
+            continue
+        before, after = old_themes[key]["size"], theme["size"]
+        ratio = (after / new_n) / (before / old_n) if before else float("inf")
+        entry = {"key": key, "name": theme["name"], "before": before, "after": after}
+        if ratio >= CHANGE_RATIO and after - before >= CHANGE_MIN_ITEMS:
+            out["grown"].append(entry)
+        elif ratio <= 1 / CHANGE_RATIO and before - after >= CHANGE_MIN_ITEMS:
+            out["shrunk"].append(entry)
+    for key, theme in old_themes.items():
+        if key in new_themes:
+            continue
+        record = snap.record(key)
+        if record is not None and record.status == STATUS_MERGED and record.merged_into:
+            into = snap.resolve(key)
+            out["merged"].append({"key": key, "name": theme["name"], "into_key": into,
+                                  "into_name": new_themes.get(into, {}).get("name", "")})
+        else:
+            out["gone"].append({"key": key, "name": theme["name"], "before": theme["size"]})
+    for name in ("grown", "shrunk"):
+        out[name].sort(key=lambda e: -abs(e["after"] - e["before"]))
+    return out
+
+
+def _apply_themes(run: AnalysisRun) -> None:
+    """Write the run's themes onto the community's theme rows."""
+    snap = snapshot_of(run)
+    rows = {t.key: t for t in db.session.execute(
+        db.select(InsightTheme).where(InsightTheme.community_id == run.community_id)
+    ).scalars()}
+    mixes = _sentiment_mixes(run.id)
+    seen = set()
+    now = utcnow()
+    for theme in run.themes or []:
+        key = theme["key"]
+        seen.add(key)
+        row = rows.get(key)
+        if row is None:
+            row = InsightTheme(community_id=run.community_id, key=key, first_run_id=run.id,
+                               first_seen_at=now)
+            db.session.add(row)
+        record = snap.record(key)
+        row.name = theme["name"][:80]
+        row.area = theme["area"]
+        row.keywords = theme["keywords"]
+        row.keyword_weights = theme["keyword_weights"]
+        row.quote_item_ids = theme["quote_item_ids"]
+        row.size = theme["size"]
+        row.sentiment_mix = mixes.get(key, {})
+        row.status = theme["status"]
+        row.merged_into_key = None
+        row.seed_words = list(record.seed_words) if record is not None else []
+        row.name_edited = theme["name_edited"]
+        row.is_other = theme["is_other"]
+        row.last_run_id = run.id
+    for key, row in rows.items():
+        if key in seen:
+            continue
+        row.size = 0
+        row.sentiment_mix = {}
+        record = snap.record(key)
+        if record is not None and record.status == STATUS_MERGED:
+            row.status = ThemeStatus.MERGED.value
+            row.merged_into_key = snap.resolve(key)
+    db.session.flush()
+
+
+def _sentiment_mixes(run_id: int) -> dict[int, dict[str, int]]:
+    mixes: dict[int, dict[str, int]] = defaultdict(lambda: {"-1": 0, "0": 0, "1": 0})
+    for key, label, count in db.session.execute(
+        db.select(ItemAnalysis.theme_key, ItemAnalysis.sentiment_label,
+                  db.func.count(ItemAnalysis.id))
+        .where(ItemAnalysis.run_id == run_id)
+        .group_by(ItemAnalysis.theme_key, ItemAnalysis.sentiment_label)
+    ):
+        mixes[int(key)][str(int(label))] = int(count)
+    return dict(mixes)
+
+
+def refresh_theme_stats(run_id: int, keys: Iterable[int]) -> None:
+    """Recount the size and sentiment mix of some themes after items moved between them."""
+    keys = set(keys)
+    if not keys:
+        return
+    run = db.session.get(AnalysisRun, run_id)
+    mixes = _sentiment_mixes(run_id)
+    for row in db.session.execute(
+        db.select(InsightTheme).where(InsightTheme.community_id == run.community_id,
+                                      InsightTheme.key.in_(keys))
+    ).scalars():
+        mix = mixes.get(row.key, {})
+        row.sentiment_mix = mix
+        row.size = sum(mix.values())
+
+
+def _after_switch(run: AnalysisRun) -> None:
+    """Housekeeping once a run is visible: old rows go, alerts are checked."""
+    from app.services.insights import alerts
+
+    _prune(run.community_id, keep=run.id)
+    try:
+        alerts.check_after_run(run)
+        db.session.commit()
+    except Exception:  # alerts must not turn a finished run into a failed one
+        db.session.rollback()
+        log.exception("alert check after run %s failed", run.id)
+
+
+def _prune(community_id: int, keep: int) -> None:
+    """Delete per-item rows of runs that are no longer visible, and old models."""
+    for old_id in db.session.execute(
+        db.select(AnalysisRun.id).where(AnalysisRun.community_id == community_id,
+                                        AnalysisRun.id != keep,
+                                        AnalysisRun.status != RunStatus.RUNNING.value,
+                                        AnalysisRun.status != RunStatus.QUEUED.value)
+    ).scalars():
+        db.session.execute(db.delete(ItemAnalysis).where(ItemAnalysis.run_id == old_id))
+        db.session.commit()
+    old = db.session.execute(
+        db.select(AnalysisRun).where(AnalysisRun.community_id == community_id,
+                                     AnalysisRun.model_bytes.is_not(None))
+        .order_by(AnalysisRun.id.desc()).offset(KEEP_RUN_MODELS)
+    ).scalars().all()
+    for stale in old:
+        stale.model_bytes = None
+        stale.snapshot = None
+    db.session.commit()
+
+
+# ------------------------------------------------------------------- incremental
+
+
+def split_parts(community_id: int) -> dict[int, list[int]]:
+    """For each split theme, the keys of the active themes it was split into."""
+    parts: dict[int, list[int]] = defaultdict(list)
+    for parent, key in db.session.execute(
+        db.select(InsightTheme.parent_key, InsightTheme.key).where(
+            InsightTheme.community_id == community_id, InsightTheme.parent_key.is_not(None),
+            InsightTheme.status == ThemeStatus.ACTIVE.value)
+    ):
+        parts[int(parent)].append(int(key))
+    return dict(parts)
+
+
+def _route(item_tokens: list[str], theme_key: int, snapshot: ThemeSnapshot,
+           parts: dict[int, list[int]]) -> int:
+    """Where a newly predicted item belongs under the snapshot's operator edits: merges are
+    followed, seed themes catch items that name their words, and a split theme's items go to
+    the part whose keywords they share most."""
+    tokens = set(item_tokens)
+    best_seed, best_hits = None, 0
+    for rec in snapshot.themes:
+        if rec.seed_words and rec.status != STATUS_MERGED:
+            hits = sum(1 for w in rec.seed_words if w in tokens)
+            if hits > best_hits:
+                best_seed, best_hits = rec.id, hits
+    if best_seed is not None:
+        return snapshot.resolve(best_seed)
+    key = snapshot.resolve(theme_key)
+    records = [snapshot.record(k) for k in parts.get(key, ())]
+    records = [r for r in records if r is not None]
+    if records:
+        profile = dict.fromkeys(item_tokens, 1.0)
+        best = max(records, key=lambda r: profile_cosine(profile, r.term_weights))
+        return snapshot.resolve(best.id)
+    return key
+
+
+def _analyze_into(run: AnalysisRun, ids: Sequence[int]) -> int:
+    """Analyse items one by one with the run's stored model into the run's rows."""
+    if not run.model_bytes:
+        return 0
+    community_id = run.community_id
+    items = _load_items(community_id, ids)
+    if not items:
+        return 0
+    model = engine.theme_model(run.id, run.model_bytes)
+    pipe = engine.pipeline(community_layer(community_id))
+    snap = snapshot_of(run)
+    parts = split_parts(community_id)
+    labels = fixed_labels(community_id, [i.id for i in items])
+    segments = _incremental_segments(community_id, items)
+    seg = engine.segmenter()
+    rows, search_rows = [], []
+    for item in items:
+        result = pipe.analyze_one(item.text, model)
+        tokens = seg.tokens(result.text)
+        pinned = snap.pinned.get(str(item.id))
+        if pinned is not None:
+            key = snap.resolve(pinned)
+        elif result.theme_id == OTHER_ID:
+            key = OTHER_ID
+        else:
+            key = _route(tokens, result.theme_id, snap, parts)
+        rows.append(_row(run.id, community_id, item, result, key, labels.get(item.id),
+                         pinned is not None, segments[item.id]))
+        search_rows.append((item.id, community_id, search_tokens(None, tokens)))
+    ids = [i.id for i in items]
+    db.session.execute(db.delete(ItemAnalysis).where(ItemAnalysis.run_id == run.id,
+                                                     ItemAnalysis.feedback_item_id.in_(ids)))
+    db.session.execute(db.insert(ItemAnalysis), rows)
+    index_texts(search_rows)
+    return len(rows)
+
+
+def _incremental_segments(community_id: int, items: Sequence[_Item]) -> dict[int, tuple]:
+    out = {}
+    window = timedelta(days=ACTIVE_WINDOW_DAYS)
+    authors = {i.author_id for i in items if i.author_id is not None}
+    joined = dict(db.session.execute(
+        db.select(Membership.user_id, Membership.joined_at).where(
+            Membership.community_id == community_id, Membership.user_id.in_(authors))
+    ).all()) if authors else {}
+    for item in items:
+        if item.author_id is None:
+            out[item.id] = (None, 0)
+            continue
+        recent = db.session.execute(
+            db.select(db.func.count(FeedbackItem.id)).where(
+                FeedbackItem.community_id == community_id,
+                FeedbackItem.author_id == item.author_id,
+                FeedbackItem.occurred_at > item.occurred_at - window,
+                FeedbackItem.occurred_at <= item.occurred_at,
+            )
+        ).scalar_one()
+        join = joined.get(item.author_id)
+        out[item.id] = ((item.occurred_at - join).days if join else None, int(recent))
+    return out
+
+
+def analyze_items(community_id: int, item_ids: Sequence[int]) -> int:
+    """Give new or changed items their sentiment and theme in the current run (the
+    ``insights.analyze_items`` job). Before a community's first run, a first full run is
+    queued instead. Returns how many items were analysed."""
+    for _attempt in range(3):
+        run = current_run(community_id)
+        if run is None or not run.model_bytes:
+            if active_run(community_id) is None:
+                from app.models import Community
+
+                community = db.session.get(Community, community_id)
+                if community is not None:
+                    request_run(community, trigger="first")
+            return 0
+        run_id = run.id
+        count = _analyze_into(run, item_ids)
+        db.session.commit()
+        # A run may have switched while we wrote: then analyse into the new one too.
+        if current_run_id(community_id) == run_id:
+            return count
+    return count
+
+
+def stale_item_ids(community_id: int, item_ids: Sequence[int]) -> list[int]:
+    """Those of ``item_ids`` whose current analysis is missing or older than the item."""
+    run_id = current_run_id(community_id)
+    if run_id is None:
+        return list(item_ids)
+    fresh = set(db.session.execute(
+        db.select(ItemAnalysis.feedback_item_id)
+        .join(FeedbackItem, FeedbackItem.id == ItemAnalysis.feedback_item_id)
+        .where(ItemAnalysis.run_id == run_id, ItemAnalysis.feedback_item_id.in_(list(item_ids)),
+               ItemAnalysis.analyzed_at >= FeedbackItem.updated_at)
+    ).scalars())
+    return [i for i in item_ids if i not in fresh]
