@@ -423,7 +423,9 @@ def _themes_section(inputs: Sequence[ThemeInput], period: Period, prev: Period,
     first = last - timedelta(weeks=options.correlation_weeks - 1)
     metric_weekly = {}
     if metrics is not None:
-        metric_weekly = {k: _trim_weeks(metrics.weekly(k), first, last) for k in metrics.arrays}
+        # only measured metrics: an estimated bound (derived MAU) would correlate spuriously
+        metric_weekly = {k: _trim_weeks(metrics.weekly(k), first, last) for k in metrics.arrays
+                         if k not in metrics.derived_keys}
     themes = []
     for theme in inputs[: options.top_themes]:
         mix, prev_mix = _sentiment(theme, period), _sentiment(theme, prev)

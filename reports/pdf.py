@@ -19,7 +19,9 @@ run code in the caller.
 from __future__ import annotations
 
 import atexit
+import errno
 import json
+import logging
 import os
 import select
 import signal
@@ -29,7 +31,7 @@ import sys
 import threading
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -71,12 +73,14 @@ DEFAULT_LIMITS = RenderLimits()
 
 @dataclass
 class PdfResult:
-    """A rendered PDF, its page count, the render time and the renderer's peak memory."""
+    """A rendered PDF, its page count, the render time, the renderer's peak memory, and
+    what WeasyPrint warned about (e.g. an image it could not load)."""
 
     pdf: bytes
     pages: int
     seconds: float
     peak_rss_mb: float
+    warnings: list[str] = field(default_factory=list)
 
 
 VOID_ELEMENTS = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link",
@@ -184,9 +188,47 @@ def _apply_limits(memory_mb: int, timeout_s: float) -> None:
     resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 5))
 
 
+def _caused_by_memory(exc: BaseException | None) -> bool:
+    """Whether an exception, or anything in its chain, is an allocation failure."""
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        text = str(exc).lower()
+        if (isinstance(exc, MemoryError) or getattr(exc, "errno", None) == errno.ENOMEM
+                or "insufficient memory" in text or "cannot allocate memory" in text):
+            return True
+        exc = exc.__cause__ or exc.__context__
+    return False
+
+
+class _RenderLog(logging.Handler):
+    """Collects WeasyPrint's messages during one render, with any exceptions attached."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.messages: list[str] = []
+        self.memory_failure = False
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.exc_info and _caused_by_memory(record.exc_info[1]):
+            self.memory_failure = True
+        if record.levelno >= logging.WARNING and len(self.messages) < 50:
+            self.messages.append(record.getMessage()[:300])
+
+
 def render_job(job: dict, apply_limits: bool = True) -> tuple[dict, bytes]:
-    """Render one job dict; returns a JSON-able header and the PDF bytes (empty on error)."""
+    """Render one job dict; returns a JSON-able header and the PDF bytes (empty on error).
+
+    WeasyPrint logs, rather than raises, some failures (an image it cannot load): those
+    messages come back as ``warnings``, and one caused by running out of memory still
+    fails the render as a memory error, whichever phase it happened in.
+    """
     started = time.perf_counter()
+    log = _RenderLog()
+    logger = logging.getLogger("weasyprint")
+    level = logger.level
+    logger.addHandler(log)
+    logger.setLevel(logging.DEBUG)
     try:
         if apply_limits:
             _apply_limits(job["memory_mb"], job["timeout_s"])
@@ -205,7 +247,9 @@ def render_job(job: dict, apply_limits: bool = True) -> tuple[dict, bytes]:
             if isinstance(cause, URLRefusedError):
                 return {"ok": False, "kind": "refused", "message": str(cause)}, b""
             return {"ok": False, "kind": "failed", "message": f"{exc}: {cause}"}, b""
-        header = {"ok": True, "pages": len(document.pages),
+        if log.memory_failure:
+            raise MemoryError
+        header = {"ok": True, "pages": len(document.pages), "warnings": log.messages,
                   "seconds": time.perf_counter() - started, "peak_rss_mb": _peak_rss_mb()}
         return header, pdf
     except MemoryError:
@@ -215,7 +259,13 @@ def render_job(job: dict, apply_limits: bool = True) -> tuple[dict, bytes]:
         return {"ok": False, "kind": "input",
                 "message": "the document is nested too deeply to render"}, b""
     except Exception as exc:  # anything else from WeasyPrint: pass it on, do not hide it
+        if _caused_by_memory(exc):
+            return {"ok": False, "kind": "memory", "message": "the renderer ran out of "
+                    f"memory (limit {job['memory_mb']} MB): {exc}"}, b""
         return {"ok": False, "kind": "failed", "message": f"{type(exc).__name__}: {exc}"}, b""
+    finally:
+        logger.removeHandler(log)
+        logger.setLevel(level)
 
 
 def _result(header: dict, pdf: bytes) -> PdfResult:
@@ -223,7 +273,8 @@ def _result(header: dict, pdf: bytes) -> PdfResult:
         error = ERRORS.get(header.get("kind"), RenderFailedError)
         raise error(header.get("message", "rendering failed"))
     return PdfResult(pdf=pdf, pages=int(header["pages"]), seconds=float(header["seconds"]),
-                     peak_rss_mb=float(header["peak_rss_mb"]))
+                     peak_rss_mb=float(header["peak_rss_mb"]),
+                     warnings=[str(w) for w in header.get("warnings", [])])
 
 
 def death_header(status: int, job: dict) -> dict:

@@ -332,7 +332,8 @@ def sample_inputs(
     }
 
 
-def _month_before(period: Period) -> Period:
+def month_before(period: Period) -> Period:
+    """The calendar month before the one ``period`` starts in."""
     end = period.start - timedelta(days=1)
     return Period(end.replace(day=1), end)
 
@@ -348,7 +349,7 @@ def sample_context(
                            n_surveys=n_surveys, seed=seed, wordclouds=wordclouds)
     if with_previous:
         earlier = dict(kwargs, period=kwargs["previous_period"],
-                       previous_period=_month_before(kwargs["previous_period"]),
+                       previous_period=month_before(kwargs["previous_period"]),
                        generated_at=kwargs["generated_at"] - timedelta(days=kwargs["period"].days))
         previous = build_context(**earlier, options=options)
         kwargs["previous"] = previous
@@ -357,3 +358,26 @@ def sample_context(
                                               "已排期，预计下月上线")
                                for r in items if r.theme_key == "event-signup"]
     return build_context(**kwargs, options=options)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Write the sample report: ``python -m reports.sample OUT.pdf [OUT.html]``."""
+    import sys
+
+    from reports.render import render_report
+
+    args = sys.argv[1:] if argv is None else argv
+    if not args or len(args) > 2 or not args[0].endswith(".pdf"):
+        print("usage: python -m reports.sample OUT.pdf [OUT.html]", file=sys.stderr)
+        return 2
+    report = render_report(sample_context())
+    Path(args[0]).write_bytes(report.pdf)
+    if len(args) == 2:
+        Path(args[1]).write_text(report.html, encoding="utf-8")
+    print(f"{args[0]}: {report.pages} pages, {len(report.pdf) / 1024:.0f} KB, "
+          f"rendered in {report.seconds:.1f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

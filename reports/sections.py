@@ -17,6 +17,7 @@ from reports.context import MetricsSection, ReportContext
 #: Width of a full-width chart's coordinate system; the CSS scales it to the text column.
 FULL = 600
 HALF = 300
+THIRD = 200
 
 
 class Section:
@@ -204,19 +205,19 @@ class SurveysReportSection(Section):
             if s.nps.trend:
                 out["nps_trend"] = charts.bar_chart(
                     [p.label for p in s.nps.trend], [Series("NPS", [p.value for p in s.nps.trend])],
-                    title="NPS 趋势", width=HALF, height=180, value_format="float")
+                    title="NPS 趋势", width=THIRD, height=135, value_format="float")
         if s.csat is not None:
             if len(s.csat.distribution) == 5:
                 out["csat_dist"] = charts.bar_chart(
                     ["1 分", "2 分", "3 分", "4 分", "5 分"],
-                    [Series("回答数", s.csat.distribution)], title="CSAT 评分分布", width=HALF,
-                    height=180)
+                    [Series("回答数", s.csat.distribution)], title="CSAT 评分分布", width=THIRD,
+                    height=135)
             if s.csat.trend:
                 out["csat_trend"] = charts.bar_chart(
                     [p.label for p in s.csat.trend],
                     [Series("CSAT 满意率", [None if p.value is None else p.value / 100
                                           for p in s.csat.trend])],
-                    title="CSAT 满意率趋势", width=HALF, height=180, value_format="percent",
+                    title="CSAT 满意率趋势", width=THIRD, height=135, value_format="percent",
                     colors=["#2f8f6b"])
         return out
 
@@ -253,7 +254,7 @@ class ThemesReportSection(Section):
             weeks = t.weekly_volume.week_starts()
             series = [Series("周反馈量", t.weekly_volume.values)]
             out[f"trend_{t.key}"] = charts.line_chart(
-                weeks, series, title=f"「{t.name}」每周反馈量", width=HALF, height=150,
+                weeks, series, title=f"「{t.name}」每周反馈量", width=HALF, height=125,
                 markers=[Marker(t.acted_on, "改进上线")] if t.acted_on else (),
                 show_points=False)
         return out

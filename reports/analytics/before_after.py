@@ -7,7 +7,7 @@ from __future__ import annotations
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 import numpy as np
 from scipy import stats
@@ -109,8 +109,3 @@ def compare_before_after(
         ci_low=low, ci_high=high, welch_t=t, welch_p=p,
     )
 
-
-def window_bounds(event_date: date, window_days: int) -> tuple[date, date, date, date]:
-    """First and last day of the before window, then of the after window."""
-    return (event_date - timedelta(days=window_days), event_date - timedelta(days=1),
-            event_date + timedelta(days=1), event_date + timedelta(days=window_days))

@@ -20,6 +20,25 @@ from reports.charts._layout import (
 from reports.charts._svg import AXIS, MUTED, TEXT, Svg, fit_text
 from reports.charts.scales import LinearScale, date_ticks, value_range
 
+BADGE_GAP = 15.0
+MAX_BADGE_ROWS = 3
+
+
+def badge_rows(positions: Sequence[float]) -> list[int]:
+    """A row for each marker badge (positions in ascending order) so that badges closer
+    than ``BADGE_GAP`` go one row up instead of overlapping."""
+    ends: list[float] = []
+    rows = []
+    for x in positions:
+        row = next((r for r, end in enumerate(ends) if x - end >= BADGE_GAP), len(ends))
+        row = min(row, MAX_BADGE_ROWS - 1)
+        if row < len(ends):
+            ends[row] = x
+        else:
+            ends.append(x)
+        rows.append(row)
+    return rows
+
 
 def line_chart(
     dates: Sequence[date],
@@ -37,8 +56,8 @@ def line_chart(
     """A line per series over ``dates`` (each series has one value per date, ``None`` = gap).
 
     ``markers`` draw numbered dashed vertical lines, listed with their labels under the chart
-    (e.g. the day a theme was acted on);
-    ``highlight`` shades a span (e.g. the report period). Points get dots when there are few.
+    (e.g. the day a theme was acted on); ``highlight`` shades a span (e.g. the report
+    period). Points get dots when there are few.
     """
     if any(len(s.values) != len(dates) for s in series):
         raise ValueError("every series needs one value per date")
@@ -46,23 +65,24 @@ def line_chart(
                      key=lambda m: m.day)
     columns = 2 if width >= 400 else 1
     marker_rows = -(-len(visible) // columns)
-    total_height = height + (8 + 15 * marker_rows if visible else 0)
-    svg = Svg(width, total_height, title)
-    styles = [palette.line_style(i) for i in range(len(series))]
-    legend = [LegendItem(s.label, c, d) for s, (c, d) in zip(series, styles, strict=True)]
-    top = 8 + draw_legend(svg, legend if len(series) > 1 else [], 8, 6, width - 16)
-    if visible:
-        top += 14
-    lo, hi = value_range([s.values for s in series], include_zero)
-    left = 8 + value_axis_width(lo, hi, value_format)
-    right, bottom = width - 12, height - 22
+    svg = Svg(width, height + (8 + 15 * marker_rows if visible else 0), title)
     if not dates:
         svg.text(width / 2, height / 2, "暂无数据", 12, anchor="middle", fill=MUTED)
         return svg.render()
+
+    lo, hi = value_range([s.values for s in series], include_zero)
+    left = 8 + value_axis_width(lo, hi, value_format)
+    right, bottom = width - 12, height - 22
     x = LinearScale(0, max(1, (dates[-1] - dates[0]).days), left, right)
 
     def xpos(day: date) -> float:
         return x((day - dates[0]).days)
+
+    rows = badge_rows([xpos(m.day) for m in visible])
+    styles = [palette.line_style(i) for i in range(len(series))]
+    legend = [LegendItem(s.label, c, d) for s, (c, d) in zip(series, styles, strict=True)]
+    top = 8 + draw_legend(svg, legend if len(series) > 1 else [], 8, 6, width - 16)
+    top += 14 * (max(rows) + 1) if rows else 0
 
     if highlight:
         a, b = max(highlight[0], dates[0]), min(highlight[1], dates[-1])
@@ -83,15 +103,16 @@ def line_chart(
             for p in points:
                 if p is not None:
                     svg.circle(p[0], p[1], 2.6, color, "#ffffff")
+
     # numbered markers: a badge above each dashed line, the labels listed under the chart
     column_width = (width - 16) / columns
-    for number, marker in enumerate(visible, start=1):
-        mx = xpos(marker.day)
-        svg.line(mx, top - 4, mx, bottom, palette.MARKER, 1, "3 3")
-        svg.circle(mx, top - 10, 6.5, "#ffffff", palette.MARKER)
-        svg.text(mx, top - 10, str(number), 8.5, anchor="middle", fill=TEXT)
-        row, column = divmod(number - 1, columns)
-        lx, ly = 8 + column * column_width, height + 6 + row * 15
+    for number, (marker, row) in enumerate(zip(visible, rows, strict=True), start=1):
+        mx, badge_y = xpos(marker.day), top - 10 - 14 * row
+        svg.line(mx, badge_y + 6.5, mx, bottom, palette.MARKER, 1, "3 3")
+        svg.circle(mx, badge_y, 6.5, "#ffffff", palette.MARKER)
+        svg.text(mx, badge_y, str(number), 8.5, anchor="middle", fill=TEXT)
+        list_row, column = divmod(number - 1, columns)
+        lx, ly = 8 + column * column_width, height + 6 + list_row * 15
         svg.circle(lx + 6, ly, 6.5, "#ffffff", palette.MARKER)
         svg.text(lx + 6, ly, str(number), 8.5, anchor="middle", fill=TEXT)
         caption = f"{marker.day.month}/{marker.day.day} {marker.label}"

@@ -25,7 +25,7 @@ def nps_chart(
     """The NPS, a 100% bar of the three groups and, if given, bars for answers 0–10."""
     total = promoters + passives + detractors
     has_dist = len(distribution) == 11 and sum(distribution) > 0
-    height = 78 + (120 if has_dist else 0)
+    height = 78 + (96 if has_dist else 0)
     svg = Svg(width, height, title)
     if total == 0:
         svg.text(width / 2, 40, "暂无回答", 12, anchor="middle", fill=MUTED)

@@ -118,3 +118,10 @@ def test_date_ticks_use_mondays_for_weeks_and_month_starts_for_long_spans():
     long = date_ticks(date(2024, 11, 1), date(2026, 10, 31))
     assert long[0] == (date(2025, 1, 1), "2025年1月")
     assert all(d.day == 1 for d, _ in long)
+
+
+def test_marker_badges_that_would_touch_are_stacked():
+    from reports.charts.line import badge_rows
+    assert badge_rows([10, 100, 105, 110, 300]) == [0, 0, 1, 2, 0]
+    assert badge_rows([10, 100, 110, 120]) == [0, 0, 1, 0]  # 120 clears 100 again
+    assert badge_rows([10, 11, 12, 13]) == [0, 1, 2, 2]  # at most three rows

@@ -150,7 +150,14 @@ def test_an_image_that_decompresses_to_hundreds_of_megabytes_hits_the_memory_lim
     bomb = base64.b64encode(_png_bomb(8000)).decode("ascii")  # under 1 MB, 192 MB decoded
     html = f'<img style="width:10cm" src="data:image/png;base64,{bomb}">'
     with pytest.raises(RenderMemoryError):
-        render_pdf(html, limits=RenderLimits(memory_mb=350, timeout_s=60))
+        render_pdf(html, limits=RenderLimits(memory_mb=400, timeout_s=60))
+
+
+def test_resources_weasyprint_skips_are_reported_as_warnings():
+    result = render_pdf('<p>图</p><img src="data:image/png;base64,iVBORw0KGgoAAAA=">')
+    assert result.pages == 1
+    assert any("Failed to load image" in w for w in result.warnings)
+    assert render_pdf("<p>干净</p>").warnings == []
 
 
 def test_the_renderer_recovers_after_failures():
