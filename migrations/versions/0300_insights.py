@@ -3,7 +3,7 @@ operator labels and corrections, model layers, alerts, theme actions, item tags,
 and the Chinese full-text search index (FTS5 on SQLite, a GIN tsvector index on PostgreSQL).
 
 Revision ID: 0300
-Revises: 0001
+Revises: 0100
 Create Date: 2026-11-24 22:16:22.342025
 
 """
@@ -41,7 +41,7 @@ PG_SEARCH_INDEX = (
 
 # revision identifiers, used by Alembic.
 revision = '0300'
-down_revision = '0001'
+down_revision = '0100'
 branch_labels = None
 depends_on = None
 
