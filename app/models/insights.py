@@ -479,24 +479,26 @@ class SearchText(Base):
 # The migration creates the same objects; tests get them through create_all.
 FTS_TABLE = "insight_search_fts"
 SQLITE_SEARCH_DDL = (
-    f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5("
+    "CREATE VIRTUAL TABLE IF NOT EXISTS insight_search_fts USING fts5("
     "tokens, content='insight_search_texts', content_rowid='feedback_item_id', "
     "tokenize='unicode61 remove_diacritics 0')",
     "CREATE TRIGGER IF NOT EXISTS insight_search_ai AFTER INSERT ON insight_search_texts BEGIN "
-    f"INSERT INTO {FTS_TABLE}(rowid, tokens) VALUES (new.feedback_item_id, new.tokens); END",
+    "INSERT INTO insight_search_fts(rowid, tokens) VALUES (new.feedback_item_id, new.tokens); "
+    "END",
     "CREATE TRIGGER IF NOT EXISTS insight_search_ad AFTER DELETE ON insight_search_texts BEGIN "
-    f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, tokens) "
+    "INSERT INTO insight_search_fts(insight_search_fts, rowid, tokens) "
     "VALUES ('delete', old.feedback_item_id, old.tokens); END",
     "CREATE TRIGGER IF NOT EXISTS insight_search_au AFTER UPDATE ON insight_search_texts BEGIN "
-    f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, tokens) "
+    "INSERT INTO insight_search_fts(insight_search_fts, rowid, tokens) "
     "VALUES ('delete', old.feedback_item_id, old.tokens); "
-    f"INSERT INTO {FTS_TABLE}(rowid, tokens) VALUES (new.feedback_item_id, new.tokens); END",
+    "INSERT INTO insight_search_fts(rowid, tokens) VALUES (new.feedback_item_id, new.tokens); "
+    "END",
 )
 SQLITE_SEARCH_DROP = (
     "DROP TRIGGER IF EXISTS insight_search_au",
     "DROP TRIGGER IF EXISTS insight_search_ad",
     "DROP TRIGGER IF EXISTS insight_search_ai",
-    f"DROP TABLE IF EXISTS {FTS_TABLE}",
+    "DROP TABLE IF EXISTS insight_search_fts",
 )
 
 

@@ -33,6 +33,7 @@ def analyze_items(task_id: str | None, community_id: int, item_ids: list[int]) -
     if count:
         alerts.check_recent(community_id)
         db.session.commit()
+        alerts.flush_notifications()
     return {"analysed": count}
 
 

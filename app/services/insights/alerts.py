@@ -20,9 +20,10 @@ import statistics
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from app.extensions import db
@@ -165,9 +166,12 @@ def backfill_spikes(community: Community, *, since: date, today: date | None = N
     today = today or local_day(utcnow(), _zone(community))
     weeks = (week_start(today) - week_start(since)).days // 7 + 1
     alerts = check_spikes(community, weeks=max(1, weeks), today=today, notify=False)
+    zone = _zone(community)
     for alert in alerts:
-        alert.created_at = datetime.combine(alert.period_start + timedelta(days=6),
-                                            datetime.min.time()) - timedelta(hours=8)
+        # Dated to the end of its week, as if it had been raised then.
+        local_end = datetime.combine(alert.period_start + timedelta(days=6), time(21, 0),
+                                     tzinfo=zone)
+        alert.created_at = local_end.astimezone(ZoneInfo("UTC")).replace(tzinfo=None)
     return alerts
 
 
@@ -268,7 +272,7 @@ def flush_notifications() -> None:
     """Queue the email deliveries of alerts created in this transaction (after commit)."""
     from app.services import notifications
 
-    notifications.flush_deliveries()
+    notifications.flush_deliveries(base_url=current_app.config.get("PUBLIC_BASE_URL") or None)
 
 
 def list_alerts(community_id: int, *, open_only: bool = False, theme_key: int | None = None,

@@ -581,10 +581,15 @@ def _after_switch(run: AnalysisRun) -> None:
     """Housekeeping once a run is visible: old rows go, alerts are checked."""
     from app.services.insights import alerts
 
+    from app.services.insights import wordclouds
+
     _prune(run.community_id, keep=run.id)
+    wordclouds.prune(run.community_id, keep_run=run.id)
+    db.session.commit()
     try:
         alerts.check_after_run(run)
         db.session.commit()
+        alerts.flush_notifications()
     except Exception:  # alerts must not turn a finished run into a failed one
         db.session.rollback()
         log.exception("alert check after run %s failed", run.id)

@@ -7,6 +7,7 @@ Everything here is cached per process: the sentiment model loads once (it is tra
 
 from __future__ import annotations
 
+import fcntl
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
@@ -40,11 +41,23 @@ def sentiment_model_path() -> Path:
     return default_model_path(current_app.instance_path)
 
 
+def load_or_train_locked(path: Path, *, retrain: bool = False):
+    """Load the model, or train it once: a file lock keeps several processes (web workers,
+    job workers, parallel test workers) from training it at the same time."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path.with_name(path.name + ".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            return load_or_train(path, retrain=retrain)
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
 def ensure_sentiment_model(*, retrain: bool = False) -> Path:
     """Train and cache the default sentiment model if it is missing (the setup step)."""
     path = sentiment_model_path()
     with _lock:
-        model = load_or_train(path, retrain=retrain)
+        model = load_or_train_locked(path, retrain=retrain)
         _sentiment_models[str(path)] = model
     return path
 
@@ -62,7 +75,7 @@ def sentiment_model():
         with _lock:
             model = _sentiment_models.get(key)
             if model is None:
-                model = load_or_train(path)
+                model = load_or_train_locked(Path(path))
                 _sentiment_models[key] = model
     return model
 
@@ -139,6 +152,12 @@ def confidence_of(score: float) -> float:
 
 
 def pipeline(layer: CommunitySentimentLayer | None = None) -> Pipeline:
-    """A pipeline with the shared segmenter and sentiment (or a community layer)."""
+    """A pipeline with the shared segmenter and sentiment (or a community layer).
+
+    Themes are capped at ``INSIGHTS_MAX_THEMES`` (20 by default): operators read the
+    overview as one page, and finer splits remain a click away (split a theme).
+    """
     model = layer if layer is not None else sentiment_model()
-    return Pipeline(segmenter=segmenter(), sentiment=AppSentimentStage(model))
+    k_max = int(current_app.config.get("INSIGHTS_MAX_THEMES", 20))
+    return Pipeline(segmenter=segmenter(), sentiment=AppSentimentStage(model),
+                    theme_model=ThemeModel(k_max=k_max))

@@ -62,6 +62,8 @@ def flush_due() -> int:
     Uncommitted changes are discarded first, exactly as the end of the context would.
     Returns how many jobs were queued.
     """
+    from flask import current_app
+
     from app.extensions import db
     from app.services import jobs
 
@@ -69,6 +71,8 @@ def flush_due() -> int:
     if not session.info.get(DUE):
         return 0
     due = take_due(session)
+    if not current_app.config.get("INSIGHTS_AUTO_ANALYSIS", True):
+        return 0
     session.rollback()
     queued = 0
     for community_id, ids in due.items():
