@@ -579,9 +579,7 @@ def refresh_theme_stats(run_id: int, keys: Iterable[int]) -> None:
 
 def _after_switch(run: AnalysisRun) -> None:
     """Housekeeping once a run is visible: old rows go, alerts are checked."""
-    from app.services.insights import alerts
-
-    from app.services.insights import wordclouds
+    from app.services.insights import alerts, wordclouds
 
     _prune(run.community_id, keep=run.id)
     wordclouds.prune(run.community_id, keep_run=run.id)

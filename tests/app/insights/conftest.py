@@ -76,9 +76,11 @@ def members(community, n: int = 6, *, joined_days_ago=None) -> list:
 
 
 def analyse(community, *, trigger: str = "manual") -> AnalysisRun:
-    """Run a full analysis in this process and return the finished run."""
-    from app.services.insights import analysis
+    """Run a full analysis in this process and return the finished run (it covers every
+    item, so nothing is left waiting for the incremental analysis)."""
+    from app.services.insights import analysis, hooks
 
+    hooks.suppress_due()
     run = AnalysisRun(community_id=community.id, trigger=trigger,
                       previous_run_id=analysis.current_run_id(community.id))
     db.session.add(run)
