@@ -46,4 +46,4 @@ def build_world() -> SimpleNamespace:
 
 
 # Capabilities register their objects in their own modules, imported here.
-from tests.app import access_world_sources  # noqa: E402,F401
+from tests.app import access_world_insights, access_world_sources  # noqa: E402,F401

@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import flash, g, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
 
 from app.blueprints.insights import insights_bp
 from app.blueprints.insights.forms import (
@@ -90,7 +91,8 @@ def merge(slug: str, key: int):
     """Merge a theme into another one."""
     _theme_or_404(key)
     form = MergeForm()
-    form.target.choices = [(form.target.data, "")] if form.target.data is not None else []
+    form.target.choices = ([SelectChoice(form.target.data, "")]
+                           if form.target.data is not None else [])
     if form.validate_on_submit():
         done = _correct("merge", {"source": key, "target": form.target.data},
                         _("主题已合并。"))

@@ -51,7 +51,8 @@ class MultiCheckboxField(SelectMultipleField):
 class PeriodForm(Form):
     """The period of a page: a preset or explicit dates (GET)."""
 
-    period = SelectField(_l("时间范围"), choices=[(k, v) for k, v in PRESET_LABELS.items()],
+    period = SelectField(_l("时间范围"),
+                         choices=[SelectChoice(k, v) for k, v in PRESET_LABELS.items()],
                          default="30d", validate_choice=False)
     start = StringField(_l("开始日期"), validators=[Optional(), Length(max=10)])
     end = StringField(_l("结束日期"), validators=[Optional(), Length(max=10)])
@@ -61,7 +62,7 @@ class InboxFilterForm(Form):
     """The inbox filters (GET)."""
 
     q = StringField(_l("搜索"), validators=[Optional(), Length(max=100)])
-    kind = MultiCheckboxField(_l("来源"), choices=[(k.value, v) for k, v in
+    kind = MultiCheckboxField(_l("来源"), choices=[SelectChoice(k.value, v) for k, v in
                                                   SOURCE_KIND_LABELS.items()])
     survey = SelectField(_l("问卷/题目"), choices=[], validate_choice=False)
     channel = SelectField(_l("渠道"), choices=[], validate_choice=False)

@@ -165,7 +165,7 @@ def theme(slug: str, key: int):
         [t for t in themes if not t.is_other], blank=_("选择主题"), exclude=key)
     act_form = ActForm(formdata=None)
     act_form.suggestions.choices = [
-        (s.suggestion.id, s.suggestion.display_title) for s in data.suggestions
+        SelectChoice(s.suggestion.id, s.suggestion.display_title) for s in data.suggestions
         if s.suggestion.status not in ("done", "duplicate") and not s.suggestion.merged_into_id]
     rename_form = RenameForm(formdata=None)
     rename_form.name.data = data.theme.name
@@ -192,8 +192,8 @@ def _inbox_filters(form: InboxFilterForm) -> InboxFilters:
         if raw_survey.isdigit():
             survey_id, question_id = int(raw_survey), raw_question or None
     sentiment = form.sentiment.data if form.sentiment.data in (-1, 0, 1) else None
-    kinds = tuple(k for k in (form.kind.data or []) if k in {str(c[0]) for c in
-                                                            form.kind.choices})
+    known = {str(c.value) for c in form.kind.choices}
+    kinds = tuple(k for k in (form.kind.data or []) if k in known)
     return InboxFilters(
         kinds=kinds, survey_id=survey_id, question_id=question_id,
         channel=form.channel.data or None,
