@@ -5,7 +5,7 @@ concatenated review corpora (online_shopping_9_cats, ecommerce_reviews_unlabelle
 waimai_10k). Every size runs in a fresh process, so peak RSS is that size's own; the
 baseline (jieba's global tokenizer, dictionary loaded before timing) runs in the same
 process on the same texts. The pipeline is normalise → redact → segment → sentiment →
-themes → keywords, with its forked workers for the per-text stages (``n_jobs``).
+themes → keywords, with forked workers for the per-text stages (``n_jobs``).
 Incremental assignment: a model fitted on 10k items is stored as bytes and loaded, then
 500 further items are analysed one at a time (all stages, sentiment included).
 """
@@ -51,13 +51,14 @@ def make_items(n: int, seed: int = SEED) -> list[str]:
     return out
 
 
-def _sentiment_stage():
-    from nlp.pipeline import NullSentiment, default_sentiment_stage
+def _sentiment_stage(clauses: bool = True):
+    from nlp.pipeline import default_sentiment_stage
+    from nlp.sentiment import default_model_path
 
-    try:
-        return default_sentiment_stage(ROOT / "instance" / "sentiment-model.bin"), "product model"
-    except (RuntimeError, ImportError) as exc:
-        return NullSentiment(), f"NOT MEASURED ({exc})"
+    path = default_model_path(ROOT / "instance")
+    stage = default_sentiment_stage(path)
+    stage.clauses = clauses
+    return stage, f"the product model (cached at {path.name})"
 
 
 def _peak_mb() -> tuple[float, float]:
@@ -66,7 +67,7 @@ def _peak_mb() -> tuple[float, float]:
     return round(own, 1), round(kids, 1)
 
 
-def child(n: int, jobs: int) -> dict:
+def child(n: int, jobs: int, clauses: bool = True) -> dict:
     """One measurement in this (fresh) process; returns a JSON-able dict."""
     import jieba
 
@@ -80,42 +81,48 @@ def child(n: int, jobs: int) -> dict:
     for t in texts:
         jieba.lcut(t)
     jieba_s = time.perf_counter() - start
-    stage, sentiment_note = _sentiment_stage()
+    stage, sentiment_note = _sentiment_stage(clauses)
     pipe = Pipeline(sentiment=stage, n_jobs=jobs).warm_up()
     start = time.perf_counter()
     result = pipe.run(texts)
     total = time.perf_counter() - start
     own, kids = _peak_mb()
     return {
-        "n": n, "jobs": jobs, "jieba_s": jieba_s, "pipeline_s": total,
+        "n": n, "jobs": jobs, "clauses": clauses, "jieba_s": jieba_s, "pipeline_s": total,
         "stages": result.stats.seconds, "k": result.stats.k,
         "outliers": result.stats.outlier_share, "rss_mb": own, "worker_rss_mb": kids,
         "chars": sum(map(len, texts)), "sentiment": sentiment_note,
     }
 
 
-def latency() -> dict:
+def latency(clauses: bool = True) -> dict:
     """p50/p95/p99 of analysing one new item against a stored model."""
     from nlp.pipeline import Pipeline
     from nlp.themes import model_from_bytes
 
     texts = make_items(10_500, seed=SEED + 1)
-    stage, _ = _sentiment_stage()
+    stage, _ = _sentiment_stage(clauses)
     pipe = Pipeline(sentiment=stage).warm_up()
     result = pipe.run(texts[:10_000])
     blob = result.model_bytes()
     model = model_from_bytes(blob)
-    times = []
+    times, theme_times = [], []
     for text in texts[10_000:]:
         start = time.perf_counter()
         pipe.analyze_one(text, model)
         times.append((time.perf_counter() - start) * 1000)
-    times.sort()
+        tokens = pipe._content(pipe.segmenter.cut(text))
+        start = time.perf_counter()
+        model.predict_one(tokens)
+        theme_times.append((time.perf_counter() - start) * 1000)
 
-    def q(p):
-        return times[min(len(times) - 1, int(p * len(times)))]
+    def q(values, p):
+        values = sorted(values)
+        return values[min(len(values) - 1, int(p * len(values)))]
 
-    return {"p50": q(0.5), "p95": q(0.95), "p99": q(0.99), "model_kb": len(blob) / 1024}
+    return {"clauses": clauses, "p50": q(times, 0.5), "p95": q(times, 0.95),
+            "p99": q(times, 0.99), "theme_p95": q(theme_times, 0.95),
+            "model_kb": len(blob) / 1024}
 
 
 def _run_child(args: list[str]) -> dict:
@@ -129,21 +136,22 @@ def _run_child(args: list[str]) -> dict:
 def main() -> None:
     """Measure every size in its own process and write the tables."""
     runs = []
-    for n in SIZES:
-        print(f"pipeline n={n} jobs={JOBS}", flush=True)
-        runs.append(_run_child(["--child", str(n), str(JOBS)]))
-    print(f"pipeline n={SIZES[-1]} jobs=1", flush=True)
-    runs.append(_run_child(["--child", str(SIZES[-1]), "1"]))
+    for n, jobs, clauses in [(n, JOBS, 1) for n in SIZES] + [(SIZES[-1], 1, 1),
+                                                            (SIZES[-1], JOBS, 0)]:
+        print(f"pipeline n={n} jobs={jobs} clauses={clauses}", flush=True)
+        runs.append(_run_child(["--child", str(n), str(jobs), str(clauses)]))
     print("incremental latency", flush=True)
-    lat = _run_child(["--latency"])
+    lats = [_run_child(["--latency", "1"]), _run_child(["--latency", "0"])]
 
     rows = [
-        [f"{r['n']:,}", r["jobs"], f"{r['jieba_s']:.2f}", f"{r['pipeline_s']:.2f}",
+        [f"{r['n']:,}", r["jobs"], "yes" if r["clauses"] else "no",
+         f"{r['jieba_s']:.2f}", f"{r['pipeline_s']:.2f}",
          f"{r['pipeline_s'] / r['jieba_s']:.2f}×", r["k"], f"{r['outliers']:.1%}",
          f"{r['rss_mb']:.0f}", f"{r['worker_rss_mb']:.0f}"]
         for r in runs
     ]
-    big = next(r for r in runs if r["n"] == SIZES[-1] and r["jobs"] == JOBS)
+    big = next(r for r in runs if r["n"] == SIZES[-1] and r["jobs"] == JOBS and r["clauses"])
+    lat = lats[0]
     stage_rows = [[s, f"{v:.2f}"] for s, v in big["stages"].items()]
     ok_ratio = big["pipeline_s"] <= 1.5 * big["jieba_s"]
     ok_abs = big["pipeline_s"] <= 30
@@ -151,28 +159,45 @@ def main() -> None:
         __doc__.split("\n", 1)[1].strip()
         + f"\n\nSentiment stage: {big['sentiment']}. Items average "
         f"{big['chars'] / big['n']:.1f} characters.\n\n"
-        + md_table(["items", "n_jobs", "plain jieba.lcut s", "pipeline s", "ratio", "themes",
+        + md_table(["items", "n_jobs", "clause sentiment", "plain jieba.lcut s", "pipeline s",
+                    "ratio", "themes",
                     "其他 share", "peak RSS MB", "worker peak RSS MB"], rows)
-        + f"\n\nStage seconds at {SIZES[-1]:,} items, n_jobs={JOBS} (normalise, redact and "
-        "segment are summed over the worker processes, so they are CPU seconds):\n\n"
+        + f"\n\nStage seconds at {SIZES[-1]:,} items, n_jobs={JOBS} (normalise, redact, "
+        "segment and sentiment are summed over the worker processes, so they are CPU "
+        "seconds):\n\n"
         + md_table(["stage", "seconds"], stage_rows)
         + "\n\nIncremental assignment of one new item (all stages), model fitted on 10k "
         f"items ({lat['model_kb']:.0f} KB stored):\n\n"
-        + md_table(["p50 ms", "p95 ms", "p99 ms"],
-                   [[f"{lat['p50']:.2f}", f"{lat['p95']:.2f}", f"{lat['p99']:.2f}"]])
+        + md_table(["clause sentiment", "p50 ms", "p95 ms", "p99 ms", "theme step alone p95 ms"],
+                   [["yes" if la["clauses"] else "no", f"{la['p50']:.2f}", f"{la['p95']:.2f}",
+                     f"{la['p99']:.2f}", f"{la['theme_p95']:.2f}"] for la in lats])
         + f"\n\nTargets at {SIZES[-1]:,} items: ≤ 1.5× plain jieba: "
         f"{'yes' if ok_ratio else 'NO'} ({big['pipeline_s'] / big['jieba_s']:.2f}×); "
         f"≤ 30 s: {'yes' if ok_abs else 'NO'} ({big['pipeline_s']:.1f} s); "
         f"incremental p95 ≤ 20 ms: {'yes' if lat['p95'] <= 20 else 'NO'} ({lat['p95']:.2f} ms)."
     )
+    lite = next((r for r in runs if r["n"] == SIZES[-1] and not r["clauses"]), None)
+    total_cpu = sum(big["stages"].values())
+    top_stage = max(big["stages"], key=big["stages"].get)
+    body += (
+        f"\n\nWhere the time goes: {top_stage} takes "
+        f"{big['stages'][top_stage] / total_cpu:.0%} of the stage seconds at "
+        f"{SIZES[-1]:,} items."
+    )
+    if lite is not None:
+        body += (
+            f" Without clause-level sentiment the same run takes {lite['pipeline_s']:.1f} s "
+            f"({lite['pipeline_s'] / lite['jieba_s']:.2f}× plain jieba), sentiment "
+            f"{lite['stages']['sentiment']:.1f} s instead of {big['stages']['sentiment']:.1f} s."
+        )
     write_section("nlp_pipeline", "Pipeline speed (full analysis vs plain jieba)", body)
     print(body)
 
 
 if __name__ == "__main__":
     if len(sys.argv) > 1 and sys.argv[1] == "--child":
-        print(json.dumps(child(int(sys.argv[2]), int(sys.argv[3]))))
+        print(json.dumps(child(int(sys.argv[2]), int(sys.argv[3]), sys.argv[4] == "1")))
     elif len(sys.argv) > 1 and sys.argv[1] == "--latency":
-        print(json.dumps(latency()))
+        print(json.dumps(latency(sys.argv[2] == "1")))
     else:
         main()

@@ -67,6 +67,21 @@ def product(texts: list[str]) -> tuple[list[int], dict]:
     }
 
 
+def stability(texts: list[str]) -> tuple[float, int, int]:
+    """Share of items keeping their theme id when 10% new items arrive (other seed)."""
+    from nlp.segment import Segmenter
+    from nlp.themes import ThemeModel
+
+    tokens = Segmenter().tokens_many(texts)
+    cut = int(len(texts) / 1.1)
+    ids = [f"i{i}" for i in range(len(texts))]
+    first = ThemeModel().fit(tokens[:cut], texts=texts[:cut], ids=ids[:cut])
+    second = ThemeModel(random_state=1).fit(
+        tokens, texts=texts, ids=ids, previous=first.snapshot()
+    )
+    return float((second.labels_[:cut] == first.labels_).mean()), first.k_, second.k_
+
+
 def jieba_tokens(texts: list[str]) -> list[list[str]]:
     """Plain jieba.lcut, as the baselines use it."""
     return [jieba.lcut(t) for t in texts]
@@ -117,6 +132,16 @@ def main() -> None:
         ["data set", "method", "k", "NMI", "ARI", "其他 share", "seconds"], rows
     )
     body += "\n\n" + verdict(rows)
+    shopping = next((d for d in DATASETS if d[0] == "online_shopping_9_cats"), None)
+    if shopping and (corpora_dir() / shopping[1]).exists():
+        texts, _ = load(shopping[1], 11_000)
+        kept, k1, k2 = stability(texts)
+        body += (
+            "\n\nIdentity across runs (online_shopping_9_cats, 10k items, then the same "
+            "items plus 1k new ones with the first run's snapshot and another random seed): "
+            f"{kept:.1%} of the 10k items keep their theme id (target ≥ 90%); "
+            f"themes {k1} → {k2}."
+        )
     if missing:
         body += f"\n\nSkipped (corpus not found): {', '.join(missing)}."
     write_section("nlp_themes", "Theme quality (NMI/ARI vs categories)", body)

@@ -11,25 +11,17 @@ import multiprocessing as mp
 import time
 from collections.abc import Callable, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Protocol
 
 from nlp.keywords import background_idf, item_keywords, theme_keywords, top_keywords
+from nlp.sentiment.results import ClauseSentiment
 from nlp.themes import OTHER_ID, OTHER_NAME, ThemeModel, ThemeSnapshot, model_to_bytes
 
 Progress = Callable[[str, int, int], None]
 CHUNK = 5000
 STAGES = ("normalize", "redact", "segment", "sentiment", "themes", "keywords")
-
-
-@dataclass
-class ClauseSentiment:
-    """The sentiment of one clause of an item (活动很好玩 | 但是群里广告太多)."""
-
-    text: str
-    label: int
-    score: float
 
 
 @dataclass
@@ -42,13 +34,16 @@ class SentimentOutcome:
 
 
 class SentimentStage(Protocol):
-    """Anything that scores many items at once, given their text and their cut tokens."""
+    """Anything that scores many items at once from their normalised, redacted form.
+
+    ``normalized`` items have ``text`` (normalised and redacted), ``is_filler`` and
+    ``polarity`` (sticker/emoji signal); ``cut_tokens`` are the segmenter's tokens.
+    """
 
     def analyze_many(
-        self, texts: Sequence[str], cut_tokens: Sequence[Sequence[str]],
-        signals: Sequence[int],
+        self, normalized: Sequence, cut_tokens: Sequence[Sequence[str]]
     ) -> list[SentimentOutcome]:
-        """One outcome per text."""
+        """One outcome per item."""
 
 
 @dataclass
@@ -126,8 +121,8 @@ class Pipeline:
     ``text`` and ``kinds``; ``segmenter`` needs ``cut(text)`` and ``is_content(token)``;
     ``sentiment`` follows :class:`SentimentStage`; ``theme_model`` is an unfitted
     :class:`ThemeModel` used as a template for each run's parameters. ``n_jobs`` > 1
-    runs normalisation, redaction and segmentation of large batches in that many forked
-    worker processes (the per-text stages are independent; the rest is vectorised).
+    runs the per-text stages (normalisation, redaction, segmentation, sentiment) of large
+    batches in that many forked worker processes; themes and keywords are vectorised.
     """
 
     def __init__(
@@ -177,7 +172,11 @@ class Pipeline:
         return [t.lower() if t.isascii() else t for t in cut if seg.is_content(t)]
 
     def _prepare_chunk(self, chunk: Sequence[str | None]):
-        """Normalise, redact and segment one chunk; returns its columns and seconds."""
+        """Normalise, redact, segment and score one chunk: every per-text stage.
+
+        Returns the columns the rest of the run needs (not the full token lists, which
+        only sentiment uses) and the seconds spent per stage.
+        """
         normalizer, redactor, segmenter = self.normalizer, self.redactor, self.segmenter
         t0 = time.perf_counter()
         normed = [normalizer.normalize(t) for t in chunk]
@@ -187,24 +186,28 @@ class Pipeline:
         pieces = [segmenter.cut(r.text) for r in redacted]
         toks = [self._content(p) for p in pieces]
         t3 = time.perf_counter()
+        clean = [r.text for r in redacted]
+        # Sentiment sees the redacted text, with the normaliser's signals and filler flag.
+        ready = [replace(nt, text=c) for nt, c in zip(normed, clean, strict=True)]
+        outcomes = self.sentiment.analyze_many(ready, pieces) if clean else []
+        t4 = time.perf_counter()
         return (
-            [r.text for r in redacted], [bool(nt.is_filler) for nt in normed],
-            [int(nt.polarity) for nt in normed], [list(r.kinds) for r in redacted],
-            pieces, toks, (t1 - t0, t2 - t1, t3 - t2),
+            clean, [bool(nt.is_filler) for nt in normed], [list(r.kinds) for r in redacted],
+            toks, list(outcomes), (t1 - t0, t2 - t1, t3 - t2, t4 - t3),
         )
 
     def _prepare(self, texts: Sequence[str | None], progress: Progress | None, seconds):
-        """Normalise, redact and segment, in chunks so progress can be reported."""
+        """Every per-text stage, in chunks (forked when ``n_jobs`` > 1) to report progress."""
         self._stages()
         n = len(texts)
         chunks = [texts[i:i + CHUNK] for i in range(0, n, CHUNK)]
-        columns: list[list] = [[], [], [], [], [], []]
+        columns: list[list] = [[], [], [], [], []]
         done = 0
         with _chunk_runner(self, len(chunks)) as run_chunks:
             for chunk, result in zip(chunks, run_chunks(chunks), strict=True):
-                for col, part in zip(columns, result[:6], strict=True):
+                for col, part in zip(columns, result[:5], strict=True):
                     col.extend(part)
-                for stage, sec in zip(("normalize", "redact", "segment"), result[6], strict=True):
+                for stage, sec in zip(STAGES[:4], result[5], strict=True):
                     # Worker seconds add up across processes: this is CPU time per stage.
                     seconds[stage] += sec
                 done += len(chunk)
@@ -214,10 +217,10 @@ class Pipeline:
 
     def warm_up(self) -> Pipeline:
         """Load every stage's dictionaries and models now (before forking workers)."""
-        normalizer, redactor, segmenter, _ = self._stages()
-        # Repeated characters take the segmenter's second engine: load both.
-        for text in ("社群積分兑换", "哈哈哈好好好"):
-            self._content(segmenter.cut(redactor(normalizer.normalize(text).text).text))
+        self._stages()
+        # Repeated characters take the segmenter's second engine, and sentiment may load
+        # more (clause taggers) on first use: run every stage once on both kinds of text.
+        self._prepare_chunk(["社群積分兑换，活动很好玩", "哈哈哈好好好"])
         background_idf()
         return self
 
@@ -236,14 +239,7 @@ class Pipeline:
         if ids is not None and len(ids) != n:
             raise ValueError(f"ids has {len(ids)} entries for {n} texts")
         seconds = dict.fromkeys(STAGES, 0.0)
-        clean, fillers, polarity, pii, cut, content = self._prepare(texts, progress, seconds)
-
-        t0 = time.perf_counter()
-        outcomes = self.sentiment.analyze_many(clean, cut, polarity) if n else []
-        del cut  # only sentiment needs every token; free them before clustering
-        seconds["sentiment"] = time.perf_counter() - t0
-        if progress is not None:
-            progress("sentiment", n, n)
+        clean, fillers, pii, content, outcomes = self._prepare(texts, progress, seconds)
 
         t0 = time.perf_counter()
         model = self._new_theme_model()
@@ -287,8 +283,8 @@ class Pipeline:
     def analyze_one(self, text: str | None, model: ThemeModel) -> ItemResult:
         """Analyse one new item and place it in ``model``'s nearest theme (or 其他)."""
         seconds = dict.fromkeys(STAGES, 0.0)
-        clean, fillers, polarity, pii, cut, content = self._prepare([text], None, seconds)
-        outcome = self.sentiment.analyze_many(clean, cut, polarity)[0]
+        clean, fillers, pii, content, outcomes = self._prepare([text], None, seconds)
+        outcome = outcomes[0]
         theme_id = model.predict_one(content[0], filler=fillers[0])
         name = OTHER_NAME if theme_id == OTHER_ID else model.theme(theme_id).name
         return ItemResult(
@@ -322,36 +318,39 @@ class Pipeline:
 class NullSentiment:
     """A sentiment stage that scores nothing (neutral, 0.5): for theme-only runs."""
 
-    def analyze_many(self, texts, cut_tokens, signals):
-        """Neutral outcomes, one per text."""
-        return [SentimentOutcome(0, 0.5) for _ in texts]
+    def analyze_many(self, normalized, cut_tokens):
+        """Neutral outcomes, one per item."""
+        return [SentimentOutcome(0, 0.5) for _ in normalized]
 
 
 def default_sentiment_stage(cache_path: str | Path | None = None) -> SentimentStage:
-    """The product's sentiment model (trained once and cached), as a pipeline stage."""
-    from nlp import sentiment as core
+    """The product's sentiment model, trained once and cached at ``cache_path``.
 
-    if not hasattr(core, "load_or_train"):
-        raise RuntimeError("the sentiment model is not available in this build of nlp")
-    return CoreSentiment(core.load_or_train(cache_path))
+    The default cache is ``instance/models/`` under the working directory, where the app
+    and ``make`` keep it.
+    """
+    from nlp.sentiment import default_model_path, load_or_train
+
+    path = Path(cache_path) if cache_path is not None else default_model_path(
+        Path.cwd() / "instance"
+    )
+    return CoreSentiment(load_or_train(path))
 
 
 class CoreSentiment:
-    """Adapts the sentiment package's model to :class:`SentimentStage`."""
+    """Adapts :class:`nlp.sentiment.SentimentModel` to :class:`SentimentStage`."""
 
-    def __init__(self, model):
+    def __init__(self, model, clauses: bool = True):
         self.model = model
+        self.clauses = clauses
 
-    def analyze_many(self, texts, cut_tokens, signals):
-        """Label, score and clause sentiments for each text."""
-        results = self.model.predict_many(texts)
-        return [
-            SentimentOutcome(int(r.label), float(r.score), [
-                ClauseSentiment(c.text, int(c.label), float(c.score))
-                for c in getattr(r, "clauses", []) or []
-            ])
-            for r in results
-        ]
+    def analyze_many(self, normalized, cut_tokens):
+        """Label, calibrated score and clause sentiments, reusing the pipeline's work."""
+        results = self.model.predict_many(
+            [n.text for n in normalized], clauses=self.clauses, normalized=list(normalized),
+            cuts=[list(c) for c in cut_tokens],
+        )
+        return [SentimentOutcome(int(r.label), float(r.score), list(r.clauses)) for r in results]
 
 
 _WORKER_PIPELINE: Pipeline | None = None

@@ -25,7 +25,6 @@ STOPWORDS_PATH = DATA_DIR / "stopwords.txt"
 # jieba's own block regexes (jieba.re_han_default, jieba.re_skip_default).
 _RE_HAN_BLOCK = re.compile(r"([\u4E00-\u9FD5a-zA-Z0-9+#&\._%\-]+)", re.U)
 _RE_SKIP = re.compile(r"(\r\n|\s)", re.U)
-_RE_HAN_CHAR = re.compile(r"[\u4E00-\u9FD5]")
 _RE_BLOCK_ASCII = re.compile(r"[a-zA-Z0-9+#&\._%\-]+")
 # jieba.finalseg's split of non-Han runs inside a block.
 _RE_FINALSEG_SKIP = re.compile(r"([a-zA-Z0-9]+(?:\.\d+)?%?)")

@@ -14,6 +14,7 @@ COMMANDS: dict[str, str] = {
     "sentiment": "nlp.cli.sentiment",
     "themes": "nlp.cli.themes",
     "train-sentiment": "nlp.cli.train",
+    "themes": "nlp.cli.themes",
 }
 
 

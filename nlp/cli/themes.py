@@ -8,10 +8,11 @@ keywords, quotes) goes to stdout and, with ``--summary``, to a CSV or JSON file.
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import sys
 from pathlib import Path
+
+from nlp.cli.common import CliError, fail, read_csv, write_csv
 
 NAME = "themes"
 HELP = "group the texts of a CSV column into themes (writes theme_id, theme_name)"
@@ -19,19 +20,16 @@ OUTPUT_COLUMNS = ("theme_id", "theme_name")
 SUMMARY_COLUMNS = ("id", "name", "size", "share", "area", "keywords", "quotes")
 PROGRESS_MIN_ROWS = 1000
 STAGE_LABELS = {
-    "prepare": "清洗/分词", "sentiment": "情感", "themes": "主题", "keywords": "关键词",
+    "prepare": "清洗/分词/情感", "themes": "主题", "keywords": "关键词",
 }
-
-
-class CliError(Exception):
-    """A problem with the user's input, reported as one clear line and exit status 2."""
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Declare the command's options."""
     parser.add_argument("--input", required=True, help="CSV file with a header row (UTF-8)")
     parser.add_argument("--text-column", default="text", help="column holding the text")
-    parser.add_argument("--output", required=True, help="CSV to write (input columns + themes)")
+    parser.add_argument("--output", required=True,
+                        help="CSV to write: input columns + theme_id, theme_name ('-' = stdout)")
     parser.add_argument("--k", type=int, default=None,
                         help="number of themes (default: chosen automatically)")
     parser.add_argument("--id-column", default=None,
@@ -47,8 +45,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         return _run(args)
     except CliError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
+        return fail(str(exc))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -61,16 +58,11 @@ def main(argv: list[str] | None = None) -> int:
 def _run(args: argparse.Namespace) -> int:
     if args.k is not None and args.k < 1:
         raise CliError("--k must be a positive whole number")
-    header, rows = _read_rows(Path(args.input), args.encoding)
-    if args.text_column not in header:
-        raise CliError(
-            f"column {args.text_column!r} not in {args.input}; columns are: {', '.join(header)}"
-        )
+    header, rows = read_csv(args.input, args.text_column, args.encoding)
     if args.id_column is not None and args.id_column not in header:
         raise CliError(f"id column {args.id_column!r} not in {args.input}")
-    out_path = Path(args.output)
-    if not out_path.parent.exists():
-        raise CliError(f"output folder does not exist: {out_path.parent}")
+    if args.output != "-" and not Path(args.output).resolve().parent.exists():
+        raise CliError(f"output folder does not exist: {Path(args.output).parent}")
     clash = [c for c in OUTPUT_COLUMNS if c in header]
     if clash:
         raise CliError(f"input already has column(s) {', '.join(clash)}; rename them first")
@@ -86,48 +78,17 @@ def _run(args: argparse.Namespace) -> int:
     if show:
         print(file=sys.stderr)
 
-    names = {t.id: t.name for t in result.themes}
-    with _open_for_writing(out_path) as fh:
-        writer = csv.writer(fh)
-        writer.writerow(header + list(OUTPUT_COLUMNS))
-        for row, item in zip(rows, result.items, strict=True):
-            values = [row.get(col, "") for col in header]
-            writer.writerow(values + [item.theme_id, _safe_cell(names[item.theme_id])])
+    names = {t.id: _safe_cell(t.name) for t in result.themes}
+    for row, item in zip(rows, result.items, strict=True):
+        row["theme_id"], row["theme_name"] = item.theme_id, names[item.theme_id]
+    write_csv(args.output, header + list(OUTPUT_COLUMNS), rows)
 
     summary = [_summary_row(t) for t in result.themes]
     if args.summary:
         _write_summary(Path(args.summary), summary)
-    if not args.quiet:
+    if not args.quiet and args.output != "-":
         _print_summary(summary, len(texts))
     return 0
-
-
-def _read_rows(path: Path, encoding: str) -> tuple[list[str], list[dict]]:
-    if not path.is_file():
-        raise CliError(f"input file not found: {path}")
-    csv.field_size_limit(sys.maxsize)
-    try:
-        with path.open(encoding=encoding, newline="") as fh:
-            reader = csv.DictReader(fh)
-            header = list(reader.fieldnames or [])
-            rows = list(reader)
-    except UnicodeDecodeError as exc:
-        raise CliError(
-            f"{path} is not valid {encoding} text ({exc.reason}); "
-            "save it as UTF-8 or pass --encoding gb18030"
-        ) from exc
-    except csv.Error as exc:
-        raise CliError(f"{path} is not a readable CSV file: {exc}") from exc
-    if not header:
-        raise CliError(f"{path} is empty: a header row is needed")
-    return header, rows
-
-
-def _open_for_writing(path: Path):
-    try:
-        return path.open("w", encoding="utf-8-sig", newline="")
-    except OSError as exc:
-        raise CliError(f"cannot write {path}: {exc.strerror}") from exc
 
 
 def _safe_cell(value: str) -> str:
@@ -149,14 +110,11 @@ def _write_summary(path: Path, summary: list[dict]) -> None:
     if path.suffix.lower() == ".json":
         path.write_text(json.dumps(summary, ensure_ascii=False, indent=2), encoding="utf-8")
         return
-    with _open_for_writing(path) as fh:
-        writer = csv.DictWriter(fh, fieldnames=SUMMARY_COLUMNS)
-        writer.writeheader()
-        for row in summary:
-            writer.writerow({
-                **row, "name": _safe_cell(row["name"]), "keywords": " ".join(row["keywords"]),
-                "quotes": " | ".join(_safe_cell(q) for q in row["quotes"]),
-            })
+    write_csv(str(path), list(SUMMARY_COLUMNS), [
+        {**row, "name": _safe_cell(row["name"]), "keywords": " ".join(row["keywords"]),
+         "quotes": " | ".join(_safe_cell(q) for q in row["quotes"])}
+        for row in summary
+    ])
 
 
 def _print_summary(summary: list[dict], total: int) -> None:

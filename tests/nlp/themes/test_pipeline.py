@@ -12,9 +12,9 @@ from tests.nlp.themes.feedback_factory import FILLERS, make_items
 class KeywordSentiment:
     """A stand-in sentiment stage: positive for 好/喜欢, negative for 差/太/烦."""
 
-    def analyze_many(self, texts, cut_tokens, signals):
+    def analyze_many(self, normalized, cut_tokens):
         out = []
-        for text in texts:
+        for text in (n.text for n in normalized):
             if any(w in text for w in ("差", "太", "烦", "慢")):
                 out.append(SentimentOutcome(-1, 0.1))
             elif any(w in text for w in ("好", "喜欢", "收获")):
@@ -140,7 +140,7 @@ def test_progress_is_reported_for_every_stage(shared_segmenter, monkeypatch):
         texts, progress=lambda stage, done, total: seen.append((stage, done, total)))
     prepare = [d for s, d, _ in seen if s == "prepare"]
     assert prepare == sorted(prepare) and prepare[-1] == len(texts) and len(prepare) >= 3
-    assert [s for s, _, _ in seen if s != "prepare"] == ["sentiment", "themes", "keywords"]
+    assert [s for s, _, _ in seen if s != "prepare"] == ["themes", "keywords"]
 
 
 def test_parallel_workers_give_the_same_result(shared_segmenter, monkeypatch):
@@ -185,3 +185,38 @@ def test_theme_parameters_come_from_the_template_model(shared_segmenter):
     res = Pipeline(segmenter=shared_segmenter, sentiment=KeywordSentiment(),
                    theme_model=ThemeModel(k=2)).run(texts)
     assert res.stats.k == 2
+
+
+def test_the_product_sentiment_model_plugs_in_with_clauses(shared_segmenter):
+    from nlp.pipeline import CoreSentiment
+    from nlp.sentiment import SentimentModel
+
+    good = ["活动很好玩", "老师讲得很好", "群里氛围很好", "积分兑换很方便", "干货很多很喜欢"]
+    bad = ["广告太多了很烦", "小程序很卡很差", "客服态度很差", "礼品太少很失望", "刷屏很烦人"]
+    texts = [a + b for a in good for b in ("！", "。", "呀")] + [
+        a + b for a in bad for b in ("！", "。", "呀")]
+    labels = [1] * 15 + [0] * 15
+    model = SentimentModel(segmenter=shared_segmenter, calibration_fraction=0.3).fit(
+        texts * 3, labels * 3)
+    res = Pipeline(segmenter=shared_segmenter, sentiment=CoreSentiment(model)).run(
+        ["活动很好玩，但是群里广告太多了很烦", "老师讲得很好", "没有"])
+    mixed = res.items[0]
+    assert len(mixed.clauses) == 2
+    assert {c.label for c in mixed.clauses} == {-1, 1}
+    assert res.items[1].sentiment_label == 1
+    assert res.items[2].is_filler
+
+
+def test_a_second_run_with_the_snapshot_keeps_theme_ids_and_corrections(shared_segmenter):
+    texts, _ = make_items(30, seed=14)
+    ids = [f"s{i}" for i in range(len(texts))]
+    pipe = Pipeline(segmenter=shared_segmenter, sentiment=KeywordSentiment())
+    first = pipe.run(texts, ids=ids)
+    snap = first.snapshot
+    snap.pin("s0", OTHER_ID)
+    more, _ = make_items(3, seed=15)
+    second = pipe.run(texts + more, ids=ids + [f"n{i}" for i in range(len(more))],
+                      previous=snap)
+    same = sum(a.theme_id == b.theme_id for a, b in zip(first.items, second.items, strict=False))
+    assert same >= 0.9 * len(texts) - 1
+    assert second.items[0].theme_id == OTHER_ID

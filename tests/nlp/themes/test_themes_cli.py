@@ -37,7 +37,7 @@ def test_end_to_end_writes_theme_columns_and_a_summary(input_csv, tmp_path):
         cwd=ROOT, capture_output=True, text=True, timeout=300,
     )
     assert proc.returncode == 0, proc.stderr
-    with out.open(encoding="utf-8-sig") as fh:
+    with out.open(encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
     assert list(rows[0]) == ["rid", "text", "extra", "theme_id", "theme_name"]
     assert len(rows) == 128
@@ -55,7 +55,7 @@ def test_explicit_k_and_csv_summary(input_csv, tmp_path):
     code = themes_cli.main(["--input", str(input_csv), "--output", str(out), "--k", "3",
                             "--summary", str(summary), "--quiet"])
     assert code == 0
-    with summary.open(encoding="utf-8-sig") as fh:
+    with summary.open(encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
     assert len([r for r in rows if r["id"] != "0"]) == 3
     assert list(rows[0]) == ["id", "name", "size", "share", "area", "keywords", "quotes"]
@@ -74,9 +74,9 @@ def test_long_runs_show_a_progress_bar_on_stderr(tmp_path, capsys, monkeypatch):
     ("case", "message"),
     [
         ("missing_file", "input file not found"),
-        ("missing_column", "column 'text' not in"),
-        ("bad_encoding", "not valid utf-8-sig"),
-        ("empty_file", "header row"),
+        ("missing_column", "column 'text' not found in"),
+        ("bad_encoding", "cannot read"),
+        ("empty_file", "no header row"),
         ("bad_k", "--k must be"),
         ("no_output_folder", "output folder does not exist"),
         ("column_clash", "already has column"),
@@ -103,6 +103,14 @@ def test_bad_input_gets_a_clear_error_and_status_2(case, message, tmp_path, caps
     assert themes_cli.main(args) == 2
     assert message in capsys.readouterr().err
     assert not out.exists()
+
+
+def test_themes_is_registered_next_to_the_sentiment_commands():
+    from nlp.cli import COMMANDS, get_command
+
+    assert COMMANDS["themes"] == "nlp.cli.themes"
+    assert get_command("themes") is themes_cli
+    assert {"sentiment", "themes"} <= set(COMMANDS)
 
 
 def test_generated_names_cannot_smuggle_spreadsheet_formulas():
