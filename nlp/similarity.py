@@ -1,6 +1,6 @@
 """Chinese text similarity for finding near-duplicate feedback: TF-IDF cosine over segmenter
-tokens (words and adjacent word pairs), blended with character bigrams so that different cuts
-of the same phrase still meet.
+tokens (words, optionally adjacent word pairs), blended with character bigrams so that
+different cuts of the same phrase still meet.
 
 The estimator follows scikit-learn's conventions: ``__init__`` only stores parameters, ``fit``
 learns the vocabulary and the document matrix and returns ``self``, learned attributes end in
@@ -67,7 +67,8 @@ class TextSimilarity(BaseEstimator):
     tokenizer:
         ``text -> content tokens``; defaults to ``nlp.segment.Segmenter().tokens``.
     max_ngram:
-        Longest run of adjacent tokens used as a feature (1 = single words only).
+        Longest run of adjacent tokens used as a feature (1, the default, is single words:
+        paraphrased duplicates share words more often than word pairs).
     char_weight:
         Share of the character-bigram similarity in the blended score (0 = words only).
     threshold:
@@ -80,7 +81,7 @@ class TextSimilarity(BaseEstimator):
         self,
         tokenizer: Tokenizer | None = None,
         *,
-        max_ngram: int = 2,
+        max_ngram: int = 1,
         char_weight: float = 0.4,
         threshold: float = 0.2,
         sublinear_tf: bool = True,

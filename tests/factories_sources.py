@@ -22,8 +22,9 @@ def enable_board(community: Community, **settings) -> None:
 
 
 def make_suggestion(community: Community, *, author: User | None = None, anonymous: bool = False,
-                    content: str = "直播课经常卡顿，希望换一个更稳定的平台", title: str | None = None,
-                    category: str = "技术与体验", images: list[bytes] | None = None):
+                    content: str = "直播课经常卡顿，希望换一个更稳定的平台",
+                    title: str | None = None, category: str = "技术与体验",
+                    images: list[bytes] | None = None):
     """A suggestion; returns ``(suggestion, tracking_code)``. Without an author it is anonymous
     (the community must then allow visitors, which this builder switches on)."""
     if author is None and not box.box_settings(community).anonymous_visitors:

@@ -129,10 +129,12 @@ class Suggestion(TimestampMixin, Base):
     @property
     def display_title(self) -> str:
         """The title, or the start of the content when there is none."""
-        if self.title:
-            return self.title
-        text = " ".join(self.content.split())
-        return text if len(text) <= 40 else text[:40] + "…"
+        return self.short_title(40)
+
+    def short_title(self, length: int = 20) -> str:
+        """The title or the start of the content, cut to ``length`` characters."""
+        text = self.title or " ".join(self.content.split())
+        return text if len(text) <= length else text[:length] + "…"
 
     def __repr__(self) -> str:
         return f"<Suggestion {self.id} {self.status}>"

@@ -328,8 +328,13 @@ def locate(source: str, quote: str, hint: int | None = None) -> tuple[int, int] 
     if exact:
         start = _nearest(exact, hint)
         return start, start + len(quote)
-    wanted = "".join(quote.split())
     for strip_markup in (False, True):
+        wanted = "".join(quote.split())
+        if strip_markup:
+            # Literal * _ ~ ` | in the text are dropped from both sides alike.
+            wanted = "".join(c for c in wanted if c not in _INLINE_MARKUP)
+            if not wanted:
+                return None
         chars = _projection(source, strip_markup=strip_markup)
         text = "".join(c for c, _ in chars)
         found = [m.start() for m in re.finditer(re.escape(wanted), text)]

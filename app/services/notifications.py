@@ -65,15 +65,18 @@ def notify(
         raise ValueError("notification links must be paths inside this site")
     channels = [c for c in channels if c in CHANNELS]
     default_locale = current_app.config["BABEL_DEFAULT_LOCALE"]
+    texts: dict[str, tuple[str, str]] = {}  # rendered once per language
     created = []
     for user in _recipients(people, exclude):
         locale = user.locale or default_locale
+        if locale not in texts:
+            texts[locale] = (_render(title, locale)[:200], _render(body, locale))
         note = Notification(
             recipient_id=user.id,
             community_id=getattr(community, "id", community),
             kind=kind,
-            title=_render(title, locale)[:200],
-            body=_render(body, locale),
+            title=texts[locale][0],
+            body=texts[locale][1],
             link=link,
             deliveries={"in_app": {"status": "sent"}} if "in_app" in channels else {},
             created_at=created_at or utcnow(),

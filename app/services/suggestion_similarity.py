@@ -15,10 +15,11 @@ from pathlib import Path
 from flask import current_app
 
 from app.extensions import db
-from app.models import Community, Suggestion, SuggestionStatus
+from app.models import OPEN_STATUSES, Community, Suggestion, SuggestionStatus
 from app.services.suggestions import feedback_text
 from nlp.similarity import TextSimilarity
 
+OPEN_VALUES = {s.value for s in OPEN_STATUSES}
 MEMBER = "member"
 OPERATOR = "operator"
 _CACHE_SIZE = 32
@@ -113,15 +114,24 @@ def similar_to(suggestion: Suggestion, *, limit: int = 5,
                threshold: float | None = None) -> list[SimilarSuggestion]:
     """For operators: other suggestions that may be duplicates of this one."""
     community = db.session.get(Community, suggestion.community_id)
-    exclude = (suggestion.id,)
+    # Itself, where it was merged to, and what was merged into it are not news.
+    children = db.session.execute(
+        db.select(Suggestion.id).where(Suggestion.merged_into_id == suggestion.id)
+    ).scalars().all()
+    exclude = (suggestion.id, *children)
     if suggestion.merged_into_id:
         exclude += (suggestion.merged_into_id,)
     return similar_to_text(community, feedback_text(suggestion), audience=OPERATOR,
                            limit=limit, exclude=exclude, threshold=threshold)
 
 
+# A score from which the inbox flags a pair as a likely duplicate. Paraphrases of one complaint
+# typically score 0.25-0.6 and unrelated ones below 0.15 (tests/nlp/test_similarity.py).
+LIKELY_DUPLICATE = 0.25
+
+
 def duplicate_counts(community: Community, suggestions: list[Suggestion],
-                     threshold: float = 0.35) -> dict[int, int]:
+                     threshold: float = LIKELY_DUPLICATE) -> dict[int, int]:
     """For the inbox: how many likely duplicates each suggestion has in the box."""
     if not suggestions:
         return {}
@@ -137,8 +147,8 @@ def duplicate_counts(community: Community, suggestions: list[Suggestion],
     candidate_ids = [ids[i] for i in candidates]
     counts = {}
     for row, s in enumerate(suggestions):
-        if s.merged_into_id:
-            counts[s.id] = 0
+        if s.merged_into_id or s.status not in OPEN_VALUES:
+            counts[s.id] = 0  # only what still needs triage is worth flagging
             continue
         counts[s.id] = sum(1 for sid, score in zip(candidate_ids, scores[row], strict=True)
                            if score >= threshold and sid != s.id)

@@ -167,7 +167,7 @@ def _latest_reply_text(suggestion: Suggestion) -> str | None:
 
 
 def _notify_update(community, suggestion, old, new, reply, actor, when) -> None:
-    title = suggestion.display_title
+    title = suggestion.short_title()
     if new != old:
         heading = _l("建议「%(title)s」的状态更新为：%(status)s", title=title,
                      status=SUGGESTION_STATUS_LABELS[new])
@@ -245,7 +245,7 @@ def triage(
     if "assignee_id" in changed and assignee_id and assignee_id != actor.id:
         notifications.notify(
             [assignee_id], community=community, kind="suggestion.assigned",
-            title=_l("你被指派处理建议「%(title)s」", title=suggestion.display_title),
+            title=_l("你被指派处理建议「%(title)s」", title=suggestion.short_title()),
             body=_l("%(name)s 把这条建议指派给了你。", name=actor.display_name),
             link=f"/c/{community.slug}/suggestions/{suggestion.id}",
         )
@@ -374,8 +374,8 @@ def merge(source: Suggestion, target: Suggestion, *, actor: User, note: str | No
     community = _community(source)
     notifications.notify(
         hearing, community=community, kind="suggestion.merged",
-        title=_l("建议「%(title)s」已合并到「%(target)s」", title=source.display_title,
-                 target=target.display_title),
+        title=_l("建议「%(title)s」已合并到「%(target)s」", title=source.short_title(),
+                 target=target.short_title()),
         body=_l("两条建议说的是同一件事，后续进展会在「%(target)s」中更新，你会继续收到通知。",
                 target=target.display_title) + (f"\n\n{note}" if note else ""),
         link=member_link(community, target), exclude=[actor], created_at=when,

@@ -367,7 +367,7 @@ def answer_back(suggestion: Suggestion, body: str, *, author: User | None = None
         community = db.session.get(Community, suggestion.community_id)
         notifications.notify(
             [suggestion.assignee_id], community=community, kind="suggestion.answer",
-            title=_l("提交者回复了建议「%(title)s」", title=suggestion.display_title),
+            title=_l("提交者回复了建议「%(title)s」", title=suggestion.short_title()),
             body=body,
             link=f"/c/{community.slug}/suggestions/{suggestion.id}#timeline",
             channels=("in_app",), created_at=when,

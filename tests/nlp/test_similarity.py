@@ -34,6 +34,7 @@ def test_a_reworded_complaint_finds_the_original_first(index):
 
 @pytest.mark.parametrize("text, expected", [
     ("周四的直播又卡了，画面一直在转圈", 1),
+    ("直播经常卡住，周四那节课画面一直转圈，根本没法看", 1),
     ("积分商城兑换的礼品太少", 2),
     ("能不能周末办一次线下活动", 3),
     ("作业交了好久没人点评", 5),
@@ -45,6 +46,12 @@ def test_each_topic_matches_its_own_suggestion(index, text, expected):
 
 def test_unrelated_text_matches_nothing(index):
     assert index.query("今天天气真好，适合出去拍照片") == []
+
+
+def test_a_paraphrase_scores_well_above_unrelated_suggestions(index):
+    scores = index.similarity_matrix(["直播经常卡住，周四那节课画面一直转圈，根本没法看"])[0]
+    assert scores[1] >= 0.25
+    assert max(scores[i] for i in range(len(BOX)) if i != 1) < scores[1] / 3
 
 
 def test_blank_and_punctuation_only_queries_match_nothing(index):

@@ -10,7 +10,7 @@ from wtforms.fields.choices import SelectChoice
 
 from app.blueprints.suggestions import suggestions_bp
 from app.extensions import db
-from app.models import SUGGESTION_STATUS_LABELS, Suggestion, SuggestionStatus
+from app.models import SUGGESTION_STATUS_LABELS, Suggestion, SuggestionStatus, User
 from app.security.access import get_in_community
 from app.services import notifications
 from app.services.errors import ServiceError
@@ -127,5 +127,7 @@ def audit_label(entry) -> str:
         if "tags" in after:
             details.append(_("标签：%(v)s", v="、".join(after["tags"]) or "–"))
         if "assignee_id" in after:
-            details.append(_("负责人已更改"))
+            assignee = db.session.get(User, after["assignee_id"]) if after["assignee_id"] else None
+            details.append(_("负责人：%(name)s", name=assignee.display_name) if assignee
+                           else _("取消了负责人"))
     return label + (f"（{'；'.join(details)}）" if details else "")

@@ -1,3 +1,9 @@
 """Demo steps, one module per capability. Importing this package registers them all."""
 
-from app.demo.steps import community, imported_feedback, insights  # noqa: F401
+from app.demo.steps import (  # noqa: F401
+    community,
+    imported_feedback,
+    insights,
+    interviews,
+    suggestions,
+)

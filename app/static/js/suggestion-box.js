@@ -25,8 +25,14 @@
   // Images: count and size, so that people do not wait for an upload that will be refused.
   var files = form.querySelector("input[type=file][name=images]");
   var imageError = document.getElementById("image-error");
+  var names = document.getElementById("file-names");
   if (files && imageError) {
     files.addEventListener("change", function () {
+      if (names) {
+        var list = [];
+        for (var k = 0; k < files.files.length; k++) list.push(files.files[k].name);
+        names.textContent = list.length ? list.join("、") : names.getAttribute("data-empty");
+      }
       var max = parseInt(form.getAttribute("data-max-images"), 10) || 3;
       var maxBytes = parseInt(form.getAttribute("data-max-bytes"), 10) || 5242880;
       var problem = "";
