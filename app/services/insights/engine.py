@@ -10,12 +10,11 @@ from __future__ import annotations
 import fcntl
 import threading
 from collections import OrderedDict
-from collections.abc import Sequence
 from pathlib import Path
 
 from flask import current_app
 
-from nlp.pipeline import Pipeline, SentimentOutcome
+from nlp.pipeline import CoreSentiment, Pipeline
 from nlp.segment import Segmenter
 from nlp.sentiment import CommunitySentimentLayer, default_model_path, load_or_train
 from nlp.themes import ThemeModel, model_from_bytes
@@ -122,29 +121,6 @@ def forget_theme_model(run_id: int) -> None:
         _theme_models.pop(run_id, None)
 
 
-class AppSentimentStage:
-    """The pipeline's sentiment stage: the shared model, or a community layer over it.
-
-    Keeps the clause aspects that the model reports, and reuses the pipeline's segmentation
-    instead of cutting every text twice.
-    """
-
-    def __init__(self, model):
-        self.model = model
-
-    def analyze_many(self, texts: Sequence[str], cut_tokens: Sequence[Sequence[str]],
-                     signals: Sequence[int]) -> list[SentimentOutcome]:
-        """One outcome per text; clauses keep their ``aspects``."""
-        if not texts:
-            return []
-        try:
-            results = self.model.predict_many(list(texts), cuts=[list(c) for c in cut_tokens])
-        except TypeError:  # a layer or model without the ``cuts`` shortcut
-            results = self.model.predict_many(list(texts))
-        return [SentimentOutcome(int(r.label), float(r.score), list(r.clauses or []))
-                for r in results]
-
-
 def confidence_of(score: float) -> float:
     """How sure the model is, in [0, 1]: the distance of P(positive) from undecided (the same
     measure the sentiment model and its community layer report)."""
@@ -159,5 +135,5 @@ def pipeline(layer: CommunitySentimentLayer | None = None) -> Pipeline:
     """
     model = layer if layer is not None else sentiment_model()
     k_max = int(current_app.config.get("INSIGHTS_MAX_THEMES", 20))
-    return Pipeline(segmenter=segmenter(), sentiment=AppSentimentStage(model),
+    return Pipeline(segmenter=segmenter(), sentiment=CoreSentiment(model),
                     theme_model=ThemeModel(k_max=k_max))
