@@ -110,9 +110,12 @@ class AnalysisRun(Base):
     finished_at: Mapped[datetime | None] = mapped_column(DateTime)
     error: Mapped[str | None] = mapped_column(Text)
     # The ThemeSnapshot this run produced (corrections edit the current run's copy).
-    snapshot: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
+    # The theme records, pinned items and next id of the snapshot; its item assignments (one
+    # per item) are kept apart and loaded only when needed.
+    snapshot: Mapped[dict[str, Any] | None] = mapped_column(JSONType, deferred=True)
+    assignments: Mapped[dict[str, int] | None] = mapped_column(JSONType, deferred=True)
     # The fitted theme model (nlp.themes.model_to_bytes), for incremental analysis.
-    model_bytes: Mapped[bytes | None] = mapped_column(LargeBinary)
+    model_bytes: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
     # The run's themes as the pipeline found them, applied to InsightTheme at the switch.
     themes: Mapped[list[dict[str, Any]] | None] = mapped_column(JSONType)
     stats: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
@@ -201,10 +204,11 @@ class ItemAnalysis(Base):
     __tablename__ = "insight_item_analyses"
     __table_args__ = (
         UniqueConstraint("run_id", "feedback_item_id"),
-        # Period aggregates read only this index (theme × sentiment by date).
-        Index("ix_insight_item_analyses_run_occurred", "run_id", "occurred_at", "theme_key",
+        # Period aggregates read only these indexes (theme × sentiment by local day).
+        Index("ix_insight_item_analyses_run_day", "run_id", "day", "theme_key",
               "sentiment_label"),
-        Index("ix_insight_item_analyses_run_theme", "run_id", "theme_key", "occurred_at"),
+        Index("ix_insight_item_analyses_run_theme", "run_id", "theme_key", "day",
+              "sentiment_label"),
         Index("ix_insight_item_analyses_run_confidence", "run_id", "confidence"),
     )
 
@@ -218,8 +222,10 @@ class ItemAnalysis(Base):
     feedback_item_id: Mapped[int] = mapped_column(
         ForeignKey("feedback_items.id", ondelete="CASCADE"), nullable=False, index=True
     )
-    # Copied from the item so that period queries need no join.
+    # Copied from the item so that period queries need no join; ``day`` is the community-local
+    # date as an ordinal (date.toordinal()), so that periods and weeks are integer ranges.
     occurred_at: Mapped[datetime] = mapped_column(DateTime, nullable=False)
+    day: Mapped[int] = mapped_column(Integer, nullable=False)
     source_kind: Mapped[str] = mapped_column(String(32), nullable=False)
     theme_key: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
     sentiment_label: Mapped[int] = mapped_column(SmallInteger, default=0, nullable=False)

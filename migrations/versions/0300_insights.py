@@ -146,6 +146,7 @@ def upgrade():
     sa.Column('finished_at', sa.DateTime(), nullable=True),
     sa.Column('error', sa.Text(), nullable=True),
     sa.Column('snapshot', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=True),
+    sa.Column('assignments', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=True),
     sa.Column('model_bytes', sa.LargeBinary(), nullable=True),
     sa.Column('themes', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=True),
     sa.Column('stats', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=True),
@@ -207,6 +208,7 @@ def upgrade():
     sa.Column('community_id', sa.Integer(), nullable=False),
     sa.Column('feedback_item_id', sa.Integer(), nullable=False),
     sa.Column('occurred_at', sa.DateTime(), nullable=False),
+    sa.Column('day', sa.Integer(), nullable=False),
     sa.Column('source_kind', sa.String(length=32), nullable=False),
     sa.Column('theme_key', sa.Integer(), nullable=False),
     sa.Column('sentiment_label', sa.SmallInteger(), nullable=False),
@@ -230,8 +232,8 @@ def upgrade():
     with op.batch_alter_table('insight_item_analyses', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_insight_item_analyses_feedback_item_id'), ['feedback_item_id'], unique=False)
         batch_op.create_index('ix_insight_item_analyses_run_confidence', ['run_id', 'confidence'], unique=False)
-        batch_op.create_index('ix_insight_item_analyses_run_occurred', ['run_id', 'occurred_at', 'theme_key', 'sentiment_label'], unique=False)
-        batch_op.create_index('ix_insight_item_analyses_run_theme', ['run_id', 'theme_key', 'occurred_at'], unique=False)
+        batch_op.create_index('ix_insight_item_analyses_run_day', ['run_id', 'day', 'theme_key', 'sentiment_label'], unique=False)
+        batch_op.create_index('ix_insight_item_analyses_run_theme', ['run_id', 'theme_key', 'day', 'sentiment_label'], unique=False)
 
     op.create_table('insight_states',
     sa.Column('community_id', sa.Integer(), nullable=False),
@@ -296,7 +298,7 @@ def downgrade():
     op.drop_table('insight_states')
     with op.batch_alter_table('insight_item_analyses', schema=None) as batch_op:
         batch_op.drop_index('ix_insight_item_analyses_run_theme')
-        batch_op.drop_index('ix_insight_item_analyses_run_occurred')
+        batch_op.drop_index('ix_insight_item_analyses_run_day')
         batch_op.drop_index('ix_insight_item_analyses_run_confidence')
         batch_op.drop_index(batch_op.f('ix_insight_item_analyses_feedback_item_id'))
 

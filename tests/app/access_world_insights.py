@@ -37,10 +37,11 @@ def insights(w) -> None:
         community_id=w.a.id, source_kind="import", source_key=f"import:w:{i}", text=text,
         occurred_at=now - timedelta(days=i))) for i, text in enumerate(TEXTS)]
     snapshot = {"themes": [_record("广告刷屏", 1), _record("直播卡顿", 2)],
-                "assignments": {str(it.id): 1 if i < 2 else 2 for i, it in enumerate(items)},
                 "pinned": {}, "next_id": 3}
+    assignments = {str(it.id): 1 if i < 2 else 2 for i, it in enumerate(items)}
     run = AnalysisRun(community_id=w.a.id, status=RunStatus.SUCCEEDED.value, n_items=4,
-                      n_themes=2, snapshot=snapshot, themes=[], started_at=now,
+                      n_themes=2, snapshot=snapshot, assignments=assignments, themes=[],
+                      started_at=now,
                       finished_at=now, diff={"first": True})
     db.session.add(run)
     db.session.flush()
@@ -60,7 +61,8 @@ def insights(w) -> None:
     for i, item in enumerate(items):
         db.session.add(ItemAnalysis(
             run_id=run.id, community_id=w.a.id, feedback_item_id=item.id,
-            occurred_at=item.occurred_at, source_kind=item.source_kind,
+            occurred_at=item.occurred_at, day=item.occurred_at.date().toordinal(),
+            source_kind=item.source_kind,
             theme_key=1 if i < 2 else 2, sentiment_label=-1, model_label=-1,
             sentiment_score=0.2, confidence=0.6, clauses=[], keywords=[]))
     w.item = items[0]

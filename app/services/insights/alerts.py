@@ -100,20 +100,20 @@ def _zone(community: Community) -> ZoneInfo:
 
 def weekly_negative_counts(community: Community, run_id: int, first_week: date,
                            last_week: date) -> dict[int, list[int]]:
-    """Per theme, its negative items in each week from ``first_week`` to ``last_week``."""
-    zone = _zone(community)
-    start = datetime.combine(first_week - timedelta(days=1), datetime.min.time())
-    end = datetime.combine(last_week + timedelta(days=8), datetime.min.time())
+    """Per theme, its negative items in each week from ``first_week`` to ``last_week``
+    (Mondays; weeks are community-local, as the analysis stores each item's local day)."""
     n_weeks = (last_week - first_week).days // 7 + 1
+    origin = first_week.toordinal()
+    bucket = (ItemAnalysis.day - origin) // 7
     counts: dict[int, list[int]] = defaultdict(lambda: [0] * n_weeks)
-    for key, occurred in db.session.execute(
-        db.select(ItemAnalysis.theme_key, ItemAnalysis.occurred_at).where(
-            ItemAnalysis.run_id == run_id, ItemAnalysis.sentiment_label == -1,
-            ItemAnalysis.occurred_at >= start, ItemAnalysis.occurred_at < end)
+    for key, index, n in db.session.execute(
+        db.select(ItemAnalysis.theme_key, bucket, db.func.count()).where(
+            ItemAnalysis.run_id == run_id, ItemAnalysis.day >= origin,
+            ItemAnalysis.day < origin + 7 * n_weeks, ItemAnalysis.sentiment_label == -1)
+        .group_by(ItemAnalysis.theme_key, bucket)
     ):
-        index = (week_start(local_day(occurred, zone)) - first_week).days // 7
-        if 0 <= index < n_weeks:
-            counts[int(key)][index] += 1
+        if index is not None and 0 <= int(index) < n_weeks:
+            counts[int(key)][int(index)] += int(n)
     return dict(counts)
 
 

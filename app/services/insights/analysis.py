@@ -13,7 +13,8 @@ import logging
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
 
@@ -111,16 +112,24 @@ def run_history(community_id: int, *, limit: int = 20) -> list[AnalysisRun]:
     ).scalars())
 
 
-def snapshot_of(run: AnalysisRun | None) -> ThemeSnapshot:
-    """The run's theme snapshot (empty before the first run)."""
+def snapshot_of(run: AnalysisRun | None, *, assignments: bool = True) -> ThemeSnapshot:
+    """The run's theme snapshot (empty before the first run).
+
+    ``assignments=False`` leaves out the item → theme map (one entry per item), which only
+    the next full run and corrections need; such a snapshot must not be saved back.
+    """
     if run is None or not run.snapshot:
         return ThemeSnapshot()
-    return ThemeSnapshot.from_dict(run.snapshot)
+    data = dict(run.snapshot)
+    data["assignments"] = (run.assignments or {}) if assignments else {}
+    return ThemeSnapshot.from_dict(data)
 
 
 def save_snapshot(run: AnalysisRun, snapshot: ThemeSnapshot) -> None:
-    """Store an edited snapshot on the run (a new dict, so the change is detected)."""
-    run.snapshot = snapshot.to_dict()
+    """Store an edited snapshot on the run (new dicts, so the change is detected)."""
+    data = snapshot.to_dict()
+    run.assignments = data.pop("assignments")
+    run.snapshot = data
 
 
 # ------------------------------------------------------------------- requesting
@@ -267,13 +276,14 @@ def _clauses(result: ItemResult) -> list[dict]:
 
 
 def _row(run_id: int, community_id: int, item: _Item, result: ItemResult, theme_key: int,
-         label: int | None, pinned: bool, segment: tuple) -> dict:
+         label: int | None, pinned: bool, segment: tuple, zone: ZoneInfo) -> dict:
     sentiment = int(result.sentiment_label) if label is None else int(label)
     return {
         "run_id": run_id,
         "community_id": community_id,
         "feedback_item_id": item.id,
         "occurred_at": item.occurred_at,
+        "day": item.occurred_at.replace(tzinfo=UTC).astimezone(zone).date().toordinal(),
         "source_kind": item.source_kind,
         "theme_key": int(theme_key),
         "sentiment_label": sentiment,
@@ -353,12 +363,13 @@ def _execute(run: AnalysisRun, progress: Progress) -> None:
     snapshot = result.snapshot
     pinned = {int(k) for k in snapshot.pinned}
     segments = _segments(items, _join_dates(community_id))
+    zone = _zone_of(community_id)
     progress(0.86, "write")
     rows_written = 0
     batch: list[dict] = []
     for item, res in zip(items, result.items, strict=True):
         batch.append(_row(run.id, community_id, item, res, res.theme_id, labels.get(item.id),
-                          item.id in pinned, segments[item.id]))
+                          item.id in pinned, segments[item.id], zone))
         if len(batch) >= WRITE_BATCH:
             db.session.execute(db.insert(ItemAnalysis), batch)
             db.session.commit()
@@ -369,7 +380,7 @@ def _execute(run: AnalysisRun, progress: Progress) -> None:
         db.session.execute(db.insert(ItemAnalysis), batch)
         rows_written += len(batch)
     _index_missing(community_id)
-    run.snapshot = snapshot.to_dict()
+    save_snapshot(run, snapshot)
     run.model_bytes = result.model_bytes()
     run.themes = [_theme_dict(t, items) for t in result.themes]
     run.n_items = len(items)
@@ -611,6 +622,7 @@ def _prune(community_id: int, keep: int) -> None:
     for stale in old:
         stale.model_bytes = None
         stale.snapshot = None
+        stale.assignments = None
     db.session.commit()
 
 
@@ -655,15 +667,14 @@ def _route(item_tokens: list[str], theme_key: int, snapshot: ThemeSnapshot,
 
 def _analyze_into(run: AnalysisRun, ids: Sequence[int]) -> int:
     """Analyse items one by one with the run's stored model into the run's rows."""
-    if not run.model_bytes:
-        return 0
     community_id = run.community_id
     items = _load_items(community_id, ids)
-    if not items:
+    model = engine.theme_model_of(run)
+    if not items or model is None:
         return 0
-    model = engine.theme_model(run.id, run.model_bytes)
     pipe = engine.pipeline(community_layer(community_id))
-    snap = snapshot_of(run)
+    snap = snapshot_of(run, assignments=False)
+    zone = _zone_of(community_id)
     parts = split_parts(community_id)
     labels = fixed_labels(community_id, [i.id for i in items])
     segments = _incremental_segments(community_id, items)
@@ -680,7 +691,7 @@ def _analyze_into(run: AnalysisRun, ids: Sequence[int]) -> int:
         else:
             key = _route(tokens, result.theme_id, snap, parts)
         rows.append(_row(run.id, community_id, item, result, key, labels.get(item.id),
-                         pinned is not None, segments[item.id]))
+                         pinned is not None, segments[item.id], zone))
         search_rows.append((item.id, community_id, search_tokens(None, tokens)))
     ids = [i.id for i in items]
     db.session.execute(db.delete(ItemAnalysis).where(ItemAnalysis.run_id == run.id,
@@ -721,7 +732,7 @@ def analyze_items(community_id: int, item_ids: Sequence[int]) -> int:
     queued instead. Returns how many items were analysed."""
     for _attempt in range(3):
         run = current_run(community_id)
-        if run is None or not run.model_bytes:
+        if run is None or not has_model(run.id):
             if active_run(community_id) is None:
                 from app.models import Community
 
@@ -736,6 +747,20 @@ def analyze_items(community_id: int, item_ids: Sequence[int]) -> int:
         if current_run_id(community_id) == run_id:
             return count
     return count
+
+
+def has_model(run_id: int) -> bool:
+    """Whether a run stored a theme model (without loading it)."""
+    return bool(db.session.execute(
+        db.select(AnalysisRun.model_bytes.is_not(None)).where(AnalysisRun.id == run_id)
+    ).scalar())
+
+
+def _zone_of(community_id: int) -> ZoneInfo:
+    from app.models import Community
+    from app.services.insights.periods import zone_of
+
+    return zone_of(db.session.get(Community, community_id))
 
 
 def stale_item_ids(community_id: int, item_ids: Sequence[int]) -> list[int]:

@@ -22,7 +22,7 @@ from app.models import (
 )
 from app.services.insights import analysis
 from app.services.insights.overview import trend_window
-from app.services.insights.periods import Period, to_utc
+from app.services.insights.periods import Period
 
 MAX_ASPECT_ITEMS = 4000
 MAX_ASPECTS = 12
@@ -98,9 +98,10 @@ def _quotes(run_id: int, ids: list[int]) -> list[Quote]:
     return [by_id[i] for i in ids if i in by_id]
 
 
-def _in_period(stmt, run_id: int, key: int, start, end):
+def _in_period(stmt, run_id: int, key: int, start: int, end: int):
+    """Rows of one theme on local days [start, end) (date ordinals)."""
     return stmt.where(ItemAnalysis.run_id == run_id, ItemAnalysis.theme_key == key,
-                      ItemAnalysis.occurred_at >= start, ItemAnalysis.occurred_at < end)
+                      ItemAnalysis.day >= start, ItemAnalysis.day < end)
 
 
 def negative_aspects(run_id: int, key: int, start, end, *, limit: int = MAX_ASPECTS
@@ -167,8 +168,7 @@ def detail(community: Community, key: int, period: Period) -> ThemeDetail | None
     run_id = analysis.current_run_id(community.id)
     if theme is None or run_id is None:
         return None
-    start = to_utc(community, period.start)
-    end = to_utc(community, period.end + timedelta(days=1))
+    start, end = period.start.toordinal(), period.end.toordinal() + 1
     sentiment = {-1: 0, 0: 0, 1: 0}
     for label, n in db.session.execute(
         _in_period(db.select(ItemAnalysis.sentiment_label, db.func.count(ItemAnalysis.id)),
@@ -227,16 +227,13 @@ def detail(community: Community, key: int, period: Period) -> ThemeDetail | None
 def _weekly_by_label(community: Community, run_id: int, key: int, first_week: date,
                      n_weeks: int) -> dict[int, list[int]]:
     """The theme's items per week by sentiment label."""
-    from app.services.insights.sql import buckets
-
-    origin = to_utc(community, first_week)
-    end = to_utc(community, first_week + timedelta(weeks=n_weeks))
-    bucket = buckets(ItemAnalysis.occurred_at, origin, 7 * 86400)
+    origin = first_week.toordinal()
+    bucket = (ItemAnalysis.day - origin) // 7
     out = {-1: [0] * n_weeks, 0: [0] * n_weeks, 1: [0] * n_weeks}
     for index, label, n in db.session.execute(
-        db.select(bucket, ItemAnalysis.sentiment_label, db.func.count(ItemAnalysis.id))
+        db.select(bucket, ItemAnalysis.sentiment_label, db.func.count())
         .where(ItemAnalysis.run_id == run_id, ItemAnalysis.theme_key == key,
-               ItemAnalysis.occurred_at >= origin, ItemAnalysis.occurred_at < end)
+               ItemAnalysis.day >= origin, ItemAnalysis.day < origin + 7 * n_weeks)
         .group_by(bucket, ItemAnalysis.sentiment_label)
     ):
         if index is not None and 0 <= int(index) < n_weeks:

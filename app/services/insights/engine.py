@@ -115,6 +115,17 @@ def theme_model(run_id: int, data: bytes) -> ThemeModel:
     return model
 
 
+def theme_model_of(run) -> ThemeModel | None:
+    """The run's stored theme model, loading its bytes only when it is not cached yet."""
+    model = _theme_models.get(run.id)
+    if model is None:
+        data = run.model_bytes
+        if not data:
+            return None
+        model = theme_model(run.id, data)
+    return model
+
+
 def forget_theme_model(run_id: int) -> None:
     """Drop a cached theme model (its run's model bytes changed)."""
     with _lock:

@@ -67,16 +67,22 @@ def queue(community_id: int, *, limit: int = 20, theme_key: int | None = None
             for r in (rows[int(i)] for i in order)]
 
 
-def queue_size(community_id: int, *, below: float = 0.3) -> int:
-    """How many unlabelled items the model is unsure about (confidence under ``below``)."""
+QUEUE_COUNT_CAP = 999
+
+
+def queue_size(community_id: int, *, below: float = 0.3, cap: int = QUEUE_COUNT_CAP) -> int:
+    """How many unlabelled items the model is unsure about (confidence under ``below``),
+    counted up to ``cap`` + 1 (pages show "999+")."""
     run_id = analysis.current_run_id(community_id)
     if run_id is None:
         return 0
-    return int(db.session.execute(
-        db.select(db.func.count(ItemAnalysis.id)).where(
-            ItemAnalysis.run_id == run_id, ItemAnalysis.sentiment_corrected.is_(False),
-            ItemAnalysis.is_filler.is_(False), ItemAnalysis.confidence < below)
-    ).scalar_one())
+    unsure = (
+        db.select(ItemAnalysis.id).where(
+            ItemAnalysis.run_id == run_id, ItemAnalysis.confidence < below,
+            ItemAnalysis.sentiment_corrected.is_(False), ItemAnalysis.is_filler.is_(False))
+        .limit(cap + 1).subquery()
+    )
+    return int(db.session.execute(db.select(db.func.count()).select_from(unsure)).scalar_one())
 
 
 def labelled_count(community_id: int) -> int:

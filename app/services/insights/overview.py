@@ -5,16 +5,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 from app.extensions import db
 from app.models import AnalysisRun, Community, InsightTheme, ItemAnalysis, ThemeStatus
 from app.services.insights import analysis
-from app.services.insights.periods import Period, to_utc, week_start
-from app.services.insights.sql import buckets
+from app.services.insights.periods import Period, week_start
 
 SORTS = ("volume", "negative", "growth")
-WEEK = 7 * 86400
 MIN_TREND_WEEKS = 12
 MAX_TREND_WEEKS = 26
 
@@ -94,14 +92,14 @@ def trend_window(community: Community, period: Period) -> tuple[date, int]:
     return last - timedelta(weeks=weeks - 1), weeks
 
 
-def _counts(run_id: int, start: datetime, middle: datetime, end: datetime):
-    """(theme, label) → [count in previous period, count in period]."""
-    in_current = db.case((ItemAnalysis.occurred_at >= middle, 1), else_=0)
+def _counts(run_id: int, start: int, middle: int, end: int):
+    """(theme, label) → [count in previous period, count in period]; days are ordinals."""
+    in_current = db.case((ItemAnalysis.day >= middle, 1), else_=0)
     rows = db.session.execute(
         db.select(ItemAnalysis.theme_key, ItemAnalysis.sentiment_label,
-                  db.func.count(ItemAnalysis.id), db.func.sum(in_current))
-        .where(ItemAnalysis.run_id == run_id, ItemAnalysis.occurred_at >= start,
-               ItemAnalysis.occurred_at < end)
+                  db.func.count(), db.func.sum(in_current))
+        .where(ItemAnalysis.run_id == run_id, ItemAnalysis.day >= start,
+               ItemAnalysis.day < end)
         .group_by(ItemAnalysis.theme_key, ItemAnalysis.sentiment_label)
     ).all()
     out: dict[tuple[int, int], list[int]] = {}
@@ -115,16 +113,15 @@ def weekly_counts(community: Community, run_id: int, first_week: date, weeks: in
                   ) -> dict[int, tuple[list[int], list[int]]]:
     """Per theme: items per week and negative items per week, ``weeks`` weeks from Monday
     ``first_week`` (community time)."""
-    origin = to_utc(community, first_week)
-    end = to_utc(community, first_week + timedelta(weeks=weeks))
-    bucket = buckets(ItemAnalysis.occurred_at, origin, WEEK)
+    origin = first_week.toordinal()
+    bucket = (ItemAnalysis.day - origin) // 7
     out: dict[int, tuple[list[int], list[int]]] = defaultdict(
         lambda: ([0] * weeks, [0] * weeks))
     for key, index, label, n in db.session.execute(
         db.select(ItemAnalysis.theme_key, bucket, ItemAnalysis.sentiment_label,
-                  db.func.count(ItemAnalysis.id))
-        .where(ItemAnalysis.run_id == run_id, ItemAnalysis.occurred_at >= origin,
-               ItemAnalysis.occurred_at < end)
+                  db.func.count())
+        .where(ItemAnalysis.run_id == run_id, ItemAnalysis.day >= origin,
+               ItemAnalysis.day < origin + 7 * weeks)
         .group_by(ItemAnalysis.theme_key, bucket, ItemAnalysis.sentiment_label)
     ):
         if index is None or not 0 <= int(index) < weeks:
@@ -145,9 +142,8 @@ def overview(community: Community, period: Period, *, sort: str = "volume") -> O
     empty = Overview(period, previous, run, 0, 0, 0, 0, 0, [], None, [], weeks)
     if run is None:
         return empty
-    start, middle = to_utc(community, previous.start), to_utc(community, period.start)
-    end = to_utc(community, period.end + timedelta(days=1))
-    counts = _counts(run.id, start, middle, end)
+    counts = _counts(run.id, previous.start.toordinal(), period.start.toordinal(),
+                     period.end.toordinal() + 1)
     trends = weekly_counts(community, run.id, first_week, n_weeks)
     rows = db.session.execute(
         db.select(InsightTheme).where(InsightTheme.community_id == community.id)

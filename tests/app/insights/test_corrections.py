@@ -42,7 +42,7 @@ def state(run_id: int) -> tuple:
     snapshot = (sorted((r["id"], r["name"], r["status"], r["merged_into"], r["name_edited"],
                         tuple(r["seed_words"]), tuple(sorted(r["term_weights"].items())))
                        for r in snap["themes"]),
-                sorted(snap["pinned"].items()), sorted(snap["assignments"].items()),
+                sorted(snap["pinned"].items()), sorted(run.assignments.items()),
                 snap["next_id"])
     return themes, items, labels, snapshot
 
