@@ -92,9 +92,21 @@ def active_themes(community_id: int) -> list[InsightTheme]:
     ).scalars())
 
 
+def ui_texts() -> dict:
+    """Labels used on every item of a page, translated once per page instead of per item."""
+    return {
+        -1: _("负面"), 0: _("中性"), 1: _("正面"), "corrected": _("运营者修正过"),
+        "pending": _("分析中"), "change": _("修改情感"), "source": _("查看原文"),
+        "identified": _("实名"), "anonymous": _("匿名"), "select": _("选择这条反馈"),
+        "add_tags": _("加标签"), "save": _("保存"), "tags": _("标签"), "other": _("其他"),
+        "kinds": {str(k): str(v) for k, v in SOURCE_KIND_LABELS.items()},
+    }
+
+
 def _common() -> dict:
     run = analysis.current_run(g.community.id)
     return {
+        "ui": ui_texts(),
         "active_nav": NAV,
         "run": run,
         "active_run": analysis.active_run(g.community.id),

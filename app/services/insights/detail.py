@@ -183,10 +183,16 @@ def detail(community: Community, key: int, period: Period) -> ThemeDetail | None
     first_week, n_weeks = trend_window(community, period)
     weeks = [first_week + timedelta(weeks=i) for i in range(n_weeks)]
     weekly = _weekly_by_label(community, run_id, key, first_week, n_weeks)
-    negative_ids = db.session.execute(
-        _in_period(db.select(ItemAnalysis.feedback_item_id), run_id, key, start, end)
+    # The most clearly negative among the period's latest 300 negative items.
+    latest = (
+        _in_period(db.select(ItemAnalysis.feedback_item_id, ItemAnalysis.confidence,
+                             ItemAnalysis.occurred_at), run_id, key, start, end)
         .where(ItemAnalysis.sentiment_label == -1)
-        .order_by(ItemAnalysis.confidence.desc(), ItemAnalysis.occurred_at.desc()).limit(5)
+        .order_by(ItemAnalysis.day.desc()).limit(300).subquery()
+    )
+    negative_ids = db.session.execute(
+        db.select(latest.c.feedback_item_id)
+        .order_by(latest.c.confidence.desc(), latest.c.occurred_at.desc()).limit(5)
     ).scalars().all()
     highlight_ids = db.session.execute(
         db.select(ItemAnalysis.feedback_item_id).where(

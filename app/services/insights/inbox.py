@@ -21,7 +21,9 @@ from app.services.insights.segments import get_segment
 from app.services.insights.tags import item_tags, tag_clause
 
 PAGE_SIZE = 25
-COUNT_CAP = 10_000
+# Filtered lists are counted up to here ("1,000+"): beyond it, an exact count of a search or
+# a filter would cost more than the page itself. The unfiltered total is always exact.
+COUNT_CAP = 1_000
 _CHANNEL_CACHE: dict[int, tuple[float, list[str]]] = {}
 _CHANNEL_TTL = 60.0
 
@@ -179,7 +181,12 @@ def _base(community: Community, filters: InboxFilters, run_id: int | None, colum
 
 def count(community: Community, filters: InboxFilters, *, cap: int = COUNT_CAP
           ) -> tuple[int, bool]:
-    """How many items match (counting stops at ``cap``); returns (count, capped)."""
+    """How many items match (counting stops at ``cap`` when filtered); returns
+    (count, capped)."""
+    if not filters.active:
+        total = db.session.execute(db.select(db.func.count(FeedbackItem.id)).where(
+            FeedbackItem.community_id == community.id)).scalar_one()
+        return int(total), False
     run_id = analysis.current_run_id(community.id)
     inner = _base(community, filters, run_id, [FeedbackItem.id]).limit(cap + 1).subquery()
     total = int(db.session.execute(db.select(db.func.count()).select_from(inner)).scalar_one())

@@ -109,7 +109,12 @@ def matching_ids(words: Sequence[str]):
         )
     vector = func.to_tsvector(literal_column("'simple'"), SearchText.tokens)
     query = func.plainto_tsquery(literal_column("'simple'"), " ".join(words))
-    return db.select(SearchText.feedback_item_id).where(vector.op("@@")(query))
+    # Materialised, so PostgreSQL answers it once from the GIN index: otherwise, for rare
+    # words, it walks the items by date and recomputes every text's tsvector until a page
+    # is full (measured: 100 ms at 100k items instead of a few).
+    hits = (db.select(SearchText.feedback_item_id).where(vector.op("@@")(query))
+            .cte("search_hits").prefix_with("MATERIALIZED"))
+    return db.select(hits.c.feedback_item_id)
 
 
 def search_clause(query: str | None):
