@@ -12,7 +12,6 @@ from types import ModuleType
 
 COMMANDS: dict[str, str] = {
     "sentiment": "nlp.cli.sentiment",
-    "themes": "nlp.cli.themes",
     "train-sentiment": "nlp.cli.train",
     "themes": "nlp.cli.themes",
 }

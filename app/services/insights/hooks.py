@@ -5,15 +5,22 @@ flush; when the transaction commits they become due, and at the end of the app c
 (the request, the job or the command that wrote them) one ``insights.analyze_items`` job per
 community is queued. Queueing is deferred to that point because nothing may be written to
 the session while it is committing, and so that a request's items go out as one job.
+
+Busy paths may insert feedback items with a plain ``INSERT`` on the connection (no ORM
+objects); a connection listener notes those by (community, source key), and they become due
+when that connection commits.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
 
 from flask import Flask
 from sqlalchemy import event, inspect
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.dml import Insert
 
 from app.models import FeedbackItem
 
@@ -22,6 +29,8 @@ log = logging.getLogger(__name__)
 PENDING = "insights.pending_items"
 DUE = "insights.due_items"
 WATCHED = ("redacted_text", "occurred_at", "author_id", "source_kind")
+CORE_KEYS = "insights.inserted_keys"
+_committed_keys = threading.local()
 
 
 def _note(session: Session, flush_context) -> None:
@@ -46,6 +55,46 @@ def _rollback(session: Session) -> None:
     session.info.pop(PENDING, None)
 
 
+def _core_insert(conn, clauseelement, multiparams, params, execution_options, result) -> None:
+    """Note feedback items inserted without the ORM (by community and source key)."""
+    table = getattr(clauseelement, "table", None)
+    if not isinstance(clauseelement, Insert) or getattr(table, "name", None) != "feedback_items":
+        return
+    rows = multiparams if multiparams else [params]
+    keys = conn.info.setdefault(CORE_KEYS, set())
+    for row in rows:
+        if isinstance(row, dict) and row.get("community_id") and row.get("source_key"):
+            keys.add((row["community_id"], row["source_key"]))
+
+
+def _core_commit(conn) -> None:
+    keys = conn.info.pop(CORE_KEYS, None)
+    if keys:
+        due = getattr(_committed_keys, "keys", None) or set()
+        due.update(keys)
+        _committed_keys.keys = due
+
+
+def _core_rollback(conn) -> None:
+    conn.info.pop(CORE_KEYS, None)
+
+
+def _resolve_keys(session: Session, keys) -> set[tuple[int, int]]:
+    """(community, item id) of items inserted by key in this thread."""
+    by_community: dict[int, list[str]] = {}
+    for community_id, key in keys:
+        by_community.setdefault(community_id, []).append(key)
+    found = set()
+    for community_id, source_keys in by_community.items():
+        for start in range(0, len(source_keys), 500):
+            found.update((community_id, item_id) for item_id in session.execute(
+                FeedbackItem.__table__.select().with_only_columns(FeedbackItem.__table__.c.id)
+                .where(FeedbackItem.__table__.c.community_id == community_id,
+                       FeedbackItem.__table__.c.source_key.in_(source_keys[start:start + 500]))
+            ).scalars())
+    return found
+
+
 def take_due(session: Session) -> dict[int, list[int]]:
     """Remove and return the committed item ids waiting for analysis, by community."""
     due = session.info.pop(DUE, None) or set()
@@ -68,6 +117,10 @@ def flush_due() -> int:
     from app.services import jobs
 
     session = db.session()
+    inserted = getattr(_committed_keys, "keys", None)
+    if inserted:
+        _committed_keys.keys = set()
+        session.info.setdefault(DUE, set()).update(_resolve_keys(session, inserted))
     if not session.info.get(DUE):
         return 0
     due = take_due(session)
@@ -92,6 +145,7 @@ def suppress_due() -> None:
     session = db.session()
     session.info.pop(PENDING, None)
     session.info.pop(DUE, None)
+    _committed_keys.keys = set()
 
 
 def register(app: Flask) -> None:
@@ -100,6 +154,9 @@ def register(app: Flask) -> None:
         event.listen(Session, "after_flush", _note)
         event.listen(Session, "after_commit", _commit)
         event.listen(Session, "after_rollback", _rollback)
+        event.listen(Engine, "after_execute", _core_insert)
+        event.listen(Engine, "commit", _core_commit)
+        event.listen(Engine, "rollback", _core_rollback)
 
     @app.teardown_appcontext
     def queue_item_analysis(exc):

@@ -65,6 +65,24 @@ def test_a_changed_text_is_analysed_again(app, db, analysed):
     assert inbox.page(community, InboxFilters(q="刷屏")).rows[0].item.id == item.id
 
 
+def test_items_inserted_without_the_orm_are_analysed_too(app, db, analysed):
+    community, run = analysed
+    from app.models import utcnow
+
+    now = utcnow()
+    rows = [{"community_id": community.id, "source_kind": "survey_answer",
+             "source_key": f"survey:9:response:{i}:q1", "source_ref": {}, "raw_text": text,
+             "redacted_text": text, "pii_kinds": [], "occurred_at": now, "created_at": now,
+             "updated_at": now}
+            for i, text in enumerate(["直播回放找不到，很可惜", "积分兑换的东西太少了"])]
+    db.session.connection().execute(FeedbackItem.__table__.insert(), rows)
+    db.session.commit()
+    assert hooks.flush_due() == 1
+    ids = db.session.execute(db.select(FeedbackItem.id).where(
+        FeedbackItem.source_kind == "survey_answer")).scalars().all()
+    assert len(ids) == 2 and all(_row(db, i) is not None for i in ids)
+
+
 def test_nothing_is_queued_when_nothing_was_committed(app, db, analysed):
     community, _run = analysed
     from app.services.feedback import FeedbackInput, record_feedback
