@@ -48,12 +48,14 @@ def test_operator_corrects_themes_and_sentiment_and_the_edits_survive_a_reanalys
     page.get_by_role("link", name="近 180 天").click()
     (first_key, first_name), (second_key, second_name) = analysed_community["themes"][:2]
     expect(page.get_by_role("link", name=first_name, exact=True)).to_be_visible()
+    page.wait_for_load_state("networkidle")  # the word cloud is drawn on first request
     screenshot(page, "insights-overview")
 
     # Drill into the second theme and merge it into the first.
     page.get_by_role("link", name=second_name, exact=True).click()
     expect(page.get_by_role("heading", name=second_name)).to_be_visible()
     expect(page.get_by_text("大家具体在抱怨什么")).to_be_visible()
+    page.wait_for_load_state("networkidle")
     screenshot(page, "insights-theme")
     page.get_by_label("合并到").select_option(str(first_key))
     page.once("dialog", lambda dialog: dialog.accept())
@@ -103,3 +105,47 @@ def test_operator_corrects_themes_and_sentiment_and_the_edits_survive_a_reanalys
     expect(page.get_by_role("cell", name="重命名主题")).to_be_visible()
     expect(page.get_by_role("cell", name="修改情感")).to_be_visible()
     screenshot(page, "insights-corrections")
+
+
+def test_the_progress_bar_follows_a_running_analysis(page, live_server, live_app,
+                                                     analysed_community):
+    from app.extensions import db
+    from app.models import AnalysisRun, Community, JobRun, RunStatus, utcnow
+
+    with live_app.app_context():
+        community = db.session.execute(db.select(Community)).scalar_one()
+        job = JobRun(task_id="running-analysis", name="insights.full_run",
+                     community_id=community.id, state="running", progress=0.3,
+                     progress_message="sentiment", started_at=utcnow())
+        db.session.add(job)
+        db.session.flush()
+        run = AnalysisRun(community_id=community.id, status=RunStatus.RUNNING.value,
+                          job_run_id=job.id, started_at=utcnow())
+        db.session.add(run)
+        db.session.commit()
+        run_id, job_id = run.id, job.id
+    page.goto(live_server.url + "/auth/login")
+    page.get_by_label("邮箱").fill(analysed_community["email"])
+    page.get_by_label("密码").fill(analysed_community["password"])
+    page.get_by_role("button", name="登录").click()
+    page.goto(live_server.url + "/c/photo/insights/runs")
+    box = page.locator("[data-run-status]")
+    expect(box).to_contain_text(f"第 {run_id} 次分析进行中")
+    expect(box.locator("[data-run-stage]")).to_have_text("情感分析")
+    expect(page.get_by_role("button", name="重新分析全部反馈")).to_be_disabled()
+    # The overview keeps showing the previous results meanwhile, and says so.
+    with live_app.app_context():
+        db.session.get(JobRun, job_id).progress = 0.8
+        db.session.get(JobRun, job_id).progress_message = "themes"
+        db.session.commit()
+    expect(box.locator("[data-run-stage]")).to_have_text("主题聚类", timeout=10_000)
+    expect(box.locator("[data-run-percent]")).to_have_text("80%")
+    screenshot(page, "insights-run-progress")
+    with live_app.app_context():
+        db.session.get(AnalysisRun, run_id).status = RunStatus.FAILED.value
+        db.session.get(AnalysisRun, run_id).error = "RuntimeError: worker lost"
+        db.session.get(AnalysisRun, run_id).finished_at = utcnow()
+        db.session.commit()
+    # When the run ends the page reloads itself and offers a retry.
+    expect(page.get_by_text("分析失败，上一次的结果仍然有效。")).to_be_visible(timeout=10_000)
+    expect(page.get_by_role("button", name="重试")).to_be_visible()
