@@ -606,15 +606,15 @@ INTERVIEW_GUIDES = (
 )
 
 EXTERNAL_INTERVIEWEES = ("前成员小雨", "合作摄影师 K 老师", "前成员 Leo", "兄弟社群群主老宋")
-REPORTED_SPEECH = ("她说", "他提到", "受访者说", "聊到这里时说", "原话大意是")
+# How notes report what the interviewee said; {who} is 她 or 他, the same for a whole interview.
+REPORTED_SPEECH = ("{who}说", "{who}提到", "聊到这里，{who}说", "{who}的原话大意是：")
+REPORTED_QUESTION = ("{who}问：", "{who}顺便问了一句：")
 OBSERVATIONS = (
     "（说到这里明显有情绪，停顿了一下）",
     "（笑着说的，整体评价是正面的）",
     "（补充：这一点和上周另一位受访者说的很像）",
     "（追问后才说出来，之前一直说「还行」）",
 )
-INTERVIEW_CLOSINGS = ("访谈结束时表示愿意参加下次的新功能内测。", "约好一个月后再聊一次。",
-                      "送了一个周边帆布包表示感谢。", "")
 
 
 def reply_for(status: str, theme: Theme, rng: random.Random) -> str:

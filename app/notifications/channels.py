@@ -32,14 +32,17 @@ class DeliveryResult:
 
     @classmethod
     def sent(cls, detail: str = "") -> DeliveryResult:
+        """The message went out."""
         return cls("sent", detail)
 
     @classmethod
     def skipped(cls, detail: str) -> DeliveryResult:
+        """Nothing was sent, on purpose (no server, no address, turned off)."""
         return cls("skipped", detail)
 
     @classmethod
     def failed(cls, detail: str) -> DeliveryResult:
+        """Sending was tried and did not work."""
         return cls("failed", detail)
 
 
@@ -92,6 +95,7 @@ class InAppChannel(Channel):
     optional = False
 
     def send(self, notification: Notification, base_url: str | None = None) -> DeliveryResult:
+        """Nothing to do: people read the stored notification in the app."""
         return DeliveryResult.sent()
 
 
@@ -111,6 +115,7 @@ class EmailChannel(Channel):
     label = _l("邮件")
 
     def is_configured(self) -> bool:
+        """Whether an SMTP server is set."""
         return bool(current_app.config.get("MAIL_SERVER"))
 
     def compose(self, notification: Notification, base_url: str | None = None) -> EmailMessage:
@@ -137,6 +142,7 @@ class EmailChannel(Channel):
         return message
 
     def send(self, notification: Notification, base_url: str | None = None) -> DeliveryResult:
+        """Send the email; skipped without a server or an address, SMTP errors raise."""
         config = current_app.config
         if not self.is_configured():
             log.info("email for notification %s skipped: MAIL_SERVER is not set", notification.id)

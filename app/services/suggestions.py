@@ -28,7 +28,7 @@ from app.models import (
     User,
     utcnow,
 )
-from app.services import audit
+from app.services import audit, notifications
 from app.services.errors import ServiceError
 from app.services.feedback import FeedbackInput, delete_feedback, record_feedback
 from app.services.suggestion_images import prepare_images, store_image
@@ -340,8 +340,6 @@ def answer_back(suggestion: Suggestion, body: str, *, author: User | None = None
 
     Stored without any author; the assignee (or, when nobody is assigned, nobody) is told.
     """
-    from app.services import notifications
-
     body = _clean_text(body)
     if not body:
         raise ServiceError(_l("请填写回复内容。"), code="body_required", field="body")

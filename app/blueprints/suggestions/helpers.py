@@ -130,4 +130,6 @@ def audit_label(entry) -> str:
             assignee = db.session.get(User, after["assignee_id"]) if after["assignee_id"] else None
             details.append(_("负责人：%(name)s", name=assignee.display_name) if assignee
                            else _("取消了负责人"))
-    return label + (f"（{'；'.join(details)}）" if details else "")
+    if not details:
+        return label
+    return label + _("（%(details)s）", details=_("；").join(details))

@@ -12,10 +12,12 @@ from datetime import timedelta
 from app.demo import DemoContext, demo_step
 from app.demo.clock import Clock
 from app.demo.vocab import (
+    CLOSERS,
     EXTERNAL_INTERVIEWEES,
-    INTERVIEW_CLOSINGS,
     INTERVIEW_GUIDES,
     OBSERVATIONS,
+    OPENERS,
+    REPORTED_QUESTION,
     REPORTED_SPEECH,
     THEME_RESPONSES,
     THEMES_BY_KEY,
@@ -48,7 +50,7 @@ def _theme_for(ctx: DemoContext, candidates: tuple[str, ...], day: float):
     return ctx.rng.choices(themes, weights=weights, k=1)[0]
 
 
-def _answer_block(ctx: DemoContext, theme, day: float, quotes: list) -> str:
+def _answer_block(ctx: DemoContext, theme, day: float, quotes: list, who: str) -> str:
     """One paragraph (or quote, or list) of notes about a theme; remembers what can be
     highlighted as ``(text, sentiment, theme)``."""
     rng = ctx.rng
@@ -56,12 +58,13 @@ def _answer_block(ctx: DemoContext, theme, day: float, quotes: list) -> str:
     quotes.append((sentence, sentiment, theme))
     style = rng.random()
     if style < 0.25:
-        return f"> 原话：{sentence}"
+        return f"> 原话：{rng.choice(OPENERS)}{sentence}{rng.choice(CLOSERS)}"
     if style < 0.45:
         items = [sentence, wish(theme, rng)]
         return "\n".join(f"- {item}" for item in items)
-    lead = rng.choice(REPORTED_SPEECH)
-    text = f"{lead}{sentence}。"
+    if sentiment == 0:  # neutral remarks are mostly questions
+        return rng.choice(REPORTED_QUESTION).format(who=who) + sentence.rstrip("？?") + "？"
+    text = rng.choice(REPORTED_SPEECH).format(who=who) + f"{sentence}。"
     if rng.random() < 0.5:
         text += f"希望{wish(theme, rng).removeprefix('希望').removeprefix('建议')}。"
     if rng.random() < 0.25:
@@ -71,13 +74,11 @@ def _answer_block(ctx: DemoContext, theme, day: float, quotes: list) -> str:
 
 def _notes(ctx: DemoContext, questions, themes, day: float, quotes: list) -> str:
     sections = []
+    who = ctx.rng.choice(("她", "他"))
     for question, candidates in zip(questions, themes, strict=True):
-        blocks = [_answer_block(ctx, _theme_for(ctx, candidates, day), day, quotes)
+        blocks = [_answer_block(ctx, _theme_for(ctx, candidates, day), day, quotes, who)
                   for _ in range(ctx.rng.randint(1, 3))]
         sections.append(f"## {question}\n\n" + "\n\n".join(blocks))
-    closing = ctx.rng.choice(INTERVIEW_CLOSINGS)
-    if closing:
-        sections.append(f"---\n\n{closing}")
     return "\n\n".join(sections) + "\n"
 
 

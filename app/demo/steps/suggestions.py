@@ -255,8 +255,9 @@ def _comments(ctx: DemoContext, clock: Clock, made, duplicates: set[int]) -> Non
             continue
         for _ in range(rng.randint(1, 4)):
             at = _later(ctx, suggestion.created_at, 0.05, 8)
-            text = rng.choice(AGREEMENTS) if rng.random() < 0.45 else compose(
-                theme, -1 if rng.random() < 0.6 else 1, rng, with_wish=0.3)
+            text = compose(theme, -1 if rng.random() < 0.6 else 1, rng, with_wish=0.3)
+            if rng.random() < 0.35:  # "+1" comments, usually with a word of their own
+                text = rng.choice(AGREEMENTS) + ("" if rng.random() < 0.15 else "，" + text)
             board.add_comment(suggestion, rng.choice(members), text,
                               anonymous=rng.random() < 0.12, created_at=at)
     for text in SPAM_COMMENTS:
