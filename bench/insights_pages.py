@@ -228,7 +228,7 @@ def incremental(app) -> dict:
     from app.extensions import db
     from app.models import Community
     from app.services.feedback import FeedbackInput, record_feedback
-    from app.services.insights import analysis, engine
+    from app.services.insights import analysis, engine, incremental
 
     rng = random.Random(11)
     with app.app_context():
@@ -244,7 +244,7 @@ def incremental(app) -> dict:
                 text=text))
             db.session.commit()
             t0 = time.perf_counter()
-            analysis.analyze_items(community.id, [item.id])
+            incremental.analyze_items(community.id, [item.id])
             service.append((time.perf_counter() - t0) * 1000)
             t0 = time.perf_counter()
             pipe.analyze_one(text, model)

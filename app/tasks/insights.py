@@ -26,10 +26,10 @@ def full_run(task_id: str | None, run_id: int) -> dict:
 @job("insights.analyze_items", label="洞察：分析新反馈", retries=2, retry_delay=10)
 def analyze_items(task_id: str | None, community_id: int, item_ids: list[int]) -> dict:
     """Give new or changed items their sentiment and theme, then check alerts."""
-    from app.services.insights import alerts, analysis
+    from app.services.insights import alerts, incremental
 
-    ids = analysis.stale_item_ids(community_id, item_ids)
-    count = analysis.analyze_items(community_id, ids) if ids else 0
+    ids = incremental.stale_item_ids(community_id, item_ids)
+    count = incremental.analyze_items(community_id, ids) if ids else 0
     if count:
         alerts.check_recent(community_id)
         db.session.commit()

@@ -1,5 +1,5 @@
-"""Analysis runs: the full re-analysis of a community, the incremental analysis of new or
-changed items, and the switch that makes a finished run visible.
+"""Analysis runs: which run a community sees, the full re-analysis, and the switch that makes
+a finished run visible (the incremental analysis of new items is in ``incremental``).
 
 A full run writes its per-item rows under its own run id while the previous run stays
 visible. When everything is written, one transaction catches up on items that arrived in the
@@ -12,9 +12,7 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 
@@ -25,10 +23,7 @@ from app.models import (
     InsightState,
     InsightTheme,
     ItemAnalysis,
-    ItemLabel,
     JobState,
-    Membership,
-    ModelLayer,
     RunStatus,
     SearchText,
     ThemeStatus,
@@ -36,10 +31,18 @@ from app.models import (
 )
 from app.services.errors import Conflict, NotFound
 from app.services.insights import engine
+from app.services.insights.item_rows import (
+    ItemRow,
+    analysis_row,
+    community_layer,
+    fixed_labels,
+    join_dates,
+    load_items,
+    segments_of,
+    zone_of_community,
+)
 from app.services.insights.search import index_texts, search_tokens
-from nlp.pipeline import ItemResult
-from nlp.themes import OTHER_ID, OTHER_NAME, ThemeSnapshot
-from nlp.themes.identity import profile_cosine
+from nlp.themes import OTHER_NAME, ThemeSnapshot
 from nlp.themes.types import STATUS_MERGED
 
 log = logging.getLogger(__name__)
@@ -197,110 +200,6 @@ def run_progress(run: AnalysisRun) -> dict:
 # --------------------------------------------------------------------- full run
 
 
-@dataclass
-class _Item:
-    id: int
-    text: str
-    occurred_at: datetime
-    source_kind: str
-    author_id: int | None
-    updated_at: datetime
-
-
-def _load_items(community_id: int, ids: Sequence[int] | None = None) -> list[_Item]:
-    stmt = db.select(
-        FeedbackItem.id, FeedbackItem.redacted_text, FeedbackItem.occurred_at,
-        FeedbackItem.source_kind, FeedbackItem.author_id, FeedbackItem.updated_at,
-    ).where(FeedbackItem.community_id == community_id).order_by(FeedbackItem.id)
-    if ids is not None:
-        stmt = stmt.where(FeedbackItem.id.in_(list(ids)))
-    return [_Item(*row) for row in db.session.execute(stmt)]
-
-
-def fixed_labels(community_id: int, ids: Iterable[int] | None = None) -> dict[int, int]:
-    """Operator sentiment labels of the community's items (every run keeps them)."""
-    stmt = db.select(ItemLabel.feedback_item_id, ItemLabel.sentiment_label).where(
-        ItemLabel.community_id == community_id)
-    if ids is not None:
-        stmt = stmt.where(ItemLabel.feedback_item_id.in_(list(ids)))
-    return dict(db.session.execute(stmt).all())
-
-
-def community_layer(community_id: int):
-    """The community's sentiment layer over the shared model, or None."""
-    row = db.session.execute(
-        db.select(ModelLayer.id, ModelLayer.trained_at, ModelLayer.data).where(
-            ModelLayer.community_id == community_id, ModelLayer.kind == "sentiment")
-    ).first()
-    if row is None:
-        return None
-    return engine.layer_from_bytes((row.id, row.trained_at.isoformat()), row.data)
-
-
-def _join_dates(community_id: int) -> dict[int, datetime]:
-    return dict(db.session.execute(
-        db.select(Membership.user_id, Membership.joined_at)
-        .where(Membership.community_id == community_id)
-    ).all())
-
-
-def _segments(items: Sequence[_Item], joined: dict[int, datetime]) -> dict[int, tuple]:
-    """Per item: days its author had been a member, and the author's feedback count in the
-    30 days up to it (see app.services.insights.segments)."""
-    out: dict[int, tuple[int | None, int]] = {}
-    by_author: dict[int, list[_Item]] = defaultdict(list)
-    window = timedelta(days=ACTIVE_WINDOW_DAYS)
-    for item in items:
-        if item.author_id is None:
-            out[item.id] = (None, 0)
-        else:
-            by_author[item.author_id].append(item)
-    for author, own in by_author.items():
-        own.sort(key=lambda i: (i.occurred_at, i.id))
-        start = 0
-        join = joined.get(author)
-        for end, item in enumerate(own):
-            while own[start].occurred_at <= item.occurred_at - window:
-                start += 1
-            days = (item.occurred_at - join).days if join is not None else None
-            out[item.id] = (days, end - start + 1)
-    return out
-
-
-def _clauses(result: ItemResult) -> list[dict]:
-    return [
-        {"text": c.text, "label": int(c.label), "score": round(float(c.score), 4),
-         "aspects": list(getattr(c, "aspects", []) or [])}
-        for c in result.clauses
-    ]
-
-
-def _row(run_id: int, community_id: int, item: _Item, result: ItemResult, theme_key: int,
-         label: int | None, pinned: bool, segment: tuple, zone: ZoneInfo) -> dict:
-    sentiment = int(result.sentiment_label) if label is None else int(label)
-    return {
-        "run_id": run_id,
-        "community_id": community_id,
-        "feedback_item_id": item.id,
-        "occurred_at": item.occurred_at,
-        "day": item.occurred_at.replace(tzinfo=UTC).astimezone(zone).date().toordinal(),
-        "source_kind": item.source_kind,
-        "theme_key": int(theme_key),
-        "sentiment_label": sentiment,
-        "model_label": int(result.sentiment_label),
-        "sentiment_score": float(result.sentiment_score),
-        "confidence": engine.confidence_of(result.sentiment_score),
-        "clauses": _clauses(result),
-        "keywords": list(result.keywords),
-        "is_filler": bool(result.is_filler),
-        "sentiment_corrected": label is not None,
-        "theme_corrected": bool(pinned),
-        "member_days": segment[0],
-        "author_recent": int(segment[1]),
-        "analyzed_at": utcnow(),
-    }
-
-
 def execute_run(run_id: int, task_id: str | None = None) -> AnalysisRun:
     """The body of the ``insights.full_run`` job: analyse, write under the run id, switch."""
     from app.tasks.runtime import report_progress
@@ -341,7 +240,7 @@ def _execute(run: AnalysisRun, progress: Progress) -> None:
     community_id = run.community_id
     progress(0.02, "load")
     loaded_at = utcnow()
-    items = _load_items(community_id)
+    items = load_items(community_id)
     previous = current_run(community_id)
     run.previous_run_id = previous.id if previous else None
     previous_snapshot = snapshot_of(previous)
@@ -362,14 +261,15 @@ def _execute(run: AnalysisRun, progress: Progress) -> None:
                       progress=on_stage)
     snapshot = result.snapshot
     pinned = {int(k) for k in snapshot.pinned}
-    segments = _segments(items, _join_dates(community_id))
-    zone = _zone_of(community_id)
+    segments = segments_of(items, join_dates(community_id))
+    zone = zone_of_community(community_id)
     progress(0.86, "write")
     rows_written = 0
     batch: list[dict] = []
     for item, res in zip(items, result.items, strict=True):
-        batch.append(_row(run.id, community_id, item, res, res.theme_id, labels.get(item.id),
-                          item.id in pinned, segments[item.id], zone))
+        batch.append(analysis_row(run.id, community_id, item, res, res.theme_id,
+                                  labels.get(item.id), item.id in pinned, segments[item.id],
+                                  zone))
         if len(batch) >= WRITE_BATCH:
             db.session.execute(db.insert(ItemAnalysis), batch)
             db.session.commit()
@@ -401,7 +301,7 @@ def _execute(run: AnalysisRun, progress: Progress) -> None:
     _after_switch(run)
 
 
-def _theme_dict(theme, items: Sequence[_Item]) -> dict:
+def _theme_dict(theme, items: Sequence[ItemRow]) -> dict:
     return {
         "key": int(theme.id),
         "name": theme.name if not theme.is_other else OTHER_NAME,
@@ -474,7 +374,9 @@ def _catch_up(run: AnalysisRun, loaded_at: datetime) -> None:
         )
     ).scalars())
     if ids:
-        _analyze_into(run, ids)
+        from app.services.insights.incremental import analyze_into
+
+        analyze_into(run, ids)
 
 
 def _diff(previous: AnalysisRun | None, run: AnalysisRun) -> dict:
@@ -626,129 +528,6 @@ def _prune(community_id: int, keep: int) -> None:
     db.session.commit()
 
 
-# ------------------------------------------------------------------- incremental
-
-
-def split_parts(community_id: int) -> dict[int, list[int]]:
-    """For each split theme, the keys of the active themes it was split into."""
-    parts: dict[int, list[int]] = defaultdict(list)
-    for parent, key in db.session.execute(
-        db.select(InsightTheme.parent_key, InsightTheme.key).where(
-            InsightTheme.community_id == community_id, InsightTheme.parent_key.is_not(None),
-            InsightTheme.status == ThemeStatus.ACTIVE.value)
-    ):
-        parts[int(parent)].append(int(key))
-    return dict(parts)
-
-
-def _route(item_tokens: list[str], theme_key: int, snapshot: ThemeSnapshot,
-           parts: dict[int, list[int]]) -> int:
-    """Where a newly predicted item belongs under the snapshot's operator edits: merges are
-    followed, seed themes catch items that name their words, and a split theme's items go to
-    the part whose keywords they share most."""
-    tokens = set(item_tokens)
-    best_seed, best_hits = None, 0
-    for rec in snapshot.themes:
-        if rec.seed_words and rec.status != STATUS_MERGED:
-            hits = sum(1 for w in rec.seed_words if w in tokens)
-            if hits > best_hits:
-                best_seed, best_hits = rec.id, hits
-    if best_seed is not None:
-        return snapshot.resolve(best_seed)
-    key = snapshot.resolve(theme_key)
-    records = [snapshot.record(k) for k in parts.get(key, ())]
-    records = [r for r in records if r is not None]
-    if records:
-        profile = dict.fromkeys(item_tokens, 1.0)
-        best = max(records, key=lambda r: profile_cosine(profile, r.term_weights))
-        return snapshot.resolve(best.id)
-    return key
-
-
-def _analyze_into(run: AnalysisRun, ids: Sequence[int]) -> int:
-    """Analyse items one by one with the run's stored model into the run's rows."""
-    community_id = run.community_id
-    items = _load_items(community_id, ids)
-    model = engine.theme_model_of(run)
-    if not items or model is None:
-        return 0
-    pipe = engine.pipeline(community_layer(community_id))
-    snap = snapshot_of(run, assignments=False)
-    zone = _zone_of(community_id)
-    parts = split_parts(community_id)
-    labels = fixed_labels(community_id, [i.id for i in items])
-    segments = _incremental_segments(community_id, items)
-    seg = engine.segmenter()
-    rows, search_rows = [], []
-    for item in items:
-        result = pipe.analyze_one(item.text, model)
-        tokens = seg.tokens(result.text)
-        pinned = snap.pinned.get(str(item.id))
-        if pinned is not None:
-            key = snap.resolve(pinned)
-        elif result.theme_id == OTHER_ID:
-            key = OTHER_ID
-        else:
-            key = _route(tokens, result.theme_id, snap, parts)
-        rows.append(_row(run.id, community_id, item, result, key, labels.get(item.id),
-                         pinned is not None, segments[item.id], zone))
-        search_rows.append((item.id, community_id, search_tokens(None, tokens)))
-    ids = [i.id for i in items]
-    db.session.execute(db.delete(ItemAnalysis).where(ItemAnalysis.run_id == run.id,
-                                                     ItemAnalysis.feedback_item_id.in_(ids)))
-    db.session.execute(db.insert(ItemAnalysis), rows)
-    index_texts(search_rows)
-    return len(rows)
-
-
-def _incremental_segments(community_id: int, items: Sequence[_Item]) -> dict[int, tuple]:
-    out = {}
-    window = timedelta(days=ACTIVE_WINDOW_DAYS)
-    authors = {i.author_id for i in items if i.author_id is not None}
-    joined = dict(db.session.execute(
-        db.select(Membership.user_id, Membership.joined_at).where(
-            Membership.community_id == community_id, Membership.user_id.in_(authors))
-    ).all()) if authors else {}
-    for item in items:
-        if item.author_id is None:
-            out[item.id] = (None, 0)
-            continue
-        recent = db.session.execute(
-            db.select(db.func.count(FeedbackItem.id)).where(
-                FeedbackItem.community_id == community_id,
-                FeedbackItem.author_id == item.author_id,
-                FeedbackItem.occurred_at > item.occurred_at - window,
-                FeedbackItem.occurred_at <= item.occurred_at,
-            )
-        ).scalar_one()
-        join = joined.get(item.author_id)
-        out[item.id] = ((item.occurred_at - join).days if join else None, int(recent))
-    return out
-
-
-def analyze_items(community_id: int, item_ids: Sequence[int]) -> int:
-    """Give new or changed items their sentiment and theme in the current run (the
-    ``insights.analyze_items`` job). Before a community's first run, a first full run is
-    queued instead. Returns how many items were analysed."""
-    for _attempt in range(3):
-        run = current_run(community_id)
-        if run is None or not has_model(run.id):
-            if active_run(community_id) is None:
-                from app.models import Community
-
-                community = db.session.get(Community, community_id)
-                if community is not None:
-                    request_run(community, trigger="first")
-            return 0
-        run_id = run.id
-        count = _analyze_into(run, item_ids)
-        db.session.commit()
-        # A run may have switched while we wrote: then analyse into the new one too.
-        if current_run_id(community_id) == run_id:
-            return count
-    return count
-
-
 def has_model(run_id: int) -> bool:
     """Whether a run stored a theme model (without loading it)."""
     return bool(db.session.execute(
@@ -756,22 +535,3 @@ def has_model(run_id: int) -> bool:
     ).scalar())
 
 
-def _zone_of(community_id: int) -> ZoneInfo:
-    from app.models import Community
-    from app.services.insights.periods import zone_of
-
-    return zone_of(db.session.get(Community, community_id))
-
-
-def stale_item_ids(community_id: int, item_ids: Sequence[int]) -> list[int]:
-    """Those of ``item_ids`` whose current analysis is missing or older than the item."""
-    run_id = current_run_id(community_id)
-    if run_id is None:
-        return list(item_ids)
-    fresh = set(db.session.execute(
-        db.select(ItemAnalysis.feedback_item_id)
-        .join(FeedbackItem, FeedbackItem.id == ItemAnalysis.feedback_item_id)
-        .where(ItemAnalysis.run_id == run_id, ItemAnalysis.feedback_item_id.in_(list(item_ids)),
-               ItemAnalysis.analyzed_at >= FeedbackItem.updated_at)
-    ).scalars())
-    return [i for i in item_ids if i not in fresh]

@@ -315,7 +315,9 @@ def test_sentiment_labels_train_the_community_layer_used_by_later_runs(app, db, 
     corrections.after_commit()  # queues the training job (runs at once in tests)
     layer = db.session.execute(db.select(ModelLayer)).scalar_one()
     assert layer.n_examples == 4 and layer.community_id == community.id
-    assert analysis.community_layer(community.id) is not None
+    from app.services.insights.item_rows import community_layer
+
+    assert community_layer(community.id) is not None
     second = analyse(community)
     labels = dict(db.session.execute(db.select(
         ItemAnalysis.feedback_item_id, ItemAnalysis.sentiment_label).where(
