@@ -687,14 +687,15 @@ def replay_onto(run: AnalysisRun, previous: AnalysisRun, *, since) -> int:
     for correction in pending:
         edit = Edit(run)
         try:
-            with db.session.begin_nested():
-                summary = get_correction(correction.kind)(edit, dict(correction.params),
-                                                          correction.actor)
-                before, after = edit.finish()
+            # Every kind checks its input before it changes anything, so a refusal leaves
+            # nothing half-applied (no savepoint needed).
+            summary = get_correction(correction.kind)(edit, dict(correction.params),
+                                                      correction.actor)
         except ServiceError as exc:
             log.info("correction %s not replayed: %s", correction.id, exc.message)
             correction.summary = {**correction.summary, "not_replayed": exc.code}
             continue
+        before, after = edit.finish()
         correction.run_id = run.id
         correction.summary = summary
         correction.before, correction.after = before, after

@@ -40,9 +40,8 @@ def cloud_png(community: Community, weights: Mapping[str, float], *, size: str =
     png = wordcloud_png(dict(weights), font_path=font, width=width, height=height,
                         max_words=60, colormap="viridis")
     try:
-        with db.session.begin_nested():
-            db.session.add(WordCloudImage(community_id=community.id, cache_key=key, png=png,
-                                          run_id=analysis.current_run_id(community.id)))
+        db.session.add(WordCloudImage(community_id=community.id, cache_key=key, png=png,
+                                      run_id=analysis.current_run_id(community.id)))
         db.session.commit()
     except IntegrityError:  # another process drew the same cloud at the same time
         db.session.rollback()
