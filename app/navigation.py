@@ -43,7 +43,7 @@ NAV_ITEMS: list[NavItem] = [
     NavItem("surveys", _l("问卷"), "surveys.index", Role.MEMBER),
     NavItem("suggestions", _l("意见箱"), "suggestions.inbox", Role.OPERATOR),
     NavItem("interviews", _l("用户访谈"), "interviews.index", Role.OPERATOR),
-    NavItem("insights", _l("洞察"), "community.soon", Role.OPERATOR, (("feature", "insights"),)),
+    NavItem("insights", _l("洞察"), "insights.overview_page", Role.OPERATOR),
     NavItem("reports", _l("改进报告"), "community.soon", Role.MANAGER, (("feature", "reports"),)),
     NavItem("members", _l("成员"), "community.members", Role.OPERATOR),
     NavItem("notifications", _l("通知"), "notifications.index", Role.MEMBER),
@@ -52,7 +52,6 @@ NAV_ITEMS: list[NavItem] = [
 
 # Features that may still show the "not yet available" page, with their names.
 UPCOMING_FEATURES = {
-    "insights": _l("洞察"),
     "reports": _l("改进报告"),
 }
 

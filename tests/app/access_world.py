@@ -75,4 +75,4 @@ def survey_world(w: SimpleNamespace) -> None:
 
 
 # Capabilities register their objects in their own modules, imported here.
-from tests.app import access_world_sources  # noqa: E402,F401
+from tests.app import access_world_insights, access_world_sources  # noqa: E402,F401

@@ -270,6 +270,58 @@ ROUTES.update({
                                      lambda w: {**A(w), "guide_id": w.guide.id}),
 })
 
+
+
+def K(w, **extra):
+    return {**A(w), "key": w.theme.key, **extra}
+
+
+ROUTES.update({
+    # The insight workspace: operators and above; members never see it.
+    "insights.overview_page": Route("GET", "community", Role.OPERATOR, A),
+    "insights.period_cloud": Route("GET", "community", Role.OPERATOR, A),
+    "insights.theme": Route("GET", "community", Role.OPERATOR, K),
+    "insights.theme_cloud": Route("GET", "community", Role.OPERATOR, K),
+    "insights.inbox_page": Route("GET", "community", Role.OPERATOR, A),
+    "insights.queue": Route("GET", "community", Role.OPERATOR, A),
+    "insights.corrections_page": Route("GET", "community", Role.OPERATOR, A),
+    "insights.runs": Route("GET", "community", Role.OPERATOR, A),
+    "insights.run_status": Route("GET", "community", Role.OPERATOR,
+                                 lambda w: {**A(w), "run_id": w.insight_run.id}),
+    "insights.alerts_page": Route("GET", "community", Role.OPERATOR, A),
+    "insights.rename": Route("POST", "community", Role.OPERATOR, K,
+                             lambda w: {"name": "广告治理"}),
+    "insights.merge": Route("POST", "community", Role.OPERATOR, K, lambda w: {"target": "2"}),
+    "insights.split": Route("POST", "community", Role.OPERATOR, K, lambda w: {"parts": "2"}),
+    "insights.archive": Route("POST", "community", Role.OPERATOR, K),
+    "insights.restore": Route("POST", "community", Role.OPERATOR, K),
+    "insights.act": Route("POST", "community", Role.OPERATOR, K,
+                          lambda w: {"note": "新成员入群先审核"}),
+    "insights.seed": Route("POST", "community", Role.OPERATOR, A,
+                           lambda w: {"name": "二维码", "words": "二维码"}),
+    "insights.set_sentiment": Route("POST", "community", Role.OPERATOR,
+                                    lambda w: {**A(w), "item_id": w.item.id},
+                                    lambda w: {"label": "1"}),
+    "insights.move": Route("POST", "community", Role.OPERATOR, A,
+                           lambda w: {"items": [str(w.item.id)], "target": "2"}),
+    "insights.tags": Route("POST", "community", Role.OPERATOR,
+                           lambda w: {**A(w), "item_id": w.item.id}, lambda w: {"tags": "待跟进"}),
+    "insights.undo": Route("POST", "community", Role.OPERATOR,
+                           lambda w: {**A(w), "correction_id": w.correction.id}),
+    "insights.start_run": Route("POST", "community", Role.OPERATOR, A),
+    "insights.retry_run": Route("POST", "community", Role.OPERATOR,
+                                lambda w: {**A(w), "run_id": w.failed_run.id}),
+    "insights.acknowledge": Route("POST", "community", Role.OPERATOR,
+                                  lambda w: {**A(w), "alert_id": w.alert.id}),
+    "api.insight_themes": Route("GET", "api", Role.OPERATOR),
+    "api.insight_theme_items": Route("GET", "api", Role.OPERATOR,
+                                     lambda w: {"key": w.theme.key}),
+    "api.insight_correct": Route("POST", "api", Role.OPERATOR),
+    "api.insight_undo": Route("POST", "api", Role.OPERATOR,
+                              lambda w: {"correction_id": w.correction.id}),
+    "api.insight_run": Route("POST", "api", Role.OPERATOR),
+})
+
 # Per-object rules stricter than the route's role, as (endpoint, caller) -> expected status.
 OBJECT_RULES: dict[tuple[str, str], int] = {
     # An operator may only revoke their own tokens; the world's token belongs to the operator.
@@ -280,6 +332,9 @@ OBJECT_RULES: dict[tuple[str, str], int] = {
     # for anybody else it does not exist.
     **{(endpoint, caller): 404 for endpoint in ("suggestions.edit", "suggestions.answer")
        for caller in ("operator", "manager", "admin", "superuser")},
+    # Insight objects of community A do not exist for community B's token.
+    ("api.insight_theme_items", "outsider"): 404,
+    ("api.insight_undo", "outsider"): 404,
     # Only the author deletes their own comment (the world's comment is the member's).
     **{("suggestions.delete_comment", caller): 403
        for caller in ("operator", "manager", "admin", "superuser")},

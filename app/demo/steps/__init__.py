@@ -3,6 +3,7 @@
 from app.demo.steps import (  # noqa: F401
     community,
     imported_feedback,
+    insights,
     interviews,
     suggestions,
     surveys,
