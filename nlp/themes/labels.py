@@ -14,6 +14,11 @@ _WEAK_NAME = re.compile(
     r"^(?:[一二两三四五六七八九十百千几半多]+[个多半次点些]*|[个多半些]+|超级|非常|特别|十分|"
     r"比较|真的|实在|有点|一点|一些|再也|还是|就是|已经|真是|简直|完全)$"
 )
+# Words common in every kind of feedback (有人…, 开始…): they say who or when, never what.
+_GENERIC_NAME = frozenset(
+    "有人 没人 大家 我们 你们 他们 作为 开始 不到 不够 太长 太短 感觉 觉得 希望 可以 能不能 "
+    "是不是 有没有 一下 出来 起来 时候 东西 事情 总是 经常 每次 之后 以后 现在 最近".split()
+)
 
 
 def class_tfidf(
@@ -62,11 +67,14 @@ def pick_name_words(keywords: Sequence[str], n: int = 2, window: int = 6) -> lis
 
     Among the first ``window`` keywords, words of two or more characters go first: a
     single character (买, 看) rarely reads as a name on its own. Degree and quantity
-    words (超级, 两个) are skipped unless nothing else is left.
+    words (超级, 两个) and generic words (有人, 开始) are skipped unless nothing else is left.
     """
-    head = [k for k in keywords[:window] if not _WEAK_NAME.match(k)]
+    def weak(k: str) -> bool:
+        return k in _GENERIC_NAME or bool(_WEAK_NAME.match(k))
+
+    head = [k for k in keywords[:window] if not weak(k)]
     ordered = [k for k in head if len(k) >= 2] + [k for k in head if len(k) < 2]
-    ordered += [k for k in keywords[window:] if not _WEAK_NAME.match(k)]
+    ordered += [k for k in keywords[window:] if not weak(k)]
     chosen: list[str] = []
     for kw in ordered + list(keywords):
         if any(kw in c or c in kw for c in chosen):

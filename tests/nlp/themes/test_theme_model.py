@@ -217,3 +217,11 @@ def test_default_names_prefer_subject_words_and_never_repeat():
     assert pick_name_words(["积分", "积分兑换", "礼品"]) == ["积分", "礼品"]
     names = default_names([["积分", "礼品", "签到"], ["积分", "礼品", "清零"]])
     assert names[0] != names[1] and all("·" in n for n in names)
+
+
+def test_names_skip_generic_words_when_a_subject_is_available():
+    from nlp.themes.labels import default_names, pick_name_words
+
+    assert pick_name_words(["有人", "作品", "开始", "群聊"]) == ["作品", "群聊"]
+    # Only generic words left: they still make a name rather than 未命名.
+    assert default_names([["有人", "开始"]]) == ["有人·开始"]
