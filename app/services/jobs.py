@@ -17,15 +17,20 @@ def enqueue(
     *args: Any,
     community_id: int | None = None,
     requested_by_id: int | None = None,
+    delay: float | None = None,
     **kwargs: Any,
 ) -> JobRun:
     """Queue the job called ``name`` and record a JobRun for it.
 
     This commits the current session first, so call it after your own changes are complete:
     the worker must see them, and on SQLite it could not write while we hold the lock.
+    ``delay`` (seconds) holds the job back in the worker; an immediate queue runs it now.
     """
     spec = get_job(name)
-    pending = spec.task.s(*args, **kwargs)
+    if delay and not spec.task.huey.immediate:
+        pending = spec.task.s(*args, delay=delay, **kwargs)
+    else:
+        pending = spec.task.s(*args, **kwargs)
     run = JobRun(
         task_id=pending.id,
         name=name,

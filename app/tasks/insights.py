@@ -25,11 +25,19 @@ def full_run(task_id: str | None, run_id: int) -> dict:
 
 @job("insights.analyze_items", label="洞察：分析新反馈", retries=2, retry_delay=10)
 def analyze_items(task_id: str | None, community_id: int, item_ids: list[int]) -> dict:
-    """Give new or changed items their sentiment and theme, then check alerts."""
-    from app.services.insights import alerts, incremental
+    """Give new or changed items their sentiment and theme, then check alerts.
 
-    ids = incremental.stale_item_ids(community_id, item_ids)
+    Besides ``item_ids``, the job sweeps up the community's other recently changed items
+    that are not analysed yet: requests that found this job on its way queued nothing.
+    """
+    from app.services.insights import alerts, hooks, incremental
+
+    hooks.release(community_id)  # before looking, so later items queue a job of their own
+    ids = sorted(set(incremental.stale_item_ids(community_id, item_ids))
+                 | set(incremental.recent_stale_ids(community_id)))
     count = incremental.analyze_items(community_id, ids) if ids else 0
+    if count >= incremental.SWEEP_LIMIT:
+        hooks.requeue(community_id)  # more than one sweep's worth is waiting
     if count:
         alerts.check_recent(community_id)
         db.session.commit()

@@ -6,6 +6,12 @@ flush; when the transaction commits they become due, and at the end of the app c
 community is queued. Queueing is deferred to that point because nothing may be written to
 the session while it is committing, and so that a request's items go out as one job.
 
+Under a stream of submissions, one job per request would cost more than the submissions
+themselves, so a community has at most one analysis job on its way: a flag in the job
+queue's own store is set when the job is queued and taken off when the job starts, and the
+job then also sweeps every recently changed item that is not analysed yet. A request that
+finds the flag set queues nothing: its items were committed before the job will look.
+
 Busy paths may insert feedback items with a plain ``INSERT`` on the connection (no ORM
 objects); a connection listener notes those by (community, source key), and they become due
 when that connection commits.
@@ -15,6 +21,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 
 from flask import Flask
 from sqlalchemy import event, inspect
@@ -31,6 +38,49 @@ DUE = "insights.due_items"
 WATCHED = ("redacted_text", "occurred_at", "author_id", "source_kind")
 CORE_KEYS = "insights.inserted_keys"
 _committed_keys = threading.local()
+# The job waits this long in the worker, so items of the next moments join it.
+JOB_DELAY_SECONDS = 1.0
+# Within this time after this process set the flag, the job surely has not started yet.
+_LOCAL_WINDOW_SECONDS = 0.5
+# A flag older than this belongs to a job that was lost (a wiped queue): it is replaced.
+_FLAG_EXPIRES_SECONDS = 600
+_claimed_at: dict[int, float] = {}
+_claim_lock = threading.Lock()
+
+
+def _flag_key(community_id: int) -> str:
+    return f"insights.analysis-due.{community_id}"
+
+
+def _claim(community_id: int) -> bool:
+    """Whether this caller should queue the community's analysis job (no job on its way)."""
+    from app.tasks import huey
+
+    if huey.immediate:
+        return True
+    now = time.monotonic()
+    with _claim_lock:
+        if now - _claimed_at.get(community_id, float("-inf")) < _LOCAL_WINDOW_SECONDS:
+            return False
+    key = _flag_key(community_id)
+    if not huey.put_if_empty(key, time.time()):
+        since = huey.get(key, peek=True)
+        if since is None or time.time() - float(since) < _FLAG_EXPIRES_SECONDS:
+            return False
+        huey.get(key)  # lost with its job: take it over
+        if not huey.put_if_empty(key, time.time()):
+            return False
+    with _claim_lock:
+        _claimed_at[community_id] = now
+    return True
+
+
+def release(community_id: int) -> None:
+    """Take the community's flag off (the job starts, or could not be queued)."""
+    from app.tasks import huey
+
+    if not huey.immediate:
+        huey.get(_flag_key(community_id))
 
 
 def _note(session: Session, flush_context) -> None:
@@ -105,6 +155,19 @@ def take_due(session: Session) -> dict[int, list[int]]:
     return {c: sorted(ids) for c, ids in by_community.items()}
 
 
+def requeue(community_id: int) -> None:
+    """Queue another sweep for the community unless one is already on its way."""
+    from app.services import jobs
+
+    if _claim(community_id):
+        try:
+            jobs.enqueue("insights.analyze_items", community_id, [], community_id=community_id,
+                         delay=JOB_DELAY_SECONDS)
+        except Exception:
+            release(community_id)
+            raise
+
+
 def flush_due() -> int:
     """Queue analysis of committed items (called at the end of each app context).
 
@@ -117,23 +180,31 @@ def flush_due() -> int:
     from app.services import jobs
 
     session = db.session()
-    inserted = getattr(_committed_keys, "keys", None)
+    inserted = getattr(_committed_keys, "keys", None) or set()
     if inserted:
         _committed_keys.keys = set()
-        session.info.setdefault(DUE, set()).update(_resolve_keys(session, inserted))
-    if not session.info.get(DUE):
+    if not session.info.get(DUE) and not inserted:
         return 0
     due = take_due(session)
     if not current_app.config.get("INSIGHTS_AUTO_ANALYSIS", True):
         return 0
     session.rollback()
+    communities = set(due) | {community_id for community_id, _key in inserted}
     queued = 0
-    for community_id, ids in due.items():
+    for community_id in sorted(c for c in communities if c is not None):
+        if not _claim(community_id):
+            continue
+        ids = set(due.get(community_id, ()))
+        keys = [(c, k) for c, k in inserted if c == community_id]
         try:
-            jobs.enqueue("insights.analyze_items", community_id, ids, community_id=community_id)
+            if keys:
+                ids.update(i for _c, i in _resolve_keys(session, keys))
+            jobs.enqueue("insights.analyze_items", community_id, sorted(ids),
+                         community_id=community_id, delay=JOB_DELAY_SECONDS)
             queued += 1
         except Exception:  # the nightly run still picks these items up
             session.rollback()
+            release(community_id)
             log.exception("could not queue analysis of %d items", len(ids))
     return queued
 

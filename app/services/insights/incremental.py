@@ -8,6 +8,8 @@ from collections import defaultdict
 from collections.abc import Sequence
 from datetime import timedelta
 
+from sqlalchemy import and_, or_
+
 from app.extensions import db
 from app.models import (
     AnalysisRun,
@@ -16,6 +18,7 @@ from app.models import (
     ItemAnalysis,
     Membership,
     ThemeStatus,
+    utcnow,
 )
 from app.services.insights import analysis, engine
 from app.services.insights.item_rows import (
@@ -166,3 +169,26 @@ def stale_item_ids(community_id: int, item_ids: Sequence[int]) -> list[int]:
                ItemAnalysis.analyzed_at >= FeedbackItem.updated_at)
     ).scalars())
     return [i for i in item_ids if i not in fresh]
+
+
+# At most this many swept items per job; the job queues another when it hit the limit.
+SWEEP_LIMIT = 2000
+
+
+def recent_stale_ids(community_id: int, *, hours: int = 24,
+                     limit: int = SWEEP_LIMIT) -> list[int]:
+    """Items changed in the last ``hours`` whose current analysis is missing or older than
+    the item, oldest change first (what a coalesced analysis job sweeps up)."""
+    run_id = analysis.current_run_id(community_id)
+    if run_id is None:
+        return []
+    cutoff = utcnow() - timedelta(hours=hours)
+    return list(db.session.execute(
+        db.select(FeedbackItem.id)
+        .outerjoin(ItemAnalysis, and_(ItemAnalysis.feedback_item_id == FeedbackItem.id,
+                                      ItemAnalysis.run_id == run_id))
+        .where(FeedbackItem.community_id == community_id, FeedbackItem.updated_at >= cutoff,
+               or_(ItemAnalysis.feedback_item_id.is_(None),
+                   ItemAnalysis.analyzed_at < FeedbackItem.updated_at))
+        .order_by(FeedbackItem.updated_at, FeedbackItem.id).limit(limit)
+    ).scalars())

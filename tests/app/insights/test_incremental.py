@@ -144,3 +144,71 @@ def test_an_item_analysed_during_a_run_is_caught_up_before_the_switch(app, db, a
         ItemAnalysis.run_id == second.id,
         ItemAnalysis.feedback_item_id == late["item"].id)).scalar_one_or_none()
     assert row is not None
+
+
+@pytest.fixture
+def queued_huey(monkeypatch):
+    """The job queue as the worker sees it: jobs wait in the queue instead of running."""
+    from app.tasks import huey
+
+    monkeypatch.setattr(hooks, "_claimed_at", {})
+    huey.immediate = False
+    huey.flush()
+    yield huey
+    huey.flush()
+    huey.immediate = True
+
+
+def _run_queued(huey) -> int:
+    """Run every queued job as the worker would once its delay has passed."""
+    from datetime import datetime, timedelta
+
+    ran = 0
+    while (task := huey.dequeue()) is not None:
+        huey.execute(task, timestamp=datetime.utcnow() + timedelta(minutes=1))
+        ran += 1
+    return ran
+
+
+def test_a_stream_of_items_shares_one_job_that_sweeps_them_all(app, db, analysed, queued_huey):
+    community, run = analysed
+    first = add_item(community, "直播课卡得不行，画面一直转圈", key="s1")
+    assert hooks.flush_due() == 1
+    # While that job is on its way, later requests queue nothing ...
+    later = [add_item(community, text, key=f"s{i}") for i, text in enumerate(
+        ["群里广告太多了，管理员处理得太慢", "积分兑换的东西太少了"], start=2)]
+    assert hooks.flush_due() == 0
+    assert db.session.execute(db.select(db.func.count()).select_from(JobRun).where(
+        JobRun.name == "insights.analyze_items")).scalar_one() == 1
+    assert _row(db, later[0].id) is None
+    # ... and the one job analyses every item, the later ones included.
+    assert _run_queued(queued_huey) == 1
+    db.session.expire_all()
+    assert all(_row(db, i.id) is not None for i in [first, *later])
+    # The flag is off again: the next item gets a job of its own.
+    hooks._claimed_at.clear()
+    add_item(community, "活动很好玩，认识了很多同好", key="s9")
+    assert hooks.flush_due() == 1
+
+
+def test_a_flag_left_by_a_lost_job_expires(app, db, analysed, queued_huey):
+    community, _run = analysed
+    import time
+
+    queued_huey.put(hooks._flag_key(community.id), time.time() - 3600)
+    add_item(community, "直播回放找不到，很可惜", key="lost")
+    assert hooks.flush_due() == 1
+
+
+def test_a_job_that_could_not_be_queued_leaves_no_flag(app, db, analysed, queued_huey,
+                                                         monkeypatch):
+    community, _run = analysed
+    from app.services import jobs
+
+    def broken(*_a, **_k):
+        raise RuntimeError("queue down")
+
+    monkeypatch.setattr(jobs, "enqueue", broken)
+    add_item(community, "积分商城能兑换的东西太少了", key="broken")
+    assert hooks.flush_due() == 0
+    assert queued_huey.get(hooks._flag_key(community.id), peek=True) is None
