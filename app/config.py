@@ -53,13 +53,12 @@ def from_environment(env: dict[str, str] | None = None) -> dict[str, Any]:
         raise ConfigError(f"APP_ENV must be development, production or testing, not {profile!r}")
     production = profile == "production"
     redis_url = env.get("REDIS_URL") or None
+    database_url = normalise_database_url(env.get("DATABASE_URL") or default_database_url(env))
     config: dict[str, Any] = {
         "APP_ENV": profile,
         "SECRET_KEY": env.get("SECRET_KEY") or DEV_SECRET,
-        "SQLALCHEMY_DATABASE_URI": normalise_database_url(
-            env.get("DATABASE_URL") or default_database_url(env)
-        ),
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SQLALCHEMY_ENGINE_OPTIONS": engine_options(database_url),
         "REDIS_URL": redis_url,
         "SESSION_COOKIE_SECURE": _bool(env.get("SESSION_COOKIE_SECURE"), True),
         "SESSION_COOKIE_HTTPONLY": True,
@@ -120,3 +119,11 @@ def check_production(config: dict[str, Any]) -> None:
             f"{MIN_SECRET_LENGTH} characters (for example `python -c 'import secrets; "
             "print(secrets.token_urlsafe(48))'`)."
         )
+
+
+def engine_options(database_url: str) -> dict[str, Any]:
+    """SQLAlchemy engine options for the database: a server connection is checked before
+    use (it may have been dropped while idle); a SQLite file cannot drop, so it is not."""
+    if database_url.startswith("sqlite"):
+        return {}
+    return {"pool_pre_ping": True}

@@ -63,13 +63,15 @@ def _claim(community_id: int) -> bool:
         if now - _claimed_at.get(community_id, float("-inf")) < _LOCAL_WINDOW_SECONDS:
             return False
     key = _flag_key(community_id)
-    if not huey.put_if_empty(key, time.time()):
-        since = huey.get(key, peek=True)
-        if since is None or time.time() - float(since) < _FLAG_EXPIRES_SECONDS:
+    # Reading first: while a job waits, every request finds the flag, and a read is cheaper
+    # than a failed write.
+    since = huey.get(key, peek=True)
+    if since is not None:
+        if time.time() - float(since) < _FLAG_EXPIRES_SECONDS:
             return False
         huey.get(key)  # lost with its job: take it over
-        if not huey.put_if_empty(key, time.time()):
-            return False
+    if not huey.put_if_empty(key, time.time()):
+        return False
     with _claim_lock:
         _claimed_at[community_id] = now
     return True
