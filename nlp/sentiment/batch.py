@@ -264,7 +264,7 @@ def char_stream(texts: Sequence[str], use_punctuation: bool = False
     """
     lowered = [t.lower() for t in texts]
     joined = "\x00".join(lowered)
-    codes = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
+    codes = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     if not use_punctuation:
         codes = np.where(_IS_BREAK[np.minimum(codes, 0xFFFF)] & (codes <= 0xFFFF), 0, codes)
     lengths = np.fromiter(map(len, lowered), dtype=np.int64, count=len(lowered))
