@@ -55,13 +55,22 @@ class TokenTable:
     tokens not seen before. Cleared when it grows past ``_TABLE_LIMIT`` tokens.
     """
 
+    _COLUMNS = (("vid", np.int64), ("wrole", np.int8), ("lrole", np.int8),
+                ("value", np.float64), ("punct", bool), ("contrast", bool), ("content", bool),
+                ("word", bool), ("aspect", bool), ("form_id", np.int64))
+
     def __init__(self, featurizer, segmenter) -> None:
         self.featurizer = featurizer
         self.segmenter = segmenter
         self._index: dict[str, int] = {}
-        self._rows: list[tuple] = []
-        self._forms: list[str | None] = []
-        self._arrays: dict[str, np.ndarray] | None = None
+        self._pending: list[tuple] = []
+        self._form_index: dict[str, int] = {}
+        self._forms: list[str] = []
+        self._arrays: dict[str, np.ndarray] = {
+            name: np.zeros(0, dtype=dtype) for name, dtype in self._COLUMNS
+        }
+        self._arrays["form"] = np.zeros(0, dtype=object)
+        self._store: dict[str, np.ndarray] = {}
 
     def _entry(self, tok: str, lex) -> tuple:
         featurizer = self.featurizer
@@ -75,39 +84,48 @@ class TokenTable:
         seg = self.segmenter
         form = seg._content_form(tok) if seg is not None else ""
         aspect = bool(form) and seg.pos_of(form).startswith(_ASPECT_FLAGS)
-        self._forms.append(form if aspect else None)
+        form_id = -1
+        if aspect:
+            form_id = self._form_index.get(form, -1)
+            if form_id < 0:
+                form_id = self._form_index[form] = len(self._forms)
+                self._forms.append(form)
         return (vid, wrole, lrole, value, punct, tok in lex.contrast and not punct, content,
-                bool(form), aspect)
+                bool(form), aspect, form_id)
 
     def ids(self, flat: list[str]) -> np.ndarray:
         """Row of every token of ``flat`` (new tokens are added)."""
         if len(self._index) > _TABLE_LIMIT:
             self.__init__(self.featurizer, self.segmenter)
         index = self._index
-        ids = list(map(index.get, flat))
-        if None in ids:
+        missing = set(flat).difference(index)
+        if missing:
             lex = load_lexicon()
-            for tok in sorted({t for t, i in zip(flat, ids, strict=True) if i is None}):
-                index[tok] = len(self._rows)
-                self._rows.append(self._entry(tok, lex))
-            self._arrays = None
-            ids = list(map(index.__getitem__, flat))
-        return np.array(ids, dtype=np.int64)
+            for tok in sorted(missing):
+                index[tok] = len(index)
+                self._pending.append(self._entry(tok, lex))
+        return np.fromiter(map(index.__getitem__, flat), dtype=np.int64, count=len(flat))
 
     @property
     def arrays(self) -> dict[str, np.ndarray]:
-        """Column arrays of the table (rebuilt after tokens were added)."""
-        if self._arrays is None:
-            cols = list(zip(*self._rows, strict=True)) if self._rows else [()] * 9
-            names = ("vid", "wrole", "lrole", "value", "punct", "contrast", "content",
-                     "word", "aspect")
-            dtypes = (np.int64, np.int8, np.int8, np.float64, bool, bool, bool, bool, bool)
-            self._arrays = {n: np.asarray(c, dtype=t) for n, c, t in zip(names, cols, dtypes,
-                                                                          strict=True)}
-            self._arrays["form"] = np.asarray(self._forms, dtype=object)
+        """Column arrays of the table (the rows added since last time are appended)."""
+        if self._pending:
+            cols = list(zip(*self._pending, strict=True))
+            n_old = len(self._arrays["vid"])
+            n_new = n_old + len(self._pending)
+            for (name, dtype), col in zip(self._COLUMNS, cols, strict=True):
+                store = self._store.get(name)
+                if store is None or len(store) < n_new:
+                    # Grow by doubling, so adding tokens chunk after chunk stays linear.
+                    bigger = np.zeros(max(2 * n_new, 1024), dtype=dtype)
+                    bigger[:n_old] = self._arrays[name]
+                    store = self._store[name] = bigger
+                store[n_old:n_new] = np.asarray(col, dtype=dtype)
+                self._arrays[name] = store[:n_new]
+            self._pending = []
+            if len(self._arrays.get("form", ())) != len(self._forms):
+                self._arrays["form"] = np.asarray(self._forms, dtype=object)
         return self._arrays
-
-
 
 
 def grouped_aspects(tid: np.ndarray, group: np.ndarray, wanted: np.ndarray,
@@ -118,15 +136,19 @@ def grouped_aspects(tid: np.ndarray, group: np.ndarray, wanted: np.ndarray,
     content words whose dictionary part of speech is n…, vn or eng.
     """
     at = np.flatnonzero(arrays["aspect"][tid])
-    forms = arrays["form"][tid[at]].tolist()
-    bounds = np.searchsorted(group[at], np.append(wanted, wanted[-1] + 1 if len(wanted) else 0))
-    bounds[-1] = len(at)
-    bounds = bounds.tolist()
-    out = []
-    for lo, hi in zip(bounds[:-1], bounds[1:], strict=True):
-        words = forms[lo:hi]
-        out.append(list(dict.fromkeys(words)) if len(words) > 1 else words)
-    return out
+    form_id = arrays["form_id"][tid[at]]
+    if len(at):
+        # Keep each (group, noun) pair's first occurrence only.
+        key = group[at] * (int(form_id.max()) + 1) + form_id
+        order = np.argsort(key, kind="stable")
+        first = np.ones(len(at), dtype=bool)
+        first[1:] = key[order[1:]] != key[order[:-1]]
+        keep = np.zeros(len(at), dtype=bool)
+        keep[order[first]] = True
+        at, form_id = at[keep], form_id[keep]
+    forms = arrays["form"][form_id].tolist() if len(at) else []
+    bounds = np.searchsorted(group[at], wanted).tolist() + [len(at)]
+    return [forms[lo:hi] for lo, hi in zip(bounds[:-1], bounds[1:], strict=True)]
 
 
 @dataclass
@@ -530,10 +552,8 @@ class Scored:
 
 def question_flags(texts: Sequence[str]) -> np.ndarray:
     """Whether each text reads as a question (ends in ？ / 吗 / 呢 … before closing marks)."""
-    return np.fromiter(
-        (t.rstrip("!！。.~～ ").endswith(_QUESTION_ENDS) for t in texts), dtype=bool,
-        count=len(texts),
-    )
+    closing, ends = "!！。.~～ ", _QUESTION_ENDS
+    return np.array([t.rstrip(closing).endswith(ends) for t in texts], dtype=bool)
 
 
 def flatten(token_lists: Sequence[Sequence[str]]) -> tuple[list[str], np.ndarray]:

@@ -391,9 +391,10 @@ class SentimentModel:
             inside = plan.token_clause >= 0
             aspects = batch.grouped_aspects(scored.tid[inside], plan.token_clause[inside],
                                             np.arange(n_clauses), arrays)
+            make = ClauseSentiment
             rows = zip(plan.doc.tolist(), scored.clause_texts, clabels.tolist(),
                        scored.clause_score.tolist(), aspects, strict=True)
             for doc, text, label, score, asp in rows:
                 if text:
-                    out[doc].append(ClauseSentiment(text, label, score, asp))
+                    out[doc].append(make(text, label, score, asp))
         return out
