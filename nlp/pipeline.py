@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Protocol
 
+from nlp.gc_pause import gc_paused
 from nlp.keywords import background_idf, item_keywords, theme_keywords, top_keywords
 from nlp.sentiment.results import ClauseSentiment
 from nlp.themes import OTHER_ID, OTHER_NAME, ThemeModel, ThemeSnapshot, model_to_bytes
@@ -281,7 +282,11 @@ class Pipeline:
         progress: Progress | None = None,
     ) -> AnalysisResult:
         """Analyse a batch of texts (``None`` counts as empty) and fit this run's themes."""
-        texts = list(texts)
+        with gc_paused():
+            return self._run(list(texts), ids, previous, progress)
+
+    def _run(self, texts: list[str | None], ids: Sequence[object] | None,
+             previous: ThemeSnapshot | None, progress: Progress | None) -> AnalysisResult:
         n = len(texts)
         if ids is not None and len(ids) != n:
             raise ValueError(f"ids has {len(ids)} entries for {n} texts")

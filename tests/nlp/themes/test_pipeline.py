@@ -206,6 +206,18 @@ def test_mismatched_ids_are_a_clear_error(shared_segmenter):
         Pipeline(segmenter=shared_segmenter, sentiment=KeywordSentiment()).run(["a"], ids=[])
 
 
+def test_a_run_gives_the_garbage_collector_back_on_success_and_on_error(shared_segmenter):
+    import gc
+
+    assert gc.isenabled()
+    pipe = Pipeline(segmenter=shared_segmenter, sentiment=KeywordSentiment())
+    pipe.run(["积分兑换太难", "广告太多"])
+    assert gc.isenabled()
+    with pytest.raises(ValueError):
+        pipe.run(["a"], ids=[])
+    assert gc.isenabled()
+
+
 def test_theme_parameters_come_from_the_template_model(shared_segmenter):
     from nlp.themes import ThemeModel
 
