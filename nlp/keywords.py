@@ -59,9 +59,30 @@ def item_keywords(tokens: Sequence[str], n: int = 5) -> list[str]:
     Items are short, so a repeated word counts once: the background IDF alone ranks them,
     ties kept in text order.
     """
+    rank = _rank_table()
+    words = [w for w in dict.fromkeys(tokens) if len(w) >= 2]
+    unknown = rank[None]
+    for w in words:
+        if w not in rank:
+            rank[w] = unknown
+    return sorted(words, key=rank.__getitem__)[:n]
+
+
+# Minus each word's background IDF (the sort key of item_keywords); words the table does not
+# know are added at the median as they are seen. A full table is replaced, never cleared, so
+# a thread still sorting with the old one is not disturbed.
+_RANK: list[dict[str | None, float]] = []
+_RANK_LIMIT = 2_000_000
+
+
+def _rank_table() -> dict[str | None, float]:
+    if _RANK and len(_RANK[0]) <= _RANK_LIMIT:
+        return _RANK[0]
     idf, median = background_idf()
-    seen = dict.fromkeys(t for t in tokens if len(t) >= 2)
-    return sorted(seen, key=lambda w: -idf.get(w, median))[:n]
+    rank: dict[str | None, float] = {w: -v for w, v in idf.items()}
+    rank[None] = -median
+    _RANK[:] = [rank]
+    return rank
 
 
 def theme_keywords(themes: Iterable, n: int = 10) -> dict[int, list[tuple[str, float]]]:

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
+
 DATA_DIR = Path(__file__).resolve().parent / "data"
 STICKERS_PATH = DATA_DIR / "stickers.txt"
 EMOJI_PATH = DATA_DIR / "emoji_polarity.txt"
@@ -40,6 +42,8 @@ _RE_EMOJI = re.compile(
     "[\U0001F000-\U0001FAFF\U00002600-\U000027BF\U00002B00-\U00002BFF"
     "\U0001F1E6-\U0001F1FF\u200d\ufe0e\ufe0f\u20e3\U000E0020-\U000E007F]+"
 )
+# Lone surrogates (from broken input) cannot be encoded; they become U+FFFD.
+_RE_SURROGATE = re.compile("[\ud800-\udfff]")
 _RE_SPACES = re.compile(r"[\s\u2005\u200b\u3000]+")
 # Characters ignored when deciding whether an answer is a filler.
 _RE_FILLER_NOISE = re.compile(r"[\s\W_]+", re.U)
@@ -100,10 +104,17 @@ def filler_phrases() -> frozenset[str]:
     return frozenset(w.strip().lower() for w in lines if w.strip() and not w.startswith("#"))
 
 
+_PARTICLES = "了啦吧呢哈呀啊哦的"
+
+
 def is_filler_text(text: str) -> bool:
     """True when ``text`` (already normalised) is empty, only punctuation, or a filler phrase."""
     if _RE_ONLY_PUNCT.match(text):
         return True
+    # A filler is a short phrase, or a short unit repeated (with punctuation around it): a
+    # longer text with many different characters is neither, and most texts stop here.
+    if len(text) > 12 and len(set(text)) > 12:
+        return False
     core = _RE_FILLER_NOISE.sub("", text).lower()
     if not core:
         return True
@@ -111,9 +122,8 @@ def is_filler_text(text: str) -> bool:
     if core in fillers:
         return True
     # Repeated fillers ("没有没有", "无无") and a trailing particle ("没有啦", "还行吧").
-    for end in ("了", "啦", "吧", "呢", "哈", "呀", "啊", "哦", "的"):
-        if core.endswith(end) and core[: -len(end)] in fillers:
-            return True
+    if core[-1] in _PARTICLES and core[:-1] in fillers:
+        return True
     for size in range(1, min(len(core) // 2, 4) + 1):
         unit = core[:size]
         if len(core) % size == 0 and unit * (len(core) // size) == core and unit in fillers:
@@ -158,24 +168,48 @@ class Normalizer:
         if not text:
             return NormalizedText("", (), True)
         text = str(text).translate(_HALF_WIDTH)
-        if self.to_simplified and not text.isascii():
+        if not text.isascii():
+            try:
+                text.encode("utf-8")
+            except UnicodeEncodeError:
+                text = _RE_SURROGATE.sub("\ufffd", text)
+        return self._normalize_half(text, not text.isascii(), True, True)
+
+    def _normalize_half(self, text: str, non_ascii: bool, emoji: bool, spaces: bool
+                        ) -> NormalizedText:
+        """Every step after the half-width mapping; the flags say which steps can apply."""
+        if self.to_simplified and non_ascii:
             text = self._t2s(text)
         signals: list[Signal] = []
+        before = text
         if self.strip_urls and ("." in text or "/" in text):
             text = _RE_URL.sub(" ", text)
         if self.strip_mentions and "@" in text:
             text = _RE_MENTION.sub(" ", text)
         if "[" in text:
             text = self._take_stickers(text, signals)
-        if not text.isascii():
+        if emoji and non_ascii:
             text = self._take_emoji(text, signals)
-        text = _RE_SPACES.sub(" ", text).strip()
+        if spaces or text is not before and text != before:
+            text = _RE_SPACES.sub(" ", text).strip()
         return NormalizedText(text, tuple(signals), is_filler_text(text))
 
     def normalize_many(self, texts: Iterable[str | None]) -> list[NormalizedText]:
-        """Normalise many texts (the batch path used by the pipeline)."""
-        norm = self.normalize
-        return [norm(t) for t in texts]
+        """Normalise many texts (the batch path used by the pipeline).
+
+        The half-width mapping and the checks for emoji and whitespace run with numpy over
+        the whole batch at once, so each text only goes through the steps that can change it.
+        """
+        texts = [str(t) if t else "" for t in texts]
+        if len(texts) < 8:
+            return [self.normalize(t) for t in texts]
+        half, flags = _half_width_batch(texts)
+        empty = NormalizedText("", (), True)
+        step = self._normalize_half
+        return [
+            step(h, non_ascii, emoji, spaces) if h else empty
+            for h, (non_ascii, emoji, spaces) in zip(half, flags, strict=True)
+        ]
 
     @staticmethod
     def _take_stickers(text: str, signals: list[Signal]) -> str:
@@ -202,6 +236,46 @@ class Normalizer:
             return " "
 
         return _RE_EMOJI.sub(repl, text)
+
+
+_NON_ASCII, _EMOJI, _SPACE = 1, 2, 4
+
+
+@lru_cache(maxsize=1)
+def _code_flags() -> np.ndarray:
+    """Per code point, bit flags: non-ASCII, could belong to an emoji (see ``_RE_EMOJI``),
+    whitespace (see ``_RE_SPACES``)."""
+    flags = np.full(0x110000, _NON_ASCII, dtype=np.uint8)
+    flags[:128] = 0
+    for lo, hi in ((0x1F000, 0x1FAFF), (0x2600, 0x27BF), (0x2B00, 0x2BFF), (0xE0020, 0xE007F)):
+        flags[lo:hi + 1] |= _EMOJI
+    flags[[0x200D, 0xFE0E, 0xFE0F, 0x20E3]] |= _EMOJI
+    flags[[cp for cp in range(0x3100) if chr(cp).isspace()] + [0x2005, 0x200B]] |= _SPACE
+    return flags
+
+
+def _half_width_batch(texts: list[str]) -> tuple[list[str], list[tuple[bool, bool, bool]]]:
+    """Half-width forms of ``texts`` and, per text, (has non-ASCII, may hold emoji, has
+    whitespace), computed on one code-point array for the whole batch."""
+    joined = "".join(texts)
+    codes = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    wide = (codes >= 0xFF01) & (codes <= 0xFF5E)
+    broken = (codes >= 0xD800) & (codes <= 0xDFFF)
+    if wide.any() or (codes == 0x3000).any() or broken.any():
+        codes = np.where(wide, codes - 0xFEE0, codes)
+        codes[codes == 0x3000] = 0x20
+        codes[broken] = 0xFFFD
+        joined = codes.tobytes().decode("utf-32-le")
+    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+    ends = np.cumsum(lengths)
+    starts = ends - lengths
+    half = [joined[a:b] for a, b in zip(starts.tolist(), ends.tolist(), strict=True)]
+    flags = np.zeros(len(texts), dtype=np.uint8)
+    if len(codes):
+        has = lengths > 0
+        flags[has] = np.bitwise_or.reduceat(_code_flags()[codes], starts[has])
+    bits = [(bool(f & _NON_ASCII), bool(f & _EMOJI), bool(f & _SPACE)) for f in flags.tolist()]
+    return half, bits
 
 
 def normalize(text: str | None) -> NormalizedText:

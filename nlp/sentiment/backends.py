@@ -10,8 +10,6 @@ from sklearn.exceptions import NotFittedError
 
 from nlp.normalize import Normalizer
 from nlp.segment import Segmenter
-from nlp.sentiment.features import SentimentDoc
-from nlp.sentiment.lexicon import lexicon_scores, load_lexicon
 from nlp.sentiment.model import MODEL_VERSION, SentimentModel
 
 
@@ -43,17 +41,11 @@ class LexiconSentimentModel(SentimentModel):
         if not getattr(self, "fitted_", False):
             raise NotFittedError("LexiconSentimentModel is not ready; call fit() first")
 
-    def _score_docs(self, docs: Sequence[SentimentDoc]) -> tuple[np.ndarray, np.ndarray]:
-        lex = load_lexicon()
-        scores = np.full(len(docs), 0.5)
-        cues = np.zeros(len(docs), dtype=bool)
-        for i, doc in enumerate(docs):
-            pos, neg, _ = lexicon_scores(doc.tokens, lex)
-            pos += max(doc.signal_polarity, 0.0)
-            neg += max(-doc.signal_polarity, 0.0)
-            cues[i] = pos + neg > 0
-            scores[i] = expit(self.slope * (pos - neg))
-        return scores, cues
+    _uses_ngrams = False
+
+    def _group_scores(self, parts) -> tuple[np.ndarray, np.ndarray]:
+        pos, neg = parts.polar_mass()
+        return expit(self.slope * (pos - neg)), (pos + neg) > 0
 
 
 SENTIMENT_BACKENDS: dict[str, type[SentimentModel]] = {

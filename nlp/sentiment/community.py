@@ -167,10 +167,15 @@ class CommunitySentimentLayer:
 
         self._check_fitted()
         texts = list(texts)
-        results = self.base.predict_many(texts, **kwargs)
         if not len(self.labels_):
-            return results
-        base_logp = np.log(np.clip(self.base.predict_proba(texts), 1e-12, 1.0))
+            return self.base.predict_many(texts, **kwargs)
+        if hasattr(self.base, "predict_many_with_proba"):
+            # One pass gives the results and the probabilities the corrections start from.
+            results, base_proba = self.base.predict_many_with_proba(texts, **kwargs)
+        else:
+            results = self.base.predict_many(texts, **kwargs)
+            base_proba = self.base.predict_proba(texts)
+        base_logp = np.log(np.clip(base_proba, 1e-12, 1.0))
         proba = softmax(self.adjust_logp(texts, base_logp), axis=1)
         out = []
         for res, p in zip(results, proba, strict=True):

@@ -17,23 +17,36 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.exceptions import NotFittedError
 
-from nlp.sentiment.lexicon import (
-    CLAUSE_BREAKS,
-    DEGREE_SCOPE,
-    NEGATION_SCOPE,
-    Lexicon,
-    load_lexicon,
-    token_polarity,
-)
+from nlp.sentiment.lexicon import CLAUSE_BREAKS, Lexicon, token_polarity
 
 _M1 = np.uint64(0xBF58476D1CE4E5B9)
 _M2 = np.uint64(0x94D049BB133111EB)
 _MUL = np.uint64(1000003)
 _QUESTION_ENDS = ("?", "？", "吗", "呢", "么", "嘛")
-_TABLE_LIMIT = 500_000
 # Token roles for the word features and for the lexicon arithmetic (see SentimentFeaturizer._scan).
 _W_PLAIN, _W_BREAK, _W_NEGATOR = 0, 1, 2
 _L_POLAR, _L_BREAK, _L_CONTRAST, _L_NEGATOR, _L_DEGREE = 0, 1, 2, 3, 4
+
+
+def token_entry(tok: str, lex: Lexicon, vocabulary: dict[str, int], use_punctuation: bool = False
+                ) -> tuple[int, int, int, float]:
+    """(vocabulary id, word role, lexicon role, value) of one token.
+
+    Word roles: plain, break (punctuation or space: closes a negation scope) or negator.
+    Lexicon roles: polar (value = its polarity, 0 for neutral words), break, contrast (a turn
+    word), negator, or degree (value = its multiplier).
+    """
+    vid = vocabulary.get(tok, -1)
+    if tok in CLAUSE_BREAKS or not tok.strip():
+        return (vid if use_punctuation else -1), _W_BREAK, _L_BREAK, 0.0
+    word_role = _W_NEGATOR if tok in lex.negators else _W_PLAIN
+    if tok in lex.contrast:
+        return vid, word_role, _L_CONTRAST, 0.0
+    if tok in lex.negators:
+        return vid, word_role, _L_NEGATOR, 0.0
+    if tok in lex.degree and tok not in lex.polarity:
+        return vid, word_role, _L_DEGREE, lex.degree[tok]
+    return vid, word_role, _L_POLAR, token_polarity(tok, lex)
 
 
 @dataclass(frozen=True)
@@ -90,7 +103,7 @@ def char_ngram_counts(texts: Sequence[str], ngram_range: tuple[int, int], bits: 
             valid &= c != 0
         h = _mix(h ^ np.uint64(n * 0x9E3779B1))
         rows.append(doc_of[:m][valid])
-        cols.append((h % np.uint64(width)).astype(np.int64)[valid])
+        cols.append((h & np.uint64(width - 1)).astype(np.int64)[valid])
     if not rows:
         return sp.csr_matrix((n_docs, width), dtype=np.float64)
     r = np.concatenate(rows)
@@ -146,7 +159,7 @@ class SentimentFeaturizer:
             df.update(set(doc.tokens))
         vocab = sorted(t for t, c in df.items() if c >= self.min_df and t.strip())
         self.vocabulary_ = {t: i for i, t in enumerate(vocab)}
-        self._table = {}
+        self._tokens = None
         char_counts, word_counts, dense = self._counts(docs)
         self.char_idf_ = self._idf(char_counts)
         self.word_idf_ = self._idf(word_counts)
@@ -183,7 +196,7 @@ class SentimentFeaturizer:
 
     def __getstate__(self) -> dict:
         """Pickle without the per-token lookup cache (it is rebuilt as tokens are seen)."""
-        return {k: v for k, v in self.__dict__.items() if k != "_table"}
+        return {k: v for k, v in self.__dict__.items() if k not in ("_table", "_tokens")}
 
     def _counts(self, docs: Sequence[SentimentDoc]
                 ) -> tuple[sp.csr_matrix, sp.csr_matrix, np.ndarray]:
@@ -193,109 +206,43 @@ class SentimentFeaturizer:
         return chars, self._word_matrix(ids, lengths, len(docs)), dense
 
     def _token_entry(self, tok: str, lex: Lexicon) -> tuple[int, int, int, float]:
-        """(vocab id, word role, lexicon role, value) of a token; see :meth:`_scan`."""
-        vid = self.vocabulary_.get(tok, -1)
-        if tok in CLAUSE_BREAKS or not tok.strip():
-            return (vid if self.use_punctuation else -1), _W_BREAK, _L_BREAK, 0.0
-        word_role = _W_NEGATOR if tok in lex.negators else _W_PLAIN
-        if tok in lex.contrast:
-            return vid, word_role, _L_CONTRAST, 0.0
-        if tok in lex.negators:
-            return vid, word_role, _L_NEGATOR, 0.0
-        if tok in lex.degree and tok not in lex.polarity:
-            return vid, word_role, _L_DEGREE, lex.degree[tok]
-        return vid, word_role, _L_POLAR, token_polarity(tok, lex)
+        """(vocab id, word role, lexicon role, value) of a token; see :func:`token_entry`."""
+        return token_entry(tok, lex, self.vocabulary_, self.use_punctuation)
 
-    def _scan(self, docs: Sequence[SentimentDoc]) -> tuple[list[int], np.ndarray, np.ndarray]:
-        """One pass over all tokens: word ids with negation scope, and the lexicon features.
+    def _token_table(self):
+        """Per-token attributes for the vectorised scan, built as tokens are seen."""
+        from nlp.sentiment.batch import TokenTable
 
-        Each distinct token is classified once (cached), so the per-token work is one dict
-        lookup and a few branches. The lexicon arithmetic equals :func:`lexicon_scores` on the
-        whole text and on the part after the last turn word.
+        table = self.__dict__.get("_tokens")
+        if table is None:
+            table = self._tokens = TokenTable(self, None)
+        return table
+
+    def _scan(self, docs: Sequence[SentimentDoc]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Word ids with negation scope, tokens per doc, and the dense lexicon features.
+
+        A token inside a negation scope (up to ``NEGATION_SCOPE`` tokens after a negator, until
+        punctuation) becomes its own "negated" feature; the lexicon features are the positive
+        and negative mass with negation and degree (:func:`lexicon_scores`, also on the part
+        after the last turn word), negators present and question form. Each distinct token is
+        classified once; the rest is numpy over all tokens (:mod:`nlp.sentiment.batch`).
         """
-        lex = load_lexicon()
-        table = self.__dict__.setdefault("_table", {})
-        if len(table) > _TABLE_LIMIT:
-            table.clear()
-        n_vocab = len(self.vocabulary_)
-        ids: list[int] = []
-        push = ids.append
-        lengths = np.zeros(len(docs), dtype=np.int64)
-        dense = np.zeros((len(docs), self.N_DENSE))
-        for i, doc in enumerate(docs):
-            scope = neg_left = deg_left = 0
-            scale = 1.0
-            pos = neg = tail_pos = tail_neg = 0.0
-            negated = 0
-            contrast_seen = False
-            for tok in doc.tokens:
-                entry = table.get(tok)
-                if entry is None:
-                    entry = table[tok] = self._token_entry(tok, lex)
-                vid, word_role, lex_role, value = entry
-                if word_role == _W_PLAIN:
-                    if scope:
-                        scope -= 1
-                        if vid >= 0:
-                            vid += n_vocab
-                elif word_role == _W_BREAK:
-                    scope = 0
-                else:
-                    scope = NEGATION_SCOPE
-                push(vid)
-                if lex_role == _L_POLAR:
-                    if value:
-                        if neg_left > 0:
-                            value = -value * 0.8
-                        if deg_left > 0:
-                            value *= scale
-                        if value > 0:
-                            pos += value
-                            tail_pos += value
-                        else:
-                            neg -= value
-                            tail_neg -= value
-                        scale, deg_left = 1.0, 0
-                    if neg_left:
-                        neg_left -= 1
-                    if deg_left:
-                        deg_left -= 1
-                elif lex_role == _L_BREAK or lex_role == _L_CONTRAST:
-                    neg_left = deg_left = 0
-                    scale = 1.0
-                    if lex_role == _L_CONTRAST:
-                        contrast_seen = True
-                        tail_pos = tail_neg = 0.0
-                elif lex_role == _L_NEGATOR:
-                    neg_left = NEGATION_SCOPE
-                    negated += 1
-                else:
-                    scale = value
-                    deg_left = DEGREE_SCOPE
-            lengths[i] = len(doc.tokens)
-            # Stickers and emoji count like lexicon words, so the weight the model learns for
-            # lexicon mass carries over to them (the training reviews have almost none).
-            sig = doc.signal_polarity
-            pos += max(sig, 0.0)
-            neg += max(-sig, 0.0)
-            # What follows the last turn word (但是 / 就是 / 不过 …) usually carries the verdict.
-            if not contrast_seen:
-                tail_pos = tail_neg = 0.0
-            row = dense[i]
-            row[0] = pos
-            row[1] = neg
-            row[2] = 1.0 if negated else 0.0
-            row[3] = tail_pos
-            row[4] = tail_neg
-            row[5] = 1.0 if doc.text.rstrip("!！。.~～ ").endswith(_QUESTION_ENDS) else 0.0
-        dense[:, [0, 1, 3, 4]] = np.log1p(dense[:, [0, 1, 3, 4]])
-        return ids, lengths, dense * self.lexicon_weight
+        from nlp.sentiment import batch
 
-    def _word_matrix(self, ids: list[int], lengths: np.ndarray, n_docs: int) -> sp.csr_matrix:
+        table = self._token_table()
+        flat, lengths = batch.flatten([d.tokens for d in docs])
+        tid = table.ids(flat)
+        groups = batch.groups_from_lengths(lengths)
+        vid, lex, _ = batch.scan_groups(tid, groups, table.arrays, len(self.vocabulary_))
+        signal = np.fromiter((d.signal_polarity for d in docs), dtype=float, count=len(docs))
+        question = batch.question_flags([d.text for d in docs])
+        return vid, lengths, batch.dense_block(lex, signal, question, self.lexicon_weight)
+
+    def _word_matrix(self, ids: np.ndarray, lengths: np.ndarray, n_docs: int) -> sp.csr_matrix:
         """Unigram and hashed bigram counts from the scanned word ids."""
         n_vocab = len(self.vocabulary_)
         width = self.n_word_features
-        if not ids:
+        if not len(ids):
             return sp.csr_matrix((n_docs, width), dtype=np.float64)
         arr = np.asarray(ids, dtype=np.int64)
         rows = np.repeat(np.arange(n_docs, dtype=np.int64), lengths)
@@ -305,7 +252,7 @@ class SentimentFeaturizer:
         a = arr[:-1][pair_ok].astype(np.uint64)
         b = arr[1:][pair_ok].astype(np.uint64)
         h = _mix(a * np.uint64(2 * n_vocab + 1) + b)
-        bigram_cols = (h % np.uint64(1 << self.bigram_bits)).astype(np.int64) + 2 * n_vocab
+        bigram_cols = (h & np.uint64((1 << self.bigram_bits) - 1)).astype(np.int64) + 2 * n_vocab
         r = np.concatenate([rows[uni], rows[1:][pair_ok]])
         c = np.concatenate([arr[uni], bigram_cols])
         mat = sp.csr_matrix((np.ones(len(r)), (r, c)), shape=(n_docs, width))
@@ -328,14 +275,23 @@ class SentimentFeaturizer:
                            intercept: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
         """``X @ coef + intercept`` without building X as one matrix, plus the cue mask.
 
-        The fast path for prediction: each block is multiplied by its slice of ``coef``.
+        The fast path for prediction: each block's TF-IDF rows are dotted with its slice of
+        ``coef`` straight from (row, column, count) triples.
         """
+        from nlp.sentiment import batch
+
         self._check_fitted()
-        char_counts, word_counts, dense = self._counts(docs)
-        out = np.full(len(docs), float(intercept))
-        start = 0
-        for block in self._blocks(char_counts, word_counts, dense):
-            width = block.shape[1]
-            out += block @ coef[start:start + width]
-            start += width
-        return out, (dense[:, 0] + dense[:, 1]) > 0
+        table = self._token_table()
+        flat, lengths = batch.flatten([d.tokens for d in docs])
+        tid = table.ids(flat)
+        groups = batch.groups_from_lengths(lengths)
+        vid, lex, _ = batch.scan_groups(tid, groups, table.arrays, len(self.vocabulary_))
+        signal = np.fromiter((d.signal_polarity for d in docs), dtype=float, count=len(docs))
+        texts = [d.text for d in docs]
+        dense = batch.dense_block(lex, signal, batch.question_flags(texts), self.lexicon_weight)
+        codes, text_lengths = batch.char_stream(texts, self.use_punctuation)
+        ((rows, cols),) = batch.char_entries(codes, self.char_ngrams, self.char_bits,
+                                             [batch.doc_char_labels(text_lengths)])
+        weights = batch.decision_weights(self, coef)
+        decision = batch.group_decision(self, weights, vid, groups, dense, rows, cols)
+        return decision + float(intercept), (dense[:, 0] + dense[:, 1]) > 0

@@ -54,8 +54,10 @@ def load_lexicon(path: str | None = None) -> Lexicon:
     )
 
 
-def token_polarity(token: str, lex: Lexicon) -> float:
-    """Polarity of one token, reading a fused negator (不好, 没用, 不满意) as a flip."""
+_PARTICLES = "了啊呀啦哦的吧呢嘛哈"
+
+
+def _fused_polarity(token: str, lex: Lexicon) -> float | None:
     value = lex.polarity.get(token)
     if value is not None:
         return value
@@ -64,6 +66,30 @@ def token_polarity(token: str, lex: Lexicon) -> float:
             head, rest = token[:neg_len], token[neg_len:]
             if head in lex.negators and rest in lex.polarity:
                 return -lex.polarity[rest]
+    return None
+
+
+def token_polarity(token: str, lex: Lexicon) -> float:
+    """Polarity of one token, reading fused words the segmenter keeps whole.
+
+    A fused negator flips (不好, 没用, 不满意); a fused degree word scales (太棒, 好慢, 真不错);
+    a trailing particle is ignored (太棒了, 不好了). The segmenter keeps many such short
+    phrases as one token, and they are most of what a one-line answer says.
+    """
+    value = _fused_polarity(token, lex)
+    if value is not None:
+        return value
+    core = token.rstrip(_PARTICLES) if len(token) >= 2 else token
+    if core != token and core:
+        value = _fused_polarity(core, lex)
+        if value is not None:
+            return value
+    for deg_len in (2, 1):
+        head, rest = core[:deg_len], core[deg_len:]
+        if rest and head in lex.degree and head not in lex.negators:
+            value = _fused_polarity(rest, lex)
+            if value is not None:
+                return value * lex.degree[head]
     return 0.0
 
 

@@ -17,8 +17,8 @@ from sklearn.decomposition import TruncatedSVD
 
 BIGRAM_PREFIX = "#"
 _CJK = re.compile(r"[\u4e00-\u9fff]")
-_NOT_CJK = re.compile(r"[^\u4e00-\u9fff\n]")
 _DOC_SEP = "\n"
+_N_CJK = 0x9FFF - 0x4E00 + 1
 
 
 def item_features(tokens: Sequence[str], char_bigrams: bool = True) -> list[str]:
@@ -30,45 +30,98 @@ def item_features(tokens: Sequence[str], char_bigrams: bool = True) -> list[str]
     return feats
 
 
-def count_features(
+def _entries(
     token_lists: Sequence[Sequence[str]], char_bigrams: bool = True
-) -> tuple[sparse.csr_matrix, np.ndarray]:
-    """Items × features count matrix and the feature names, built in bulk.
+) -> tuple[np.ndarray, np.ndarray, list[str], np.ndarray]:
+    """Every feature occurrence as (row, column), plus the column names' ingredients.
 
-    Words go through one C-level dictionary pass; the character bigrams are computed with numpy
-    over the whole corpus at once (two UTF-32 code points packed in one integer), which
-    keeps 100k items to well under a second.
+    Columns are the words in order of first appearance, then the character bigrams in code
+    point order; a bigram column's name is built from its two code points only when asked
+    (:func:`_names`). Words go through one C-level dictionary pass; the bigrams are computed
+    with numpy over the whole corpus at once (two code points packed in one integer).
     """
     flat = list(chain.from_iterable(token_lists))
-    vocab = {w: i for i, w in enumerate(dict.fromkeys(flat))}
+    vocab = dict.fromkeys(flat)
     if any(w[:1] == BIGRAM_PREFIX for w in vocab):
         # Words spelled like bigram features would collide with them; drop them (rare).
         token_lists = [[t for t in toks if t[:1] != BIGRAM_PREFIX] for toks in token_lists]
         flat = list(chain.from_iterable(token_lists))
-        vocab = {w: i for i, w in enumerate(dict.fromkeys(flat))}
+        vocab = dict.fromkeys(flat)
+    words = list(vocab)
+    index = {w: i for i, w in enumerate(words)}
     lengths = np.fromiter(map(len, token_lists), dtype=np.int64, count=len(token_lists))
-    word_ids = np.fromiter(map(vocab.__getitem__, flat), dtype=np.int64, count=len(flat))
-    word_rows = np.repeat(np.arange(len(token_lists)), lengths)
-    names = list(vocab)
-    rows, cols = [word_rows], [word_ids]
+    word_ids = np.fromiter(map(index.__getitem__, flat), dtype=np.int64, count=len(flat))
+    rows = [np.repeat(np.arange(len(token_lists), dtype=np.int64), lengths)]
+    cols = [word_ids]
+    pairs = np.zeros(0, dtype=np.int64)
     if char_bigrams and len(token_lists):
-        big = _NOT_CJK.sub("", _DOC_SEP.join(map("".join, token_lists)))
-        codes = np.frombuffer(big.encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
+        joined = _DOC_SEP.join(map("".join, token_lists))
+        codes = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
         sep = codes == ord(_DOC_SEP)
         doc_of = np.cumsum(sep)
+        cjk = (codes >= 0x4E00) & (codes <= 0x9FFF)
+        # Bigrams of the CJK characters of each item, non-CJK characters skipped.
+        keep = cjk | sep
+        codes, sep, doc_of = codes[keep].astype(np.int32) - 0x4E00, sep[keep], doc_of[keep]
         ok = ~sep[:-1] & ~sep[1:]
-        pair = (codes[:-1] << 21) | codes[1:]
-        pair, pair_doc = pair[ok], doc_of[:-1][ok]
-        uniq, inverse = np.unique(pair, return_inverse=True)
-        rows.append(pair_doc)
-        cols.append(inverse.ravel() + len(names))
-        names.extend(BIGRAM_PREFIX + chr(c >> 21) + chr(c & 0x1FFFFF) for c in uniq.tolist())
-    r, c = np.concatenate(rows), np.concatenate(cols)
-    m = sparse.csr_matrix(
-        (np.ones(len(r), dtype=np.float32), (r, c)), shape=(len(token_lists), len(names))
+        # Two code points in one int32 (CJK Unified Ideographs: 20992 of them), so the sort
+        # is on 32-bit keys; the order is the code points' order.
+        pair = (codes[:-1] * _N_CJK + codes[1:])[ok]
+        pairs, inverse = np.unique(pair, return_inverse=True)
+        rows.append(doc_of[:-1][ok])
+        cols.append(inverse.ravel() + len(words))
+    return np.concatenate(rows), np.concatenate(cols), words, pairs
+
+
+def _names(columns: np.ndarray, words: list[str], pairs: np.ndarray) -> np.ndarray:
+    """Names of the given columns (words, or ``#`` + a character bigram)."""
+    n_words = len(words)
+    out = []
+    for c in columns.tolist():
+        if c < n_words:
+            out.append(words[c])
+        else:
+            first, second = divmod(int(pairs[c - n_words]), _N_CJK)
+            out.append(BIGRAM_PREFIX + chr(first + 0x4E00) + chr(second + 0x4E00))
+    return np.asarray(out, dtype=str) if out else np.zeros(0, dtype=str)
+
+
+def _dedupe(rows: np.ndarray, cols: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Distinct (row, column) pairs, sorted, with how often each occurred."""
+    if not len(rows):
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty, empty
+    key = rows << 32
+    key |= cols
+    key.sort(kind="stable")
+    first = np.empty(len(key), dtype=bool)
+    first[0] = True
+    np.not_equal(key[1:], key[:-1], out=first[1:])
+    starts = np.flatnonzero(first)
+    counts = np.diff(starts, append=len(key))
+    uk = key[starts]
+    return uk >> 32, uk & 0xFFFFFFFF, counts
+
+
+def count_features(
+    token_lists: Sequence[Sequence[str]], char_bigrams: bool = True
+) -> tuple[sparse.csr_matrix, np.ndarray]:
+    """Items × features count matrix and the feature names, built in bulk."""
+    rows, cols, words, pairs = _entries(token_lists, char_bigrams)
+    r, c, counts = _dedupe(rows, cols)
+    n_cols = len(words) + len(pairs)
+    m = _csr(r, c, counts, len(token_lists), n_cols)
+    return m, _names(np.arange(n_cols), words, pairs)
+
+
+def _csr(r: np.ndarray, c: np.ndarray, counts: np.ndarray, n_rows: int, n_cols: int
+         ) -> sparse.csr_matrix:
+    """A CSR matrix from entries already sorted by row, then column, without duplicates."""
+    indptr = np.zeros(n_rows + 1, dtype=np.int64)
+    np.cumsum(np.bincount(r, minlength=n_rows), out=indptr[1:])
+    return sparse.csr_matrix(
+        (counts.astype(np.float32), c.astype(np.int32), indptr), shape=(n_rows, n_cols)
     )
-    m.sum_duplicates()
-    return m, np.asarray(names, dtype=str)
 
 
 class ThemeVectorizer:
@@ -99,22 +152,27 @@ class ThemeVectorizer:
         n = len(token_lists)
         min_df = 2 if n >= 40 else 1
         max_df = self.max_df if n >= 40 else 1.0
-        counts, terms = count_features(token_lists, self.char_bigrams)
-        df = np.bincount(counts.indices, minlength=len(terms))
+        rows, cols, words, pairs = _entries(token_lists, self.char_bigrams)
+        r, c, counts = _dedupe(rows, cols)
+        del rows, cols
+        n_terms = len(words) + len(pairs)
+        df = np.bincount(c, minlength=n_terms)
         keep = (df >= min_df) & (df <= max_df * n)
         if not keep.any():
             # Nothing survived the document-frequency limits: keep every feature instead.
             keep[:] = True
-        cols = np.flatnonzero(keep)
-        if len(cols) > self.max_features:
-            # Most frequent first; ties broken by term so the result is deterministic.
-            order = np.lexsort((terms[cols], -df[cols]))
-            cols = np.sort(cols[order[: self.max_features]])
-        counts = counts[:, cols].tocsr()
-        self.terms_ = terms[cols]
+        kept = np.flatnonzero(keep)
+        if len(kept) > self.max_features:
+            kept = self._most_frequent(kept, df, words, pairs)
+        remap = np.full(n_terms, -1, dtype=np.int64)
+        remap[kept] = np.arange(len(kept))
+        new_c = remap[c]
+        sel = new_c >= 0
+        counts = _csr(r[sel], new_c[sel], counts[sel], n, len(kept))
+        self.terms_ = _names(kept, words, pairs)
         self.vocabulary_ = {t: i for i, t in enumerate(self.terms_.tolist())}
-        self.is_word_ = ~np.char.startswith(self.terms_, BIGRAM_PREFIX)
-        self.idf_ = (np.log((1.0 + n) / (1.0 + df[cols])) + 1.0).astype(np.float32)
+        self.is_word_ = kept < len(words)
+        self.idf_ = (np.log((1.0 + n) / (1.0 + df[kept])) + 1.0).astype(np.float32)
         self.counts_ = counts
         tfidf = self._weight(counts)
         d = max(1, min(self.n_components, tfidf.shape[1] - 1, max(n // 3, 2), n - 1))
@@ -129,6 +187,22 @@ class ThemeVectorizer:
             svd.fit(tfidf[rows] if rows is not None else tfidf)
             self.components_ = svd.components_.astype(np.float32)
         return self._project(tfidf)
+
+    def _most_frequent(self, cols: np.ndarray, df: np.ndarray, words: list[str],
+                       pairs: np.ndarray) -> np.ndarray:
+        """The ``max_features`` columns with the highest document frequency, sorted.
+
+        Ties at the cut are broken by name, so the result is deterministic; only the tied
+        columns need their names built.
+        """
+        limit = self.max_features
+        freq = df[cols]
+        cut = np.sort(freq)[::-1][limit - 1]
+        above = cols[freq > cut]
+        tied = cols[freq == cut]
+        names = _names(tied, words, pairs)
+        chosen = tied[np.argsort(names, kind="stable")[: limit - len(above)]]
+        return np.sort(np.concatenate([above, chosen]))
 
     def transform(self, token_lists: Iterable[Sequence[str]]) -> np.ndarray:
         """Unit LSA vectors of new items in the fitted space (zero rows for unknown words)."""
@@ -168,8 +242,7 @@ class ThemeVectorizer:
 
     def _weight(self, counts: sparse.csr_matrix) -> sparse.csr_matrix:
         m = counts.copy()
-        m.data = (1.0 + np.log(m.data)).astype(np.float32)
-        m = m.multiply(self.idf_[None, :]).tocsr()
+        m.data = (1.0 + np.log(m.data)).astype(np.float32) * self.idf_[m.indices]
         return _l2(m)
 
     def _project(self, tfidf: sparse.csr_matrix) -> np.ndarray:
@@ -178,9 +251,13 @@ class ThemeVectorizer:
 
 
 def _l2(m: sparse.csr_matrix) -> sparse.csr_matrix:
-    norms = np.sqrt(np.asarray(m.multiply(m).sum(axis=1)).ravel())
+    """Rows scaled to unit length, in place on the CSR data."""
+    m = m.tocsr()
+    row = np.repeat(np.arange(m.shape[0]), np.diff(m.indptr))
+    norms = np.sqrt(np.bincount(row, m.data.astype(np.float64) ** 2, minlength=m.shape[0]))
     norms[norms == 0] = 1.0
-    return sparse.diags((1.0 / norms).astype(np.float32)) @ m
+    m.data = (m.data / norms[row]).astype(np.float32)
+    return m
 
 
 def _unit_rows(z: np.ndarray) -> np.ndarray:

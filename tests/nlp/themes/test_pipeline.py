@@ -95,7 +95,35 @@ def test_fillers_are_flagged_scored_and_kept_out_of_themes(result):
     assert len(fillers) >= 3
     assert all(i.theme_id == OTHER_ID for i in fillers)
     assert res.stats.n_filler == len(fillers)
-    assert "还行" in {i.text for i in fillers}  # normalised to simplified Chinese
+    still = next(i for i in fillers if i.text == "還行")  # shown as written
+    assert still.normalized_text == "还行"  # analysed in simplified Chinese
+
+
+def test_people_read_the_redacted_original_and_the_analysis_reads_it_normalised(
+        shared_segmenter):
+    texts = ["活动很好玩，但是群里广告太多！我的手机１３８１２３４５６７８",
+             "積分兌換太難了，客服也不回覆。", "群主很用心👍，学到很多干货～"] * 4
+    res = Pipeline(segmenter=shared_segmenter, sentiment=KeywordSentiment()).run(texts)
+    first = res.items[0]
+    assert first.text == "活动很好玩，但是群里广告太多！我的手机[手机号]"
+    assert first.pii == ["mobile"]
+    assert first.normalized_text == "活动很好玩,但是群里广告太多!我的手机[手机号]"
+    assert "广告" in first.tokens
+    assert res.items[1].text == "積分兌換太難了，客服也不回覆。"
+    assert res.items[1].normalized_text.startswith("积分兑换太难了")
+    assert res.items[2].text == "群主很用心👍，学到很多干货～"
+    quotes = [q for t in res.themes for q in t.quotes]
+    assert quotes and set(quotes) <= {i.text for i in res.items}
+    assert any("，" in q for q in quotes)
+
+
+def test_pii_that_only_normalising_reveals_is_redacted_in_what_people_read(
+        shared_segmenter):
+    res = Pipeline(segmenter=shared_segmenter, sentiment=KeywordSentiment()).run(
+        ["电话138😀1234😀5678找我", "没有"])
+    item = res.items[0]
+    assert "1234" not in item.text and "[手机号]" in item.text
+    assert item.pii == ["mobile"]
 
 
 def test_themes_carry_quotes_keywords_area_and_sentiment_mix(result):
@@ -176,6 +204,18 @@ def test_a_stage_can_be_swapped(shared_segmenter):
 def test_mismatched_ids_are_a_clear_error(shared_segmenter):
     with pytest.raises(ValueError, match="ids"):
         Pipeline(segmenter=shared_segmenter, sentiment=KeywordSentiment()).run(["a"], ids=[])
+
+
+def test_a_run_gives_the_garbage_collector_back_on_success_and_on_error(shared_segmenter):
+    import gc
+
+    assert gc.isenabled()
+    pipe = Pipeline(segmenter=shared_segmenter, sentiment=KeywordSentiment())
+    pipe.run(["积分兑换太难", "广告太多"])
+    assert gc.isenabled()
+    with pytest.raises(ValueError):
+        pipe.run(["a"], ids=[])
+    assert gc.isenabled()
 
 
 def test_theme_parameters_come_from_the_template_model(shared_segmenter):
