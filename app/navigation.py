@@ -42,7 +42,8 @@ NAV_ITEMS: list[NavItem] = [
         (("feature", "interviews"),),
     ),
     NavItem("insights", _l("洞察"), "community.soon", Role.OPERATOR, (("feature", "insights"),)),
-    NavItem("reports", _l("改进报告"), "community.soon", Role.MANAGER, (("feature", "reports"),)),
+    NavItem("metrics", _l("数据"), "metrics.index", Role.OPERATOR),
+    NavItem("reports", _l("改进报告"), "reports.index", Role.MANAGER),
     NavItem("members", _l("成员"), "community.members", Role.OPERATOR),
     NavItem("settings", _l("设置"), "community.settings", Role.ADMIN),
 ]
@@ -53,7 +54,6 @@ UPCOMING_FEATURES = {
     "suggestions": _l("意见箱"),
     "interviews": _l("用户访谈"),
     "insights": _l("洞察"),
-    "reports": _l("改进报告"),
 }
 
 
