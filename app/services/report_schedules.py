@@ -319,7 +319,9 @@ def _archive_link(community: Community) -> str | None:
     base = current_app.config.get("PUBLIC_BASE_URL")
     if not base:
         return None
-    return base + url_for("reports.index", slug=community.slug)
+    # jobs run outside a request: build the path in a throwaway request context
+    with current_app.test_request_context("/"):
+        return base + url_for("reports.index", slug=community.slug)
 
 
 def deliver(report_id: int, progress: report_service.Progress = report_service._no_progress,
@@ -360,7 +362,7 @@ def deliver(report_id: int, progress: report_service.Progress = report_service._
     body = email_body(report, context, _archive_link(report.community))
     done = {a.lower() for a in report.emailed_to or []}
     sent = list(report.emailed_to or [])
-    progress(0.95, "正在发送邮件")
+    progress(0.95, str(report_service.STAGES["send"]))
     for name, address in addresses_for(schedule):
         if address.lower() in done:
             continue

@@ -29,6 +29,7 @@ from app.services.errors import ServiceError
 from app.services.report_data import CollectedInputs, DataRequest, collect_inputs
 from app.tasks.registry import PermanentFailure
 from reports import (
+    PdfResult,
     RenderFailedError,
     RenderInputError,
     RenderLimits,
@@ -79,6 +80,7 @@ STAGES = {
     "html": _l("正在排版"),
     "pdf": _l("正在生成 PDF"),
     "store": _l("正在保存"),
+    "send": _l("正在发送邮件"),
 }
 
 
@@ -285,6 +287,21 @@ def enqueue_generation(report: Report, *, requested_by_id: int | None = None):
     return run
 
 
+def render_document(html: str) -> PdfResult:
+    """Render report HTML to PDF in the sandbox: only the report's static files and
+    ``data:`` URLs may be loaded, under the configured time, memory and size limits.
+
+    Raises ``ReportFailed`` with a message for operators when a limit is hit, a resource is
+    refused or the renderer fails.
+    """
+    try:
+        return render_pdf(html, static_dirs=(STATIC_DIR,), limits=render_limits())
+    except ReportRenderError as exc:
+        message = RENDER_ERROR_MESSAGES.get(type(exc), RENDER_ERROR_MESSAGES[RenderFailedError])
+        log.warning("report render failed: %s", exc)
+        raise ReportFailed(message, code=type(exc).__name__) from exc
+
+
 Progress = Callable[[float, str], None]
 
 
@@ -306,12 +323,7 @@ def render_into(report: Report, progress: Progress = _no_progress) -> None:
     progress(0.45, str(STAGES["html"]))
     html = render_html(assembled.context, clean_sections(report.sections))
     progress(0.55, str(STAGES["pdf"]))
-    try:
-        result = render_pdf(html, static_dirs=(STATIC_DIR,), limits=render_limits())
-    except ReportRenderError as exc:
-        message = RENDER_ERROR_MESSAGES.get(type(exc), RENDER_ERROR_MESSAGES[RenderFailedError])
-        log.warning("report %s failed to render: %s", report.id, exc)
-        raise ReportFailed(message, code=type(exc).__name__) from exc
+    result = render_document(html)
     for warning in result.warnings:
         log.warning("report %s: %s", report.id, warning)
     progress(0.9, str(STAGES["store"]))

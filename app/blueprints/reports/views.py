@@ -76,7 +76,9 @@ def index(slug: str):
 
 
 def _builder_form(formdata) -> BuilderForm:
-    form = BuilderForm(formdata, meta={"csrf": request.method == "POST"})
+    # a GET only previews: it needs no CSRF token (and must not put one in the URL)
+    meta = {} if request.method == "POST" else {"csrf": False}
+    form = BuilderForm(formdata, meta=meta)
     form.community.choices = _managed_choices()
     if not form.community.data:
         form.community.data = g.community.slug
