@@ -37,8 +37,9 @@ _ID_CHECK = "10X98765432"
 
 _NOT_ALNUM_BEFORE = r"(?<![0-9A-Za-z])"
 _NOT_ALNUM_AFTER = r"(?![0-9A-Za-z])"
-# A number must not be a piece of a longer digit group ("6222 0212 3456 7890").
-_NO_DIGITS_BEFORE = r"(?<![0-9])(?<![0-9][ \-])"
+# A number must not be a piece of a longer digit group ("6222 0212 3456 7890") or of a code
+# that starts with letters (courier numbers such as SF0208…).
+_NO_DIGITS_BEFORE = r"(?<![0-9A-Za-z])(?<![0-9][ \-])"
 _NO_DIGITS_AFTER = r"(?![ \-]?[0-9])"
 _SEP = r"[ \-]?"
 
@@ -69,7 +70,8 @@ _RE_WECHAT = re.compile(
 )
 _RE_QQ = re.compile(_QQ_CUE + _CUE_GLUE + r"(?P<id>[1-9]\d{4,11})(?![0-9])", re.I)
 _ORDER_CUE = re.compile(
-    r"(订单|单号|运单|快递|物流|编号|条码|序列号|批号|型号|sn|SN)[^，。,.!！？?]{0,6}$"
+    r"(订单|单号|运单|快递单|物流单|编号|条码|序列号|批号|型号|货号|sn|SN|No\.?)"
+    r"[号码是为:：\s#\-]{0,4}$"
 )
 _BANK_CUE = re.compile(
     r"(银行|卡号|账号|帐号|转账|汇款|收款|储蓄卡|信用卡|借记卡|工行|建行|农行|中行|招行)"
@@ -161,17 +163,13 @@ def _find_cards(text: str) -> list[PiiSpan]:
         digits = re.sub(r"[ \-]", "", m.group())
         if not 15 <= len(digits) <= 19 or not luhn_ok(digits):
             continue
-        before = text[max(0, m.start() - 12): m.start()]
-        if _ORDER_CUE.search(before):
-            continue
         if _CARD_PREFIX.match(digits) or _BANK_CUE.search(text[max(0, m.start() - 16): m.start()]):
             spans.append(PiiSpan("bank_card", m.start(), m.end()))
     return spans
 
 
 def _find_mobiles(text: str) -> list[PiiSpan]:
-    return [PiiSpan("mobile", m.start(), m.end()) for m in _RE_MOBILE.finditer(text)
-            if not _ORDER_CUE.search(text[max(0, m.start() - 12): m.start()])]
+    return [PiiSpan("mobile", m.start(), m.end()) for m in _RE_MOBILE.finditer(text)]
 
 
 def _find_landlines(text: str) -> list[PiiSpan]:
@@ -198,6 +196,9 @@ DETECTORS: dict[str, Callable[[str], list[PiiSpan]]] = {
 }
 
 _QUICK_CHECK = re.compile(r"\d{5}|@")
+# Numbers right after 订单号 / 快递 / 型号 … are order, courier or model numbers, whatever they
+# look like.
+_NUMBER_KINDS = frozenset({"id_card", "bank_card", "mobile", "landline"})
 
 
 def get_detector(kind: str) -> Callable[[str], list[PiiSpan]]:
@@ -224,6 +225,10 @@ def find_pii(text: str) -> list[PiiSpan]:
     for detector in DETECTORS.values():
         for span in detector(folded):
             if any(taken[span.start:span.end]):
+                continue
+            if span.kind in _NUMBER_KINDS and _ORDER_CUE.search(
+                folded[max(0, span.start - 12):span.start]
+            ):
                 continue
             chosen.append(span)
             for i in range(span.start, span.end):

@@ -25,7 +25,6 @@ STOPWORDS_PATH = DATA_DIR / "stopwords.txt"
 # jieba's own block regexes (jieba.re_han_default, jieba.re_skip_default).
 _RE_HAN_BLOCK = re.compile(r"([\u4E00-\u9FD5a-zA-Z0-9+#&\._%\-]+)", re.U)
 _RE_SKIP = re.compile(r"(\r\n|\s)", re.U)
-_RE_HAN_CHAR = re.compile(r"[\u4E00-\u9FD5]")
 _RE_BLOCK_ASCII = re.compile(r"[a-zA-Z0-9+#&\._%\-]+")
 # jieba.finalseg's split of non-Han runs inside a block.
 _RE_FINALSEG_SKIP = re.compile(r"([a-zA-Z0-9]+(?:\.\d+)?%?)")
@@ -39,22 +38,23 @@ _JIEBA_INIT_LOCK = threading.Lock()
 _MEMO_LIMIT = 200_000
 
 
-def _parse_word_lines(lines: Iterable[str]) -> list[tuple[str, int | None]]:
+def _parse_word_lines(lines: Iterable[str]) -> list[tuple[str, int | None, str | None]]:
     """Parse jieba user-dictionary lines ``word [freq] [pos]`` (comments and blanks skipped)."""
-    words: list[tuple[str, int | None]] = []
+    words: list[tuple[str, int | None, str | None]] = []
     for raw in lines:
         line = raw.strip()
         if not line or line.startswith("#"):
             continue
         parts = line.split()
-        freq = int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else None
-        words.append((parts[0], freq))
+        rest = parts[1:]
+        freq = int(rest.pop(0)) if rest and rest[0].isdigit() else None
+        words.append((parts[0], freq, rest[0] if rest else None))
     return words
 
 
 @lru_cache(maxsize=1)
-def load_user_dictionary() -> tuple[tuple[str, int | None], ...]:
-    """The shipped community-operations user dictionary as ``(word, freq or None)`` pairs."""
+def load_user_dictionary() -> tuple[tuple[str, int | None, str | None], ...]:
+    """The shipped community-operations user dictionary as ``(word, freq, pos)`` triples."""
     return tuple(_parse_word_lines(USER_DICT_PATH.read_text(encoding="utf-8").splitlines()))
 
 
@@ -65,7 +65,7 @@ def load_stopwords() -> frozenset[str]:
     return frozenset(w.strip() for w in lines if w.strip() and not w.startswith("#"))
 
 
-def _jieba_set_word(tok, word: str, freq: int) -> None:
+def _jieba_set_word(tok, word: str, freq: int, tag: str | None = None) -> None:
     """Set a word's frequency in a jieba tokenizer, replacing (not adding to) an existing one.
 
     ``jieba.Tokenizer.add_word`` adds the new frequency to the total without removing the old
@@ -73,7 +73,7 @@ def _jieba_set_word(tok, word: str, freq: int) -> None:
     keeps both engines' dictionaries, and so their segmentations, identical.
     """
     old = tok.FREQ.get(word, 0)
-    tok.add_word(word, freq)
+    tok.add_word(word, freq, tag)
     tok.total -= old
 
 
@@ -129,7 +129,7 @@ class Segmenter:
         self._jieba = None
         # (word, freq) in the order they were added; the frequencies are resolved once by the
         # primary engine and replayed into the other, so both hold identical dictionaries.
-        self._resolved: list[tuple[str, int]] | None = None
+        self._resolved: list[tuple[str, int, str | None]] | None = None
         self._stop = load_stopwords() | frozenset(self.stopwords)
         self._memo: dict[str, str] = {}
 
@@ -145,16 +145,18 @@ class Segmenter:
         self._reset_engines()
         self._resolved = resolved
 
-    def _word_list(self) -> list[tuple[str, int | None]]:
-        words: list[tuple[str, int | None]] = []
+    def _word_list(self) -> list[tuple[str, int | None, str | None]]:
+        words: list[tuple[str, int | None, str | None]] = []
         if self.use_user_dictionary:
             words.extend(load_user_dictionary())
         for item in self.extra_words:
+            # Operator terms are community-specific names (activities, groups, products).
             if isinstance(item, str):
-                words.append((item.strip(), None))
+                words.append((item.strip(), None, "n"))
             else:
-                words.append((str(item[0]).strip(), int(item[1]) if item[1] is not None else None))
-        return [(w, f) for w, f in words if w]
+                freq = int(item[1]) if len(item) > 1 and item[1] is not None else None
+                words.append((str(item[0]).strip(), freq, item[2] if len(item) > 2 else "n"))
+        return [(w, f, t) for w, f, t in words if w]
 
     def add_words(self, words: Iterable[str | tuple[str, int]]) -> Segmenter:
         """Add community terms to this instance only; returns self."""
@@ -165,23 +167,23 @@ class Segmenter:
             self._add_resolved(pending)
         return self
 
-    def _add_resolved(self, words: list[tuple[str, int | None]]) -> None:
+    def _add_resolved(self, words: list[tuple[str, int | None, str | None]]) -> None:
         """Resolve frequencies through the primary engine, then replay them into the other."""
-        resolved: list[tuple[str, int]] = []
+        resolved: list[tuple[str, int, str | None]] = []
         if self.fast:
             engine = self._fast_engine
-            for word, freq in words:
-                resolved.append((word, int(engine.add_word(word, freq, None))))
+            for word, freq, tag in words:
+                resolved.append((word, int(engine.add_word(word, freq, tag)), tag))
             if self._jieba is not None:
-                for word, freq in resolved:
-                    _jieba_set_word(self._jieba, word, freq)
+                for word, freq, tag in resolved:
+                    _jieba_set_word(self._jieba, word, freq, tag)
         else:
             tok = self._jieba
-            for word, freq in words:
+            for word, freq, tag in words:
                 if freq is None:
                     freq = tok.suggest_freq(word, tune=False)
-                _jieba_set_word(tok, word, freq)
-                resolved.append((word, int(freq)))
+                _jieba_set_word(tok, word, freq, tag)
+                resolved.append((word, int(freq), tag))
         if self._resolved is None:
             self._resolved = []
         self._resolved.extend(resolved)
@@ -195,8 +197,8 @@ class Segmenter:
             if self._resolved is None:
                 self._add_resolved(self._word_list())
             else:
-                for word, freq in self._resolved:
-                    self._fast_engine.add_word(word, freq, None)
+                for word, freq, tag in self._resolved:
+                    self._fast_engine.add_word(word, freq, tag)
         return self._fast_engine
 
     @property
@@ -217,8 +219,8 @@ class Segmenter:
             if self._resolved is None:
                 self._add_resolved(self._word_list())
             else:
-                for word, freq in self._resolved:
-                    _jieba_set_word(tok, word, freq)
+                for word, freq, tag in self._resolved:
+                    _jieba_set_word(tok, word, freq, tag)
         return self._jieba
 
     # -- cutting ------------------------------------------------------------------------------
@@ -275,6 +277,25 @@ class Segmenter:
     def cut_many(self, texts: Sequence[str]) -> list[list[str]]:
         """:meth:`cut` over many texts."""
         return [self.cut(t) for t in texts]
+
+    def tag(self, text: str) -> list[tuple[str, str]]:
+        """Words with jieba part-of-speech flags (n, v, a, …); community terms are tagged n.
+
+        The words come from the engines' tagging mode, which can differ from :meth:`cut` on
+        ASCII runs; use it for aspects and keywords, not where exact tokens matter.
+        """
+        if not text:
+            return []
+        if self.fast:
+            return [(w, f) for w, f in self._fast_cutter.tag(text, self.hmm)]
+        import jieba.posseg
+
+        tagger = jieba.posseg.POSTokenizer(self._jieba_tokenizer)
+        return [(p.word, p.flag) for p in tagger.cut(text, HMM=self.hmm)]
+
+    def content_tokens(self, cut: list[str]) -> list[str]:
+        """Content tokens of an existing :meth:`cut` result (what :meth:`tokens` returns)."""
+        return self._content(cut)
 
     def is_content(self, token: str) -> bool:
         """True for a token worth keeping as content: not a stopword, punctuation or number."""

@@ -33,13 +33,13 @@ def reference(segmenter):
     segmenter.cut("初始化")
     tok = jieba.Tokenizer()
     tok.initialize()
-    for word, freq in segmenter._resolved:
-        _jieba_set_word(tok, word, freq)
+    for word, freq, tag in segmenter._resolved:
+        _jieba_set_word(tok, word, freq, tag)
     return tok
 
 
 def test_user_dictionary_has_at_least_300_terms():
-    words = [w for w, _ in load_user_dictionary()]
+    words = [w for w, _, _ in load_user_dictionary()]
     assert len(words) >= 300
     for term in ["社群", "群主", "打卡", "积分", "拉新", "私域", "裂变", "直播", "答疑", "干货",
                  "刷屏", "广告", "潜水", "群公告", "冒泡", "水群", "踢人", "小程序", "公众号",
@@ -70,10 +70,14 @@ def test_cut_equals_jieba_with_the_same_dictionary(segmenter, reference, text):
     assert segmenter.cut(text) == reference.lcut(text)
 
 
+@pytest.fixture(scope="module")
+def jieba_only(jieba_cache_dir):
+    return Segmenter(fast=False, cache_dir=jieba_cache_dir)
+
+
 @pytest.mark.parametrize("text", SENTENCES)
-def test_jieba_only_mode_gives_the_same_cut(segmenter, text, jieba_cache_dir):
-    slow = Segmenter(fast=False, cache_dir=jieba_cache_dir)
-    assert slow.cut(text) == segmenter.cut(text)
+def test_jieba_only_mode_gives_the_same_cut(segmenter, jieba_only, text):
+    assert jieba_only.cut(text) == segmenter.cut(text)
 
 
 def test_tokens_drop_stopwords_punctuation_and_numbers(segmenter):
@@ -111,7 +115,7 @@ def test_add_words_after_use_takes_effect_only_there(jieba_cache_dir):
 def test_segmenter_pickles_and_rebuilds(segmenter):
     custom = Segmenter(extra_words=["晨读打卡营"])
     custom.cut("晨读打卡营")
-    clone = pickle.loads(pickle.dumps(custom))
+    clone = pickle.loads(pickle.dumps(custom))  # noqa: S301 (our own object)
     assert clone.cut("参加晨读打卡营") == custom.cut("参加晨读打卡营")
     assert len(pickle.dumps(custom)) < 100_000
 
@@ -120,3 +124,14 @@ def test_segmenter_pickles_and_rebuilds(segmenter):
 def test_tiny_inputs_never_raise(segmenter, text):
     assert isinstance(segmenter.cut(text), list)
     assert isinstance(segmenter.tokens(text), list)
+
+
+def test_tag_marks_community_terms_as_nouns(segmenter):
+    tags = dict(segmenter.tag("群里广告太多，社群运营要加强"))
+    assert tags["社群运营"] == "n"
+    assert tags["广告"].startswith("n")
+
+
+def test_content_tokens_of_a_cut_equal_tokens(segmenter):
+    text = "群主每天在社群里发干货"
+    assert segmenter.content_tokens(segmenter.cut(text)) == segmenter.tokens(text)

