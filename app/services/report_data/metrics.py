@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.services import metrics as metric_service
 from app.services.report_data import DataProvider, DataRequest, register_provider
+from reports.context import DailySeries
 
 
 @register_provider
@@ -28,6 +29,10 @@ class MetricsProvider(DataProvider):
                   if any(v is not None for v in s.window_values(span_start, request.last_day))]
         if not series:
             return {}
+        # Start at the first day with data, so that charts do not open on an empty stretch.
+        first = min(s.dates()[next(i for i, v in enumerate(s.values) if v is not None)]
+                    for s in series)
+        series = [DailySeries(s.key, first, s.window_values(first, s.end)) for s in series]
         keys = {s.key for s in series}
         definitions = [d for d in metric_service.report_definitions(community_id)
                        if d.key in keys]
