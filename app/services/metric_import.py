@@ -11,12 +11,9 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 import secrets
 import unicodedata
-import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -29,6 +26,7 @@ from app.models import Community, ImportStatus, MetricImport, utcnow
 from app.services import audit
 from app.services import metrics as metric_service
 from app.services.errors import ServiceError
+from surveys.spreadsheet import Limits, SheetError, read_sheet
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 5000
@@ -124,111 +122,43 @@ class Table:
     rows: list[list[object]] = field(default_factory=list)
 
 
-def detect_format(filename: str, data: bytes) -> str:
-    """``csv`` or ``xlsx``, from the content first (an XLSX file is a zip), then the name."""
-    if data[:4] == b"PK\x03\x04":
-        return "xlsx"
-    suffix = Path(filename or "").suffix.lower()
-    if suffix in {".xlsx", ".xlsm"}:
-        raise ServiceError(_l("文件不是有效的 XLSX 表格。"), code="bad_file", field="file")
-    if suffix in {".xls", ".numbers", ".ods"}:
-        raise ServiceError(_l("请另存为 CSV 或 XLSX 格式后再上传。"), code="bad_format",
-                           field="file")
-    return "csv"
+#: Upload limits, enforced by the shared spreadsheet reader before and while parsing.
+LIMITS = Limits(max_bytes=MAX_IMPORT_BYTES, max_rows=MAX_ROWS, max_columns=MAX_COLUMNS,
+                max_uncompressed_bytes=50 * 1024 * 1024)
 
-
-def decode_text(data: bytes) -> str:
-    """CSV bytes as text: UTF-8 (with or without BOM), else GB18030 (Chinese Excel)."""
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise ServiceError(_l("无法识别文件编码，请保存为 UTF-8 编码的 CSV。"), code="bad_encoding",
-                       field="file")
-
-
-def _trim(rows: list[list[object]]) -> list[list[object]]:
-    """Drop fully empty rows at the end and trailing empty cells."""
-    out = []
-    for row in rows:
-        cells = list(row)
-        while cells and (cells[-1] is None or str(cells[-1]).strip() == ""):
-            cells.pop()
-        out.append(cells)
-    while out and not out[-1]:
-        out.pop()
-    return out
-
-
-def _too_many_rows() -> ServiceError:
-    return ServiceError(_l("文件行数过多（最多 %(n)d 行数据）。", n=MAX_ROWS),
-                        code="too_many_rows", field="file")
-
-
-def read_csv(data: bytes) -> list[list[object]]:
-    """The rows of a CSV file (comma, semicolon or tab separated)."""
-    text = decode_text(data)
-    first_line = text.split("\n", 1)[0]
-    delimiter = max((",", "\t", ";"), key=first_line.count)
-    rows = []
-    try:
-        for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
-            rows.append(row)
-            if len(rows) > MAX_ROWS + 1:
-                raise _too_many_rows()
-    except csv.Error:
-        raise ServiceError(_l("CSV 文件格式有误，无法读取。"), code="bad_file",
-                           field="file") from None
-    return rows
-
-
-def read_xlsx(data: bytes) -> list[list[object]]:
-    """The rows of the first worksheet of an XLSX file (cell values, not formulas)."""
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError):
-        raise ServiceError(_l("文件不是有效的 XLSX 表格。"), code="bad_file",
-                           field="file") from None
-    try:
-        sheet = workbook.worksheets[0]
-        rows = []
-        for row in sheet.iter_rows(values_only=True):
-            rows.append(list(row[:MAX_COLUMNS + 1]))
-            if len(rows) > MAX_ROWS + 1:
-                raise _too_many_rows()
-        return rows
-    finally:
-        workbook.close()
+#: Messages for the reader's refusals, by its error code.
+FILE_ERRORS = {
+    "file_too_large": ("file_too_large", _l("文件过大（最大 %(mb)d MB）。",
+                                            mb=MAX_IMPORT_BYTES // 1024 // 1024)),
+    "unsupported_file": ("bad_format", _l("请另存为 CSV 或 XLSX 格式后再上传。")),
+    "empty_file": ("empty_file", _l("文件是空的。")),
+    "too_many_rows": ("too_many_rows", _l("文件行数过多（最多 %(n)d 行数据）。", n=MAX_ROWS)),
+    "too_many_columns": ("too_many_columns", _l("列数过多（最多 %(n)d 列）。", n=MAX_COLUMNS)),
+    "unreadable_file": ("bad_file", _l("文件无法读取：请上传 UTF-8 或 GBK 编码的 CSV，"
+                                       "或有效的 XLSX 表格。")),
+}
 
 
 def read_table(filename: str, data: bytes) -> tuple[str, Table]:
     """Read an upload into its format and a ``Table``; refuses bad or oversized files."""
     if not data:
         raise ServiceError(_l("文件是空的。"), code="empty_file", field="file")
-    if len(data) > MAX_IMPORT_BYTES:
-        raise ServiceError(_l("文件过大（最大 %(mb)d MB）。", mb=MAX_IMPORT_BYTES // 1024 // 1024),
-                           code="file_too_large", field="file")
-    fmt = detect_format(filename, data)
-    rows = _trim(read_csv(data) if fmt == "csv" else read_xlsx(data))
-    # skip leading blank rows before the header
-    while rows and not rows[0]:
-        rows.pop(0)
-    if not rows:
-        raise ServiceError(_l("文件是空的。"), code="empty_file", field="file")
-    headers = [str(h).strip() if h is not None else "" for h in rows[0]]
-    if len(headers) > MAX_COLUMNS:
-        raise ServiceError(_l("列数过多（最多 %(n)d 列）。", n=MAX_COLUMNS),
-                           code="too_many_columns", field="file")
+    try:
+        sheet = read_sheet(data, filename, LIMITS)
+    except SheetError as exc:
+        code, message = FILE_ERRORS.get(exc.code, FILE_ERRORS["unreadable_file"])
+        raise ServiceError(message, code=code, field="file") from None
+    fmt = "xlsx" if data.startswith(b"PK\x03\x04") else "csv"
+    headers = list(sheet.headers)
+    while headers and not headers[-1]:
+        headers.pop()  # trailing columns without a header are empty
     if len(headers) < 2:
         raise ServiceError(_l("文件至少需要日期列和一个指标列。"), code="too_few_columns",
                            field="file")
-    body = rows[1:]
-    if not any(body):
+    rows = [list(r) for r in sheet.rows]
+    if not any(c is not None and str(c).strip() for row in rows for c in row):
         raise ServiceError(_l("文件只有表头，没有数据行。"), code="no_rows", field="file")
-    return fmt, Table(headers=headers, rows=body)
+    return fmt, Table(headers=headers, rows=rows)
 
 
 # --- parsing cells --------------------------------------------------------------------------
@@ -609,3 +539,20 @@ def push_values(community: Community, payload: object, *, actor, today: date) ->
     record.values_written = result.written
     return PushOutcome(record=record, created=result.created, updated=result.updated,
                        unchanged=result.unchanged)
+
+
+def prune_stale_uploads(older_than: timedelta = timedelta(days=7)) -> int:
+    """Discard imports left waiting for their mapping, and delete their files."""
+    cutoff = utcnow() - older_than
+    stale = list(db.session.execute(
+        db.select(MetricImport).where(
+            MetricImport.source == "file",
+            MetricImport.status.in_([ImportStatus.PENDING.value, ImportStatus.FAILED.value]),
+            MetricImport.created_at < cutoff)
+    ).scalars())
+    for record in stale:
+        record.status = ImportStatus.DISCARDED.value
+    db.session.commit()
+    for record in stale:
+        finish_file(record)
+    return len(stale)

@@ -412,3 +412,21 @@ def delete_report(report: Report, *, actor: User | None = None) -> None:
     db.session.delete(report)
     if path is not None:
         path.unlink(missing_ok=True)
+
+
+def prune_orphaned_files() -> int:
+    """Delete report PDFs that no report refers to any more (e.g. of a deleted community)."""
+    root = Path(current_app.instance_path) / "reports"
+    if not root.is_dir():
+        return 0
+    known = {(cid, name) for cid, name in db.session.execute(
+        db.select(Report.community_id, Report.pdf_name).where(Report.pdf_name.is_not(None)))}
+    removed = 0
+    for folder in root.iterdir():
+        if not folder.is_dir() or not folder.name.isdigit():
+            continue
+        for path in folder.glob("*.pdf"):
+            if (int(folder.name), path.name) not in known:
+                path.unlink(missing_ok=True)
+                removed += 1
+    return removed

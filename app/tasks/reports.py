@@ -1,5 +1,6 @@
-"""Report jobs: generating a report's PDF, delivering scheduled reports by e-mail, and the
-periodic check for due schedules."""
+"""Report jobs: generating a report's PDF, delivering scheduled reports by e-mail, the
+periodic check for due schedules, and the nightly clean-up of stale uploads and orphaned
+PDFs."""
 
 from __future__ import annotations
 
@@ -59,7 +60,15 @@ def _register_periodic():
 
         return report_schedules.dispatch_due()
 
-    return dispatch_schedules
+    @huey.periodic_task(crontab(hour="3", minute="41"), name="reports.prune_files")
+    @in_app_context
+    def prune_files():
+        from app.services import metric_import, reports
+
+        return {"uploads": metric_import.prune_stale_uploads(),
+                "pdfs": reports.prune_orphaned_files()}
+
+    return dispatch_schedules, prune_files
 
 
-dispatch_schedules = _register_periodic()
+dispatch_schedules, prune_files = _register_periodic()

@@ -228,3 +228,29 @@ def test_imports_are_isolated_between_communities(app, client, db, login_as, com
     db.session.commit()
     login_as("operator")
     assert client.get(f"/c/photo/metrics/import/{record.id}").status_code == 404
+
+
+def test_uploads_left_without_a_mapping_are_pruned_after_a_week(app, db, community):
+    from datetime import timedelta
+
+    from app.models import utcnow
+
+    stale = _start(community, "日期,活跃人数\n2026-10-01,340\n")
+    fresh = _start(community, "日期,活跃人数\n2026-10-02,341\n")
+    stale.created_at = utcnow() - timedelta(days=8)
+    db.session.commit()
+    assert metric_import.prune_stale_uploads() == 1
+    assert stale.status == ImportStatus.DISCARDED and fresh.status == ImportStatus.PENDING
+    with pytest.raises(ServiceError):
+        metric_import.load_table(stale)
+    assert metric_import.load_table(fresh).rows
+
+
+def test_the_csv_template_defuses_formula_like_metric_names(app, client, db, login_as,
+                                                          community):
+    metric_service.create_custom_metric(community, key="evil", name="=HYPERLINK(\"x\")")
+    db.session.commit()
+    login_as("operator")
+    body = client.get("/c/photo/metrics/import/template.csv").get_data(as_text=True)
+    assert body.startswith("\ufeff日期,")
+    assert "'=HYPERLINK" in body

@@ -284,3 +284,19 @@ def test_my_reports_lists_only_communities_i_manage(app, client, db, community,
     sign_in(client, manager)
     html = client.get("/reports").get_data(as_text=True)
     assert "光影同行的报告" in html and "另一个社群的报告" not in html
+
+
+def test_pdfs_that_no_report_refers_to_are_pruned(app, db, community):
+    period = Period(date(2026, 9, 1), date(2026, 9, 30))
+    report = report_service.create_report(community, period_kind="custom", period=period,
+                                          previous_period=period.previous(), sections=[])
+    report.pdf_name = "kept.pdf"
+    db.session.commit()
+    folder = report_service.reports_dir(community.id)
+    (folder / "kept.pdf").write_bytes(b"%PDF")
+    (folder / "orphan.pdf").write_bytes(b"%PDF")
+    gone = report_service.reports_dir(community.id + 999)
+    (gone / "old.pdf").write_bytes(b"%PDF")
+    assert report_service.prune_orphaned_files() >= 2  # earlier tests may leave files too
+    assert sorted(p.name for p in folder.iterdir()) == ["kept.pdf"]
+    assert not (gone / "old.pdf").exists()

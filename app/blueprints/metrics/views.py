@@ -24,6 +24,7 @@ from app.security.roles import Role
 from app.services import metric_import, metrics_analysis
 from app.services import metrics as metric_service
 from app.services.errors import ServiceError
+from surveys.spreadsheet import defuse
 
 
 def _range():
@@ -150,7 +151,8 @@ def template(slug: str):
     catalog = metric_service.catalog(g.community.id)
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow([_("日期")] + [m.label for m in catalog])
+    # custom metric names are user text: defuse anything a spreadsheet would run
+    writer.writerow([_("日期")] + [defuse(m.label) for m in catalog])
     writer.writerow(["2026-10-01"] + [""] * len(catalog))
     body = "\ufeff" + buffer.getvalue()  # a BOM so that Excel opens it as UTF-8
     return Response(body, mimetype="text/csv", headers={
