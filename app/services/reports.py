@@ -414,8 +414,14 @@ def delete_report(report: Report, *, actor: User | None = None) -> None:
         path.unlink(missing_ok=True)
 
 
-def prune_orphaned_files() -> int:
-    """Delete report PDFs that no report refers to any more (e.g. of a deleted community)."""
+def prune_orphaned_files(min_age_s: float = 3600) -> int:
+    """Delete report PDFs that no report refers to any more (e.g. of a deleted community).
+
+    Files younger than ``min_age_s`` are kept: a render stores its PDF just before its
+    report row is committed.
+    """
+    import time
+
     root = Path(current_app.instance_path) / "reports"
     if not root.is_dir():
         return 0
@@ -426,7 +432,8 @@ def prune_orphaned_files() -> int:
         if not folder.is_dir() or not folder.name.isdigit():
             continue
         for path in folder.glob("*.pdf"):
-            if (int(folder.name), path.name) not in known:
+            if (int(folder.name), path.name) not in known and \
+                    time.time() - path.stat().st_mtime > min_age_s:
                 path.unlink(missing_ok=True)
                 removed += 1
     return removed
