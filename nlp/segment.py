@@ -59,6 +59,20 @@ def load_user_dictionary() -> tuple[tuple[str, int | None, str | None], ...]:
 
 
 @lru_cache(maxsize=1)
+def jieba_pos_table() -> dict[str, str]:
+    """Part-of-speech flag of every word in jieba's main dictionary (read once, lazily)."""
+    import jieba
+
+    table: dict[str, str] = {}
+    with open(Path(jieba.__file__).resolve().parent / "dict.txt", encoding="utf-8") as fh:
+        for line in fh:
+            parts = line.split()
+            if len(parts) >= 3:
+                table[parts[0]] = parts[2]
+    return table
+
+
+@lru_cache(maxsize=1)
 def load_stopwords() -> frozenset[str]:
     """The shipped stopword list."""
     lines = STOPWORDS_PATH.read_text(encoding="utf-8").splitlines()
@@ -132,6 +146,7 @@ class Segmenter:
         self._resolved: list[tuple[str, int, str | None]] | None = None
         self._stop = load_stopwords() | frozenset(self.stopwords)
         self._memo: dict[str, str] = {}
+        self._pos: dict[str, str] | None = None
 
     def __getstate__(self) -> dict:
         """Pickle only the parameters; engines are rebuilt lazily in the receiving process."""
@@ -162,6 +177,7 @@ class Segmenter:
         """Add community terms to this instance only; returns self."""
         new = list(words)
         self.extra_words.extend(new)
+        self._pos = None
         if self._resolved is not None:
             pending = self._word_list()[len(self._resolved):]
             self._add_resolved(pending)
@@ -292,6 +308,17 @@ class Segmenter:
 
         tagger = jieba.posseg.POSTokenizer(self._jieba_tokenizer)
         return [(p.word, p.flag) for p in tagger.cut(text, HMM=self.hmm)]
+
+    def pos_of(self, word: str) -> str:
+        """Dictionary part-of-speech flag of a word ("" for words the dictionaries lack)."""
+        if self._pos is None:
+            self._pos = {w: t for w, _, t in self._word_list() if t}
+        flag = self._pos.get(word)
+        if flag is None:
+            flag = jieba_pos_table().get(word, "")
+            if not flag and word.isascii() and word.isalpha() and len(word) > 1:
+                flag = "eng"  # as jieba's tagger marks Latin words
+        return flag
 
     def content_tokens(self, cut: list[str]) -> list[str]:
         """Content tokens of an existing :meth:`cut` result (what :meth:`tokens` returns)."""

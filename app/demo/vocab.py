@@ -412,3 +412,211 @@ def mixed(rng: random.Random, day: float) -> str:
         return compose(good, 1, rng)
     joiner = rng.choice(("，但是", "，不过", "，可是", "，就是"))
     return statement(good, 1, rng) + joiner + statement(bad, -1, rng) + rng.choice(CLOSERS)
+
+
+# --- The suggestion box: what the team did about each theme, and how they reply ----------------
+
+# Per theme: the day the main fix shipped (when there was one), and the texts of replies for each
+# outcome. The box's story follows the themes: ads were cleaned up around day 128 (the mood turns
+# milder after day 130), the live platform was fixed around day 112, and points and response
+# times are still being worked on at the end of the six months.
+@dataclass(frozen=True)
+class ThemeResponse:
+    """How the team answered suggestions about one theme."""
+
+    done: tuple[str, ...]
+    planned: tuple[str, ...]
+    declined: tuple[str, ...]
+    fixed_on: int | None = None  # the day the main fix shipped
+    # Weights of the outcomes for suggestions older than a week: done, planned, declined,
+    # in progress.
+    outcome: tuple[float, float, float, float] = (0.45, 0.25, 0.1, 0.2)
+    tags: tuple[str, ...] = ()
+
+
+THEME_RESPONSES: dict[str, ThemeResponse] = {
+    "ads": ThemeResponse(
+        done=("已上线入群审核：新成员回答群规问题后才能发言，广告号会被自动移出",
+              "设置了关键词自动踢出，并安排管理员按时段轮值清理广告",
+              "二手交易和广告统一放到每周一的固定帖，其他时间发广告直接移出"),
+        planned=("入群审核正在测试，预计两周内在四个群全部上线",),
+        declined=("群里暂时不开放任何推广位，已有的推广请求我们都婉拒了",),
+        fixed_on=128, outcome=(0.75, 0.1, 0.0, 0.15), tags=("广告", "群规", "高频")),
+    "points": ThemeResponse(
+        done=("积分规则已整理进群公告，每次调整都会提前一周通知",
+              "积分商城上新了相机肩带、修图预设和课程优惠券"),
+        planned=("积分兑换直播回放和一对一点评的方案已经定了，下个月上线",
+                 "积分有效期准备从三个月延长到一年，正在改系统",
+                 "打卡积分的计算问题已经定位，修复后会统一补发"),
+        declined=("积分暂时不能抵扣线下活动报名费，场地费用是按人头预付的",),
+        outcome=(0.25, 0.4, 0.1, 0.25), tags=("积分", "激励")),
+    "live": ThemeResponse(
+        done=("已更换直播线路，课程结束后两小时内上传回放和课件",
+              "直播前半小时会做网络和设备测试，回放放在课程页里",
+              "直播时间固定为每周四晚八点，回放永久保留"),
+        planned=("正在和新直播平台对接，下个月起提供高清回放",),
+        declined=("暂时不会再换平台，先把现在的线路稳定下来",),
+        fixed_on=112, outcome=(0.7, 0.1, 0.05, 0.15), tags=("直播", "回放", "技术")),
+    "content": ThemeResponse(
+        done=("干货合集每月整理一次，放在资料库的置顶目录",
+              "每周三固定一个主题分享，本月是人像布光和街拍"),
+        planned=("正在邀请三位不同风格的摄影师来做分享",),
+        declined=("群里的图片版权属于成员本人，不能整理成公开合集",),
+        outcome=(0.5, 0.3, 0.05, 0.15), tags=("干货", "内容")),
+    "events": ThemeResponse(
+        done=("周末线下活动增加到每月两场，名额从 20 人加到 35 人",
+              "活动改为按城市分组报名，外地成员也有线上拍摄挑战"),
+        planned=("周年庆之后会在杭州、上海各办一次外拍",),
+        declined=("报名费暂时不能降，收入全部用在场地和模特费用上",
+                  "工作日晚上的活动是场地限制，周末场次已经在加了"),
+        outcome=(0.4, 0.25, 0.2, 0.15), tags=("活动", "线下")),
+    "onboarding": ThemeResponse(
+        done=("新人指南和入门路线图已置顶在每个群的公告里",
+              "每周二晚上新增新人答疑时间，由助教轮值"),
+        planned=("新人自我介绍固定帖下周开始，每月整理一次",),
+        declined=(),
+        outcome=(0.6, 0.25, 0.0, 0.15), tags=("新人", "引导")),
+    "response": ThemeResponse(
+        done=("常见问题已经整理成一份文档，放在群公告里",),
+        planned=("正在招募两位新助教，目标是工作日当天回复",
+                 "答疑帖下周上线，问题不会再被刷屏淹没"),
+        declined=(),
+        outcome=(0.2, 0.5, 0.0, 0.3), tags=("答疑", "服务")),
+    "checkin": ThemeResponse(
+        done=("作业已经分成新手和进阶两档，每周公开点评三份优秀作业",
+              "打卡小程序的上传问题已修复，大图会自动压缩"),
+        planned=("补交作业的功能在做了，下个版本上线",),
+        declined=("作业主题会保持一定难度，但会给新手提供参考示例",),
+        outcome=(0.5, 0.25, 0.1, 0.15), tags=("打卡", "作业")),
+    "vibe": ThemeResponse(
+        done=("已分出通知群和交流群，通知群只发课程和活动信息",
+              "每周五晚上固定话题讨论，潜水的朋友也欢迎冒泡"),
+        planned=("正在讨论群规里关于争吵的处理方式，下周公布",),
+        declined=("暂时不拆更多小群，怕大家找不到人，先用话题日试试",),
+        outcome=(0.35, 0.2, 0.25, 0.2), tags=("氛围", "互动")),
+    "brand": ThemeResponse(
+        done=("视频号每周展示三位成员的作品",),
+        planned=("年度作品集正在征稿，年底印刷",
+                 "相机背带周边在打样，周年庆开放兑换"),
+        declined=("周边暂不对外销售，只用积分兑换",),
+        outcome=(0.2, 0.5, 0.15, 0.15), tags=("品牌", "周边")),
+}
+
+IN_PROGRESS_REPLIES = (
+    "收到，已经转给负责{area}的同学在看，有进展会在这里更新。",
+    "谢谢反馈！我们正在核实这个问题，这周内给你答复。",
+    "这个问题我们也注意到了，正在和相关同学一起想办法。",
+    "收到～想多了解一下：大概是什么时间、在哪个群遇到的？可以在下面补充。",
+)
+DONE_REPLIES = ("{action}。谢谢你的建议！", "{action}，欢迎继续反馈。", "已经改好了：{action}。")
+PLANNED_REPLIES = ("这个建议我们采纳了：{plan}。", "计划中：{plan}，上线后会第一时间通知你。")
+DECLINED_REPLIES = ("这次先不调整：{reason}。谢谢理解，我们会继续关注。",
+                    "暂时没法采纳：{reason}。如果有更好的办法，欢迎继续告诉我们。")
+MERGE_NOTES = ("和另一条建议说的是同一件事，已合并，后续进展会一起更新。",
+               "大家都提到了这个问题，我们合并到一起跟进。", "")
+SUBMITTER_ANSWERS = (
+    "主要是晚上八点到十点，{channel}最明显。",
+    "补充一下：我是用手机看的，换了网络也一样。",
+    "谢谢回复！期待改进。",
+    "好的，我再观察一周，有情况再来补充。",
+    "就是上周三那次，截图我发不上来。",
+)
+AGREEMENTS = ("+1，同样遇到过", "同意！", "这个真的很需要", "我也是这样", "顶一下",
+              "说到心坎里了", "支持，希望尽快", "同感，上周也是")
+INTERNAL_NOTES = (
+    "和技术同学确认过，问题能复现，已排进本周。",
+    "这个成员之前也反馈过类似问题，回复时语气注意一点。",
+    "需要和群主确认预算后再回复。",
+    "周会上讨论过，大家倾向先试点一个群。",
+    "已私下联系提交者了解细节（署名提交的）。",
+    "和 #相关建议 一起处理，别重复回复。",
+)
+SPAM_SUGGESTIONS = ("低价出二手镜头和无人机，全新未拆封，有意加V私聊",
+                    "免费领取摄影大师课程，名额有限，点击群文件链接报名")
+SPAM_COMMENTS = ("加V领取免费修图预设 wx: ps_free_2026", "代购各种相机配件，价格美丽私聊")
+MANUAL_CHANGELOG = (
+    ("群公告新增「本周作业」固定栏目",
+     "每周一更新作业主题、截止时间和优秀作业链接，不用再翻聊天记录。"),
+    ("QQ 群开通周末答疑时间", "周六下午两点到四点，助教在 QQ 群集中回答问题。"),
+)
+
+
+# --- Interviews: guides and the way interview notes are written -------------------------------
+
+@dataclass(frozen=True)
+class GuideSpec:
+    """A demo interview guide: its questions, and the themes each question brings up."""
+
+    title: str
+    description: str
+    questions: tuple[str, ...]
+    themes: tuple[tuple[str, ...], ...]
+
+
+INTERVIEW_GUIDES = (
+    GuideSpec(
+        title="新人体验访谈",
+        description="入群 **一个月内** 的新成员，了解第一印象和入门障碍。每次 20 分钟左右。",
+        questions=("你是怎么知道并加入「光影同行」的？", "进群第一周的体验怎么样？",
+                   "有没有遇到找不到资料或者没人回应的时候？", "最希望我们改进的一件事是什么？"),
+        themes=(("content", "brand"), ("onboarding", "vibe", "ads"),
+                ("onboarding", "response"), ("onboarding", "response", "checkin", "ads")),
+    ),
+    GuideSpec(
+        title="活跃成员深度访谈",
+        description="打卡 30 天以上的成员：他们为什么留下来，什么会让他们离开。",
+        questions=("你平时怎么参与社群：直播、打卡还是活动？",
+                   "最近一次让你觉得「值」的经历是什么？", "有什么让你想退群的时刻？",
+                   "积分和活动对你有吸引力吗？", "如果你来运营，会先改什么？"),
+        themes=(("live", "checkin", "events"), ("content", "events", "checkin"),
+                ("ads", "live", "vibe", "response"), ("points", "events"),
+                ("points", "ads", "live", "response")),
+    ),
+    GuideSpec(
+        title="流失成员回访",
+        description="很久没有发言的成员和已经退群的朋友。先感谢，再倾听，不挽留。",
+        questions=("最近为什么不太来群里了？", "在群里的时候，最喜欢和最不喜欢的是什么？",
+                   "什么情况下你会愿意回来？"),
+        themes=(("ads", "vibe", "response", "live"), ("content", "events", "ads", "points"),
+                ("ads", "live", "events", "content")),
+    ),
+)
+
+EXTERNAL_INTERVIEWEES = ("前成员小雨", "合作摄影师 K 老师", "前成员 Leo", "兄弟社群群主老宋")
+# How notes report what the interviewee said; {who} is 她 or 他, the same for a whole interview.
+REPORTED_SPEECH = ("{who}说", "{who}提到", "聊到这里，{who}说", "{who}的原话大意是：")
+REPORTED_QUESTION = ("{who}问：", "{who}顺便问了一句：")
+OBSERVATIONS = (
+    "（说到这里明显有情绪，停顿了一下）",
+    "（笑着说的，整体评价是正面的）",
+    "（补充：这一点和上周另一位受访者说的很像）",
+    "（追问后才说出来，之前一直说「还行」）",
+)
+
+
+def reply_for(status: str, theme: Theme, rng: random.Random) -> str:
+    """An operator's reply when a suggestion about ``theme`` moves to ``status``."""
+    response = THEME_RESPONSES[theme.key]
+    if status == "in_progress":
+        return rng.choice(IN_PROGRESS_REPLIES).format(area=theme.area)
+    if status == "done":
+        return rng.choice(DONE_REPLIES).format(action=rng.choice(response.done))
+    if status == "planned":
+        return rng.choice(PLANNED_REPLIES).format(plan=rng.choice(response.planned))
+    reasons = response.declined or ("这个方向和社群现阶段的重点不太一致",)
+    return rng.choice(DECLINED_REPLIES).format(reason=rng.choice(reasons))
+
+
+def suggestion_text(theme: Theme, rng: random.Random, day: float) -> str:
+    """What a member writes into the box: a complaint or a remark, usually with a wish."""
+    sentiment = sentiment_for(theme, rng, day)
+    if sentiment == 1 or rng.random() < 0.25:
+        base = statement(theme, sentiment, rng) + "，" + wish(theme, rng)
+        return rng.choice(OPENERS) + base + rng.choice(CLOSERS)
+    return compose(theme, sentiment, rng, with_wish=0.85, pii_rate=0.03)
+
+
+def interview_answer(theme: Theme, rng: random.Random, day: float) -> tuple[str, int]:
+    """One sentence an interviewee said about a theme, with its sentiment."""
+    sentiment = sentiment_for(theme, rng, day)
+    return statement(theme, sentiment, rng), sentiment

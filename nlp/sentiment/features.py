@@ -19,16 +19,21 @@ from sklearn.exceptions import NotFittedError
 
 from nlp.sentiment.lexicon import (
     CLAUSE_BREAKS,
+    DEGREE_SCOPE,
     NEGATION_SCOPE,
     Lexicon,
-    lexicon_scores,
     load_lexicon,
+    token_polarity,
 )
 
 _M1 = np.uint64(0xBF58476D1CE4E5B9)
 _M2 = np.uint64(0x94D049BB133111EB)
 _MUL = np.uint64(1000003)
 _QUESTION_ENDS = ("?", "？", "吗", "呢", "么", "嘛")
+_TABLE_LIMIT = 500_000
+# Token roles for the word features and for the lexicon arithmetic (see SentimentFeaturizer._scan).
+_W_PLAIN, _W_BREAK, _W_NEGATOR = 0, 1, 2
+_L_POLAR, _L_BREAK, _L_CONTRAST, _L_NEGATOR, _L_DEGREE = 0, 1, 2, 3, 4
 
 
 @dataclass(frozen=True)
@@ -95,10 +100,16 @@ def char_ngram_counts(texts: Sequence[str], ngram_range: tuple[int, int], bits: 
     return mat
 
 
-def _l2_rows(mat: sp.csr_matrix) -> sp.csr_matrix:
-    norms = np.sqrt(np.asarray(mat.multiply(mat).sum(axis=1)).ravel())
-    norms[norms == 0] = 1.0
-    return sp.diags(1.0 / norms) @ mat
+def _tfidf_l2(counts: sp.csr_matrix, idf: np.ndarray) -> sp.csr_matrix:
+    """Sublinear tf times idf, then L2-normalised rows, computed on the CSR data in place."""
+    m = counts.copy()
+    if m.nnz:
+        m.data = (1.0 + np.log(m.data)) * idf[m.indices]
+        rows = np.repeat(np.arange(m.shape[0]), np.diff(m.indptr))
+        norms = np.sqrt(np.bincount(rows, weights=m.data * m.data, minlength=m.shape[0]))
+        norms[norms == 0] = 1.0
+        m.data /= norms[rows]
+    return m
 
 
 class SentimentFeaturizer:
@@ -135,17 +146,18 @@ class SentimentFeaturizer:
             df.update(set(doc.tokens))
         vocab = sorted(t for t, c in df.items() if c >= self.min_df and t.strip())
         self.vocabulary_ = {t: i for i, t in enumerate(vocab)}
-        char_counts, word_counts = self._counts(docs)
+        self._table = {}
+        char_counts, word_counts, dense = self._counts(docs)
         self.char_idf_ = self._idf(char_counts)
         self.word_idf_ = self._idf(word_counts)
-        return self._finish(char_counts, word_counts, self._dense(docs, load_lexicon()))
+        return self._finish(char_counts, word_counts, dense)
 
     def _idf(self, counts: sp.csr_matrix) -> np.ndarray:
         n = counts.shape[0]
         df = np.bincount(counts.indices, minlength=counts.shape[1])
         idf = np.log((1.0 + n) / (1.0 + df)) + 1.0
         idf[df < self.min_df] = 0.0
-        return idf
+        return idf.astype(np.float32)  # halves the saved model; float32 is precise enough
 
     # -- transforming --------------------------------------------------------------------------
 
@@ -165,47 +177,128 @@ class SentimentFeaturizer:
     def transform_with_cues(self, docs: Sequence[SentimentDoc]) -> tuple[sp.csr_matrix, np.ndarray]:
         """Feature matrix plus, per doc, whether it has any sentiment cue (lexicon word/sticker)."""
         self._check_fitted()
-        char_counts, word_counts = self._counts(docs)
-        dense = self._dense(docs, load_lexicon())
+        char_counts, word_counts, dense = self._counts(docs)
         cues = (dense[:, 0] + dense[:, 1]) > 0
         return self._finish(char_counts, word_counts, dense), cues
 
-    def _counts(self, docs: Sequence[SentimentDoc]) -> tuple[sp.csr_matrix, sp.csr_matrix]:
+    def __getstate__(self) -> dict:
+        """Pickle without the per-token lookup cache (it is rebuilt as tokens are seen)."""
+        return {k: v for k, v in self.__dict__.items() if k != "_table"}
+
+    def _counts(self, docs: Sequence[SentimentDoc]
+                ) -> tuple[sp.csr_matrix, sp.csr_matrix, np.ndarray]:
         chars = char_ngram_counts([d.text.lower() for d in docs], self.char_ngrams,
                                   self.char_bits, break_punctuation=not self.use_punctuation)
-        return chars, self._word_counts(docs)
+        ids, lengths, dense = self._scan(docs)
+        return chars, self._word_matrix(ids, lengths, len(docs)), dense
 
-    def _word_counts(self, docs: Sequence[SentimentDoc]) -> sp.csr_matrix:
-        vocab = self.vocabulary_
-        n_vocab = len(vocab)
-        negators = load_lexicon().negators
-        breaks = CLAUSE_BREAKS
-        keep_punct = self.use_punctuation
+    def _token_entry(self, tok: str, lex: Lexicon) -> tuple[int, int, int, float]:
+        """(vocab id, word role, lexicon role, value) of a token; see :meth:`_scan`."""
+        vid = self.vocabulary_.get(tok, -1)
+        if tok in CLAUSE_BREAKS or not tok.strip():
+            return (vid if self.use_punctuation else -1), _W_BREAK, _L_BREAK, 0.0
+        word_role = _W_NEGATOR if tok in lex.negators else _W_PLAIN
+        if tok in lex.contrast:
+            return vid, word_role, _L_CONTRAST, 0.0
+        if tok in lex.negators:
+            return vid, word_role, _L_NEGATOR, 0.0
+        if tok in lex.degree and tok not in lex.polarity:
+            return vid, word_role, _L_DEGREE, lex.degree[tok]
+        return vid, word_role, _L_POLAR, token_polarity(tok, lex)
+
+    def _scan(self, docs: Sequence[SentimentDoc]) -> tuple[list[int], np.ndarray, np.ndarray]:
+        """One pass over all tokens: word ids with negation scope, and the lexicon features.
+
+        Each distinct token is classified once (cached), so the per-token work is one dict
+        lookup and a few branches. The lexicon arithmetic equals :func:`lexicon_scores` on the
+        whole text and on the part after the last turn word.
+        """
+        lex = load_lexicon()
+        table = self.__dict__.setdefault("_table", {})
+        if len(table) > _TABLE_LIMIT:
+            table.clear()
+        n_vocab = len(self.vocabulary_)
         ids: list[int] = []
-        doc_idx: list[int] = []
+        push = ids.append
+        lengths = np.zeros(len(docs), dtype=np.int64)
+        dense = np.zeros((len(docs), self.N_DENSE))
         for i, doc in enumerate(docs):
-            scope = 0
+            scope = neg_left = deg_left = 0
+            scale = 1.0
+            pos = neg = tail_pos = tail_neg = 0.0
+            negated = 0
+            contrast_seen = False
             for tok in doc.tokens:
-                if tok in breaks or not tok.strip():
-                    scope = 0
-                    ids.append(vocab.get(tok, -1) if keep_punct else -1)
-                elif tok in negators:
-                    scope = NEGATION_SCOPE
-                    ids.append(vocab.get(tok, -1))
-                else:
-                    j = vocab.get(tok, -1)
+                entry = table.get(tok)
+                if entry is None:
+                    entry = table[tok] = self._token_entry(tok, lex)
+                vid, word_role, lex_role, value = entry
+                if word_role == _W_PLAIN:
                     if scope:
                         scope -= 1
-                        if j >= 0:
-                            j += n_vocab
-                    ids.append(j)
-                doc_idx.append(i)
+                        if vid >= 0:
+                            vid += n_vocab
+                elif word_role == _W_BREAK:
+                    scope = 0
+                else:
+                    scope = NEGATION_SCOPE
+                push(vid)
+                if lex_role == _L_POLAR:
+                    if value:
+                        if neg_left > 0:
+                            value = -value * 0.8
+                        if deg_left > 0:
+                            value *= scale
+                        if value > 0:
+                            pos += value
+                            tail_pos += value
+                        else:
+                            neg -= value
+                            tail_neg -= value
+                        scale, deg_left = 1.0, 0
+                    if neg_left:
+                        neg_left -= 1
+                    if deg_left:
+                        deg_left -= 1
+                elif lex_role == _L_BREAK or lex_role == _L_CONTRAST:
+                    neg_left = deg_left = 0
+                    scale = 1.0
+                    if lex_role == _L_CONTRAST:
+                        contrast_seen = True
+                        tail_pos = tail_neg = 0.0
+                elif lex_role == _L_NEGATOR:
+                    neg_left = NEGATION_SCOPE
+                    negated += 1
+                else:
+                    scale = value
+                    deg_left = DEGREE_SCOPE
+            lengths[i] = len(doc.tokens)
+            # Stickers and emoji count like lexicon words, so the weight the model learns for
+            # lexicon mass carries over to them (the training reviews have almost none).
+            sig = doc.signal_polarity
+            pos += max(sig, 0.0)
+            neg += max(-sig, 0.0)
+            # What follows the last turn word (但是 / 就是 / 不过 …) usually carries the verdict.
+            if not contrast_seen:
+                tail_pos = tail_neg = 0.0
+            row = dense[i]
+            row[0] = pos
+            row[1] = neg
+            row[2] = 1.0 if negated else 0.0
+            row[3] = tail_pos
+            row[4] = tail_neg
+            row[5] = 1.0 if doc.text.rstrip("!！。.~～ ").endswith(_QUESTION_ENDS) else 0.0
+        dense[:, [0, 1, 3, 4]] = np.log1p(dense[:, [0, 1, 3, 4]])
+        return ids, lengths, dense * self.lexicon_weight
+
+    def _word_matrix(self, ids: list[int], lengths: np.ndarray, n_docs: int) -> sp.csr_matrix:
+        """Unigram and hashed bigram counts from the scanned word ids."""
+        n_vocab = len(self.vocabulary_)
         width = self.n_word_features
-        n_docs = len(docs)
         if not ids:
             return sp.csr_matrix((n_docs, width), dtype=np.float64)
         arr = np.asarray(ids, dtype=np.int64)
-        rows = np.asarray(doc_idx, dtype=np.int64)
+        rows = np.repeat(np.arange(n_docs, dtype=np.int64), lengths)
         uni = arr >= 0
         same = rows[1:] == rows[:-1]
         pair_ok = same & (arr[1:] >= 0) & (arr[:-1] >= 0)
@@ -221,34 +314,28 @@ class SentimentFeaturizer:
 
     N_DENSE = 6
 
-    def _dense(self, docs: Sequence[SentimentDoc], lex: Lexicon) -> np.ndarray:
-        out = np.zeros((len(docs), self.N_DENSE))
-        contrast = lex.contrast
-        for i, doc in enumerate(docs):
-            toks = doc.tokens
-            pos, neg, negated = lexicon_scores(toks, lex)
-            # Stickers and emoji count like lexicon words, so the weight the model learns for
-            # lexicon mass carries over to them (the training reviews have almost none).
-            sig = doc.signal_polarity
-            pos += max(sig, 0.0)
-            neg += max(-sig, 0.0)
-            # What follows the last turn word (但是 / 就是 / 不过 …) usually carries the verdict.
-            last = max((k for k, t in enumerate(toks) if t in contrast), default=-1)
-            tail_pos, tail_neg = lexicon_scores(toks[last + 1:], lex)[:2] if last >= 0 else (0, 0)
-            out[i] = (
-                np.log1p(pos), np.log1p(neg), 1.0 if negated else 0.0,
-                np.log1p(tail_pos), np.log1p(tail_neg),
-                1.0 if doc.text.rstrip("!！。.~～ ").endswith(_QUESTION_ENDS) else 0.0,
-            )
-        return out * self.lexicon_weight
+    def _blocks(self, char_counts, word_counts, dense: np.ndarray) -> list:
+        blocks = [_tfidf_l2(char_counts, self.char_idf_), _tfidf_l2(word_counts, self.word_idf_)]
+        if self.use_lexicon:
+            blocks.append(dense)
+        return blocks
 
     def _finish(self, char_counts, word_counts, dense: np.ndarray) -> sp.csr_matrix:
-        blocks = []
-        for counts, idf in ((char_counts, self.char_idf_), (word_counts, self.word_idf_)):
-            m = counts.copy()
-            m.data = 1.0 + np.log(m.data)
-            m = m @ sp.diags(idf)
-            blocks.append(_l2_rows(m.tocsr()))
-        if self.use_lexicon:
-            blocks.append(sp.csr_matrix(dense))
-        return sp.hstack(blocks, format="csr")
+        blocks = self._blocks(char_counts, word_counts, dense)
+        return sp.hstack([sp.csr_matrix(b) for b in blocks], format="csr")
+
+    def decision_with_cues(self, docs: Sequence[SentimentDoc], coef: np.ndarray,
+                           intercept: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
+        """``X @ coef + intercept`` without building X as one matrix, plus the cue mask.
+
+        The fast path for prediction: each block is multiplied by its slice of ``coef``.
+        """
+        self._check_fitted()
+        char_counts, word_counts, dense = self._counts(docs)
+        out = np.full(len(docs), float(intercept))
+        start = 0
+        for block in self._blocks(char_counts, word_counts, dense):
+            width = block.shape[1]
+            out += block @ coef[start:start + width]
+            start += width
+        return out, (dense[:, 0] + dense[:, 1]) > 0

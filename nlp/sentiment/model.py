@@ -54,6 +54,10 @@ class SentimentModel:
         Half-widths of the neutral band around 0.5 (see the module docstring).
     calibration_fraction:
         Share of the training data held out to fit the Platt calibration.
+    refit:
+        Refit on all the data after calibrating. Off by default: keeping the model fitted on
+        the non-held-out part trains in about two thirds of the time, keeps the calibration
+        fitted to exactly the model that is used, and measured the same macro-F1.
     fit_intercept:
         Off by default: with an intercept, a text with few known features inherits the
         training corpus's lean (short answers came out negative); without it, an
@@ -64,7 +68,8 @@ class SentimentModel:
 
     def __init__(self, *, C: float = 0.5, nb_alpha: float = 1.0, neutral_band: float = 0.15,
                  fact_band: float = 0.25, calibration_fraction: float = 0.15,
-                 fit_intercept: bool = False, max_iter: int = 2000, random_state: int = 0,
+                 fit_intercept: bool = False, refit: bool = False, max_iter: int = 2000,
+                 random_state: int = 0,
                  segmenter: Segmenter | None = None, normalizer: Normalizer | None = None,
                  featurizer: SentimentFeaturizer | None = None) -> None:
         self.C = C
@@ -73,6 +78,7 @@ class SentimentModel:
         self.fact_band = fact_band
         self.calibration_fraction = calibration_fraction
         self.fit_intercept = fit_intercept
+        self.refit = refit
         self.max_iter = max_iter
         self.random_state = random_state
         self.segmenter = segmenter
@@ -82,11 +88,12 @@ class SentimentModel:
     # -- pipeline pieces -----------------------------------------------------------------------
 
     def _stages(self) -> tuple[Normalizer, Segmenter]:
-        if self.normalizer is None:
-            self.normalizer = Normalizer()
-        if self.segmenter is None:
-            self.segmenter = Segmenter()
-        return self.normalizer, self.segmenter
+        """The normaliser and segmenter in use (``normalizer_`` / ``segmenter_`` once set)."""
+        if getattr(self, "normalizer_", None) is None:
+            self.normalizer_ = self.normalizer if self.normalizer is not None else Normalizer()
+        if getattr(self, "segmenter_", None) is None:
+            self.segmenter_ = self.segmenter if self.segmenter is not None else Segmenter()
+        return self.normalizer_, self.segmenter_
 
     def prepare(self, texts: Sequence[str | None], *,
                 normalized: Sequence[NormalizedText] | None = None,
@@ -130,7 +137,7 @@ class SentimentModel:
         )
         platt = LogisticRegression(C=1e4, max_iter=1000)
         platt.fit(held.decision_function(Xr[cal_idx]).reshape(-1, 1), y_bin[cal_idx])
-        final = self._logreg().fit(Xr, y_bin, sample_weight=weights)
+        final = self._logreg().fit(Xr, y_bin, sample_weight=weights) if self.refit else held
 
         self.featurizer_ = featurizer
         self.nb_ratio_ = ratio.astype(np.float32)
@@ -167,8 +174,9 @@ class SentimentModel:
         """Calibrated scores and the sentiment-cue mask of prepared docs."""
         if not docs:
             return np.zeros(0), np.zeros(0, dtype=bool)
-        X, cues = self.featurizer_.transform_with_cues(docs)
-        decision = X @ self.coef_.astype(np.float64) + self.intercept_
+        decision, cues = self.featurizer_.decision_with_cues(
+            docs, self.coef_.astype(np.float64), self.intercept_
+        )
         a, b = self.platt_
         scores = expit(a * decision + b)
         empty = np.fromiter((not d.text and not d.signal_polarity for d in docs), bool, len(docs))
@@ -249,12 +257,13 @@ class SentimentModel:
         """Sentiment of one text, with clause-level results."""
         return self.predict_many([text])[0]
 
-    def _aspects(self, text: str) -> list[str]:
-        seg = self.segmenter
+    def _aspects(self, tokens: list[str]) -> list[str]:
+        """The clause's nouns (dictionary part of speech n…, vn, eng), in order, once each."""
+        seg = self._stages()[1]
         seen: dict[str, None] = {}
-        for word, flag in seg.tag(text):
-            if flag.startswith(_ASPECT_FLAGS) and seg.is_content(word):
-                seen.setdefault(word.lower() if word.isascii() else word, None)
+        for word in seg.content_tokens(tokens):
+            if seg.pos_of(word).startswith(_ASPECT_FLAGS):
+                seen.setdefault(word, None)
         return list(seen)
 
     def _add_clauses(self, docs, scores, labels, out: list[list[ClauseSentiment]]) -> None:
@@ -264,7 +273,7 @@ class SentimentModel:
             if len(parts) <= 1:
                 if doc.text:
                     out[i].append(ClauseSentiment(clause_text(doc.tokens), int(labels[i]),
-                                                  float(scores[i]), self._aspects(doc.text)))
+                                                  float(scores[i]), self._aspects(doc.tokens)))
                 continue
             for toks in parts:
                 pending.append((i, clause_text(toks), toks))
@@ -273,5 +282,5 @@ class SentimentModel:
         cdocs = [SentimentDoc(text, toks, 0.0) for _, text, toks in pending]
         cscores, ccues = self._score_docs(cdocs)
         clabels, _ = self._labels(cscores, ccues, cdocs, [False] * len(cdocs))
-        for (i, text, _), label, score in zip(pending, clabels, cscores, strict=True):
-            out[i].append(ClauseSentiment(text, int(label), float(score), self._aspects(text)))
+        for (i, text, toks), label, score in zip(pending, clabels, cscores, strict=True):
+            out[i].append(ClauseSentiment(text, int(label), float(score), self._aspects(toks)))

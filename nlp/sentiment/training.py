@@ -32,6 +32,7 @@ def save_model(model: SentimentModel, path: str | Path) -> Path:
     os.close(fd)
     try:
         joblib.dump(model, tmp)
+        os.chmod(tmp, 0o644)  # mkstemp makes it private; the app's workers must read it
         os.replace(tmp, path)
     finally:
         if os.path.exists(tmp):

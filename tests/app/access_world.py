@@ -43,3 +43,7 @@ def build_world() -> SimpleNamespace:
         builder(w)
     db.session.commit()
     return w
+
+
+# Capabilities register their objects in their own modules, imported here.
+from tests.app import access_world_sources  # noqa: E402,F401

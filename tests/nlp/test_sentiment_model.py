@@ -176,3 +176,27 @@ def test_cached_model_loads_instead_of_retraining(default_model, default_model_p
     assert time.perf_counter() - start < 15
     texts = ["活动很好玩", "广告太多"]
     np.testing.assert_allclose(again.predict_score(texts), default_model.predict_score(texts))
+
+
+# ---- back-ends ------------------------------------------------------------------------------
+
+
+def test_lexicon_backend_works_without_training_data(segmenter):
+    from nlp.sentiment import LexiconSentimentModel
+
+    model = LexiconSentimentModel(segmenter=segmenter)
+    with pytest.raises(NotFittedError):
+        model.predict(["好"])
+    model.fit()
+    labels = model.predict(["群主很用心，感谢分享", "群里广告刷屏，太烦人了", "无", "[强]"])
+    assert list(labels) == [1, -1, 0, 1]
+    assert model.analyze("活动很好玩，但是群里广告太多").clauses[1].label == -1
+
+
+def test_backend_registry_names_the_models():
+    from nlp.sentiment import SENTIMENT_BACKENDS, get_sentiment_backend
+
+    assert get_sentiment_backend("nb-logreg") is SentimentModel
+    assert set(SENTIMENT_BACKENDS) >= {"nb-logreg", "lexicon"}
+    with pytest.raises(ValueError, match="known"):
+        get_sentiment_backend("bert")

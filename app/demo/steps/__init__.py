@@ -1,3 +1,10 @@
 """Demo steps, one module per capability. Importing this package registers them all."""
 
-from app.demo.steps import community, imported_feedback, metrics, reports  # noqa: F401
+from app.demo.steps import (  # noqa: F401
+    community,
+    imported_feedback,
+    interviews,
+    metrics,
+    reports,
+    suggestions,
+)
