@@ -17,8 +17,7 @@ from email.utils import formataddr, make_msgid
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
-from app.services.errors import ServiceError
-from app.tasks.registry import PermanentFailure
+from app.services.errors import PermanentFailure, ServiceError
 
 
 class MailNotConfigured(ServiceError, PermanentFailure):

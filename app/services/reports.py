@@ -25,9 +25,8 @@ from app.extensions import db
 from app.models import Community, Membership, Report, ReportStatus, User, utcnow
 from app.security.roles import Role
 from app.services import audit
-from app.services.errors import ServiceError
+from app.services.errors import PermanentFailure, ServiceError
 from app.services.report_data import CollectedInputs, DataRequest, collect_inputs
-from app.tasks.registry import PermanentFailure
 from reports import (
     PdfResult,
     RenderFailedError,

@@ -7,7 +7,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from app.services.errors import PermanentFailure
 from app.tasks.runtime import in_app_context
+
+__all__ = ["JOBS", "JobSpec", "PermanentFailure", "get_job", "job"]
 
 
 @dataclass
@@ -20,11 +23,6 @@ class JobSpec:
 
 
 JOBS: dict[str, JobSpec] = {}
-
-
-class PermanentFailure(Exception):
-    """Raise (or subclass) for a failure that a retry would only repeat: the job is marked
-    failed at once instead of being retried."""
 
 
 def job(name: str, *, label: str, retries: int = 2, retry_delay: int = 30, **task_options):

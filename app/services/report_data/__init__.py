@@ -10,8 +10,9 @@ inventing numbers. A new source is one class registered with ``@register_provide
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, ClassVar
+from zoneinfo import ZoneInfo
 
 from app.models import Community
 from reports.assemble import AnalysisOptions
@@ -45,6 +46,37 @@ class DataRequest:
     def last_day(self) -> date:
         """The last day any provider should read (the period end: nothing from later)."""
         return self.period.end
+
+
+def community_zone(community: Community) -> ZoneInfo:
+    """The community's timezone (Asia/Shanghai when unknown)."""
+    try:
+        return ZoneInfo(community.timezone or "Asia/Shanghai")
+    except (KeyError, ValueError):
+        return ZoneInfo("Asia/Shanghai")
+
+
+def local_day(community: Community, at: datetime) -> date:
+    """The community's local date of a naive-UTC datetime."""
+    return at.replace(tzinfo=UTC).astimezone(community_zone(community)).date()
+
+
+def utc_bounds(community: Community, period: Period) -> tuple[datetime, datetime]:
+    """The period as naive-UTC datetimes ``[start, end)``, from the community's local days."""
+    zone = community_zone(community)
+
+    def utc(day: date) -> datetime:
+        return datetime.combine(day, time(0), zone).astimezone(UTC).replace(tzinfo=None)
+
+    return utc(period.start), utc(period.end + timedelta(days=1))
+
+
+def chinese(label: object) -> str:
+    """A translatable label in Chinese, whatever the reader's language: reports are Chinese."""
+    from flask_babel import force_locale
+
+    with force_locale("zh_CN"):
+        return str(label)
 
 
 class DataProvider:
@@ -111,4 +143,9 @@ def collect_inputs(request: DataRequest) -> CollectedInputs:
     return CollectedInputs(kwargs=kwargs, with_data=with_data, without_data=without_data)
 
 
-from app.services.report_data import metrics, previous  # noqa: E402,F401  (registers providers)
+from app.services.report_data import (  # noqa: E402,F401  (registers providers)
+    interviews,
+    metrics,
+    previous,
+    suggestions,
+)
