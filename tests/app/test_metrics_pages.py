@@ -43,7 +43,7 @@ def test_metrics_page_shows_derived_measures_and_svg_charts(app, client, db, log
     login_as("operator")
     html = client.get("/c/photo/metrics/?range=custom&start=2026-10-01&end=2026-10-31"
                       ).get_data(as_text=True)
-    assert html.count("<svg") >= 4
+    assert html.count("role=\"img\" aria-label") >= 4
     assert "点击率" in html and "10.0%" in html          # 100 clicks / 1000 views
     assert "人均互动" in html and "3.00" in html         # 600 interactions / 200 active
     assert "黏性" in html
@@ -54,7 +54,7 @@ def test_metrics_page_without_data_says_so(app, client, login_as, community):
     login_as("operator")
     html = client.get("/c/photo/metrics/").get_data(as_text=True)
     assert "这段时间还没有指标数据" in html
-    assert "<svg" not in html
+    assert "chart-card" not in html and "role=\"img\" aria-label" not in html
 
 
 def test_weekly_theme_volume_and_dau_feed_the_lagged_correlation(app, db, community, themes):
