@@ -22,6 +22,7 @@ from pathlib import Path
 from bench._report import corpora_dir, md_table, write_section
 
 FEEDBACK_ITEMS = 100_000
+SUGGESTIONS = 5_000
 METRIC_DAYS = 730
 REPEATS = 3
 SEED = 20261124
@@ -66,6 +67,39 @@ def _seed_feedback(community_id: int, end: date, rng: random.Random) -> float:
         })
     for start in range(0, len(rows), 5000):
         db.session.execute(db.insert(FeedbackItem), rows[start:start + 5000])
+    db.session.commit()
+    return time.perf_counter() - started
+
+
+def _seed_suggestions(community_id: int, end: date, rng: random.Random) -> float:
+    """Suggestions over two years, most replied to within days and many resolved."""
+    import secrets
+
+    from app.extensions import db
+    from app.models import Suggestion, SuggestionUpdate
+
+    started = time.perf_counter()
+    first = datetime.combine(end - timedelta(days=METRIC_DAYS - 1), datetime.min.time())
+    statuses = ["new", "in_progress", "planned", "done", "declined"]
+    rows = []
+    for i in range(SUGGESTIONS):
+        when = first + timedelta(seconds=rng.randrange(METRIC_DAYS * 86400))
+        rows.append({"community_id": community_id, "content": f"建议 {i}：希望改进直播和积分",
+                     "category": "其他", "status": rng.choice(statuses),
+                     "tracking_hash": secrets.token_hex(32), "created_at": when,
+                     "updated_at": when})
+    db.session.execute(db.insert(Suggestion), rows)
+    ids = db.session.execute(db.select(Suggestion.id, Suggestion.created_at, Suggestion.status)
+                             .where(Suggestion.community_id == community_id)).all()
+    updates = []
+    for sid, created, status in ids:
+        if status == "new":
+            continue
+        at = created + timedelta(hours=rng.uniform(1, 240))
+        updates.append({"suggestion_id": sid, "community_id": community_id, "kind": "status",
+                        "from_status": "new", "to_status": status, "body": "收到，谢谢建议",
+                        "public": True, "created_at": at})
+    db.session.execute(db.insert(SuggestionUpdate), updates)
     db.session.commit()
     return time.perf_counter() - started
 
@@ -142,6 +176,7 @@ def main() -> None:
         db.session.commit()
         end = date.today() - timedelta(days=1)
         feedback_s = _seed_feedback(community.id, end, rng)
+        feedback_s += _seed_suggestions(community.id, end, rng)
         metrics_s = _seed_metrics(community, end, rng)
         period, previous = report_service.resolve_period("last_month", date.today())
         _previous_report(community, period, previous)
@@ -194,11 +229,13 @@ def main() -> None:
     rows += [["(b) WeasyPrint alone on the same finished HTML, in process", f"{baseline_s:.2f}"],
              ["ratio (a) total / (b)", f"{ratio:.2f}×"]]
     body = "\n\n".join([
-        f"A community on {backend} with {feedback_count:,} feedback items over two years and "
+        f"A community on {backend} with {feedback_count:,} feedback items and "
+        f"{SUGGESTIONS:,} suggestions (with their replies) over two years, and "
         f"{METRIC_DAYS} days of 9 daily metrics plus a custom one; a previous report is "
         f"stored for the follow-up. Report period {period.start} – {period.end}. Median of "
         f"{REPEATS} runs, product and baseline alternating. Set-up (not timed in the "
-        f"report): feedback insert {feedback_s:.1f} s, metrics upsert {metrics_s:.1f} s. "
+        f"report): feedback and suggestions insert {feedback_s:.1f} s, metrics upsert "
+        f"{metrics_s:.1f} s. "
         f"Load average {load_before:.1f} at the start, {os.getloadavg()[0]:.1f} at the end.",
         md_table(["step", "seconds"], rows),
         md_table(["output", "value"], [
@@ -214,9 +251,9 @@ def main() -> None:
             ["peak RSS of the benchmark process (app, queries, in-process baseline)",
              f"{own_peak_mb:.0f} MB"],
         ]),
-        "Sources without a provider in this build (themes, surveys, the suggestion box, "
-        "interviews) contribute nothing to the report yet; the feedback items are in the "
-        "database, so their queries will be timed here as the providers land.",
+        "Sources without a provider in this build (themes, surveys) contribute nothing to "
+        "the report yet; the feedback items are in the database, so their queries will be "
+        "timed here as the providers land.",
     ])
     path = write_section("report_e2e", "Improvement report end to end (app)", body)
     print(body)
