@@ -101,3 +101,10 @@ def test_the_report_has_the_sections_of_its_sources(app, db, community):
     assembled = report_service.assemble(community, PERIOD, PERIOD.previous())
     assert {"suggestions", "interviews"} <= set(assembled.available())
     assert {"suggestions", "interviews"} <= set(assembled.inputs.with_data)
+
+
+def test_quotes_lose_emoji_the_report_fonts_cannot_print():
+    from app.services.report_data import printable
+
+    assert printable("辛苦运营了🙏 打卡 ✅ 第1️⃣名") == "辛苦运营了 打卡 第1名"
+    assert printable("「光影同行」①②") == "「光影同行」①②"

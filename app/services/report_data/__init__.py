@@ -71,6 +71,18 @@ def utc_bounds(community: Community, period: Period) -> tuple[datetime, datetime
     return utc(period.start), utc(period.end + timedelta(days=1))
 
 
+def printable(text: str) -> str:
+    """``text`` without emoji and other pictographs: the report's CJK fonts have no glyphs
+    for them, and they would print as empty boxes."""
+    out = []
+    for char in text:
+        code = ord(char)
+        if code >= 0x1F000 or 0x2600 <= code <= 0x27BF or code in (0xFE0F, 0x200D, 0x20E3):
+            continue
+        out.append(char)
+    return " ".join("".join(out).split()) if out else ""
+
+
 def chinese(label: object) -> str:
     """A translatable label in Chinese, whatever the reader's language: reports are Chinese."""
     from flask_babel import force_locale

@@ -23,7 +23,13 @@ from app.models import (
     SourceKind,
 )
 from app.security.roles import ROLE_LABELS, Role
-from app.services.report_data import DataProvider, DataRequest, chinese, register_provider
+from app.services.report_data import (
+    DataProvider,
+    DataRequest,
+    chinese,
+    printable,
+    register_provider,
+)
 from reports.context import InterviewHighlight
 
 MAX_INTERVIEWS = 12
@@ -74,7 +80,7 @@ def highlight_of(interview: Interview) -> InterviewHighlight:
     # operators' titles usually name the interviewee; the report names roles only
     return InterviewHighlight(
         title=f"{role}访谈（{channel}）", summary=summary + "。", interviewee=role,
-        held_on=interview.held_on, quotes=[i.redacted_text for i in items[:MAX_QUOTES]],
+        held_on=interview.held_on, quotes=[printable(i.redacted_text) for i in items[:MAX_QUOTES]],
         themes=names,
     )
 

@@ -29,6 +29,7 @@ from app.services.report_data import (
     DataRequest,
     chinese,
     local_day,
+    printable,
     register_provider,
     utc_bounds,
 )
@@ -119,7 +120,8 @@ def completed(community_id: int, start, end, zone_day) -> list[CompletedSuggesti
         .limit(MAX_COMPLETED)
     ).all()
     # titles are member text: personal details are removed before they reach a report
-    return [CompletedSuggestion(title=redact(s.short_title(30)).text, completed_on=zone_day(at))
+    return [CompletedSuggestion(title=printable(redact(s.short_title(30)).text),
+                                completed_on=zone_day(at))
             for s, at in rows]
 
 
