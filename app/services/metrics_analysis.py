@@ -216,7 +216,7 @@ def links(community: Community, period: Period) -> LinksView:
     before/after comparisons around themes acted on and suggestions completed."""
     previous = period.previous()
     request = DataRequest(community=community, period=period, previous_period=previous,
-                          options=PAGE_OPTIONS)
+                          options=PAGE_OPTIONS, detail=False)
     collected = collect_inputs(request)
     kwargs = {k: v for k, v in collected.kwargs.items()
               if k in {"metrics", "metric_definitions", "themes", "suggestions", "events"}}

@@ -186,11 +186,15 @@ class AssembledContext:
 
 
 def assemble(community: Community, period: Period, previous_period: Period, *,
-             title: str = DEFAULT_TITLE, exclude_report_id: int | None = None
-             ) -> AssembledContext:
-    """Collect every provider's data for the period and analyse it into a report context."""
+             title: str = DEFAULT_TITLE, exclude_report_id: int | None = None,
+             detail: bool = True) -> AssembledContext:
+    """Collect every provider's data for the period and analyse it into a report context.
+
+    ``detail=False`` leaves out costly extras (word clouds, quotes) when only the numbers
+    and the available sections are needed.
+    """
     request = DataRequest(community=community, period=period, previous_period=previous_period,
-                          exclude_report_id=exclude_report_id)
+                          exclude_report_id=exclude_report_id, detail=detail)
     inputs = collect_inputs(request)
     context = build_context(community_name=community.name, period=period,
                             previous_period=previous_period, title=title,

@@ -123,7 +123,7 @@ def builder(slug: str):
         return redirect(url_for("reports.show", slug=slug, report_id=report.id))
     preview_url = None
     if period is not None:
-        assembled = report_service.assemble(g.community, period, previous)
+        assembled = report_service.assemble(g.community, period, previous, detail=False)
         if request.method == "GET" and "sections" not in request.args:
             form.sections.data = assembled.available()
         args = {"period": form.period.data, "sections": form.sections.data or []}

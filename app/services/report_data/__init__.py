@@ -35,6 +35,9 @@ class DataRequest:
     options: AnalysisOptions = field(default_factory=AnalysisOptions)
     # A report being regenerated must not follow up on itself.
     exclude_report_id: int | None = None
+    # False when only the numbers are needed (the builder's section list, the 关联分析
+    # page): providers may then skip costly extras such as word clouds and quotes.
+    detail: bool = True
 
     @property
     def history_start(self) -> date:
