@@ -99,6 +99,12 @@ def from_environment(env: dict[str, str] | None = None) -> dict[str, Any]:
         "PUBLIC_BASE_URL": env.get("PUBLIC_BASE_URL", "").rstrip("/"),
         "INVITE_TTL_DAYS": int(env.get("INVITE_TTL_DAYS", "14")),
         "JOB_HISTORY_DAYS": int(env.get("JOB_HISTORY_DAYS", "30")),
+        # Analyse new feedback as it arrives (one job per request or batch).
+        "INSIGHTS_AUTO_ANALYSIS": _bool(env.get("INSIGHTS_AUTO_ANALYSIS"), True),
+        # At most this many themes per analysis (finer ones: split a theme).
+        "INSIGHTS_MAX_THEMES": int(env.get("INSIGHTS_MAX_THEMES", "20")),
+        # The trained sentiment model; default <instance>/models/sentiment-<version>.joblib.
+        "INSIGHTS_SENTIMENT_MODEL": env.get("INSIGHTS_SENTIMENT_MODEL") or None,
         "CJK_FONT_PATH": env.get(
             "CJK_FONT_PATH", "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
         ),

@@ -126,6 +126,9 @@ def register_request_hooks(app: Flask) -> None:
         }
 
     from app.filters import register_filters
+    from app.services.insights.hooks import register as register_insight_hooks
+
+    register_insight_hooks(app)
 
     register_filters(app)
     app.json.ensure_ascii = False

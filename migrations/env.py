@@ -19,6 +19,13 @@ config.set_main_option(
 )
 
 
+def include_name(name, type_, parent_names):
+    """Leave out database objects that no model describes (the SQLite FTS5 search tables)."""
+    from app.models.insights import is_search_shadow_table
+
+    return not (type_ == "table" and is_search_shadow_table(name))
+
+
 def get_metadata():
     """The models' metadata, with the project's constraint naming convention."""
     return target_db.metadata
@@ -44,6 +51,10 @@ def run_migrations_online():
                 logger.info("No changes in schema detected.")
 
     conf_args = current_app.extensions["migrate"].configure_args
+    conf_args.setdefault("include_name", include_name)
+    from app.models.insights import include_in_schema_compare
+
+    conf_args.setdefault("include_object", include_in_schema_compare(engine.dialect.name))
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
 

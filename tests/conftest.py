@@ -90,14 +90,28 @@ def database_url(backend, request, session_tmp) -> str:
     return url
 
 
+def sentiment_model_cache() -> Path:
+    """Where tests keep the trained sentiment model: the project's own instance folder, shared
+    by every test process and session (``make run`` trains the same file)."""
+    from nlp.sentiment import default_model_path
+
+    return default_model_path(Path(__file__).resolve().parent.parent / "instance")
+
+
 def make_test_config(database_url: str, **overrides) -> dict:
-    """Config for an app under test: CSRF and rate limits off unless a test turns them on."""
+    """Config for an app under test: CSRF and rate limits off unless a test turns them on.
+
+    New feedback is not analysed automatically (tests that need it turn it on), and the
+    sentiment model is the shared cached one (trained once, on first use).
+    """
     config = {
         "TESTING": True,
         "SQLALCHEMY_DATABASE_URI": database_url,
         "WTF_CSRF_ENABLED": False,
         "RATELIMIT_ENABLED": False,
         "SECRET_KEY": "test-secret-key-that-is-long-enough-0123456789",
+        "INSIGHTS_AUTO_ANALYSIS": False,
+        "INSIGHTS_SENTIMENT_MODEL": str(sentiment_model_cache()),
     }
     config.update(overrides)
     return config

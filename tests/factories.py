@@ -52,3 +52,24 @@ def make_member(community: Community, role: Role | str = Role.MEMBER, *,
     db.session.add(Membership(user_id=user.id, community_id=community.id, role=Role(role).value))
     db.session.flush()
     return user
+
+
+def make_survey(community: Community, definition: dict | None = None, *,
+                template: str | None = None, access_mode: str = "anonymous",
+                publish: bool = True, channels=(), actor: User | None = None, **fields):
+    """A survey from a definition dict or a template, published by default."""
+    import surveys as domain
+    from app.services import surveys as survey_service
+
+    survey = survey_service.create_survey(community, actor=actor, template_key=template,
+                                          access_mode=access_mode)
+    if definition is not None:
+        survey_service.save_definition(survey, domain.Survey.from_dict(definition))
+    if channels:
+        survey_service.set_channels(survey, list(channels), actor=actor)
+    for name, value in fields.items():
+        setattr(survey, name, value)
+    if publish:
+        survey_service.publish(survey, actor=actor)
+    db.session.flush()
+    return survey

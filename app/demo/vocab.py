@@ -414,6 +414,29 @@ def mixed(rng: random.Random, day: float) -> str:
     return statement(good, 1, rng) + joiner + statement(bad, -1, rng) + rng.choice(CLOSERS)
 
 
+def _fixed_parts(template: str) -> list[str]:
+    """The literal pieces of a template between its ``{slot}`` placeholders."""
+    parts, rest = [], template
+    while "{" in rest:
+        head, _, tail = rest.partition("{")
+        parts.append(head)
+        rest = tail.partition("}")[2]
+    parts.append(rest)
+    return [p for p in parts if len(p) >= 4]
+
+
+def intended_sentiment(text: str) -> int | None:
+    """The sentiment a generated message was written with (-1, 0 or 1), recognised from the
+    statement templates it contains; None for mixed or unrecognised texts. The demo uses it to
+    label a few items the way an operator would."""
+    found = set()
+    for theme in THEMES:
+        for label, pool in ((-1, theme.negative), (0, theme.neutral), (1, theme.positive)):
+            for template in pool:
+                parts = _fixed_parts(template)
+                if parts and all(p in text for p in parts):
+                    found.add(label)
+    return found.pop() if len(found) == 1 else None
 # --- The suggestion box: what the team did about each theme, and how they reply ----------------
 
 # Per theme: the day the main fix shipped (when there was one), and the texts of replies for each

@@ -6,6 +6,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import lru_cache
 
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
@@ -331,6 +332,91 @@ def resolve_api_token(secret: str) -> ApiToken | None:
     if token is None or token.revoked_at is not None or not token.user.active:
         return None
     return token
+
+
+@dataclass
+class ApiCaller:
+    """Who an API token acts as: the token, its user and community, and the user's role
+    there (None when they are no longer a member; site administrators act as admins)."""
+
+    token: ApiToken
+    user: User
+    community: Community
+    role: Role | None
+
+
+@lru_cache(maxsize=1)
+def _caller_query():
+    # Built once: constructing the statement costs more than running it.
+    return (
+        db.select(ApiToken, User, Community, Membership.role)
+        .join(User, User.id == ApiToken.user_id)
+        .join(Community, Community.id == ApiToken.community_id)
+        .outerjoin(Membership, db.and_(Membership.user_id == ApiToken.user_id,
+                                       Membership.community_id == ApiToken.community_id))
+        .where(ApiToken.token_hash == db.bindparam("token_hash"))
+    )
+
+
+def resolve_api_caller(secret: str) -> ApiCaller | None:
+    """The live token behind a bearer secret with its user, community and role, in one
+    query (the API checks this on every call)."""
+    if not secret.startswith(API_TOKEN_PREFIX):
+        return None
+    row = db.session.execute(_caller_query(), {"token_hash": _token_hash(secret)}).first()
+    if row is None:
+        return None
+    token, user, community, role = row
+    if token.revoked_at is not None or not user.active:
+        return None
+    if user.is_superuser:
+        return ApiCaller(token, user, community, Role.ADMIN)
+    return ApiCaller(token, user, community, Role(role) if role else None)
+
+
+@dataclass(frozen=True)
+class ApiCredentials:
+    """Who an API token acts as, as plain ids (no model objects): for busy endpoints."""
+
+    token_id: int
+    user_id: int
+    community_id: int
+    role: Role | None
+    last_used_at: object
+
+
+_CREDENTIALS_QUERY = None
+
+
+def resolve_api_credentials(secret: str) -> ApiCredentials | None:
+    """The live token behind a bearer secret as plain ids and the owner's role, in one plain
+    query on the session's connection (no model objects are built)."""
+    global _CREDENTIALS_QUERY
+    if not secret.startswith(API_TOKEN_PREFIX):
+        return None
+    if _CREDENTIALS_QUERY is None:
+        _CREDENTIALS_QUERY = (
+            db.select(ApiToken.id, ApiToken.user_id, ApiToken.community_id,
+                      ApiToken.revoked_at, ApiToken.last_used_at, User.active,
+                      User.is_superuser, Membership.role)
+            .join(User, User.id == ApiToken.user_id)
+            .outerjoin(Membership, db.and_(Membership.user_id == ApiToken.user_id,
+                                           Membership.community_id == ApiToken.community_id))
+            .where(ApiToken.token_hash == db.bindparam("token_hash"))
+        )
+    row = db.session.connection().execute(
+        _CREDENTIALS_QUERY, {"token_hash": _token_hash(secret)}).first()
+    if row is None or row.revoked_at is not None or not row.active:
+        return None
+    role = Role.ADMIN if row.is_superuser else (Role(row.role) if row.role else None)
+    return ApiCredentials(row.id, row.user_id, row.community_id, role, row.last_used_at)
+
+
+def touch_api_token(token_id: int) -> None:
+    """Record that a token was used now (the caller commits)."""
+    db.session.connection().execute(
+        ApiToken.__table__.update().where(ApiToken.__table__.c.id == token_id)
+        .values(last_used_at=utcnow()))
 
 
 def revoke_api_token(token: ApiToken, *, actor: User) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -31,6 +32,63 @@ class FeedbackInput:
     occurred_at: datetime | None = None
 
 
+def _checked_text(data: FeedbackInput) -> str:
+    text = (data.text or "").strip()
+    if len(text) > MAX_FEEDBACK_CHARS:
+        raise ServiceError(
+            _l("文本过长（最多 %(n)d 字）。", n=MAX_FEEDBACK_CHARS),
+            code="text_too_long", field="text",
+        )
+    return text
+
+
+def prepare_new_feedback(items: Sequence[FeedbackInput]) -> list[dict[str, Any]]:
+    """Rows for ``insert_new_feedback``: the text checked and redacted exactly as in
+    ``record_feedback``; blank texts are left out. Busy paths prepare before they open
+    their write transaction, so that it stays short."""
+    rows = []
+    now = utcnow()
+    for data in items:
+        text = _checked_text(data)
+        if not text:
+            continue
+        redaction = redact(text)
+        rows.append({
+            "community_id": data.community_id,
+            "source_kind": SourceKind(data.source_kind).value,
+            "source_key": data.source_key,
+            "source_id": data.source_id,
+            "source_ref": dict(data.source_ref),
+            "raw_text": text,
+            "redacted_text": redaction.text,
+            "pii_kinds": sorted({span.kind for span in redaction.spans}),
+            "author_id": data.author_id,
+            "channel": (data.channel or None) and data.channel[:64],
+            "occurred_at": data.occurred_at or now,
+            "created_at": now,
+            "updated_at": now,
+        })
+    return rows
+
+
+_INSERT_ITEMS = FeedbackItem.__table__.insert()
+
+
+def insert_new_feedback(rows: Sequence[dict[str, Any]], connection=None) -> int:
+    """Insert prepared rows in one statement (their source pieces were just created, so no
+    item can exist yet), on the session's connection unless one is given; returns how
+    many."""
+    if rows:
+        (connection or db.session.connection()).execute(_INSERT_ITEMS, list(rows))
+    return len(rows)
+
+
+def record_new_feedback(items: Sequence[FeedbackInput]) -> int:
+    """Insert feedback items for source pieces that were just created, in one statement
+    (survey submissions and imports use this). Returns how many were inserted."""
+    return insert_new_feedback(prepare_new_feedback(items))
+
+
 def record_feedback(data: FeedbackInput) -> FeedbackItem | None:
     """Create or update the feedback item for a source piece; blank text removes it.
 
@@ -39,12 +97,7 @@ def record_feedback(data: FeedbackInput) -> FeedbackItem | None:
     Returns the item, or None when the text was blank.
     """
     kind = SourceKind(data.source_kind)
-    text = (data.text or "").strip()
-    if len(text) > MAX_FEEDBACK_CHARS:
-        raise ServiceError(
-            _l("文本过长（最多 %(n)d 字）。", n=MAX_FEEDBACK_CHARS),
-            code="text_too_long", field="text",
-        )
+    text = _checked_text(data)
     existing = db.session.execute(
         db.select(FeedbackItem).where(
             FeedbackItem.community_id == data.community_id,

@@ -3,7 +3,7 @@ metric imports, reports (with their stored context and PDF name), report schedul
 recipients.
 
 Revision ID: 0400
-Revises: 0100
+Revises: 0300
 Create Date: 2026-11-24 22:35:56.711531
 
 """
@@ -13,7 +13,7 @@ from sqlalchemy.dialects import postgresql
 
 # revision identifiers, used by Alembic.
 revision = '0400'
-down_revision = '0100'
+down_revision = '0300'
 branch_labels = None
 depends_on = None
 

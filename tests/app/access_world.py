@@ -45,5 +45,34 @@ def build_world() -> SimpleNamespace:
     return w
 
 
+@world_builder
+def survey_world(w: SimpleNamespace) -> None:
+    """A published survey with a response, an invitation, an upload and a resumable session,
+    plus a draft to delete."""
+    import surveys as domain
+    from app.models import SurveyImport, SurveyInvitation
+    from app.services import survey_responses as runs
+    from app.services import surveys as survey_service
+    from tests.app.surveys.helpers import SKIP_SURVEY
+    from tests.factories import make_survey
+
+    admin = w.users["admin"]
+    w.survey = make_survey(w.a, SKIP_SURVEY, channels=[("wx-group-3", "微信3群")], actor=admin)
+    w.survey_draft = make_survey(w.a, SKIP_SURVEY, publish=False, actor=admin)
+    version, definition = survey_service.live_definition(w.survey)
+    result = domain.validate_answers(definition, {"nps": 3, "why": "广告太多", "fix": "ads"})
+    w.survey_response = runs.store_response(w.survey, version, definition,
+                                            runs.NewResponse(answers=result.answers))
+    w.survey_invitation = SurveyInvitation(survey_id=w.survey.id, community_id=w.a.id,
+                                           token_hash="0" * 64, label="世界")
+    db.session.add(w.survey_invitation)
+    w.survey_import = SurveyImport(survey_id=w.survey.id, community_id=w.a.id,
+                                   filename="x.csv", data=b"a,b\n1,2\n", headers=["a", "b"],
+                                   row_count=1)
+    db.session.add(w.survey_import)
+    _session, w.survey_resume_token = runs.start_session(w.survey, version=version)
+    db.session.flush()
+
+
 # Capabilities register their objects in their own modules, imported here.
-from tests.app import access_world_sources  # noqa: E402,F401
+from tests.app import access_world_insights, access_world_sources  # noqa: E402,F401

@@ -42,6 +42,26 @@ def A(w):
     return {"slug": w.a.slug}
 
 
+def S(w):
+    return {"slug": w.a.slug, "survey_id": w.survey.id}
+
+
+def S_PAGE(w):
+    return {**S(w), "page_id": "first"}
+
+
+def S_QUESTION(w):
+    return {**S(w), "question_id": "why"}
+
+
+def S_RESPONSE(w):
+    return {**S(w), "response_id": w.survey_response.id}
+
+
+def S_IMPORT(w):
+    return {**S(w), "import_id": w.survey_import.id}
+
+
 ROUTES: dict[str, Route] = {
     "static": Route("GET", "public", params=lambda w: {"filename": "css/app.css"}),
     "main.index": Route("GET", "public"),
@@ -78,8 +98,6 @@ ROUTES: dict[str, Route] = {
     ),
     "community.settings": Route("GET", "community", Role.ADMIN, A),
     "community.audit_log": Route("GET", "community", Role.ADMIN, A),
-    "community.soon": Route("GET", "community", Role.OPERATOR,
-                            lambda w: {**A(w), "feature": "insights"}),
     "api.me": Route("GET", "api", Role.MEMBER),
     # metrics: operators and up see and import them
     "metrics.index": Route("GET", "community", Role.OPERATOR, A),
@@ -122,10 +140,78 @@ ROUTES: dict[str, Route] = {
                                        lambda w: {**A(w), "schedule_id": w.schedule.id}),
     "reports_global.mine": Route("GET", "login"),
     "reports_global.asset": Route("GET", "public", params=lambda w: {"filename": "logo.svg"}),
+    # Surveys: the operators' pages (members see open surveys on the index).
+    "surveys.index": Route("GET", "community", Role.MEMBER, A),
+    "surveys.new": Route("GET", "community", Role.OPERATOR, A),
+    "surveys.builder": Route("GET", "community", Role.OPERATOR, S),
+    "surveys.edit_details": Route("GET", "community", Role.OPERATOR, S),
+    "surveys.add_page": Route("POST", "community", Role.OPERATOR, S,
+                              lambda w: {"after": "first"}),
+    "surveys.edit_page": Route("GET", "community", Role.OPERATOR, S_PAGE),
+    "surveys.move_page": Route("POST", "community", Role.OPERATOR, S_PAGE,
+                               lambda w: {"direction": "down"}),
+    "surveys.delete_page": Route("POST", "community", Role.OPERATOR, S_PAGE),
+    "surveys.add_question": Route("GET", "community", Role.OPERATOR,
+                                  lambda w: {**S_PAGE(w), "type": "nps"}),
+    "surveys.edit_question": Route("GET", "community", Role.OPERATOR, S_QUESTION),
+    "surveys.edit_logic": Route("GET", "community", Role.OPERATOR, S_QUESTION),
+    "surveys.move_question": Route("POST", "community", Role.OPERATOR, S_QUESTION,
+                                   lambda w: {"direction": "up"}),
+    "surveys.duplicate_question": Route("POST", "community", Role.OPERATOR, S_QUESTION),
+    "surveys.delete_question": Route("GET", "community", Role.OPERATOR, S_QUESTION),
+    "surveys.edit_skip": Route("GET", "community", Role.OPERATOR,
+                               lambda w: {**S(w), "page_id": "detail"}),
+    "surveys.delete_skip": Route("POST", "community", Role.OPERATOR,
+                                 lambda w: {**S(w), "page_id": "detail", "index": 0}),
+    "surveys.definition_json": Route("GET", "community", Role.OPERATOR, S),
+    "surveys.settings": Route("GET", "community", Role.OPERATOR, S),
+    "surveys.publish": Route("POST", "community", Role.OPERATOR, S),
+    "surveys.close": Route("POST", "community", Role.OPERATOR, S),
+    "surveys.reopen": Route("POST", "community", Role.OPERATOR, S),
+    "surveys.discard": Route("POST", "community", Role.OPERATOR, S),
+    "surveys.duplicate": Route("POST", "community", Role.OPERATOR, S),
+    "surveys.delete": Route("POST", "community", Role.OPERATOR,
+                            lambda w: {**A(w), "survey_id": w.survey_draft.id}),
+    "surveys.share": Route("GET", "community", Role.OPERATOR, S),
+    "surveys.channels": Route("POST", "community", Role.OPERATOR, S,
+                              lambda w: {"channels-0-key": "wx-1", "channels-0-label": "一群"}),
+    "surveys.qr": Route("GET", "community", Role.OPERATOR, lambda w: {**S(w), "kind": "png"}),
+    "surveys.invitations": Route("GET", "community", Role.OPERATOR, S),
+    "surveys.revoke_invitation": Route(
+        "POST", "community", Role.OPERATOR,
+        lambda w: {**S(w), "invitation_id": w.survey_invitation.id}),
+    "surveys.invitations_csv": Route("GET", "community", Role.OPERATOR, S),
+    "surveys.preview": Route("GET", "community", Role.OPERATOR, S),
+    "surveys.preview_start": Route("POST", "community", Role.OPERATOR, S),
+    "surveys.responses": Route("GET", "community", Role.OPERATOR, S),
+    "surveys.response_detail": Route("GET", "community", Role.OPERATOR, S_RESPONSE),
+    "surveys.delete_response": Route("POST", "community", Role.OPERATOR, S_RESPONSE),
+    "surveys.stats": Route("GET", "community", Role.OPERATOR, S),
+    "surveys.crosstab": Route("GET", "community", Role.OPERATOR, S),
+    "surveys.open_answers": Route("GET", "community", Role.OPERATOR, S),
+    "surveys.export": Route("GET", "community", Role.OPERATOR, lambda w: {**S(w), "kind": "csv"}),
+    "surveys.import_upload": Route("GET", "community", Role.OPERATOR, S),
+    "surveys.import_detail": Route("GET", "community", Role.OPERATOR, S_IMPORT),
+    "surveys.import_undo": Route("POST", "community", Role.OPERATOR, S_IMPORT),
+    # Surveys: the member's pages behind the public link (anyone may open them).
+    "respond.survey": Route("GET", "public", params=lambda w: {"key": w.survey.public_key}),
+    "respond.start": Route("POST", "public", params=lambda w: {"key": w.survey.public_key}),
+    "respond.resume": Route("GET", "public", params=lambda w: {
+        "key": w.survey.public_key, "token": w.survey_resume_token}),
+    # Surveys in the JSON API.
+    "api.surveys_list": Route("GET", "api", Role.OPERATOR),
+    "api.survey_detail": Route("GET", "api", Role.OPERATOR, lambda w: {"survey_id": w.survey.id}),
+    "api.survey_submit": Route("POST", "api", Role.OPERATOR,
+                               lambda w: {"survey_id": w.survey.id}),
+    "api.survey_responses": Route("GET", "api", Role.OPERATOR,
+                                  lambda w: {"survey_id": w.survey.id}),
+    "api.survey_export": Route("GET", "api", Role.OPERATOR, lambda w: {"survey_id": w.survey.id}),
+    "api.survey_statistics": Route("GET", "api", Role.OPERATOR,
+                                   lambda w: {"survey_id": w.survey.id}),
 }
 
 
-def S(w, name="suggestion", **extra):
+def SG(w, name="suggestion", **extra):
     return {**A(w), "suggestion_id": getattr(w, name).id, **extra}
 
 
@@ -133,7 +219,7 @@ def T(w, **extra):
     return {**A(w), "code": w.anon_code, **extra}
 
 
-def I(w, **extra):  # noqa: E743 - short like A, S and T
+def I(w, **extra):  # noqa: E743 - short like A, SG and T
     return {**A(w), "interview_id": w.interview.id, **extra}
 
 
@@ -154,41 +240,41 @@ ROUTES.update({
     "suggestions.changelog": Route("GET", "public_community", params=A),
     "suggestions.mine": Route("GET", "community", Role.MEMBER, A),
     "suggestions.board": Route("GET", "community", Role.MEMBER, A),
-    "suggestions.detail": Route("GET", "community", Role.MEMBER, S),
+    "suggestions.detail": Route("GET", "community", Role.MEMBER, SG),
     "suggestions.edit": Route("GET", "community", Role.MEMBER,
-                              lambda w: S(w, "member_suggestion")),
-    "suggestions.vote": Route("POST", "community", Role.MEMBER, S),
-    "suggestions.follow": Route("POST", "community", Role.MEMBER, S,
+                              lambda w: SG(w, "member_suggestion")),
+    "suggestions.vote": Route("POST", "community", Role.MEMBER, SG),
+    "suggestions.follow": Route("POST", "community", Role.MEMBER, SG,
                                 lambda w: {"follow": "1"}),
-    "suggestions.comment": Route("POST", "community", Role.MEMBER, S,
+    "suggestions.comment": Route("POST", "community", Role.MEMBER, SG,
                                  lambda w: {"body": "同意"}),
     "suggestions.delete_comment": Route(
-        "POST", "community", Role.MEMBER, lambda w: S(w, comment_id=w.own_comment.id)),
+        "POST", "community", Role.MEMBER, lambda w: SG(w, comment_id=w.own_comment.id)),
     "suggestions.answer": Route("POST", "community", Role.MEMBER,
-                                lambda w: S(w, "member_suggestion"),
+                                lambda w: SG(w, "member_suggestion"),
                                 lambda w: {"body": "补充一下"}),
     "suggestions.image": Route("GET", "community", Role.MEMBER,
-                               lambda w: S(w, image_id=w.suggestion.images[0].id)),
+                               lambda w: SG(w, image_id=w.suggestion.images[0].id)),
     # The operators' inbox.
     "suggestions.inbox": Route("GET", "community", Role.OPERATOR, A),
-    "suggestions.manage": Route("GET", "community", Role.OPERATOR, S),
-    "suggestions.set_status": Route("POST", "community", Role.OPERATOR, S,
+    "suggestions.manage": Route("GET", "community", Role.OPERATOR, SG),
+    "suggestions.set_status": Route("POST", "community", Role.OPERATOR, SG,
                                     lambda w: {"status": "in_progress", "reply": "在排期了"}),
-    "suggestions.triage": Route("POST", "community", Role.OPERATOR, S,
+    "suggestions.triage": Route("POST", "community", Role.OPERATOR, SG,
                                 lambda w: {"category": "服务", "tags": "积分", "assignee": ""}),
-    "suggestions.add_note": Route("POST", "community", Role.OPERATOR, S,
+    "suggestions.add_note": Route("POST", "community", Role.OPERATOR, SG,
                                   lambda w: {"body": "下周例会讨论"}),
     "suggestions.merge": Route("POST", "community", Role.OPERATOR,
-                               lambda w: S(w, "member_suggestion"),
+                               lambda w: SG(w, "member_suggestion"),
                                lambda w: {"target": w.merge_target.id}),
-    "suggestions.unmerge": Route("POST", "community", Role.OPERATOR, lambda w: S(w, "merged")),
-    "suggestions.visibility": Route("POST", "community", Role.OPERATOR, S,
+    "suggestions.unmerge": Route("POST", "community", Role.OPERATOR, lambda w: SG(w, "merged")),
+    "suggestions.visibility": Route("POST", "community", Role.OPERATOR, SG,
                                     lambda w: {"hidden": "1"}),
     "suggestions.comment_visibility": Route(
-        "POST", "community", Role.OPERATOR, lambda w: S(w, comment_id=w.comment.id),
+        "POST", "community", Role.OPERATOR, lambda w: SG(w, comment_id=w.comment.id),
         lambda w: {"hidden": "1"}),
     "suggestions.delete": Route("POST", "community", Role.OPERATOR,
-                                lambda w: S(w, "anon_suggestion")),
+                                lambda w: SG(w, "anon_suggestion")),
     "suggestions.settings": Route("GET", "community", Role.ADMIN, A),
     "suggestions.changelog_add": Route("POST", "community", Role.OPERATOR, A,
                                        lambda w: {"title": "作业点评改为 48 小时内完成"}),
@@ -224,6 +310,58 @@ ROUTES.update({
                                      lambda w: {**A(w), "guide_id": w.guide.id}),
 })
 
+
+
+def K(w, **extra):
+    return {**A(w), "key": w.theme.key, **extra}
+
+
+ROUTES.update({
+    # The insight workspace: operators and above; members never see it.
+    "insights.overview_page": Route("GET", "community", Role.OPERATOR, A),
+    "insights.period_cloud": Route("GET", "community", Role.OPERATOR, A),
+    "insights.theme": Route("GET", "community", Role.OPERATOR, K),
+    "insights.theme_cloud": Route("GET", "community", Role.OPERATOR, K),
+    "insights.inbox_page": Route("GET", "community", Role.OPERATOR, A),
+    "insights.queue": Route("GET", "community", Role.OPERATOR, A),
+    "insights.corrections_page": Route("GET", "community", Role.OPERATOR, A),
+    "insights.runs": Route("GET", "community", Role.OPERATOR, A),
+    "insights.run_status": Route("GET", "community", Role.OPERATOR,
+                                 lambda w: {**A(w), "run_id": w.insight_run.id}),
+    "insights.alerts_page": Route("GET", "community", Role.OPERATOR, A),
+    "insights.rename": Route("POST", "community", Role.OPERATOR, K,
+                             lambda w: {"name": "广告治理"}),
+    "insights.merge": Route("POST", "community", Role.OPERATOR, K, lambda w: {"target": "2"}),
+    "insights.split": Route("POST", "community", Role.OPERATOR, K, lambda w: {"parts": "2"}),
+    "insights.archive": Route("POST", "community", Role.OPERATOR, K),
+    "insights.restore": Route("POST", "community", Role.OPERATOR, K),
+    "insights.act": Route("POST", "community", Role.OPERATOR, K,
+                          lambda w: {"note": "新成员入群先审核"}),
+    "insights.seed": Route("POST", "community", Role.OPERATOR, A,
+                           lambda w: {"name": "二维码", "words": "二维码"}),
+    "insights.set_sentiment": Route("POST", "community", Role.OPERATOR,
+                                    lambda w: {**A(w), "item_id": w.item.id},
+                                    lambda w: {"label": "1"}),
+    "insights.move": Route("POST", "community", Role.OPERATOR, A,
+                           lambda w: {"items": [str(w.item.id)], "target": "2"}),
+    "insights.tags": Route("POST", "community", Role.OPERATOR,
+                           lambda w: {**A(w), "item_id": w.item.id}, lambda w: {"tags": "待跟进"}),
+    "insights.undo": Route("POST", "community", Role.OPERATOR,
+                           lambda w: {**A(w), "correction_id": w.correction.id}),
+    "insights.start_run": Route("POST", "community", Role.OPERATOR, A),
+    "insights.retry_run": Route("POST", "community", Role.OPERATOR,
+                                lambda w: {**A(w), "run_id": w.failed_run.id}),
+    "insights.acknowledge": Route("POST", "community", Role.OPERATOR,
+                                  lambda w: {**A(w), "alert_id": w.alert.id}),
+    "api.insight_themes": Route("GET", "api", Role.OPERATOR),
+    "api.insight_theme_items": Route("GET", "api", Role.OPERATOR,
+                                     lambda w: {"key": w.theme.key}),
+    "api.insight_correct": Route("POST", "api", Role.OPERATOR),
+    "api.insight_undo": Route("POST", "api", Role.OPERATOR,
+                              lambda w: {"correction_id": w.correction.id}),
+    "api.insight_run": Route("POST", "api", Role.OPERATOR),
+})
+
 # Per-object rules stricter than the route's role, as (endpoint, caller) -> expected status.
 OBJECT_RULES: dict[tuple[str, str], int] = {
     # An operator may only revoke their own tokens; the world's token belongs to the operator.
@@ -234,9 +372,16 @@ OBJECT_RULES: dict[tuple[str, str], int] = {
     # for anybody else it does not exist.
     **{(endpoint, caller): 404 for endpoint in ("suggestions.edit", "suggestions.answer")
        for caller in ("operator", "manager", "admin", "superuser")},
+    # Insight objects of community A do not exist for community B's token.
+    ("api.insight_theme_items", "outsider"): 404,
+    ("api.insight_undo", "outsider"): 404,
     # Only the author deletes their own comment (the world's comment is the member's).
     **{("suggestions.delete_comment", caller): 403
        for caller in ("operator", "manager", "admin", "superuser")},
+    # A token of community B cannot see community A's surveys.
+    **{(endpoint, "outsider"): 404 for endpoint in (
+        "api.survey_detail", "api.survey_submit", "api.survey_responses", "api.survey_export",
+        "api.survey_statistics")},
 }
 
 

@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
+from tests.conftest import sentiment_model_cache
+
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "docs" / "screenshots"
 
@@ -59,6 +61,8 @@ def live_app(tmp_path):
         "SECRET_KEY": "browser-test-secret-key-0123456789-abcdef",
         "RATELIMIT_ENABLED": False,
         "TESTING": False,
+        "INSIGHTS_AUTO_ANALYSIS": False,
+        "INSIGHTS_SENTIMENT_MODEL": str(sentiment_model_cache()),
     })
     with app.app_context():
         db.create_all()

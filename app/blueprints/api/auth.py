@@ -9,16 +9,22 @@ from flask_babel import gettext as _
 
 from app.blueprints.api.envelope import fail
 from app.extensions import db, limiter
-from app.models import Membership, utcnow
+from app.models import utcnow
 from app.security.access import AccessPolicy
 from app.security.roles import Role
-from app.services.accounts import resolve_api_token
+from app.services.accounts import (
+    resolve_api_caller,
+    resolve_api_credentials,
+    touch_api_token,
+)
 
 
-def api_token_required(min_role: Role | str = Role.OPERATOR):
+def api_token_required(min_role: Role | str = Role.OPERATOR, *, objects: bool = True):
     """Require ``Authorization: Bearer <token>`` whose owner still has ``min_role``.
 
-    Sets ``g.api_token``, ``g.community``, ``g.user`` and ``g.role``.
+    Sets ``g.api_token``, ``g.community``, ``g.user`` and ``g.role``. Busy endpoints pass
+    ``objects=False`` to get plain ``g.api_credentials`` and ``g.community_id`` instead (one
+    plain query, no model objects).
     """
     min_role = Role(min_role)
 
@@ -27,32 +33,43 @@ def api_token_required(min_role: Role | str = Role.OPERATOR):
         def wrapped(*args, **kwargs):
             header = request.headers.get("Authorization", "")
             scheme, _sep, secret = header.partition(" ")
-            token = resolve_api_token(secret.strip()) if scheme.lower() == "bearer" else None
-            if token is None:
+            secret = secret.strip() if scheme.lower() == "bearer" else ""
+            if not objects:
+                return _with_credentials(view, secret, min_role, args, kwargs)
+            caller = resolve_api_caller(secret) if secret else None
+            if caller is None:
                 return fail(401, "unauthorized", _("缺少或无效的 API 令牌。"))
-            user = token.user
-            if user.is_superuser:
-                role = Role.ADMIN
-            else:
-                membership = db.session.execute(
-                    db.select(Membership).where(
-                        Membership.user_id == user.id,
-                        Membership.community_id == token.community_id,
-                    )
-                ).scalar_one_or_none()
-                if membership is None:
-                    return fail(401, "unauthorized", _("令牌所有者已不在该社群中。"))
-                role = membership.role_enum
+            token, user, role = caller.token, caller.user, caller.role
+            if role is None:
+                return fail(401, "unauthorized", _("令牌所有者已不在该社群中。"))
             if not role.at_least(min_role):
                 return fail(403, "forbidden", _("令牌所有者的角色权限不足。"))
             now = utcnow()
             if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
                 token.last_used_at = now
                 db.session.commit()
-            g.api_token, g.community, g.user, g.role = token, token.community, user, role
+            g.api_token, g.community, g.user, g.role = token, caller.community, user, role
+            g.community_id = caller.community.id
             return view(*args, **kwargs)
 
         wrapped.access = AccessPolicy("api", min_role)
         return limiter.limit("600 per minute")(wrapped)
 
     return decorator
+
+
+def _with_credentials(view, secret: str, min_role: Role, args, kwargs):
+    credentials = resolve_api_credentials(secret) if secret else None
+    if credentials is None:
+        return fail(401, "unauthorized", _("缺少或无效的 API 令牌。"))
+    if credentials.role is None:
+        return fail(401, "unauthorized", _("令牌所有者已不在该社群中。"))
+    if not credentials.role.at_least(min_role):
+        return fail(403, "forbidden", _("令牌所有者的角色权限不足。"))
+    last = credentials.last_used_at
+    if last is None or (utcnow() - last).total_seconds() > 60:
+        touch_api_token(credentials.token_id)
+        db.session.commit()
+    g.api_credentials, g.role = credentials, credentials.role
+    g.community_id = credentials.community_id
+    return view(*args, **kwargs)

@@ -3,8 +3,10 @@
 from app.demo.steps import (  # noqa: F401
     community,
     imported_feedback,
+    insights,
     interviews,
     metrics,
     reports,
     suggestions,
+    surveys,
 )

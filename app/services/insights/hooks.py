@@ -1,0 +1,166 @@
+"""New and changed feedback items get analysed soon after they are committed.
+
+A session listener notes the feedback items whose text, time, author or kind changed in a
+flush; when the transaction commits they become due, and at the end of the app context
+(the request, the job or the command that wrote them) one ``insights.analyze_items`` job per
+community is queued. Queueing is deferred to that point because nothing may be written to
+the session while it is committing, and so that a request's items go out as one job.
+
+Busy paths may insert feedback items with a plain ``INSERT`` on the connection (no ORM
+objects); a connection listener notes those by (community, source key), and they become due
+when that connection commits.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+from flask import Flask
+from sqlalchemy import event, inspect
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.dml import Insert
+
+from app.models import FeedbackItem
+
+log = logging.getLogger(__name__)
+
+PENDING = "insights.pending_items"
+DUE = "insights.due_items"
+WATCHED = ("redacted_text", "occurred_at", "author_id", "source_kind")
+CORE_KEYS = "insights.inserted_keys"
+_committed_keys = threading.local()
+
+
+def _note(session: Session, flush_context) -> None:
+    pending = session.info.setdefault(PENDING, set())
+    for obj in session.new:
+        if isinstance(obj, FeedbackItem):
+            pending.add((obj.community_id, obj.id))
+    for obj in session.dirty:
+        if isinstance(obj, FeedbackItem):
+            state = inspect(obj)
+            if any(state.attrs[name].history.has_changes() for name in WATCHED):
+                pending.add((obj.community_id, obj.id))
+
+
+def _commit(session: Session) -> None:
+    pending = session.info.pop(PENDING, None)
+    if pending:
+        session.info.setdefault(DUE, set()).update(pending)
+
+
+def _rollback(session: Session) -> None:
+    session.info.pop(PENDING, None)
+
+
+def _core_insert(conn, clauseelement, multiparams, params, execution_options, result) -> None:
+    """Note feedback items inserted without the ORM (by community and source key)."""
+    table = getattr(clauseelement, "table", None)
+    if not isinstance(clauseelement, Insert) or getattr(table, "name", None) != "feedback_items":
+        return
+    rows = multiparams if multiparams else [params]
+    keys = conn.info.setdefault(CORE_KEYS, set())
+    for row in rows:
+        if isinstance(row, dict) and row.get("community_id") and row.get("source_key"):
+            keys.add((row["community_id"], row["source_key"]))
+
+
+def _core_commit(conn) -> None:
+    keys = conn.info.pop(CORE_KEYS, None)
+    if keys:
+        due = getattr(_committed_keys, "keys", None) or set()
+        due.update(keys)
+        _committed_keys.keys = due
+
+
+def _core_rollback(conn) -> None:
+    conn.info.pop(CORE_KEYS, None)
+
+
+def _resolve_keys(session: Session, keys) -> set[tuple[int, int]]:
+    """(community, item id) of items inserted by key in this thread."""
+    by_community: dict[int, list[str]] = {}
+    for community_id, key in keys:
+        by_community.setdefault(community_id, []).append(key)
+    found = set()
+    for community_id, source_keys in by_community.items():
+        for start in range(0, len(source_keys), 500):
+            found.update((community_id, item_id) for item_id in session.execute(
+                FeedbackItem.__table__.select().with_only_columns(FeedbackItem.__table__.c.id)
+                .where(FeedbackItem.__table__.c.community_id == community_id,
+                       FeedbackItem.__table__.c.source_key.in_(source_keys[start:start + 500]))
+            ).scalars())
+    return found
+
+
+def take_due(session: Session) -> dict[int, list[int]]:
+    """Remove and return the committed item ids waiting for analysis, by community."""
+    due = session.info.pop(DUE, None) or set()
+    by_community: dict[int, list[int]] = {}
+    for community_id, item_id in due:
+        if community_id is not None and item_id is not None:
+            by_community.setdefault(community_id, []).append(item_id)
+    return {c: sorted(ids) for c, ids in by_community.items()}
+
+
+def flush_due() -> int:
+    """Queue analysis of committed items (called at the end of each app context).
+
+    Uncommitted changes are discarded first, exactly as the end of the context would.
+    Returns how many jobs were queued.
+    """
+    from flask import current_app
+
+    from app.extensions import db
+    from app.services import jobs
+
+    session = db.session()
+    inserted = getattr(_committed_keys, "keys", None)
+    if inserted:
+        _committed_keys.keys = set()
+        session.info.setdefault(DUE, set()).update(_resolve_keys(session, inserted))
+    if not session.info.get(DUE):
+        return 0
+    due = take_due(session)
+    if not current_app.config.get("INSIGHTS_AUTO_ANALYSIS", True):
+        return 0
+    session.rollback()
+    queued = 0
+    for community_id, ids in due.items():
+        try:
+            jobs.enqueue("insights.analyze_items", community_id, ids, community_id=community_id)
+            queued += 1
+        except Exception:  # the nightly run still picks these items up
+            session.rollback()
+            log.exception("could not queue analysis of %d items", len(ids))
+    return queued
+
+
+def suppress_due() -> None:
+    """Forget the items waiting for analysis (a full run covers them anyway)."""
+    from app.extensions import db
+
+    session = db.session()
+    session.info.pop(PENDING, None)
+    session.info.pop(DUE, None)
+    _committed_keys.keys = set()
+
+
+def register(app: Flask) -> None:
+    """Listen to sessions and queue the analysis when each app context ends."""
+    if not event.contains(Session, "after_flush", _note):
+        event.listen(Session, "after_flush", _note)
+        event.listen(Session, "after_commit", _commit)
+        event.listen(Session, "after_rollback", _rollback)
+        event.listen(Engine, "after_execute", _core_insert)
+        event.listen(Engine, "commit", _core_commit)
+        event.listen(Engine, "rollback", _core_rollback)
+
+    @app.teardown_appcontext
+    def queue_item_analysis(exc):
+        try:
+            flush_due()
+        except Exception:
+            log.exception("queueing item analysis failed")

@@ -1,0 +1,202 @@
+"""Importing responses from spreadsheets exported by 问卷星, 腾讯问卷 or this app.
+
+1. ``upload`` reads the file (size, encoding and format checked by the domain) and keeps it
+   with its headers;
+2. the operator maps columns to questions, starting from ``suggestions``;
+3. ``run_import`` (a background job) parses and validates every row: all rows are stored,
+   with their feedback items, or none, and the problems are kept by row number;
+4. ``undo`` removes an import's responses again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC
+
+from flask_babel import lazy_gettext as _l
+
+import surveys as domain
+from app.extensions import db
+from app.models import (
+    FeedbackItem,
+    ResponseSource,
+    SourceKind,
+    Survey,
+    SurveyImport,
+    SurveyResponse,
+    User,
+    utcnow,
+)
+from app.services import audit
+from app.services import surveys as survey_service
+from app.services.errors import Conflict, ServiceError
+from app.services.survey_responses import record_response_texts
+from app.services.survey_results import community_zone
+from surveys.messages import import_message
+
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+LIMITS = domain.Limits(max_bytes=MAX_UPLOAD_BYTES)
+MAX_STORED_ERRORS = 200
+SAMPLE_ROWS = 3
+
+
+def upload(survey: Survey, data: bytes, filename: str, *, actor: User | None) -> SurveyImport:
+    """Check and keep an uploaded spreadsheet; raises ServiceError with a clear message."""
+    if survey.live_version is None:
+        raise Conflict(_l("请先发布问卷（发布后可以立即结束收集），再导入回答。"),
+                       code="not_published")
+    filename = (filename or "upload").strip()[-200:]
+    if not data:
+        raise ServiceError(_l("文件是空的，请重新选择。"), code="empty_file", field="file")
+    try:
+        sheet = domain.read_sheet(data, filename, LIMITS)
+    except domain.SheetError as exc:
+        raise ServiceError(import_message(exc.code, exc.params), code=exc.code,
+                           field="file") from None
+    if not sheet.rows:
+        raise ServiceError(_l("表格里只有表头，没有数据行。"), code="no_rows", field="file")
+    imp = SurveyImport(
+        survey_id=survey.id, community_id=survey.community_id, filename=filename, data=data,
+        headers=list(sheet.headers), row_count=len(sheet.rows), mapping={}, options={},
+        status="uploaded", errors=[], created_by_id=getattr(actor, "id", None),
+    )
+    db.session.add(imp)
+    db.session.flush()
+    return imp
+
+
+def sample_rows(imp: SurveyImport) -> list[tuple]:
+    """The first data rows, to show next to the mapping."""
+    if not imp.data:
+        return []
+    sheet = domain.read_sheet(imp.data, imp.filename, LIMITS)
+    return [tuple("" if c is None else str(c) for c in row) for row in sheet.rows[:SAMPLE_ROWS]]
+
+
+def targets(definition: domain.Survey) -> list[tuple[str, str]]:
+    """Every mapping target as (key, label), for the operator's choice."""
+    out = [("@id", str(_l("回答编号（原问卷的序号）"))), ("@submitted_at", str(_l("提交时间"))),
+           ("@channel", str(_l("渠道 / 来源")))]
+    for n, q in enumerate(definition.questions, start=1):
+        for part, suffix in q.qtype.import_parts(q):
+            key = q.id if part is None else f"{q.id}.{part}"
+            label = f"{n}. {q.title}"
+            if part is not None:
+                label += f" — {suffix}"
+            elif q.type in ("multiple_choice", "ranking"):
+                label += " — （整列：多个选项在同一格）"
+            out.append((key, label))
+    return out
+
+
+def suggestions(imp: SurveyImport, definition: domain.Survey) -> list[domain.MappingSuggestion]:
+    """The proposed target of every column."""
+    return domain.suggest_mapping(definition, imp.headers)
+
+
+@dataclass
+class ImportOptions:
+    """How to read rows: channel for rows without one, and required questions."""
+
+    channel: str | None = None
+    enforce_required: bool = True
+
+
+def set_mapping(imp: SurveyImport, mapping: Mapping[int, str | None], options: ImportOptions
+                ) -> None:
+    """Record the operator's mapping (column index → target key) before running."""
+    if imp.status not in ("uploaded", "failed"):
+        raise Conflict(_l("这次导入已经处理过了。"), code="import_done")
+    clean = {str(col): key for col, key in mapping.items() if key}
+    if not clean:
+        raise ServiceError(_l("请至少为一列选择对应的题目。"), code="no_mapping", field="mapping")
+    imp.mapping = clean
+    imp.options = {"channel": options.channel, "enforce_required": options.enforce_required}
+    imp.status = "queued"
+    imp.errors = []
+
+
+def run_import(imp: SurveyImport) -> SurveyImport:
+    """Parse, validate and store every row, or none (COMMITS). Problems are kept on the
+    import by spreadsheet row number."""
+    survey = db.session.get(Survey, imp.survey_id)
+    version, definition = survey_service.live_definition(survey)
+    result = domain.import_responses(
+        definition, imp.data or b"", imp.filename,
+        {int(col): key for col, key in (imp.mapping or {}).items()},
+        limits=LIMITS, max_errors=MAX_STORED_ERRORS,
+        enforce_required=bool((imp.options or {}).get("enforce_required", True)),
+        channel=(imp.options or {}).get("channel") or None,
+        assume_timezone=community_zone(survey),
+    )
+    if not result.ok:
+        imp.status = "failed"
+        imp.errors = [e.to_dict() for e in result.errors]
+        imp.finished_at = utcnow()
+        db.session.commit()
+        return imp
+    now = utcnow()
+    for parsed in result.responses:
+        submitted = parsed.submitted_at
+        if submitted is not None and submitted.tzinfo is not None:
+            submitted = submitted.astimezone(UTC).replace(tzinfo=None)
+        response = SurveyResponse(
+            survey_id=survey.id, community_id=survey.community_id, version_id=version.id,
+            answers=dict(parsed.answers), channel=(parsed.channel or None) and parsed.channel[:64],
+            source=ResponseSource.IMPORT.value, submitted_at=submitted or now,
+            import_id=imp.id, external_id=(parsed.id or None) and str(parsed.id)[:64],
+        )
+        db.session.add(response)
+        db.session.flush()
+        record_response_texts(survey, version, definition, response, None)
+    count = len(result.responses)
+    db.session.execute(
+        db.update(Survey).where(Survey.id == survey.id)
+        .values(response_count=Survey.response_count + count,
+                data_revision=Survey.data_revision + 1)
+        .execution_options(synchronize_session=False))
+    imp.status = "done"
+    imp.imported_count = count
+    imp.errors = []
+    imp.data = None  # the rows now live as responses; do not keep a second copy
+    imp.finished_at = utcnow()
+    audit.record("survey.responses_imported", "survey", survey.id,
+                 actor=imp.created_by_id and db.session.get(User, imp.created_by_id),
+                 community_id=survey.community_id,
+                 after={"import_id": imp.id, "count": count, "file": imp.filename})
+    db.session.commit()
+    return imp
+
+
+def undo(imp: SurveyImport, *, actor: User | None) -> int:
+    """Delete the responses (and feedback items) an import created; returns how many."""
+    if imp.status != "done":
+        raise Conflict(_l("只能撤销已完成的导入。"), code="import_not_done")
+    ids = list(db.session.execute(
+        db.select(SurveyResponse.id).where(SurveyResponse.survey_id == imp.survey_id,
+                                           SurveyResponse.import_id == imp.id)).scalars())
+    prefix = f"survey:{imp.survey_id}:response:"
+    for start in range(0, len(ids), 500):
+        db.session.execute(db.delete(FeedbackItem).where(
+            FeedbackItem.community_id == imp.community_id,
+            FeedbackItem.source_kind == SourceKind.SURVEY_ANSWER.value,
+            FeedbackItem.source_id.in_(ids[start:start + 500]),
+            FeedbackItem.source_key.like(prefix + "%")))
+    db.session.execute(db.delete(SurveyResponse).where(SurveyResponse.survey_id == imp.survey_id,
+                                                       SurveyResponse.import_id == imp.id))
+    survey = db.session.get(Survey, imp.survey_id)
+    survey.response_count = max(0, survey.response_count - len(ids))
+    survey.data_revision += 1
+    imp.status = "undone"
+    audit.record("survey.import_undone", "survey", imp.survey_id, actor=actor,
+                 community_id=imp.community_id, after={"import_id": imp.id, "count": len(ids)})
+    return len(ids)
+
+
+def list_imports(survey: Survey, limit: int = 20) -> list[SurveyImport]:
+    """Recent imports of a survey, newest first."""
+    return list(db.session.execute(
+        db.select(SurveyImport).where(SurveyImport.survey_id == survey.id)
+        .order_by(SurveyImport.created_at.desc(), SurveyImport.id.desc()).limit(limit)
+    ).scalars())

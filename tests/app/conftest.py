@@ -1,0 +1,16 @@
+"""Fixtures for the app tests."""
+
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def _forget_per_process_caches():
+    """Tests reuse database ids (tables are emptied between tests): drop the survey caches
+    that are keyed by id, so no test sees another test's survey."""
+    from app.services import surveys as survey_service
+
+    survey_service.forget_submission_info()
+    yield
+    survey_service.forget_submission_info()

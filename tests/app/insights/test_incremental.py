@@ -1,0 +1,146 @@
+"""New feedback gets its sentiment and theme right after it is committed, from the stored
+model of the current run, honouring the operators' corrections."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.models import AnalysisRun, FeedbackItem, ItemAnalysis, JobRun, RunStatus, SourceKind
+from app.services.insights import analysis, corrections, hooks, inbox
+from app.services.insights.inbox import InboxFilters
+from tests.app.insights.conftest import add_item, analyse, seed_feedback
+from tests.conftest import sign_in
+from tests.factories import make_member
+
+
+@pytest.fixture
+def app_config():
+    """These tests watch the automatic analysis, which the rest of the suite turns off."""
+    return {"INSIGHTS_AUTO_ANALYSIS": True}
+
+
+def _row(db, item_id):
+    return db.session.execute(db.select(ItemAnalysis).where(
+        ItemAnalysis.run_id == analysis.current_run_id(
+            db.session.get(FeedbackItem, item_id).community_id),
+        ItemAnalysis.feedback_item_id == item_id)).scalar_one_or_none()
+
+
+def test_a_new_item_is_analysed_as_soon_as_it_is_committed(app, db, analysed):
+    community, run = analysed
+    item = add_item(community, "直播课卡得不行，老师讲构图的时候画面一直转圈", key="new")
+    assert _row(db, item.id) is None
+    assert hooks.flush_due() == 1  # what the end of every request, job or command does
+    row = _row(db, item.id)
+    assert row is not None and row.run_id == run.id
+    assert row.sentiment_label in (-1, 0, 1) and row.keywords
+    job = db.session.execute(db.select(JobRun).where(JobRun.name == "insights.analyze_items")
+                             ).scalar_one()
+    assert job.params["args"] == [community.id, [item.id]]
+    assert inbox.page(community, InboxFilters(q="转圈")).rows[0].item.id == item.id
+
+
+def test_a_suggestion_submitted_over_http_is_analysed_by_the_end_of_the_request(
+        app, db, client, analysed):
+    community, _run = analysed
+    member = make_member(community)
+    db.session.commit()
+    sign_in(client, member)
+    response = client.post(f"/c/{community.slug}/box", data={
+        "content": "积分商城能兑换的东西太少了，攒了800积分不知道换什么", "category": "积分与激励"})
+    assert response.status_code == 302
+    item = db.session.execute(db.select(FeedbackItem).where(
+        FeedbackItem.source_kind == SourceKind.SUGGESTION.value)).scalar_one()
+    assert _row(db, item.id) is not None
+
+
+def test_a_changed_text_is_analysed_again(app, db, analysed):
+    community, _run = analysed
+    item = add_item(community, "活动很好玩，认识了很多同好", key="x")
+    hooks.flush_due()
+    first = _row(db, item.id).keywords
+    add_item(community, "群里广告太多了，刷屏的广告号管理员处理得太慢", key="x")
+    hooks.flush_due()
+    assert _row(db, item.id).keywords != first
+    assert inbox.page(community, InboxFilters(q="刷屏")).rows[0].item.id == item.id
+
+
+def test_items_inserted_without_the_orm_are_analysed_too(app, db, analysed):
+    community, run = analysed
+    from app.models import utcnow
+
+    now = utcnow()
+    rows = [{"community_id": community.id, "source_kind": "survey_answer",
+             "source_key": f"survey:9:response:{i}:q1", "source_ref": {}, "raw_text": text,
+             "redacted_text": text, "pii_kinds": [], "occurred_at": now, "created_at": now,
+             "updated_at": now}
+            for i, text in enumerate(["直播回放找不到，很可惜", "积分兑换的东西太少了"])]
+    db.session.connection().execute(FeedbackItem.__table__.insert(), rows)
+    db.session.commit()
+    assert hooks.flush_due() == 1
+    ids = db.session.execute(db.select(FeedbackItem.id).where(
+        FeedbackItem.source_kind == "survey_answer")).scalars().all()
+    assert len(ids) == 2 and all(_row(db, i) is not None for i in ids)
+
+
+def test_nothing_is_queued_when_nothing_was_committed(app, db, analysed):
+    community, _run = analysed
+    from app.services.feedback import FeedbackInput, record_feedback
+
+    record_feedback(FeedbackInput(community_id=community.id, source_kind="import",
+                                  source_key="rolled-back", text="这条会回滚"))
+    db.session.rollback()
+    assert hooks.flush_due() == 0
+
+
+def test_the_first_feedback_of_a_community_starts_its_first_analysis(app, db, community):
+    seed_feedback(community, count=30)
+    hooks.flush_due()
+    run = db.session.execute(db.select(AnalysisRun)).scalar_one()
+    assert run.trigger == "first" and run.status == RunStatus.SUCCEEDED
+    assert analysis.current_run_id(community.id) == run.id
+
+
+def test_new_items_follow_seed_themes_and_merges(app, db, analysed):
+    community, run = analysed
+    operator = make_member(community, "operator")
+    corrections.apply(community, "seed", {"name": "签到打卡", "words": ["打卡"]},
+                      actor=operator)
+    db.session.commit()
+    seed_key = max(corrections.history(community.id, limit=1)[0].theme_keys)
+    item = add_item(community, "打卡小程序经常提交失败，图片传了好几次", key="seeded")
+    hooks.flush_due()
+    assert _row(db, item.id).theme_key == seed_key
+
+    probe = add_item(community, "直播回放找不到，错过了那节课很可惜", key="probe")
+    hooks.flush_due()
+    live_key = _row(db, probe.id).theme_key
+    assert live_key not in (0, seed_key)
+    other = db.session.execute(db.select(ItemAnalysis.theme_key).where(
+        ItemAnalysis.run_id == run.id,
+        ItemAnalysis.theme_key.not_in([0, live_key, seed_key]))).scalars().first()
+    corrections.apply(community, "merge", {"source": live_key, "target": other},
+                      actor=operator)
+    db.session.commit()
+    again = add_item(community, "直播回放找不到，错过了构图课很可惜", key="after-merge")
+    hooks.flush_due()
+    assert _row(db, again.id).theme_key == other
+
+
+def test_an_item_analysed_during_a_run_is_caught_up_before_the_switch(app, db, analysed,
+                                                                     monkeypatch):
+    community, _run = analysed
+    real_switch = analysis.switch_to
+    late = {}
+
+    def arrive_then_switch(run, **kwargs):
+        late["item"] = add_item(community, "周年庆活动准备得很用心，抽奖和作品展都很棒",
+                                key="late")
+        return real_switch(run, **kwargs)
+
+    monkeypatch.setattr(analysis, "switch_to", arrive_then_switch)
+    second = analyse(community)
+    row = db.session.execute(db.select(ItemAnalysis).where(
+        ItemAnalysis.run_id == second.id,
+        ItemAnalysis.feedback_item_id == late["item"].id)).scalar_one_or_none()
+    assert row is not None

@@ -1,0 +1,250 @@
+"""Results pages checked against hand-computed numbers; export (CSV and XLSX, formulas
+defused) that imports back unchanged; imports with bad rows store nothing."""
+
+from __future__ import annotations
+
+import io
+import math
+import re
+from datetime import datetime, timedelta
+
+import pytest
+from openpyxl import load_workbook
+
+from app.models import FeedbackItem, Survey, SurveyImport, SurveyResponse
+from app.services import survey_responses as runs
+from app.services import surveys as survey_service
+
+RESULTS_SURVEY = {
+    "schema_version": 1,
+    "title": "结果问卷",
+    "pages": [{"id": "p1", "title": "全部", "questions": [
+        {"id": "group", "type": "single_choice", "title": "你在哪个群？", "required": True,
+         "options": [{"id": "a", "label": "一群"}, {"id": "b", "label": "二群"},
+                     {"id": "c", "label": "三群"}]},
+        {"id": "nps", "type": "nps", "title": "推荐意愿", "required": True},
+        {"id": "csat", "type": "csat", "title": "满意度"},
+        {"id": "say", "type": "long_text", "title": "想说的话"},
+    ]}],
+}
+
+ROWS = [  # (group, nps, csat, say, channel)
+    ("a", 10, 5, "很好", "wx-1"),
+    ("a", 10, 4, "=SUM(A1:A9)", "wx-1"),
+    ("a", 9, 4, None, "wx-2"),
+    ("b", 8, 3, "@cmd|' /C calc'!A0", "wx-2"),
+    ("b", 6, 2, "加我微信 guangying_88 聊聊", None),
+    ("c", 3, 5, "+1 直播太卡", "wx-1"),
+]
+
+
+@pytest.fixture
+def results_survey(db, survey_factory):
+    survey = survey_factory(RESULTS_SURVEY, channels=[("wx-1", "微信1群"), ("wx-2", "微信2群")])
+    version, definition = survey_service.live_definition(survey)
+    start = datetime(2026, 3, 1, 2, 0)
+    for n, (group, nps, csat, say, channel) in enumerate(ROWS):
+        answers = {"group": group, "nps": nps, "csat": csat}
+        if say:
+            answers["say"] = say
+        runs.commit_response(survey, version, definition, runs.NewResponse(
+            answers=answers, channel=channel, submitted_at=start + timedelta(hours=n * 7)))
+    return db.session.get(Survey, survey.id)
+
+
+def test_the_statistics_page_matches_hand_computed_numbers(client, operator, community,
+                                                           results_survey):
+    page = client.get(f"/c/{community.slug}/surveys/{results_survey.id}/stats")
+    body = page.get_data(as_text=True)
+    # NPS: promoters 10,10,9 (3), passives 8 (1), detractors 6,3 (2) of 6.
+    p, d, n = 3 / 6, 2 / 6, 6
+    nps = 100 * (p - d)
+    margin = 1.959963984540054 * 100 * math.sqrt((p + d - (p - d) ** 2) / n)
+    assert f"+{nps:.1f}" in body  # +16.7
+    low, high = nps - margin, nps + margin
+    assert f"−{abs(low):.1f} ～ +{high:.1f}" in body  # the 95% interval
+    assert "推荐者（9–10）</dt><dd>3 · 50%" in body
+    assert "贬损者（0–6）</dt><dd>2 · 33%" in body
+    # CSAT: 5,4,4,5 of 6 are 4 or 5.
+    assert "CSAT" in body and "67%" in body
+    assert "满意（4–5 分）4 人" in body
+    # Single choice: 3 / 2 / 1 of 6.
+    assert re.search(r"一群</td><td class=\"num\">3</td><td class=\"num\">50.0%", body)
+    assert re.search(r"三群</td><td class=\"num\">1</td><td class=\"num\">16.7%", body)
+    # Headline and channels, and charts drawn server-side as SVG.
+    assert "<svg" in body and 'role="img"' in body
+    assert re.search(r"微信1群</span><meter[^>]*>[^<]*</meter><span class=\"svo-cb-num\">3 · 50%",
+                     body)
+    assert "未标注渠道" in body
+
+
+def test_statistics_follow_the_filters(client, operator, community, results_survey):
+    body = client.get(f"/c/{community.slug}/surveys/{results_survey.id}/stats",
+                      query_string={"channel": "wx-1"}).get_data(as_text=True)
+    # wx-1: nps 10, 10, 3 → promoters 2, detractors 1 → +33.3
+    assert "+33.3" in body
+    listing = client.get(f"/c/{community.slug}/surveys/{results_survey.id}/responses",
+                         query_string={"channel": "_none"}).get_data(as_text=True)
+    assert "回答 <span class=\"count\">1</span>" in listing or ">1</span>" in listing
+    dated = client.get(f"/c/{community.slug}/surveys/{results_survey.id}/responses",
+                       query_string={"since": "2026-03-02"}).get_data(as_text=True)
+    # 02:00 UTC + 7 h steps are 10:00, 17:00, 00:00, 07:00, 14:00, 21:00 in Asia/Shanghai.
+    assert len(re.findall(r"/responses/\d+\">#", dated)) == 4
+
+
+def test_the_cross_tab_matches_hand_computed_numbers(client, operator, community,
+                                                     results_survey):
+    body = client.get(f"/c/{community.slug}/surveys/{results_survey.id}/crosstab",
+                      query_string={"q": "nps", "by": "group"}).get_data(as_text=True)
+    assert "n=3" in body and "n=2" in body and "n=1" in body
+    # NPS per column: 一群 +100, 二群 −50 (8 and 6), 三群 −100.
+    assert "<strong>100.0</strong>" in body
+    assert "<strong>-50.0</strong>" in body or "<strong>−50.0</strong>" in body
+    assert "<strong>-100.0</strong>" in body or "<strong>−100.0</strong>" in body
+    by_channel = client.get(f"/c/{community.slug}/surveys/{results_survey.id}/crosstab",
+                            query_string={"q": "csat", "by": "@channel"}).get_data(as_text=True)
+    assert "微信1群" in by_channel and "未标注渠道" in by_channel and "CSAT %" in by_channel
+
+
+def test_open_answers_are_feedback_items_with_pii_redacted(client, db, operator, community,
+                                                           results_survey):
+    items = db.session.execute(db.select(FeedbackItem).order_by(FeedbackItem.id)).scalars().all()
+    assert len(items) == 5
+    wechat = next(i for i in items if "guangying" in i.raw_text)
+    assert "guangying_88" not in wechat.redacted_text and "wechat" in wechat.pii_kinds
+    assert wechat.source_kind == "survey_answer"
+    assert wechat.source_ref["survey_id"] == results_survey.id
+    assert wechat.source_ref["question_id"] == "say"
+    assert wechat.source_key == (f"survey:{results_survey.id}:response:"
+                                 f"{wechat.source_ref['response_id']}:say")
+    body = client.get(f"/c/{community.slug}/surveys/{results_survey.id}/open-answers"
+                      ).get_data(as_text=True)
+    assert "共 5 条" in body and "[微信号]" in body and "guangying_88" not in body
+    assert f"反馈 #{wechat.id}" in body
+    assert f"/responses/{wechat.source_ref['response_id']}#q-say" in body
+    detail = client.get(f"/c/{community.slug}/surveys/{results_survey.id}/responses/"
+                        f"{wechat.source_ref['response_id']}").get_data(as_text=True)
+    assert f"反馈 #{wechat.id}" in detail and "二群" in detail
+
+
+def test_export_defuses_formulas_and_imports_back_unchanged(client, db, operator, community,
+                                                            results_survey, survey_factory):
+    csv_bytes = client.get(f"/c/{community.slug}/surveys/{results_survey.id}/export.csv").data
+    text = csv_bytes.decode("utf-8-sig")
+    assert "'=SUM(A1:A9)" in text and "'@cmd" in text and "'+1 直播太卡" in text
+    assert "推荐意愿 [nps]" in text and "你在哪个群？ [group]" in text
+    xlsx = client.get(f"/c/{community.slug}/surveys/{results_survey.id}/export.xlsx").data
+    sheet = load_workbook(io.BytesIO(xlsx)).active
+    cells = [c for row in sheet.iter_rows() for c in row]
+    assert any(c.value == "'=SUM(A1:A9)" and c.data_type == "s" for c in cells)
+    assert not any(c.data_type == "f" for c in cells)
+    # Import the export into a copy of the survey: the same answers come back.
+    copy = survey_factory(RESULTS_SURVEY, channels=[("wx-1", "微信1群"), ("wx-2", "微信2群")])
+    upload = client.post(f"/c/{community.slug}/surveys/{copy.id}/import", data={
+        "file": (io.BytesIO(csv_bytes), "export.csv")}, content_type="multipart/form-data")
+    assert upload.status_code == 302
+    imp = db.session.execute(db.select(SurveyImport)).scalar_one()
+    mapping_page = client.get(upload.headers["Location"]).get_data(as_text=True)
+    chosen = dict(re.findall(r'name="(col-\d+)".*?<option value="([^"]+)" selected', mapping_page,
+                             re.S))
+    assert chosen["col-3"] == "group" and chosen["col-0"] == "@id"
+    run = client.post(upload.headers["Location"], data={**chosen, "enforce_required": "y"})
+    assert run.status_code == 302
+    db.session.expire_all()
+    imp = db.session.get(SurveyImport, imp.id)
+    assert imp.status == "done" and imp.imported_count == 6 and imp.data is None
+
+    def rows(survey_id):
+        return sorted((r.answers["group"], r.answers["nps"], r.answers.get("say"), r.channel,
+                       r.submitted_at.replace(microsecond=0)) for r in
+                      db.session.execute(db.select(SurveyResponse).where(
+                          SurveyResponse.survey_id == survey_id)).scalars())
+
+    assert rows(copy.id) == rows(results_survey.id)
+    imported = db.session.execute(db.select(SurveyResponse).where(
+        SurveyResponse.survey_id == copy.id)).scalars().all()
+    assert {r.source for r in imported} == {"import"}
+    assert {r.external_id for r in imported} == {str(r.id) for r in db.session.execute(
+        db.select(SurveyResponse).where(SurveyResponse.survey_id == results_survey.id)).scalars()}
+    assert db.session.get(Survey, copy.id).response_count == 6
+    copied_feedback = db.session.execute(db.select(db.func.count(FeedbackItem.id)).where(
+        FeedbackItem.source_key.like(f"survey:{copy.id}:%"))).scalar_one()
+    assert copied_feedback == 5
+    # Undo removes the responses and their feedback items again.
+    client.post(f"/c/{community.slug}/surveys/{copy.id}/import/{imp.id}/undo", data={})
+    assert rows(copy.id) == []
+    assert db.session.execute(db.select(db.func.count(FeedbackItem.id)).where(
+        FeedbackItem.source_key.like(f"survey:{copy.id}:%"))).scalar_one() == 0
+
+
+WJX_CSV = (
+    "序号,提交答卷时间,1、你在哪个群？,2、推荐意愿,3、满意度,4、想说的话,来源IP\n"
+    "1,2026/3/5 10:00:00,一群,9,满意,很好,1.2.3.4\n"
+    "2,2026/3/5 11:00:00,二群,11,满意,太贵,1.2.3.5\n"
+    "3,2026/3/5 12:00:00,,5,非常满意,(跳过),1.2.3.6\n"
+    "4,2026/3/5 13:00:00,四群,7,满意,好,1.2.3.7\n"
+)
+
+
+def test_an_import_with_bad_rows_reports_row_numbers_and_stores_nothing(client, db, operator,
+                                                                         community,
+                                                                         survey_factory):
+    survey = survey_factory(RESULTS_SURVEY)
+    upload = client.post(f"/c/{community.slug}/surveys/{survey.id}/import", data={
+        "file": (io.BytesIO(WJX_CSV.encode("gbk")), "问卷星导出.csv")},
+        content_type="multipart/form-data")
+    assert upload.status_code == 302
+    page = client.get(upload.headers["Location"]).get_data(as_text=True)
+    # Suggestions: numbered titles and 问卷星 metadata columns; the IP column is never mapped.
+    chosen = dict(re.findall(r'name="(col-\d+)".*?<option value="([^"]+)" selected', page,
+                             re.S))
+    assert chosen == {"col-0": "@id", "col-1": "@submitted_at", "col-2": "group",
+                      "col-3": "nps", "col-4": "csat", "col-5": "say"}
+    result = client.post(upload.headers["Location"], data={**chosen, "enforce_required": "y"},
+                         follow_redirects=True)
+    body = result.get_data(as_text=True)
+    assert "发现 3 处错误，没有导入任何数据" in body
+    assert re.search(r"<td>3</td><td>D</td>.*?请填写 0 到 10 之间的值", body, re.S)
+    assert re.search(r"<td>4</td><td>C</td>.*?此题为必答题", body, re.S)
+    assert re.search(r"<td>5</td><td>C</td>.*?四群", body, re.S)
+    assert db.session.execute(db.select(db.func.count(SurveyResponse.id))).scalar_one() == 0
+    assert db.session.execute(db.select(db.func.count(FeedbackItem.id))).scalar_one() == 0
+    assert db.session.execute(db.select(SurveyImport.status)).scalar_one() == "failed"
+
+
+def test_unreadable_and_oversized_uploads_are_refused_clearly(app, client, db, operator,
+                                                              community, survey_factory,
+                                                              monkeypatch):
+    from app.services import survey_import
+
+    survey = survey_factory(RESULTS_SURVEY)
+    url = f"/c/{community.slug}/surveys/{survey.id}/import"
+    xls = client.post(url, data={"file": (io.BytesIO(b"\xd0\xcf\x11\xe0rest"), "old.xls")},
+                      content_type="multipart/form-data")
+    assert "不支持的文件格式" in xls.get_data(as_text=True)
+    empty = client.post(url, data={"file": (io.BytesIO(b"a,b\n"), "empty.csv")},
+                        content_type="multipart/form-data")
+    assert "只有表头，没有数据行" in empty.get_data(as_text=True)
+    monkeypatch.setattr(survey_import, "MAX_UPLOAD_BYTES", 50)
+    big = client.post(url, data={"file": (io.BytesIO(WJX_CSV.encode()), "big.csv")},
+                      content_type="multipart/form-data")
+    assert "文件超过 10 MB" in big.get_data(as_text=True)
+    app.config["MAX_CONTENT_LENGTH"] = 2048
+    huge = client.post(url, data={"file": (io.BytesIO(b"x" * 5000), "huge.csv")},
+                       content_type="multipart/form-data")
+    assert huge.status_code == 413 and "提交的内容太大了" in huge.get_data(as_text=True)
+    assert db.session.execute(db.select(db.func.count(SurveyImport.id))).scalar_one() == 0
+
+
+def test_deleting_a_response_removes_its_feedback(client, db, operator, community,
+                                                  results_survey):
+    response_id = db.session.execute(db.select(SurveyResponse.id).order_by(SurveyResponse.id)
+                                     ).scalars().first()
+    client.post(f"/c/{community.slug}/surveys/{results_survey.id}/responses/{response_id}/delete",
+                data={})
+    db.session.expire_all()
+    assert db.session.get(SurveyResponse, response_id) is None
+    assert db.session.get(Survey, results_survey.id).response_count == 5
+    assert db.session.execute(db.select(db.func.count(FeedbackItem.id))).scalar_one() == 4
+    stats = client.get(f"/c/{community.slug}/surveys/{results_survey.id}/stats")
+    assert "回答数</span>\n    <span class=\"stat-value\">5</span>" in stats.get_data(as_text=True)
