@@ -163,4 +163,6 @@ from app.services.report_data import (  # noqa: E402,F401  (registers providers)
     metrics,
     previous,
     suggestions,
+    surveys,
+    themes,
 )
