@@ -1,8 +1,4 @@
-"""The community navigation shell. Each capability registers its entry here.
-
-An entry whose endpoint is ``community.soon`` shows a "not yet available" page; replace it
-with the real endpoint when the capability lands.
-"""
+"""The community navigation shell. Each capability registers its entry here."""
 
 from __future__ import annotations
 
@@ -44,17 +40,12 @@ NAV_ITEMS: list[NavItem] = [
     NavItem("suggestions", _l("意见箱"), "suggestions.inbox", Role.OPERATOR),
     NavItem("interviews", _l("用户访谈"), "interviews.index", Role.OPERATOR),
     NavItem("insights", _l("洞察"), "insights.overview_page", Role.OPERATOR),
-    NavItem("reports", _l("改进报告"), "community.soon", Role.MANAGER, (("feature", "reports"),)),
+    NavItem("metrics", _l("数据"), "metrics.index", Role.OPERATOR),
+    NavItem("reports", _l("改进报告"), "reports.index", Role.MANAGER),
     NavItem("members", _l("成员"), "community.members", Role.OPERATOR),
     NavItem("notifications", _l("通知"), "notifications.index", Role.MEMBER),
     NavItem("settings", _l("设置"), "community.settings", Role.ADMIN),
 ]
-
-# Features that may still show the "not yet available" page, with their names.
-UPCOMING_FEATURES = {
-    "reports": _l("改进报告"),
-}
-
 
 def nav_for(community, role: Role | None) -> list[tuple[NavItem, str]]:
     """The entries (with URLs) that this role may see in this community."""

@@ -45,7 +45,14 @@ from reports.context import (
     ThemeSummary,
 )
 from reports.findings import write_findings
-from reports.formatting import change_words, fmt_int, fmt_percent, fmt_r, lag_words
+from reports.formatting import (
+    change_words,
+    count_change_words,
+    fmt_int,
+    fmt_percent,
+    fmt_r,
+    lag_words,
+)
 from reports.playbook import Playbook, load_playbook
 
 #: Metrics compared before and after an event, when present (in this order).
@@ -512,7 +519,8 @@ def _recommendations(ctx: ReportContext, all_scans: dict[str, list[corr.Correlat
 def _rationale(theme: ThemeSummary, factors: prio.PriorityFactors,
                scan: corr.CorrelationScan | None, metric_label: str) -> str:
     text = (f"「{theme.name}」本期反馈 {fmt_int(theme.volume)} 条，占全部反馈的 "
-            f"{fmt_percent(theme.share)}，较上期{change_words(factors.growth)}，"
+            f"{fmt_percent(theme.share)}，"
+            f"{count_change_words(theme.volume, theme.previous_volume)}，"
             f"其中负面占 {fmt_percent(theme.negative_share)}")
     if scan is not None and scan.best is not None:
         best = scan.best

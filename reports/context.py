@@ -237,6 +237,7 @@ class SurveySummary:
 
     title: str
     responses: int
+    #: Share of the questions shown to respondents that they answered (0..1).
     completion_rate: float | None = None
     nps: float | None = None
     csat: float | None = None

@@ -12,6 +12,7 @@ from reports.analytics.correlation import direction_label, strength_label
 from reports.context import Finding, ReportContext, ThemeSummary
 from reports.formatting import (
     change_words,
+    count_change_words,
     fmt_float,
     fmt_hours,
     fmt_int,
@@ -38,7 +39,8 @@ def write_findings(ctx: ReportContext, max_findings: int = MAX_FINDINGS) -> list
 
 
 def _theme_sentence(ctx: ReportContext, theme: ThemeSummary) -> str:
-    head = (f"「{theme.name}」相关反馈较上期{change_words(theme.change_pct)}"
+    head = (f"「{theme.name}」相关反馈"
+            f"{count_change_words(theme.volume, theme.previous_volume)}"
             if is_number(theme.change_pct)
             else f"「{theme.name}」为本期新出现的主题")
     text = (f"{head}，本期共 {fmt_int(theme.volume)} 条，其中负面占 "

@@ -65,6 +65,20 @@ def change_words(fraction: float | None, up: str = "增长", down: str = "下降
     return f"{up if fraction > 0 else down} {fmt_percent(abs(fraction))}"
 
 
+#: Below this many items in the previous period, a change reads as counts, not a percentage
+#: (1 → 15 items is clearer than "增长 1400%").
+SMALL_BASE = 5
+
+
+def count_change_words(current: int, previous: int, unit: str = "条") -> str:
+    """A change of a count against the previous period in words: ``较上期增长 42%``, or
+    ``由上期 1 条增至 15 条`` from a small base."""
+    if 0 <= previous < SMALL_BASE and current != previous:
+        verb = "增至" if current > previous else "降至"
+        return f"由上期 {fmt_int(previous)} {unit}{verb} {fmt_int(current)} {unit}"
+    return "较上期" + change_words((current - previous) / previous if previous else None)
+
+
 def fmt_value(value: float | None, fmt: str = "int") -> str:
     """A value in the named format: ``int``, ``float`` or ``percent``."""
     if fmt == "percent":

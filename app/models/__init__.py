@@ -41,7 +41,26 @@ from app.models.interviews import (
     InterviewTag,
 )
 from app.models.jobs import JOB_STATE_LABELS, JobRun, JobState
+from app.models.metrics import (
+    AGGREGATION_LABELS,
+    IMPORT_STATUS_LABELS,
+    Aggregation,
+    CustomMetric,
+    ImportStatus,
+    MetricImport,
+    MetricValue,
+)
 from app.models.notifications import Notification, NotificationPreference
+from app.models.reports import (
+    CADENCE_LABELS,
+    REPORT_STATUS_LABELS,
+    SCHEDULE_STATUS_LABELS,
+    Cadence,
+    Report,
+    ReportSchedule,
+    ReportStatus,
+    report_schedule_recipients,
+)
 from app.models.suggestions import (
     OPEN_STATUSES,
     SUGGESTION_STATUS_LABELS,
@@ -74,6 +93,8 @@ from app.models.surveys import (
 )
 
 __all__ = [
+    "AGGREGATION_LABELS",
+    "Aggregation",
     "ACCESS_MODE_HINTS",
     "ACCESS_MODE_LABELS",
     "AccessMode",
@@ -112,9 +133,14 @@ __all__ = [
     "ApiToken",
     "AuditEntry",
     "Base",
+    "CADENCE_LABELS",
+    "Cadence",
     "ChangelogEntry",
     "Community",
+    "CustomMetric",
     "FeedbackItem",
+    "IMPORT_STATUS_LABELS",
+    "ImportStatus",
     "Highlight",
     "HighlightTag",
     "INTERVIEW_CHANNEL_LABELS",
@@ -127,6 +153,13 @@ __all__ = [
     "JobRun",
     "JobState",
     "Membership",
+    "MetricImport",
+    "MetricValue",
+    "REPORT_STATUS_LABELS",
+    "Report",
+    "ReportSchedule",
+    "ReportStatus",
+    "SCHEDULE_STATUS_LABELS",
     "Notification",
     "NotificationPreference",
     "OPEN_STATUSES",
@@ -146,5 +179,6 @@ __all__ = [
     "SuggestionVote",
     "UpdateKind",
     "User",
+    "report_schedule_recipients",
     "utcnow",
 ]

@@ -7,7 +7,6 @@ web request. Each delivery's outcome is recorded on the notification (``deliveri
 from __future__ import annotations
 
 import logging
-import smtplib
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formataddr, make_msgid
@@ -19,6 +18,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from app.models import Notification
+from app.services import mailer
 
 log = logging.getLogger(__name__)
 
@@ -143,19 +143,13 @@ class EmailChannel(Channel):
 
     def send(self, notification: Notification, base_url: str | None = None) -> DeliveryResult:
         """Send the email; skipped without a server or an address, SMTP errors raise."""
-        config = current_app.config
         if not self.is_configured():
             log.info("email for notification %s skipped: MAIL_SERVER is not set", notification.id)
             return DeliveryResult.skipped("no_mail_server")
         if not notification.recipient.email:
             return DeliveryResult.skipped("no_address")
-        message = self.compose(notification, base_url)
-        with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=20) as smtp:
-            if config.get("MAIL_USE_TLS"):
-                smtp.starttls()
-            if config.get("MAIL_USERNAME"):
-                smtp.login(config["MAIL_USERNAME"], config.get("MAIL_PASSWORD", ""))
-            smtp.send_message(message)
+        # one SMTP sender for the whole app (TLS, SSL, login and timeout from MAIL_*)
+        mailer.send(self.compose(notification, base_url))
         return DeliveryResult.sent()
 
 

@@ -27,3 +27,9 @@ class Conflict(ServiceError):
     """The request clashes with the current state (a duplicate, a spent token…)."""
 
     code = "conflict"
+
+
+class PermanentFailure(Exception):
+    """A background job failure that a retry would only repeat: jobs that raise it (or a
+    subclass) are marked failed at once instead of being retried (see ``app.tasks.registry``).
+    """

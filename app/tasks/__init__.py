@@ -11,4 +11,4 @@ from app.tasks.runtime import connect_signals
 huey = make_huey()
 connect_signals(huey)
 
-from app.tasks import insights, notifications, surveys, system  # noqa: E402,F401  (registers tasks)
+from app.tasks import insights, notifications, reports, surveys, system  # noqa: E402,F401  (registers tasks)

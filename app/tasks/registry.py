@@ -7,7 +7,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from app.services.errors import PermanentFailure
 from app.tasks.runtime import in_app_context
+
+__all__ = ["JOBS", "JobSpec", "PermanentFailure", "get_job", "job"]
 
 
 @dataclass
@@ -25,7 +28,8 @@ JOBS: dict[str, JobSpec] = {}
 def job(name: str, *, label: str, retries: int = 2, retry_delay: int = 30, **task_options):
     """Register ``fn(task_id, *args, **kwargs)`` as a Huey task named ``name``.
 
-    The function receives the Huey task id first, for ``report_progress``.
+    The function receives the Huey task id first, for ``report_progress``. Exceptions are
+    retried ``retries`` times, except ``PermanentFailure``, which fails the job at once.
     """
     from app.tasks import huey
 
@@ -34,7 +38,12 @@ def job(name: str, *, label: str, retries: int = 2, retry_delay: int = 30, **tas
                    **task_options)
         @in_app_context
         def task(*args, task=None, **kwargs):
-            return fn(task.id if task is not None else None, *args, **kwargs)
+            try:
+                return fn(task.id if task is not None else None, *args, **kwargs)
+            except PermanentFailure:
+                if task is not None:
+                    task.retries = 0  # Huey reads this to decide on a retry
+                raise
 
         JOBS[name] = JobSpec(name=name, task=task, label=label)
         return task

@@ -20,6 +20,7 @@ from typing import Callable
 import pytest
 
 from app.security.roles import Role
+from tests.app import access_world_reports  # noqa: F401  (adds reports to the world)
 from tests.app.access_world import build_world
 from tests.conftest import _clear_tables, sign_in
 
@@ -97,9 +98,48 @@ ROUTES: dict[str, Route] = {
     ),
     "community.settings": Route("GET", "community", Role.ADMIN, A),
     "community.audit_log": Route("GET", "community", Role.ADMIN, A),
-    "community.soon": Route("GET", "community", Role.OPERATOR,
-                            lambda w: {**A(w), "feature": "reports"}),
     "api.me": Route("GET", "api", Role.MEMBER),
+    # metrics: operators and up see and import them
+    "metrics.index": Route("GET", "community", Role.OPERATOR, A),
+    "metrics.links": Route("GET", "community", Role.OPERATOR, A),
+    "metrics.upload": Route("GET", "community", Role.OPERATOR, A),
+    "metrics.mapping": Route("GET", "community", Role.OPERATOR,
+                             lambda w: {**A(w), "import_id": w.metric_import.id}),
+    "metrics.discard": Route("POST", "community", Role.OPERATOR,
+                             lambda w: {**A(w), "import_id": w.metric_import.id}),
+    "metrics.template": Route("GET", "community", Role.OPERATOR, A),
+    "metrics.definitions": Route("GET", "community", Role.OPERATOR, A),
+    "metrics.edit_definition": Route("GET", "community", Role.OPERATOR,
+                                     lambda w: {**A(w), "metric_id": w.custom_metric.id}),
+    "metrics.delete_definition": Route("POST", "community", Role.OPERATOR,
+                                       lambda w: {**A(w), "metric_id": w.custom_metric.id}),
+    "api.push_metrics": Route("POST", "api", Role.OPERATOR),
+    "api.read_metrics": Route("GET", "api", Role.OPERATOR),
+    "api.metric_definitions": Route("GET", "api", Role.OPERATOR),
+    # reports: managers and admins
+    "reports.index": Route("GET", "community", Role.MANAGER, A),
+    "reports.builder": Route("GET", "community", Role.MANAGER, A),
+    "reports.preview": Route("GET", "community", Role.MANAGER,
+                             lambda w: {**A(w), "period": "last_month"}),
+    "reports.show": Route("GET", "community", Role.MANAGER,
+                          lambda w: {**A(w), "report_id": w.report.id}),
+    "reports.status": Route("GET", "community", Role.MANAGER,
+                            lambda w: {**A(w), "report_id": w.report.id}),
+    "reports.download": Route("GET", "community", Role.MANAGER,
+                              lambda w: {**A(w), "report_id": w.report.id}),
+    "reports.retry": Route("POST", "community", Role.MANAGER,
+                           lambda w: {**A(w), "report_id": w.report.id}),
+    "reports.delete": Route("POST", "community", Role.MANAGER,
+                            lambda w: {**A(w), "report_id": w.report.id}),
+    "reports.schedules": Route("GET", "community", Role.MANAGER, A),
+    "reports.edit_schedule": Route("GET", "community", Role.MANAGER,
+                                   lambda w: {**A(w), "schedule_id": w.schedule.id}),
+    "reports.delete_schedule": Route("POST", "community", Role.MANAGER,
+                                     lambda w: {**A(w), "schedule_id": w.schedule.id}),
+    "reports.send_schedule_now": Route("POST", "community", Role.MANAGER,
+                                       lambda w: {**A(w), "schedule_id": w.schedule.id}),
+    "reports_global.mine": Route("GET", "login"),
+    "reports_global.asset": Route("GET", "public", params=lambda w: {"filename": "logo.svg"}),
     # Surveys: the operators' pages (members see open surveys on the index).
     "surveys.index": Route("GET", "community", Role.MEMBER, A),
     "surveys.new": Route("GET", "community", Role.OPERATOR, A),

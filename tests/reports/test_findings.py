@@ -59,3 +59,16 @@ def test_findings_cover_metrics_surveys_and_suggestions(sample_ctx):
     survey = next(f.text for f in sample_ctx.summary.findings if f.kind == "survey")
     nps = sample_ctx.surveys.nps
     assert f"NPS 为 {nps.score:.1f}" in survey
+
+
+@pytest.mark.parametrize(("current", "previous", "words"), [
+    (15, 1, "由上期 1 条增至 15 条"),
+    (2, 4, "由上期 4 条降至 2 条"),
+    (3, 0, "由上期 0 条增至 3 条"),
+    (12, 6, "较上期增长 100%"),
+    (6, 6, "较上期基本持平"),
+])
+def test_changes_from_a_small_base_read_as_counts_not_percentages(current, previous, words):
+    from reports.formatting import count_change_words
+
+    assert count_change_words(current, previous) == words

@@ -6,4 +6,4 @@ from flask import Blueprint
 
 api_bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
-from app.blueprints.api import insights, me, surveys  # noqa: E402,F401
+from app.blueprints.api import insights, me, metrics, surveys  # noqa: E402,F401

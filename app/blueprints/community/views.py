@@ -16,7 +16,6 @@ from app.blueprints.community.forms import (
 )
 from app.extensions import db
 from app.models import ApiToken, Invitation, Membership
-from app.navigation import UPCOMING_FEATURES
 from app.security.access import community_required, get_in_community
 from app.security.roles import Role
 from app.services import accounts, audit
@@ -201,11 +200,3 @@ def audit_log(slug: str):
     return render_template("community/audit.html", entries=entries[:PAGE_SIZE], page=page,
                            has_next=has_next)
 
-
-@community_bp.route("/soon/<feature>")
-@community_required(Role.OPERATOR)
-def soon(slug: str, feature: str):
-    """A capability that has not been released yet."""
-    if feature not in UPCOMING_FEATURES:
-        abort(404)
-    return render_template("community/soon.html", feature=UPCOMING_FEATURES[feature])

@@ -5,6 +5,8 @@ from app.demo.steps import (  # noqa: F401
     imported_feedback,
     insights,
     interviews,
+    metrics,
+    reports,
     suggestions,
     surveys,
 )

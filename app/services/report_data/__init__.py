@@ -1,0 +1,168 @@
+"""Per-source data providers for the improvement report.
+
+Each provider reads one source's tables (metrics, themes, surveys, the suggestion box,
+interviews, the previous report) and returns keyword arguments for
+``reports.build_context``. A provider whose source has no data for the period returns
+nothing, and the report leaves that section out ("no data for this period") instead of
+inventing numbers. A new source is one class registered with ``@register_provider``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any, ClassVar
+from zoneinfo import ZoneInfo
+
+from app.models import Community
+from reports.assemble import AnalysisOptions
+from reports.context import Period
+
+
+def history_days(options: AnalysisOptions) -> int:
+    """Days of history before the period end that the analysis needs: the correlation weeks,
+    a month to derive MAU, and a week of slack for partial weeks."""
+    return options.correlation_weeks * 7 + 30 + 7
+
+
+@dataclass(frozen=True)
+class DataRequest:
+    """What a report needs data for."""
+
+    community: Community
+    period: Period
+    previous_period: Period
+    options: AnalysisOptions = field(default_factory=AnalysisOptions)
+    # A report being regenerated must not follow up on itself.
+    exclude_report_id: int | None = None
+    # False when only the numbers are needed (the builder's section list, the 关联分析
+    # page): providers may then skip costly extras such as word clouds and quotes.
+    detail: bool = True
+
+    @property
+    def history_start(self) -> date:
+        """The first day any provider should read."""
+        return min(self.previous_period.start - timedelta(days=30),
+                   self.period.end - timedelta(days=history_days(self.options)))
+
+    @property
+    def last_day(self) -> date:
+        """The last day any provider should read (the period end: nothing from later)."""
+        return self.period.end
+
+
+def community_zone(community: Community) -> ZoneInfo:
+    """The community's timezone (Asia/Shanghai when unknown)."""
+    try:
+        return ZoneInfo(community.timezone or "Asia/Shanghai")
+    except (KeyError, ValueError):
+        return ZoneInfo("Asia/Shanghai")
+
+
+def local_day(community: Community, at: datetime) -> date:
+    """The community's local date of a naive-UTC datetime."""
+    return at.replace(tzinfo=UTC).astimezone(community_zone(community)).date()
+
+
+def utc_bounds(community: Community, period: Period) -> tuple[datetime, datetime]:
+    """The period as naive-UTC datetimes ``[start, end)``, from the community's local days."""
+    zone = community_zone(community)
+
+    def utc(day: date) -> datetime:
+        return datetime.combine(day, time(0), zone).astimezone(UTC).replace(tzinfo=None)
+
+    return utc(period.start), utc(period.end + timedelta(days=1))
+
+
+def printable(text: str) -> str:
+    """``text`` without emoji and other pictographs: the report's CJK fonts have no glyphs
+    for them, and they would print as empty boxes."""
+    out = []
+    for char in text:
+        code = ord(char)
+        if code >= 0x1F000 or 0x2600 <= code <= 0x27BF or code in (0xFE0F, 0x200D, 0x20E3):
+            continue
+        out.append(char)
+    return " ".join("".join(out).split()) if out else ""
+
+
+def chinese(label: object) -> str:
+    """A translatable label in Chinese, whatever the reader's language: reports are Chinese."""
+    from flask_babel import force_locale
+
+    with force_locale("zh_CN"):
+        return str(label)
+
+
+class DataProvider:
+    """One source of report data. Subclasses set ``key``, ``label`` and ``sections`` and
+    implement ``collect``."""
+
+    key: ClassVar[str] = ""
+    label: ClassVar[object] = ""
+    # The report sections this source feeds (for the builder's "no data" notes).
+    sections: ClassVar[tuple[str, ...]] = ()
+
+    def collect(self, request: DataRequest) -> dict[str, Any]:
+        """Keyword arguments for ``build_context``; empty when there is no data."""
+        raise NotImplementedError
+
+
+PROVIDERS: dict[str, type[DataProvider]] = {}
+
+
+def register_provider(cls: type[DataProvider]) -> type[DataProvider]:
+    """Class decorator: add a data provider to the registry."""
+    if not cls.key:
+        raise ValueError("a data provider needs a key")
+    PROVIDERS[cls.key] = cls
+    return cls
+
+
+def get_provider(key: str) -> DataProvider:
+    """An instance of the provider registered as ``key``."""
+    try:
+        return PROVIDERS[key]()
+    except KeyError:
+        raise KeyError(f"unknown report data provider {key!r}; known: {sorted(PROVIDERS)}") \
+            from None
+
+
+@dataclass
+class CollectedInputs:
+    """Everything the providers found, ready for ``build_context``, and which had data."""
+
+    kwargs: dict[str, Any]
+    with_data: list[str]
+    without_data: list[str]
+
+
+def collect_inputs(request: DataRequest) -> CollectedInputs:
+    """Ask every provider for its data and merge the keyword arguments.
+
+    List-valued arguments (``events``, ``follow_up``) from several providers are
+    concatenated; any other argument may come from one provider only.
+    """
+    kwargs: dict[str, Any] = {}
+    with_data, without_data = [], []
+    for key in PROVIDERS:
+        found = get_provider(key).collect(request)
+        (with_data if found else without_data).append(key)
+        for name, value in found.items():
+            if name in kwargs and isinstance(value, list):
+                kwargs[name] = list(kwargs[name]) + value
+            elif name in kwargs:
+                raise ValueError(f"report input {name!r} comes from two providers")
+            else:
+                kwargs[name] = value
+    return CollectedInputs(kwargs=kwargs, with_data=with_data, without_data=without_data)
+
+
+from app.services.report_data import (  # noqa: E402,F401  (registers providers)
+    interviews,
+    metrics,
+    previous,
+    suggestions,
+    surveys,
+    themes,
+)

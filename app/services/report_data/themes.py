@@ -1,0 +1,233 @@
+"""Report data from the insight workspace: the themes of the community's current analysis run.
+
+Everything is read from what the analysis stored (per-item theme and sentiment in
+``ItemAnalysis``, the theme rows, cached word clouds, actions taken on themes); nothing is
+analysed again at report time. Quotes are the redacted texts of the feedback items.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+
+from app.extensions import db
+from app.models import (
+    SOURCE_KIND_LABELS,
+    Community,
+    FeedbackItem,
+    InsightTheme,
+    InsightThemeAction,
+    ItemAnalysis,
+)
+from app.services.insights import analysis
+from app.services.insights import wordclouds as wordcloud_service
+from app.services.report_data import (
+    DataProvider,
+    DataRequest,
+    chinese,
+    local_day,
+    printable,
+    register_provider,
+)
+from app.services.report_data.previous import previous_report
+from reports.assemble import FollowUpStatus, ThemeInput
+from reports.context import Quote, ReportContext
+
+#: The longest quote printed; longer items are cut at a sentence end where possible.
+MAX_QUOTE_CHARS = 120
+#: Candidates looked at per theme when choosing the period's quotes.
+QUOTE_CANDIDATES = 40
+#: Sentiment labels as stored by the analysis.
+NEGATIVE, NEUTRAL, POSITIVE = -1, 0, 1
+SOURCE_LABELS = {kind.value: label for kind, label in SOURCE_KIND_LABELS.items()}
+
+
+def daily_counts(run_id: int, first: date, last: date
+                 ) -> dict[int, dict[int, list[int]]]:
+    """Per theme key, per sentiment label, the items of each local day from ``first`` to
+    ``last`` (inclusive)."""
+    days = (last - first).days + 1
+    out: dict[int, dict[int, list[int]]] = defaultdict(
+        lambda: {NEGATIVE: [0] * days, NEUTRAL: [0] * days, POSITIVE: [0] * days})
+    origin = first.toordinal()
+    rows = db.session.execute(
+        db.select(ItemAnalysis.theme_key, ItemAnalysis.day, ItemAnalysis.sentiment_label,
+                  db.func.count())
+        .where(ItemAnalysis.run_id == run_id, ItemAnalysis.day >= origin,
+               ItemAnalysis.day <= last.toordinal())
+        .group_by(ItemAnalysis.theme_key, ItemAnalysis.day, ItemAnalysis.sentiment_label)
+    )
+    for key, day, label, n in rows:
+        label = max(NEGATIVE, min(POSITIVE, int(label)))
+        out[int(key)][label][int(day) - origin] += int(n)
+    return out
+
+
+def reported_themes(community_id: int) -> list[InsightTheme]:
+    """The themes a report may show: active, and not the catch-all "other" theme."""
+    rows = db.session.execute(
+        db.select(InsightTheme).where(InsightTheme.community_id == community_id)
+        .order_by(InsightTheme.key)
+    ).scalars().all()
+    return [t for t in rows if t.is_visible]
+
+
+def acted_on_days(community: Community, last_day: date) -> dict[int, tuple[date, str]]:
+    """Per theme key, the local day and note of its latest action up to ``last_day``."""
+    out: dict[int, tuple[date, str]] = {}
+    rows = db.session.execute(
+        db.select(InsightThemeAction.theme_key, InsightThemeAction.acted_on_at,
+                  InsightThemeAction.note)
+        .where(InsightThemeAction.community_id == community.id)
+        .order_by(InsightThemeAction.acted_on_at, InsightThemeAction.id)
+    ).all()
+    for key, at, note in rows:
+        day = local_day(community, at)
+        if day <= last_day:
+            out[int(key)] = (day, note or "")
+    return out
+
+
+def _clip(text: str, limit: int = MAX_QUOTE_CHARS) -> str:
+    text = printable(text)
+    if len(text) <= limit:
+        return text
+    cut = max(text.rfind(mark, 0, limit) for mark in "。！？!?；")
+    return text[: cut + 1] if cut >= limit // 2 else text[: limit - 1] + "…"
+
+
+def period_quotes(run_id: int, theme: InsightTheme, first: int, last: int, n: int
+                  ) -> list[Quote]:
+    """Up to ``n`` quotes of the theme from local days ``first``..``last`` (ordinals): its
+    representative items that fall in the period first, then the items the analysis was most
+    sure about, taking the negative and the other sentiments in turn so that both sides of
+    the theme are heard."""
+    base = (
+        db.select(FeedbackItem.id, FeedbackItem.redacted_text, FeedbackItem.source_kind,
+                  ItemAnalysis.day, ItemAnalysis.sentiment_label)
+        .join(ItemAnalysis, ItemAnalysis.feedback_item_id == FeedbackItem.id)
+        .where(ItemAnalysis.run_id == run_id, ItemAnalysis.theme_key == theme.key,
+               ItemAnalysis.day >= first, ItemAnalysis.day <= last,
+               ItemAnalysis.is_filler.is_(False))
+    )
+    representative = list(theme.quote_item_ids or [])[:QUOTE_CANDIDATES]
+    rows = []
+    if representative:
+        found = {r.id: r for r in db.session.execute(
+            base.where(FeedbackItem.id.in_(representative))).all()}
+        rows += [found[i] for i in representative if i in found]
+    if len(rows) < n:
+        by_confidence = base.order_by(ItemAnalysis.confidence.desc(), ItemAnalysis.day.desc())
+        negative = db.session.execute(
+            by_confidence.where(ItemAnalysis.sentiment_label == NEGATIVE)
+            .limit(QUOTE_CANDIDATES // 2)).all()
+        other = db.session.execute(
+            by_confidence.where(ItemAnalysis.sentiment_label != NEGATIVE)
+            .limit(QUOTE_CANDIDATES // 2)).all()
+        for i in range(max(len(negative), len(other))):
+            rows += [r[i] for r in (negative, other) if i < len(r)]
+    quotes, seen = [], set()
+    for row in rows:
+        text = _clip(row.redacted_text or "")
+        if len(text) < 6 or text in seen or row.id in seen:
+            continue
+        seen.update((text, row.id))
+        label = SOURCE_LABELS.get(row.source_kind)
+        quotes.append(Quote(text=text, source=chinese(label) if label else "",
+                            day=date.fromordinal(int(row.day))))
+        if len(quotes) >= n:
+            break
+    return quotes
+
+
+def _wordcloud(community: Community, theme: InsightTheme) -> bytes | None:
+    weights = wordcloud_service.theme_weights(theme)
+    if not weights:
+        return None
+    return wordcloud_service.cloud_png(community, weights, size="small")
+
+
+def _follow_up(request: DataRequest, acted: dict[int, tuple[date, str]]) -> list[FollowUpStatus]:
+    """Whether each theme the previous report recommended was acted on since that report's
+    period started (an older action is what the previous report already knew)."""
+    report = previous_report(request)
+    if report is None or not report.context_json:
+        return []
+    try:
+        previous = ReportContext.from_json(report.context_json)
+    except (ValueError, TypeError, KeyError):
+        return []
+    if previous.recommendations is None:
+        return []
+    out = []
+    for rec in previous.recommendations.items:
+        try:
+            key = int(rec.theme_key)
+        except ValueError:
+            continue
+        day, note = acted.get(key, (None, ""))
+        if day is not None and day >= previous.period.start:
+            out.append(FollowUpStatus(rec.theme_key, "acted", day, printable(note)[:200]))
+        else:
+            out.append(FollowUpStatus(rec.theme_key, "not_acted"))
+    return out
+
+
+@register_provider
+class ThemesProvider(DataProvider):
+    """Daily theme counts by sentiment from the current analysis run, with keywords, the
+    period's quotes, word clouds and the dates themes were acted on."""
+
+    key = "themes"
+    label = _l("反馈主题")
+    sections = ("themes", "recommendations")
+
+    def collect(self, request: DataRequest) -> dict[str, Any]:
+        community = request.community
+        run_id = analysis.current_run_id(community.id)
+        if run_id is None:
+            return {}
+        first, last = request.history_start, request.last_day
+        counts = daily_counts(run_id, first, last)
+        themes = [t for t in reported_themes(community.id) if t.key in counts]
+        acted = acted_on_days(community, last)
+        period_first = request.period.start.toordinal()
+        offset = (request.period.start - first).days
+
+        def in_period(theme: InsightTheme) -> int:
+            return sum(sum(series[offset:]) for series in counts[theme.key].values())
+
+        def in_comparison(theme: InsightTheme) -> int:
+            lo = (request.previous_period.start - first).days
+            return sum(sum(series[max(0, lo):]) for series in counts[theme.key].values())
+
+        # themes silent in both the period and the one before only add noise
+        themes = [t for t in themes if in_comparison(t)]
+        if not themes:
+            return {}
+        themes.sort(key=lambda t: (-in_period(t), t.key))
+        detailed = {t.key for t in themes[: request.options.top_themes]} \
+            if request.detail else set()
+        inputs = []
+        for theme in themes:
+            series = counts[theme.key]
+            day_note = acted.get(theme.key)
+            inputs.append(ThemeInput(
+                key=str(theme.key), name=printable(theme.name) or f"主题 {theme.key}",
+                area=theme.area or "", start=first,
+                positive=series[POSITIVE], neutral=series[NEUTRAL], negative=series[NEGATIVE],
+                keywords=list(theme.keywords or [])[:12],
+                quotes=period_quotes(run_id, theme, period_first, last.toordinal(),
+                                     request.options.quotes_per_theme)
+                if theme.key in detailed else [],
+                wordcloud_png=_wordcloud(community, theme) if theme.key in detailed else None,
+                acted_on=day_note[0] if day_note else None,
+            ))
+        out: dict[str, Any] = {"themes": inputs}
+        follow_up = _follow_up(request, acted)
+        if follow_up:
+            out["follow_up"] = follow_up
+        return out

@@ -1,0 +1,74 @@
+"""Report jobs: generating a report's PDF, delivering scheduled reports by e-mail, the
+periodic check for due schedules, and the nightly clean-up of stale uploads and orphaned
+PDFs."""
+
+from __future__ import annotations
+
+from huey import crontab
+
+from app.extensions import db
+from app.models import JobRun
+from app.tasks.registry import get_job, job
+from app.tasks.runtime import in_app_context, report_progress
+
+DELIVER_RETRIES = 3
+
+
+def _progress(task_id: str | None):
+    def progress(fraction: float, message: str) -> None:
+        if task_id is not None:
+            report_progress(task_id, fraction, message)
+    return progress
+
+
+def _final_attempt(task_id: str | None, name: str) -> bool:
+    """Whether this run is the job's last attempt (Huey keeps the task id across retries)."""
+    if task_id is None:
+        return True
+    attempts = db.session.execute(
+        db.select(JobRun.attempts).where(JobRun.task_id == task_id)
+    ).scalar_one_or_none()
+    retries = get_job(name).task.retries or 0
+    return attempts is None or attempts > retries
+
+
+@job("reports.generate", label="生成改进报告", retries=1, retry_delay=60)
+def generate_report(task_id: str | None, report_id: int) -> dict:
+    """Generate one report's PDF and store it with its context."""
+    from app.services import reports
+
+    report = reports.generate(report_id, _progress(task_id))
+    return {"report": report.id, "pages": report.page_count}
+
+
+@job("reports.deliver", label="发送定期改进报告", retries=DELIVER_RETRIES, retry_delay=300)
+def deliver_report(task_id: str | None, report_id: int) -> dict:
+    """Generate a scheduled report if needed and e-mail it to the schedule's recipients."""
+    from app.services import report_schedules
+
+    return report_schedules.deliver(report_id, _progress(task_id),
+                                    final_attempt=_final_attempt(task_id, "reports.deliver"))
+
+
+def _register_periodic():
+    from app.tasks import huey
+
+    @huey.periodic_task(crontab(minute="*/5"), name="reports.dispatch_schedules")
+    @in_app_context
+    def dispatch_schedules():
+        from app.services import report_schedules
+
+        return report_schedules.dispatch_due()
+
+    @huey.periodic_task(crontab(hour="3", minute="41"), name="reports.prune_files")
+    @in_app_context
+    def prune_files():
+        from app.services import metric_import, reports
+
+        return {"uploads": metric_import.prune_stale_uploads(),
+                "pdfs": reports.prune_orphaned_files()}
+
+    return dispatch_schedules, prune_files
+
+
+dispatch_schedules, prune_files = _register_periodic()
