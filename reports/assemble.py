@@ -501,17 +501,20 @@ def _recommendations(ctx: ReportContext, all_scans: dict[str, list[corr.Correlat
     ranked = [f for f in prio.rank_themes(inputs) if f.score > 0][: options.recommendations]
     by_key = {t.key: t for t in section.themes}
     items = []
+    given: set[str] = set()
     for factors in ranked:
         theme = by_key[factors.key]
         area = playbook.report_area_for(theme.area, theme.keywords)
+        actions = playbook.suggest(area, theme.keywords, options.actions_per_recommendation,
+                                   avoid=given)
+        given.update(actions)
         label = metrics.definitions[factors.association_metric].label \
             if metrics and factors.association_metric else ""
         items.append(Recommendation(
             rank=factors.rank, theme_key=theme.key, theme_name=theme.name,
             theme_area=theme.area, report_area=area, priority=factors,
             rationale=_rationale(theme, factors, chosen[theme.key], label),
-            actions=playbook.suggest(area, theme.keywords, options.actions_per_recommendation),
-            association_label=label))
+            actions=actions, association_label=label))
     return RecommendationsSection(items=items, formula=prio.FORMULA_TEXT,
                                   factor_texts=list(prio.FACTOR_TEXTS))
 

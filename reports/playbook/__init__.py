@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -65,15 +65,20 @@ class Playbook:
         best = max(scores, key=lambda area: scores[area])
         return best if scores[best] > 0 else FALLBACK_AREA
 
-    def suggest(self, area: str, keywords: Sequence[str] = (), n: int = 3) -> list[str]:
-        """The ``n`` actions of ``area`` most relevant to ``keywords`` (file order on ties)."""
+    def suggest(self, area: str, keywords: Sequence[str] = (), n: int = 3,
+                avoid: Collection[str] = ()) -> list[str]:
+        """The ``n`` actions of ``area`` most relevant to ``keywords`` (file order on ties).
+
+        Actions in ``avoid`` (already given to a higher-ranked recommendation) come last, so
+        two themes of one area do not repeat the same advice while the area has more.
+        """
         try:
             actions = self.areas[area]
         except KeyError:
             raise KeyError(f"no playbook area {area!r}; known: {', '.join(self.areas)}") \
                 from None
-        ranked = sorted(enumerate(actions), key=lambda pair: (-pair[1].relevance(keywords),
-                                                              pair[0]))
+        ranked = sorted(enumerate(actions), key=lambda pair: (
+            pair[1].text in avoid, -pair[1].relevance(keywords), pair[0]))
         return [action.text for _, action in ranked[:n]]
 
 

@@ -66,3 +66,12 @@ def test_incomplete_playbooks_are_rejected():
     wrong = {**good, "theme_area_map": {**good["theme_area_map"], "品牌": "不存在的领域"}}
     with pytest.raises(PlaybookError, match="unknown report areas"):
         parse_playbook(wrong)
+
+
+def test_a_second_theme_of_the_same_area_gets_other_actions(playbook):
+    first = playbook.suggest("用户互动", ["回复", "没人理"], 3)
+    second = playbook.suggest("用户互动", ["回复", "没人理"], 3, avoid=first)
+    assert not set(first) & set(second)
+    # Relevance still orders what is left.
+    assert second == [a for a in playbook.suggest("用户互动", ["回复", "没人理"], 8)
+                      if a not in first][:3]
