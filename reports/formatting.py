@@ -84,6 +84,8 @@ def fmt_value(value: float | None, fmt: str = "int") -> str:
     if fmt == "percent":
         return fmt_percent(value)
     if fmt == "float":
+        if is_number(value) and value == 0:
+            return "0"  # not 0.00: a zero is exact
         return fmt_float(value, 2 if is_number(value) and abs(value) < 10 else 1)
     return fmt_int(value)
 

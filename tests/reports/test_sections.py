@@ -63,3 +63,11 @@ def test_a_new_section_is_one_class(sample_ctx):
             register_section(Glossary)
     finally:
         del SECTIONS["glossary"]
+
+
+def test_float_values_print_zero_as_zero_and_keep_two_decimals_below_ten():
+    from reports.formatting import fmt_value
+
+    assert fmt_value(0.0, "float") == "0"
+    assert fmt_value(3.456, "float") == "3.46"
+    assert fmt_value(-10.8, "float").endswith("10.8")
