@@ -27,7 +27,7 @@ $BIN/flask setup
 $BIN/flask demo load --if-missing
 
 # The job worker runs beside the web server and stops with it.
-$BIN/huey_consumer app.tasks.huey -w 2 -k thread >> "$INSTANCE_PATH/worker.log" 2>&1 &
+$BIN/huey_consumer app.tasks.huey -w 2 -k thread -m 1 >> "$INSTANCE_PATH/worker.log" 2>&1 &
 WORKER=$!
 cleanup() {
   kill -INT "$WORKER" 2>/dev/null || true

@@ -1,6 +1,6 @@
 """Background jobs. ``app.tasks.huey`` is the dotted path the worker loads:
 
-    huey_consumer app.tasks.huey -w 2 -k thread
+    huey_consumer app.tasks.huey -w 2 -k thread -m 1
 
 Task modules are imported at the bottom so that the worker registers every task.
 """

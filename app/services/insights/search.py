@@ -62,9 +62,14 @@ def query_tokens(query: str | None) -> list[str]:
     if not query:
         return []
     seen: dict[str, None] = {}
-    for word in segmenter().tokens(query):
-        word = _clean(word)
-        if word:
+    for part in query.split():
+        words = [w for w in map(_clean, segmenter().tokens(part)) if w]
+        # A lone character cut off a longer word (课 of 构图课) is cut differently inside
+        # sentences (构图 / 课想), so requiring it would miss the texts asked for; a
+        # character the searcher typed as a word of its own is kept.
+        if any(len(w) > 1 for w in words):
+            words = [w for w in words if len(w) > 1 or not _HAN.match(w)]
+        for word in words:
             seen.setdefault(word, None)
     if not seen:
         # Only stopwords or symbols: search for the query as written.

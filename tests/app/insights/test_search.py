@@ -40,6 +40,16 @@ def test_searching_for_jifen_finds_jifen_duihuan(app, db, community):
     assert _search(community, "积分") == [hit.redacted_text]
 
 
+def test_a_lone_character_cut_off_a_query_word_is_not_required(app, db, community):
+    # In the text 构图课想 is cut 构图 / 课想: a search for 构图课 still finds it.
+    hit = add_item(community, "上周的构图课想再看一遍都不行", key="a")
+    _indexed(hit)
+    assert query_tokens("构图课") == ["构图"]
+    assert _search(community, "构图课") == [hit.redacted_text]
+    # Typed as a word of its own, a character is still required.
+    assert query_tokens("构图 课") == ["构图", "课"]
+
+
 def test_every_query_word_must_occur(app, db, community):
     both = add_item(community, "直播回放找不到，积分也没到账", key="a")
     only_live = add_item(community, "直播课很流畅", key="b")
