@@ -162,6 +162,11 @@ def test_generating_from_the_builder_makes_a_pdf_with_the_seeded_numbers(
     assert download.headers["Cache-Control"] == "private, no-store"
     status = client.get(f"/c/photo/reports/{report.id}/status").get_json()
     assert status["ready"] and status["download_url"].endswith("/pdf")
+    # A finished report shows its state, not the job's last step.
+    run.progress_message = "正在保存"
+    db.session.commit()
+    page = client.get(f"/c/photo/reports/{report.id}").get_data(as_text=True)
+    assert "已生成" in page and "正在保存" not in page
 
     login_as("operator")
     assert client.get(f"/c/photo/reports/{report.id}/pdf").status_code == 403
