@@ -35,9 +35,13 @@ def analyze_items(task_id: str | None, community_id: int, item_ids: list[int]) -
     hooks.release(community_id)  # before looking, so later items queue a job of their own
     ids = sorted(set(incremental.stale_item_ids(community_id, item_ids))
                  | set(incremental.recent_stale_ids(community_id)))
-    count = incremental.analyze_items(community_id, ids) if ids else 0
-    if count >= incremental.SWEEP_LIMIT:
-        hooks.requeue(community_id)  # more than one sweep's worth is waiting
+    count = 0
+    while ids:
+        analysed = incremental.analyze_items(community_id, ids)
+        count += analysed
+        if analysed < incremental.SWEEP_LIMIT:
+            break
+        ids = incremental.recent_stale_ids(community_id)  # more than one sweep was waiting
     if count:
         alerts.check_recent(community_id)
         db.session.commit()

@@ -157,19 +157,6 @@ def take_due(session: Session) -> dict[int, list[int]]:
     return {c: sorted(ids) for c, ids in by_community.items()}
 
 
-def requeue(community_id: int) -> None:
-    """Queue another sweep for the community unless one is already on its way."""
-    from app.services import jobs
-
-    if _claim(community_id):
-        try:
-            jobs.enqueue("insights.analyze_items", community_id, [], community_id=community_id,
-                         delay=JOB_DELAY_SECONDS)
-        except Exception:
-            release(community_id)
-            raise
-
-
 def flush_due() -> int:
     """Queue analysis of committed items (called at the end of each app context).
 
@@ -193,7 +180,7 @@ def flush_due() -> int:
     session.rollback()
     communities = set(due) | {community_id for community_id, _key in inserted}
     queued = 0
-    for community_id in sorted(c for c in communities if c is not None):
+    for community_id in sorted(communities):
         if not _claim(community_id):
             continue
         ids = set(due.get(community_id, ()))

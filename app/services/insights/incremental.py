@@ -157,38 +157,40 @@ def analyze_items(community_id: int, item_ids: Sequence[int]) -> int:
 
 
 
+def _stale(run_id: int):
+    """Ids of feedback items whose analysis in the run is missing or older than the item."""
+    return (
+        db.select(FeedbackItem.id)
+        .outerjoin(ItemAnalysis, and_(ItemAnalysis.feedback_item_id == FeedbackItem.id,
+                                      ItemAnalysis.run_id == run_id))
+        .where(or_(ItemAnalysis.feedback_item_id.is_(None),
+                   ItemAnalysis.analyzed_at < FeedbackItem.updated_at))
+    )
+
+
 def stale_item_ids(community_id: int, item_ids: Sequence[int]) -> list[int]:
     """Those of ``item_ids`` whose current analysis is missing or older than the item."""
     run_id = analysis.current_run_id(community_id)
     if run_id is None:
         return list(item_ids)
-    fresh = set(db.session.execute(
-        db.select(ItemAnalysis.feedback_item_id)
-        .join(FeedbackItem, FeedbackItem.id == ItemAnalysis.feedback_item_id)
-        .where(ItemAnalysis.run_id == run_id, ItemAnalysis.feedback_item_id.in_(list(item_ids)),
-               ItemAnalysis.analyzed_at >= FeedbackItem.updated_at)
-    ).scalars())
-    return [i for i in item_ids if i not in fresh]
+    stale = set(db.session.execute(
+        _stale(run_id).where(FeedbackItem.id.in_(list(item_ids)))).scalars())
+    return [i for i in item_ids if i in stale]
 
 
-# At most this many swept items per job; the job queues another when it hit the limit.
+# At most this many swept items per query; the job sweeps again when it hit the limit.
 SWEEP_LIMIT = 2000
 
 
-def recent_stale_ids(community_id: int, *, hours: int = 24,
-                     limit: int = SWEEP_LIMIT) -> list[int]:
-    """Items changed in the last ``hours`` whose current analysis is missing or older than
-    the item, oldest change first (what a coalesced analysis job sweeps up)."""
+def recent_stale_ids(community_id: int, *, hours: int = 24) -> list[int]:
+    """At most ``SWEEP_LIMIT`` items changed in the last ``hours`` whose current analysis is
+    missing or older than the item, oldest change first (what an analysis job sweeps up)."""
     run_id = analysis.current_run_id(community_id)
     if run_id is None:
         return []
     cutoff = utcnow() - timedelta(hours=hours)
     return list(db.session.execute(
-        db.select(FeedbackItem.id)
-        .outerjoin(ItemAnalysis, and_(ItemAnalysis.feedback_item_id == FeedbackItem.id,
-                                      ItemAnalysis.run_id == run_id))
-        .where(FeedbackItem.community_id == community_id, FeedbackItem.updated_at >= cutoff,
-               or_(ItemAnalysis.feedback_item_id.is_(None),
-                   ItemAnalysis.analyzed_at < FeedbackItem.updated_at))
-        .order_by(FeedbackItem.updated_at, FeedbackItem.id).limit(limit)
+        _stale(run_id)
+        .where(FeedbackItem.community_id == community_id, FeedbackItem.updated_at >= cutoff)
+        .order_by(FeedbackItem.updated_at, FeedbackItem.id).limit(SWEEP_LIMIT)
     ).scalars())

@@ -212,3 +212,18 @@ def test_a_job_that_could_not_be_queued_leaves_no_flag(app, db, analysed, queued
     add_item(community, "积分商城能兑换的东西太少了", key="broken")
     assert hooks.flush_due() == 0
     assert queued_huey.get(hooks._flag_key(community.id), peek=True) is None
+
+
+def test_a_job_sweeps_again_until_fewer_than_a_sweeps_worth_are_left(app, db, analysed,
+                                                                        monkeypatch):
+    community, _run = analysed
+    from app.services.insights import incremental
+    from app.tasks.insights import analyze_items
+
+    monkeypatch.setattr(incremental, "SWEEP_LIMIT", 2)
+    items = [add_item(community, text, key=f"w{i}") for i, text in enumerate(
+        ["直播课卡得不行", "群里广告太多了", "积分兑换的东西太少了", "活动很好玩", "打卡经常失败"])]
+    hooks.suppress_due()
+    assert analyze_items.call_local(community.id, [])["analysed"] == 5
+    db.session.expire_all()
+    assert all(_row(db, i.id) is not None for i in items)
