@@ -14,6 +14,7 @@ from app.blueprints.community.forms import (
     RoleForm,
     TokenForm,
 )
+from app.blueprints.service_calls import run_action
 from app.extensions import db
 from app.models import ApiToken, Invitation, Membership
 from app.security.access import community_required, get_in_community
@@ -63,14 +64,8 @@ def change_role(slug: str, membership_id: int):
     membership = get_in_community(Membership, membership_id)
     form = RoleForm()
     if form.validate_on_submit():
-        try:
-            accounts.set_member_role(membership, form.role.data, actor=current_user)
-        except ServiceError as exc:
-            db.session.rollback()
-            flash(exc.message, "error")
-        else:
-            db.session.commit()
-            flash(_("角色已更新。"), "success")
+        run_action(lambda: accounts.set_member_role(membership, form.role.data, actor=current_user),
+                   success=_("角色已更新。"))
     else:
         flash(_("请选择有效的角色。"), "error")
     return redirect(url_for("community.members", slug=slug))
@@ -82,14 +77,8 @@ def remove_member(slug: str, membership_id: int):
     """Remove someone from the community."""
     membership = get_in_community(Membership, membership_id)
     if ConfirmForm().validate_on_submit():
-        try:
-            accounts.remove_member(membership, actor=current_user)
-        except ServiceError as exc:
-            db.session.rollback()
-            flash(exc.message, "error")
-        else:
-            db.session.commit()
-            flash(_("已将该成员移出社群。"), "success")
+        run_action(lambda: accounts.remove_member(membership, actor=current_user),
+                   success=_("已将该成员移出社群。"))
     return redirect(url_for("community.members", slug=slug))
 
 

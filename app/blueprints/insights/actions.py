@@ -20,6 +20,7 @@ from app.blueprints.insights.forms import (
     SplitForm,
     TagsForm,
 )
+from app.blueprints.service_calls import run_action
 from app.extensions import db
 from app.models import AnalysisRun, Correction, FeedbackItem, InsightAlert
 from app.security.access import community_required, get_in_community
@@ -225,14 +226,8 @@ def tags(slug: str, item_id: int):
     item = get_in_community(FeedbackItem, item_id)
     form = TagsForm()
     if form.validate_on_submit():
-        try:
-            set_item_tags(item, form.tags.data or "", actor=current_user)
-        except ServiceError as exc:
-            db.session.rollback()
-            flash(exc.message, "error")
-        else:
-            db.session.commit()
-            flash(_("标签已保存。"), "success")
+        run_action(lambda: set_item_tags(item, form.tags.data or "", actor=current_user),
+                   success=_("标签已保存。"))
     else:
         _form_errors(form)
     return redirect(_safe_next(url_for("insights.inbox_page", slug=slug)))
@@ -293,12 +288,5 @@ def acknowledge(slug: str, alert_id: int):
     """Mark an alert as handled."""
     alert = get_in_community(InsightAlert, alert_id)
     if ConfirmForm().validate_on_submit():
-        try:
-            alerts.acknowledge(alert, actor=current_user)
-        except ServiceError as exc:
-            db.session.rollback()
-            flash(exc.message, "error")
-        else:
-            db.session.commit()
-            flash(_("提醒已确认。"), "success")
+        run_action(lambda: alerts.acknowledge(alert, actor=current_user), success=_("提醒已确认。"))
     return redirect(_safe_next(url_for("insights.alerts_page", slug=slug)))

@@ -22,7 +22,7 @@ from app.blueprints.respond.runner import (
 )
 from app.blueprints.respond.views import survey_url
 from app.blueprints.surveys import surveys_bp
-from app.blueprints.surveys.common import load_survey
+from app.blueprints.surveys.common import load_survey, run
 from app.blueprints.surveys.forms import ChannelsForm, InvitationsForm
 from app.extensions import db
 from app.models import AccessMode, SurveyInvitation
@@ -59,14 +59,8 @@ def channels(slug: str, survey_id: int):
     form = ChannelsForm()
     if form.validate_on_submit():
         pairs = [(e.form.key.data or "", e.form.label.data or "") for e in form.channels.entries]
-        try:
-            survey_service.set_channels(survey, pairs, actor=current_user)
-        except ServiceError as exc:
-            db.session.rollback()
-            flash(exc.message, "error")
-        else:
-            db.session.commit()
-            flash(_("渠道已保存。"), "success")
+        run(lambda: survey_service.set_channels(survey, pairs, actor=current_user),
+            success=_("渠道已保存。"))
     else:
         flash(_("渠道信息有误，请检查后重试。"), "error")
     return redirect(url_for("surveys.share", slug=slug, survey_id=survey.id) + "#channels")
@@ -139,14 +133,8 @@ def revoke_invitation(slug: str, survey_id: int, invitation_id: int):
     if invitation.survey_id != survey.id:
         abort(404)
     if ConfirmForm().validate_on_submit():
-        try:
-            invitations_service.revoke(invitation, actor=current_user)
-        except ServiceError as exc:
-            db.session.rollback()
-            flash(exc.message, "error")
-        else:
-            db.session.commit()
-            flash(_("链接已作废。"), "success")
+        run(lambda: invitations_service.revoke(invitation, actor=current_user),
+            success=_("链接已作废。"))
     return redirect(url_for("surveys.invitations", slug=slug, survey_id=survey.id))
 
 
