@@ -13,7 +13,9 @@ from pathlib import Path
 # Configure the process before the app package is imported anywhere.
 _SESSION_TMP = Path(tempfile.mkdtemp(prefix="huisheng-tests-"))
 os.environ.setdefault("HUEY_IMMEDIATE", "1")
-os.environ.setdefault("INSTANCE_PATH", str(_SESSION_TMP / "instance"))
+# Set, not defaulted: xdist workers inherit the controller's environment, and a shared
+# instance folder lets one worker's clean-up of report files delete another worker's.
+os.environ["INSTANCE_PATH"] = str(_SESSION_TMP / "instance")
 os.environ.setdefault("APP_ENV", "testing")
 
 from contextlib import contextmanager  # noqa: E402
