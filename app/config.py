@@ -80,6 +80,7 @@ def from_environment(env: dict[str, str] | None = None) -> dict[str, Any]:
         "LOGIN_RATE_LIMIT": env.get("LOGIN_RATE_LIMIT", "10 per minute;50 per hour"),
         "ANON_RATE_LIMIT": env.get("ANON_RATE_LIMIT", "20 per minute;200 per hour"),
         "TRACKING_RATE_LIMIT": env.get("TRACKING_RATE_LIMIT", "60 per minute;600 per hour"),
+        "API_RATE_LIMIT": env.get("API_RATE_LIMIT", "600 per minute"),
         "SUGGESTION_MAX_IMAGES": int(env.get("SUGGESTION_MAX_IMAGES", "3")),
         "SUGGESTION_MAX_IMAGE_BYTES": int(env.get("SUGGESTION_MAX_IMAGE_BYTES",
                                                   str(5 * 1024 * 1024))),

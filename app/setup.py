@@ -6,25 +6,30 @@ import logging
 from pathlib import Path
 
 from flask import Flask, g, has_request_context, request, session
+from flask.sessions import NullSession
 from flask_babel import get_locale
 from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app.extensions import babel, csrf, db, limiter, login_manager, migrate
+from app.security.sessions import BrowserSessionInterface
 
 
 def select_locale() -> str:
-    """Language: the visitor's explicit choice, then their account, then the browser."""
+    """Language: the visitor's explicit choice, then their account, then the browser's
+    Accept-Language."""
     from flask import current_app
 
     languages = list(current_app.config["LANGUAGES"])
     if not has_request_context():
         return current_app.config["BABEL_DEFAULT_LOCALE"]
-    chosen = session.get("lang")
-    if chosen in languages:
-        return chosen
-    if current_user and current_user.is_authenticated and current_user.locale in languages:
-        return current_user.locale
+    # API calls have no cookie session (see app.security.sessions): their header decides.
+    if not isinstance(session, NullSession):
+        chosen = session.get("lang")
+        if chosen in languages:
+            return chosen
+        if current_user and current_user.is_authenticated and current_user.locale in languages:
+            return current_user.locale
     best = request.accept_languages.best_match(["zh-CN", "zh", "en"])
     if best and best.startswith("en"):
         return "en"
@@ -41,6 +46,7 @@ def register_extensions(app: Flask) -> None:
         render_as_batch=True, compare_type=True,
     )
     csrf.init_app(app)
+    app.session_interface = BrowserSessionInterface()
     babel.init_app(app, locale_selector=select_locale)
     limiter.init_app(app)
     login_manager.init_app(app)
@@ -88,6 +94,15 @@ CONTENT_SECURITY_POLICY = (
     "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
     "form-action 'self'; frame-ancestors 'none'"
 )
+# Set on every response unless a view set its own.
+SECURITY_HEADERS = (
+    ("Content-Security-Policy", CONTENT_SECURITY_POLICY),
+    ("X-Content-Type-Options", "nosniff"),
+    ("X-Frame-Options", "DENY"),
+    # Invite, tracking and survey links carry secrets in their URLs: never leak them.
+    ("Referrer-Policy", "no-referrer"),
+    ("Permissions-Policy", "camera=(), microphone=(), geolocation=()"),
+)
 
 
 def register_request_hooks(app: Flask) -> None:
@@ -98,16 +113,13 @@ def register_request_hooks(app: Flask) -> None:
 
     @app.after_request
     def security_headers(response):
-        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        # Invite, tracking and survey links carry secrets in their URLs: never leak them.
-        response.headers.setdefault("Referrer-Policy", "no-referrer")
-        response.headers.setdefault(
-            "Permissions-Policy", "camera=(), microphone=(), geolocation=()"
-        )
+        headers = response.headers
+        present = {name.lower() for name, _value in headers.items()}
+        for name, value in SECURITY_HEADERS:
+            if name.lower() not in present:
+                headers.add(name, value)
         if app.config.get("SESSION_COOKIE_SECURE") and request.is_secure:
-            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+            headers.setdefault("Strict-Transport-Security", "max-age=31536000")
         return response
 
     @app.context_processor
@@ -126,9 +138,11 @@ def register_request_hooks(app: Flask) -> None:
         }
 
     from app.filters import register_filters
+    from app.services.api_credentials import register as register_credentials_cache
     from app.services.insights.hooks import register as register_insight_hooks
 
     register_insight_hooks(app)
+    register_credentials_cache()
 
     register_filters(app)
     app.json.ensure_ascii = False

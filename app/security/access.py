@@ -24,6 +24,7 @@ from flask_login import current_user
 from app.extensions import db
 from app.models import Community, Membership
 from app.security.roles import Role
+from app.security.sessions import is_api_path
 
 T = TypeVar("T")
 
@@ -39,7 +40,7 @@ class AccessPolicy:
 
 def wants_json() -> bool:
     """Whether the caller expects JSON rather than a page."""
-    if request.path.startswith("/api/"):
+    if is_api_path(request.path):
         return True
     best = request.accept_mimetypes.best_match(["text/html", "application/json"])
     return best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes[

@@ -182,7 +182,8 @@ def _ensure_another_admin(membership: Membership) -> None:
 # --- invitations ---------------------------------------------------------------------------
 
 
-def _token_hash(token: str) -> str:
+def token_hash(token: str) -> str:
+    """The stored form of a secret token (invitation or API token): its SHA-256."""
     return hashlib.sha256(token.encode()).hexdigest()
 
 
@@ -218,7 +219,7 @@ def create_invitation(
         role=role.value,
         email=email or None,
         note=(note or "").strip()[:200] or None,
-        token_hash=_token_hash(token),
+        token_hash=token_hash(token),
         created_by_id=actor.id,
         expires_at=utcnow() + timedelta(days=ttl_days),
         max_uses=max_uses,
@@ -236,7 +237,7 @@ def create_invitation(
 def find_invitation(token: str) -> Invitation:
     """The usable invitation behind a token, or NotFound."""
     invitation = db.session.execute(
-        db.select(Invitation).where(Invitation.token_hash == _token_hash(token))
+        db.select(Invitation).where(Invitation.token_hash == token_hash(token))
     ).scalar_one_or_none()
     if invitation is None or not invitation.is_usable():
         raise NotFound(_l("邀请链接无效或已过期。"), code="invitation_invalid")
@@ -311,7 +312,7 @@ def create_api_token(community: Community, user: User, name: str) -> IssuedToken
         user_id=user.id,
         name=name[:80],
         prefix=secret[:10],
-        token_hash=_token_hash(secret),
+        token_hash=token_hash(secret),
     )
     db.session.add(token)
     db.session.flush()
@@ -327,7 +328,7 @@ def resolve_api_token(secret: str) -> ApiToken | None:
     if not secret.startswith(API_TOKEN_PREFIX):
         return None
     token = db.session.execute(
-        db.select(ApiToken).where(ApiToken.token_hash == _token_hash(secret))
+        db.select(ApiToken).where(ApiToken.token_hash == token_hash(secret))
     ).scalar_one_or_none()
     if token is None or token.revoked_at is not None or not token.user.active:
         return None
@@ -363,7 +364,7 @@ def resolve_api_caller(secret: str) -> ApiCaller | None:
     query (the API checks this on every call)."""
     if not secret.startswith(API_TOKEN_PREFIX):
         return None
-    row = db.session.execute(_caller_query(), {"token_hash": _token_hash(secret)}).first()
+    row = db.session.execute(_caller_query(), {"token_hash": token_hash(secret)}).first()
     if row is None:
         return None
     token, user, community, role = row
@@ -372,51 +373,6 @@ def resolve_api_caller(secret: str) -> ApiCaller | None:
     if user.is_superuser:
         return ApiCaller(token, user, community, Role.ADMIN)
     return ApiCaller(token, user, community, Role(role) if role else None)
-
-
-@dataclass(frozen=True)
-class ApiCredentials:
-    """Who an API token acts as, as plain ids (no model objects): for busy endpoints."""
-
-    token_id: int
-    user_id: int
-    community_id: int
-    role: Role | None
-    last_used_at: object
-
-
-_CREDENTIALS_QUERY = None
-
-
-def resolve_api_credentials(secret: str) -> ApiCredentials | None:
-    """The live token behind a bearer secret as plain ids and the owner's role, in one plain
-    query on the session's connection (no model objects are built)."""
-    global _CREDENTIALS_QUERY
-    if not secret.startswith(API_TOKEN_PREFIX):
-        return None
-    if _CREDENTIALS_QUERY is None:
-        _CREDENTIALS_QUERY = (
-            db.select(ApiToken.id, ApiToken.user_id, ApiToken.community_id,
-                      ApiToken.revoked_at, ApiToken.last_used_at, User.active,
-                      User.is_superuser, Membership.role)
-            .join(User, User.id == ApiToken.user_id)
-            .outerjoin(Membership, db.and_(Membership.user_id == ApiToken.user_id,
-                                           Membership.community_id == ApiToken.community_id))
-            .where(ApiToken.token_hash == db.bindparam("token_hash"))
-        )
-    row = db.session.connection().execute(
-        _CREDENTIALS_QUERY, {"token_hash": _token_hash(secret)}).first()
-    if row is None or row.revoked_at is not None or not row.active:
-        return None
-    role = Role.ADMIN if row.is_superuser else (Role(row.role) if row.role else None)
-    return ApiCredentials(row.id, row.user_id, row.community_id, role, row.last_used_at)
-
-
-def touch_api_token(token_id: int) -> None:
-    """Record that a token was used now (the caller commits)."""
-    db.session.connection().execute(
-        ApiToken.__table__.update().where(ApiToken.__table__.c.id == token_id)
-        .values(last_used_at=utcnow()))
 
 
 def revoke_api_token(token: ApiToken, *, actor: User) -> None:

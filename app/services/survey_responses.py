@@ -332,7 +332,7 @@ def _count_response(survey: Survey, now: datetime, conn=None) -> None:
     result = (conn or db.session.connection()).execute(
         _COUNT_RESPONSE, {"survey": survey.id, "community": survey.community_id, "now": now})
     if result.rowcount != 1:
-        current = db.session.connection().execute(
+        current = (conn or db.session.connection()).execute(
             db.select(_SURVEYS.c.status, _SURVEYS.c.close_at, _SURVEYS.c.max_responses,
                       _SURVEYS.c.response_count).where(_SURVEYS.c.id == survey.id)).first()
         reason = survey_service.closed_reason(current, now) if current else "closed"
@@ -385,9 +385,10 @@ class ResponseRow:
 
 
 def store_response(survey: Survey, version, definition: domain.Survey,
-                   data: NewResponse) -> ResponseRow:
-    """Insert one response and its feedback items (the caller commits). Anonymous and
-    invitation responses store no identity: ``respondent_id`` is kept only in member mode.
+                   data: NewResponse, conn=None) -> ResponseRow:
+    """Insert one response and its feedback items on ``conn`` (the session's connection by
+    default; the caller commits). Anonymous and invitation responses store no identity:
+    ``respondent_id`` is kept only in member mode.
 
     This is the busy path of every submission, so it writes with plain statements: the
     response, its feedback items in one statement, the invitation and the response count
@@ -414,8 +415,8 @@ def store_response(survey: Survey, version, definition: domain.Survey,
     feedback = prepare_new_feedback(_text_items(
         survey, version, definition, None, data.answers, values["channel"],
         values["submitted_at"], values["respondent_id"]))
-    # Plain statements on the session's connection: no unit-of-work bookkeeping needed.
-    conn = db.session.connection()
+    # Plain statements: no unit-of-work bookkeeping needed.
+    conn = conn if conn is not None else db.session.connection()
     result = conn.execute(_INSERT_RESPONSE, values)
     response_id = result.inserted_primary_key[0]
     for item in feedback:
@@ -461,18 +462,32 @@ class Stored:
 
 
 def commit_response(survey: Survey, version, definition: domain.Survey,
-                    data: NewResponse, *, after_store=None) -> Stored:
+                    data: NewResponse, *, after_store=None, own_transaction: bool = False
+                    ) -> Stored:
     """Store a response and COMMIT. A duplicate idempotency key returns the response stored
     the first time (``created=False``); a second response of the same member or invitation
-    raises Conflict. ``after_store(response)`` runs inside the transaction (e.g. to mark the
-    session finished)."""
+    raises Conflict. ``after_store(response, conn)`` runs inside the transaction (e.g. to
+    mark the session finished).
+
+    ``own_transaction`` writes on a connection of its own rather than the session's, which
+    spares the busy API path the session's bookkeeping; the session must hold no pending
+    writes then (SQLite would wait for its lock).
+    """
     survey_id = survey.id
     try:
-        response = store_response(survey, version, definition, data)
-        if after_store is not None:
-            after_store(response)
-        snapshot = response_data(response)
-        db.session.commit()
+        if own_transaction:
+            with db.engine.begin() as conn:
+                response = store_response(survey, version, definition, data, conn)
+                if after_store is not None:
+                    after_store(response, conn)
+                snapshot = response_data(response)
+        else:
+            conn = db.session.connection()
+            response = store_response(survey, version, definition, data, conn)
+            if after_store is not None:
+                after_store(response, conn)
+            snapshot = response_data(response)
+            db.session.commit()
         return Stored(response, True, snapshot)
     except IntegrityError:
         db.session.rollback()
@@ -507,11 +522,10 @@ def finish_session(survey: Survey, version: SurveyVersion, definition: domain.Su
                   if session.invitation_id else None)
     session_id = session.id
 
-    def close_session(response: SurveyResponse) -> None:
-        db.session.execute(
+    def close_session(response: ResponseRow, conn) -> None:
+        conn.execute(
             db.update(SurveySession).where(SurveySession.id == session_id)
-            .values(response_id=response.id, answers={}, expires_at=utcnow() + FINISHED_TTL)
-            .execution_options(synchronize_session=False))
+            .values(response_id=response.id, answers={}, expires_at=utcnow() + FINISHED_TTL))
 
     stored = commit_response(survey, version, definition, NewResponse(
         answers=answers, source=ResponseSource.WEB, channel=session.channel,
@@ -571,7 +585,7 @@ def submit_via_api(survey: Survey, answers: Any, *, channel: str | None,
         answers=result.answers, source=ResponseSource.API,
         channel=survey_service.known_channel(survey, channel), invitation=invitation,
         idempotency_key=idempotency_key,
-    ))
+    ), own_transaction=True)
     if not stored.created and canonical_json(stored.data["answers"]) != canonical_json(
             result.answers):
         raise Conflict(_l("这个幂等键已用于另一份不同的回答。"), code="idempotency_conflict")

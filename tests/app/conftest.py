@@ -8,9 +8,13 @@ import pytest
 @pytest.fixture(autouse=True)
 def _forget_per_process_caches():
     """Tests reuse database ids (tables are emptied between tests): drop the survey caches
-    that are keyed by id, so no test sees another test's survey."""
+    that are keyed by id and the API credentials cache, so no test sees another test's
+    survey or token."""
     from app.services import surveys as survey_service
+    from app.services.api_credentials import forget_credentials
 
     survey_service.forget_submission_info()
+    forget_credentials()
     yield
     survey_service.forget_submission_info()
+    forget_credentials()

@@ -40,7 +40,8 @@ CORE_KEYS = "insights.inserted_keys"
 _committed_keys = threading.local()
 # The job waits this long in the worker, so items of the next moments join it.
 JOB_DELAY_SECONDS = 1.0
-# Within this time after this process set the flag, the job surely has not started yet.
+# Within this time after the flag was set (the job waits twice as long), the job surely has
+# not started yet: a process that set or saw the flag does not look again meanwhile.
 _LOCAL_WINDOW_SECONDS = 0.5
 # A flag older than this belongs to a job that was lost (a wiped queue): it is replaced.
 _FLAG_EXPIRES_SECONDS = 600
@@ -67,7 +68,13 @@ def _claim(community_id: int) -> bool:
     # than a failed write.
     since = huey.get(key, peek=True)
     if since is not None:
-        if time.time() - float(since) < _FLAG_EXPIRES_SECONDS:
+        age = time.time() - float(since)
+        if age < _FLAG_EXPIRES_SECONDS:
+            # The flag's job cannot start before JOB_DELAY_SECONDS after it was set: until
+            # then this process need not look again.
+            with _claim_lock:
+                _claimed_at[community_id] = max(_claimed_at.get(community_id, float("-inf")),
+                                                now - max(age, 0.0))
             return False
         huey.get(key)  # lost with its job: take it over
     if not huey.put_if_empty(key, time.time()):
@@ -168,21 +175,24 @@ def flush_due() -> int:
     from app.extensions import db
     from app.services import jobs
 
-    session = db.session()
     inserted = getattr(_committed_keys, "keys", None) or set()
     if inserted:
         _committed_keys.keys = set()
-    if not session.info.get(DUE) and not inserted:
+    # A request that wrote only through a plain connection never opened a session: do not
+    # make one just to look.
+    due = take_due(db.session()) if db.session.registry.has() else {}
+    if not due and not inserted:
         return 0
-    due = take_due(session)
     if not current_app.config.get("INSIGHTS_AUTO_ANALYSIS", True):
         return 0
-    session.rollback()
     communities = set(due) | {community_id for community_id, _key in inserted}
+    claimed = [community_id for community_id in sorted(communities) if _claim(community_id)]
+    if not claimed:  # the usual case under load: a job is already on its way
+        return 0
+    session = db.session()
+    session.rollback()
     queued = 0
-    for community_id in sorted(communities):
-        if not _claim(community_id):
-            continue
+    for community_id in claimed:
         ids = set(due.get(community_id, ()))
         keys = [(c, k) for c, k in inserted if c == community_id]
         try:

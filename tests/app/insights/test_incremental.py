@@ -227,3 +227,58 @@ def test_a_job_sweeps_again_until_fewer_than_a_sweeps_worth_are_left(app, db, an
     assert analyze_items.call_local(community.id, [])["analysed"] == 5
     db.session.expire_all()
     assert all(_row(db, i.id) is not None for i in items)
+
+
+def test_a_flag_set_by_another_process_is_trusted_until_its_job_can_start(
+        app, db, analysed, queued_huey, monkeypatch):
+    community, _run = analysed
+    import time
+
+    # Another process queued the job a moment ago: this one sees its flag and queues nothing.
+    queued_huey.put(hooks._flag_key(community.id), time.time())
+    add_item(community, "直播课卡得不行，画面一直转圈", key="seen1")
+    assert hooks.flush_due() == 0
+    # The job cannot start before its delay: meanwhile the store is not asked again.
+    peeks = []
+    real_get = queued_huey.get
+    monkeypatch.setattr(queued_huey, "get", lambda *a, **k: peeks.append(a) or real_get(*a, **k))
+    add_item(community, "群里广告太多了", key="seen2")
+    assert hooks.flush_due() == 0
+    assert peeks == []
+    # Once the job may have started (and taken the flag off), the store is asked again.
+    hooks._claimed_at[community.id] -= hooks._LOCAL_WINDOW_SECONDS
+    queued_huey.get(hooks._flag_key(community.id))  # the job started
+    peeks.clear()
+    add_item(community, "积分兑换的东西太少了", key="seen3")
+    assert hooks.flush_due() == 1
+    assert peeks
+
+
+def test_items_written_on_a_plain_connection_need_no_session_while_a_job_waits(
+        app, db, analysed, queued_huey):
+    community, _run = analysed
+    import time
+
+    from app.extensions import db as flask_db
+    from app.services.feedback import FeedbackInput, insert_new_feedback, prepare_new_feedback
+
+    def write_plainly(key: str) -> None:
+        rows = prepare_new_feedback(
+            [FeedbackInput(community.id, "survey_answer", key, "打卡经常失败")])
+        with flask_db.engine.begin() as conn:  # as the API's submit path writes
+            insert_new_feedback(rows, conn)
+
+    queued_huey.put(hooks._flag_key(community.id), time.time())
+    with app.app_context():
+        write_plainly("plain-1")
+        assert hooks.flush_due() == 0
+        assert not flask_db.session.registry.has()
+    queued_huey.get(hooks._flag_key(community.id))
+    hooks._claimed_at.clear()
+    with app.app_context():
+        write_plainly("plain-2")
+        assert hooks.flush_due() == 1
+    assert _run_queued(queued_huey) == 1
+    item = db.session.execute(db.select(FeedbackItem).where(
+        FeedbackItem.source_key == "plain-2")).scalar_one()
+    assert _row(db, item.id) is not None
