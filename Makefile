@@ -10,7 +10,7 @@ APT_RUN := python3-venv fonts-noto-cjk libharfbuzz-subset0 libpango-1.0-0 libpan
 APT_TEST := chromium postgresql redis-server poppler-utils
 PYTEST_ARGS ?=
 
-.PHONY: run test install install-dev system-run system-test translations lint bench \
+.PHONY: run test install install-dev system-run system-test translations lint bench screenshots \
         demo worker serve i18n-update clean
 
 run: system-run install translations
@@ -48,6 +48,9 @@ translations: install
 i18n-update: install
 	$(BIN)/python scripts/i18n.py update
 	$(BIN)/python scripts/i18n.py check
+
+screenshots: system-test install-dev translations
+	UPDATE_SCREENSHOTS=1 FLASK_APP=$(FLASK_APP) $(BIN)/python -m pytest tests/browser --backends sqlite
 
 lint: install-dev
 	$(BIN)/ruff check .

@@ -320,8 +320,28 @@ _COUNT_RESPONSE = (
            db.or_(_SURVEYS.c.max_responses.is_(None),
                   _SURVEYS.c.response_count < _SURVEYS.c.max_responses))
     .values(response_count=_SURVEYS.c.response_count + 1,
-            data_revision=_SURVEYS.c.data_revision + 1)
+            data_revision=_SURVEYS.c.data_revision + 1,
+            updated_at=db.bindparam("now"))  # explicit: an UPDATE inside WITH gets no onupdate
 )
+
+
+# On PostgreSQL the count and the insert are one statement (a data-modifying WITH): the busy
+# path saves a round trip, and the response is inserted only if the survey counted it.
+_RESPONSE_COLUMNS = ("survey_id", "community_id", "version_id", "answers", "channel", "source",
+                     "submitted_at", "started_at", "option_seed", "idempotency_key",
+                     "respondent_id", "invitation_id")
+_INSERT_COUNTED_RESPONSE = (
+    _RESPONSES.insert()
+    .from_select(_RESPONSE_COLUMNS, db.select(
+        # Prefixed: a parameter named like a column of surveys would become a SET of the UPDATE.
+        *[db.bindparam(f"r_{name}", type_=_RESPONSES.c[name].type) for name in _RESPONSE_COLUMNS]
+    ).select_from(_COUNT_RESPONSE.returning(_SURVEYS.c.id).cte("counted")))
+    .returning(_RESPONSES.c.id)
+)
+
+
+def _count_params(survey: Survey, now: datetime) -> dict[str, Any]:
+    return {"survey": survey.id, "community": survey.community_id, "now": now}
 
 
 def _count_response(survey: Survey, now: datetime, conn=None) -> None:
@@ -329,15 +349,33 @@ def _count_response(survey: Survey, now: datetime, conn=None) -> None:
     the same community) takes responses: published, before its close date and below its
     limit, decided atomically in the same statement (so a response limit holds under any
     concurrency, and a briefly cached survey description cannot let a response through)."""
-    result = (conn or db.session.connection()).execute(
-        _COUNT_RESPONSE, {"survey": survey.id, "community": survey.community_id, "now": now})
-    if result.rowcount != 1:
-        current = (conn or db.session.connection()).execute(
-            db.select(_SURVEYS.c.status, _SURVEYS.c.close_at, _SURVEYS.c.max_responses,
-                      _SURVEYS.c.response_count).where(_SURVEYS.c.id == survey.id)).first()
-        reason = survey_service.closed_reason(current, now) if current else "closed"
-        raise Conflict(survey_service.CLOSED_REASONS[reason or "full"],
-                       code=f"survey_{reason or 'full'}")
+    conn = conn or db.session.connection()
+    if conn.execute(_COUNT_RESPONSE, _count_params(survey, now)).rowcount != 1:
+        _refuse(survey, now, conn)
+
+
+def _refuse(survey: Survey, now: datetime, conn) -> None:
+    """Raise the Conflict that says why the survey did not count a response."""
+    current = conn.execute(
+        db.select(_SURVEYS.c.status, _SURVEYS.c.close_at, _SURVEYS.c.max_responses,
+                  _SURVEYS.c.response_count).where(_SURVEYS.c.id == survey.id)).first()
+    reason = survey_service.closed_reason(current, now) if current else "closed"
+    raise Conflict(survey_service.CLOSED_REASONS[reason or "full"],
+                   code=f"survey_{reason or 'full'}")
+
+
+def _insert_response(survey: Survey, values: dict[str, Any], now: datetime, conn) -> int:
+    """Insert the response and count it (on PostgreSQL in one statement); returns its id."""
+    if conn.dialect.name == "postgresql":
+        params = {f"r_{name}": values[name] for name in _RESPONSE_COLUMNS}
+        row = conn.execute(_INSERT_COUNTED_RESPONSE,
+                           {**params, **_count_params(survey, now)}).first()
+        if row is None:
+            _refuse(survey, now, conn)
+        return row[0]
+    response_id = conn.execute(_INSERT_RESPONSE, values).inserted_primary_key[0]
+    _count_response(survey, now, conn)
+    return response_id
 
 
 def _spend_invitation(invitation: SurveyInvitation, now: datetime, conn=None) -> None:
@@ -391,8 +429,8 @@ def store_response(survey: Survey, version, definition: domain.Survey,
     ``respondent_id`` is kept only in member mode.
 
     This is the busy path of every submission, so it writes with plain statements: the
-    response, its feedback items in one statement, the invitation and the response count
-    (which refuses the response atomically when the survey is full).
+    response with its count (which refuses the response atomically when the survey is closed
+    or full), its feedback items in one statement, and the invitation.
     """
     survey_service.ensure_open(survey)
     member_mode = survey.access_mode == AccessMode.MEMBER.value
@@ -417,8 +455,7 @@ def store_response(survey: Survey, version, definition: domain.Survey,
         values["submitted_at"], values["respondent_id"]))
     # Plain statements: no unit-of-work bookkeeping needed.
     conn = conn if conn is not None else db.session.connection()
-    result = conn.execute(_INSERT_RESPONSE, values)
-    response_id = result.inserted_primary_key[0]
+    response_id = _insert_response(survey, values, now, conn)
     for item in feedback:
         question_id = item["source_ref"]["question_id"]
         item["source_key"] = f"survey:{survey.id}:response:{response_id}:{question_id}"
@@ -427,7 +464,6 @@ def store_response(survey: Survey, version, definition: domain.Survey,
     insert_new_feedback(feedback, conn)
     if data.invitation is not None:
         _spend_invitation(data.invitation, now, conn)
-    _count_response(survey, now, conn)
     return ResponseRow(
         id=response_id,
         **{k: values[k] for k in ("survey_id", "community_id", "version_id", "answers",

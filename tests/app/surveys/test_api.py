@@ -212,3 +212,33 @@ def test_a_survey_closed_by_another_process_refuses_at_once(api, db, survey_fact
     assert refused.status_code == 409
     assert refused.get_json()["errors"][0]["code"] == "survey_closed"
     assert _count(db) == 1
+
+
+def test_the_limit_holds_under_concurrent_api_submissions(app, api, db, survey_factory):
+    import threading
+
+    from app.models import Survey
+
+    survey = survey_factory(SKIP_SURVEY, max_responses=3)
+    before = db.session.execute(db.select(Survey.title, Survey.community_id, Survey.status)
+                                .where(Survey.id == survey.id)).one()
+    results = []
+
+    def submit(n: int) -> None:
+        response = api("POST", f"/surveys/{survey.id}/responses",
+                       json={"answers": {"nps": 9}, "idempotency_key": f"c-{n}"})
+        results.append((response.status_code, response.get_json()))
+
+    threads = [threading.Thread(target=submit, args=(n,)) for n in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(status for status, _body in results) == [201, 201, 201, 409, 409, 409]
+    assert {body["errors"][0]["code"] for status, body in results if status == 409} == {
+        "survey_full"}
+    db.session.expire_all()
+    assert _count(db) == 3
+    assert db.session.get(Survey, survey.id).response_count == 3
+    assert db.session.execute(db.select(Survey.title, Survey.community_id, Survey.status)
+                              .where(Survey.id == survey.id)).one() == before
