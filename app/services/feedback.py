@@ -12,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 from app.extensions import db
 from app.models import FeedbackItem, SourceKind, utcnow
 from app.services.errors import ServiceError
+from app.services.insights.hooks import note_core_insert
 from nlp.pii import redact
 
 MAX_FEEDBACK_CHARS = 20_000
@@ -79,7 +80,9 @@ def insert_new_feedback(rows: Sequence[dict[str, Any]], connection=None) -> int:
     item can exist yet), on the session's connection unless one is given; returns how
     many."""
     if rows:
-        (connection or db.session.connection()).execute(_INSERT_ITEMS, list(rows))
+        connection = connection or db.session.connection()
+        connection.execute(_INSERT_ITEMS, list(rows))
+        note_core_insert(connection, rows)
     return len(rows)
 
 

@@ -13,8 +13,8 @@ job then also sweeps every recently changed item that is not analysed yet. A req
 finds the flag set queues nothing: its items were committed before the job will look.
 
 Busy paths may insert feedback items with a plain ``INSERT`` on the connection (no ORM
-objects); a connection listener notes those by (community, source key), and they become due
-when that connection commits.
+objects, ``feedback.insert_new_feedback``); those are noted by (community, source key) on the
+connection, and they become due when that connection commits.
 """
 
 from __future__ import annotations
@@ -27,7 +27,6 @@ from flask import Flask
 from sqlalchemy import event, inspect
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
-from sqlalchemy.sql.dml import Insert
 
 from app.models import FeedbackItem
 
@@ -114,16 +113,13 @@ def _rollback(session: Session) -> None:
     session.info.pop(PENDING, None)
 
 
-def _core_insert(conn, clauseelement, multiparams, params, execution_options, result) -> None:
-    """Note feedback items inserted without the ORM (by community and source key)."""
-    table = getattr(clauseelement, "table", None)
-    if not isinstance(clauseelement, Insert) or getattr(table, "name", None) != "feedback_items":
-        return
-    rows = multiparams if multiparams else [params]
+def note_core_insert(conn, rows) -> None:
+    """Note feedback items inserted without the ORM on ``conn`` (by community and source key):
+    they become due when that connection commits. ``insert_new_feedback`` calls this; a
+    listener on every statement would cost every statement of the app."""
     keys = conn.info.setdefault(CORE_KEYS, set())
-    for row in rows:
-        if isinstance(row, dict) and row.get("community_id") and row.get("source_key"):
-            keys.add((row["community_id"], row["source_key"]))
+    keys.update((row["community_id"], row["source_key"]) for row in rows
+                if row.get("community_id") and row.get("source_key"))
 
 
 def _core_commit(conn) -> None:
@@ -224,7 +220,6 @@ def register(app: Flask) -> None:
         event.listen(Session, "after_flush", _note)
         event.listen(Session, "after_commit", _commit)
         event.listen(Session, "after_rollback", _rollback)
-        event.listen(Engine, "after_execute", _core_insert)
         event.listen(Engine, "commit", _core_commit)
         event.listen(Engine, "rollback", _core_rollback)
 

@@ -75,7 +75,9 @@ def test_items_inserted_without_the_orm_are_analysed_too(app, db, analysed):
              "redacted_text": text, "pii_kinds": [], "occurred_at": now, "created_at": now,
              "updated_at": now}
             for i, text in enumerate(["直播回放找不到，很可惜", "积分兑换的东西太少了"])]
-    db.session.connection().execute(FeedbackItem.__table__.insert(), rows)
+    from app.services.feedback import insert_new_feedback
+
+    insert_new_feedback(rows, db.session.connection())
     db.session.commit()
     assert hooks.flush_due() == 1
     ids = db.session.execute(db.select(FeedbackItem.id).where(
