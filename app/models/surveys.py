@@ -22,6 +22,7 @@ from sqlalchemy import (
     LargeBinary,
     String,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -166,10 +167,15 @@ class SurveyResponse(Base):
     __table_args__ = (
         # A double click or a retried submit carries the same key: exactly one row.
         UniqueConstraint("survey_id", "idempotency_key"),
-        # One response per member (NULLs, i.e. anonymous responses, do not collide).
-        UniqueConstraint("survey_id", "respondent_id"),
-        # One response per invitation token.
-        UniqueConstraint("invitation_id"),
+        # One response per member, and one per invitation token. Partial: most responses
+        # are anonymous (NULL), and leaving them out spares every such insert two index
+        # writes.
+        Index("uq_survey_responses_survey_id_respondent_id", "survey_id", "respondent_id",
+              unique=True, sqlite_where=text("respondent_id IS NOT NULL"),
+              postgresql_where=text("respondent_id IS NOT NULL")),
+        Index("uq_survey_responses_invitation_id", "invitation_id", unique=True,
+              sqlite_where=text("invitation_id IS NOT NULL"),
+              postgresql_where=text("invitation_id IS NOT NULL")),
         Index("ix_survey_responses_survey_submitted", "survey_id", "submitted_at"),
     )
 
@@ -178,7 +184,8 @@ class SurveyResponse(Base):
         ForeignKey("surveys.id", ondelete="CASCADE"), nullable=False
     )
     # Few indexes on purpose: every submission writes this table. Lookups go by survey
-    # (the survey/time index and the unique constraints above, which lead with survey_id).
+    # (the survey/time index and the idempotency key's unique constraint, which lead with
+    # survey_id); a member's or an invitation's response by the partial unique indexes.
     community_id: Mapped[int] = mapped_column(
         ForeignKey("communities.id", ondelete="CASCADE"), nullable=False
     )

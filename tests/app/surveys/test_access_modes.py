@@ -163,6 +163,24 @@ def test_the_database_refuses_a_second_response_of_a_member(db, survey_factory, 
     assert "只能提交一次" in refused.value.message
 
 
+def test_anonymous_responses_are_left_out_of_the_member_and_invitation_indexes(db):
+    """The one-per-member and one-per-invitation rules are partial unique indexes, so an
+    anonymous response (both NULL) adds no entry to them."""
+    names = ("uq_survey_responses_survey_id_respondent_id", "uq_survey_responses_invitation_id")
+    if db.engine.dialect.name == "sqlite":
+        rows = db.session.execute(db.text(
+            "SELECT name, sql FROM sqlite_master WHERE tbl_name = 'survey_responses'"
+            " AND type = 'index'")).all()
+    else:
+        rows = db.session.execute(db.text(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'survey_responses'"
+        )).all()
+    definitions = {row[0]: row[1] for row in rows}
+    for name in names:
+        assert "UNIQUE" in definitions[name].upper()
+        assert "IS NOT NULL" in definitions[name].upper()
+
+
 # -- invitation tokens --------------------------------------------------------------------
 
 def _links(db, survey, n=2, labels=()):
