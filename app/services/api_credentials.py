@@ -10,10 +10,8 @@ same bound as the cached survey state in ``surveys.submission_info``).
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass, replace
 from datetime import datetime
-from threading import Lock
 
 from sqlalchemy import event
 from sqlalchemy.orm import Session
@@ -22,11 +20,11 @@ from app.extensions import db
 from app.models import ApiToken, Membership, User, utcnow
 from app.security.roles import Role
 from app.services.accounts import API_TOKEN_PREFIX, token_hash
+from app.services.ttl_cache import TTLCache
 
 CREDENTIALS_TTL = 2.0  # seconds
 # A token's last use is recorded at most this often (it is shown to admins, not audited).
 TOUCH_EVERY_SECONDS = 60
-_MAX_ENTRIES = 4096
 
 
 @dataclass(frozen=True)
@@ -40,8 +38,8 @@ class ApiCredentials:
     last_used_at: datetime | None
 
 
-_cache: dict[str, tuple[float, ApiCredentials | None]] = {}
-_lock = Lock()
+# By token hash; unknown and revoked tokens are kept too (as None).
+_cache: TTLCache[ApiCredentials | None] = TTLCache(CREDENTIALS_TTL)
 _QUERY = None
 
 
@@ -74,17 +72,7 @@ def resolve_api_credentials(secret: str) -> ApiCredentials | None:
     if not secret.startswith(API_TOKEN_PREFIX):
         return None
     hashed = token_hash(secret)
-    now = time.monotonic()
-    with _lock:
-        hit = _cache.get(hashed)
-    if hit is not None and now - hit[0] < CREDENTIALS_TTL:
-        return hit[1]
-    credentials = _load(hashed)
-    with _lock:
-        if len(_cache) >= _MAX_ENTRIES:
-            _cache.clear()
-        _cache[hashed] = (now, credentials)
-    return credentials
+    return _cache.get_or_load(hashed, lambda: _load(hashed))
 
 
 def record_use(secret: str, credentials: ApiCredentials) -> bool:
@@ -97,18 +85,13 @@ def record_use(secret: str, credentials: ApiCredentials) -> bool:
     db.session.connection().execute(
         ApiToken.__table__.update().where(ApiToken.__table__.c.id == credentials.token_id)
         .values(last_used_at=now))
-    hashed = token_hash(secret)
-    with _lock:
-        hit = _cache.get(hashed)
-        if hit is not None and hit[1] is not None:
-            _cache[hashed] = (hit[0], replace(hit[1], last_used_at=now))
+    _cache.replace(token_hash(secret), replace(credentials, last_used_at=now))
     return True
 
 
 def forget_credentials() -> None:
     """Empty the cache (tokens, memberships or users changed)."""
-    with _lock:
-        _cache.clear()
+    _cache.forget()
 
 
 _WATCHED = (ApiToken, Membership, User)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 import secrets
-import time
 from collections import OrderedDict
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -35,6 +34,7 @@ from app.models import (
 )
 from app.services import audit
 from app.services.errors import Conflict, NotFound, ServiceError
+from app.services.ttl_cache import TTLCache
 
 CHANNEL_KEY = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
 MAX_CHANNELS = 50
@@ -155,7 +155,7 @@ class SubmitInfo:
     response_count: int | None = None  # not tracked here: the count check is authoritative
 
 
-_SUBMIT_INFO: dict[int, tuple[float, SubmitInfo]] = {}
+_SUBMIT_INFO: TTLCache[SubmitInfo] = TTLCache(SUBMIT_INFO_TTL)
 _SUBMIT_QUERY = db.select(
     Survey.id, Survey.community_id, Survey.created_at, Survey.status, Survey.access_mode,
     Survey.live_version, Survey.close_at, Survey.max_responses, Survey.channels,
@@ -165,32 +165,22 @@ _SUBMIT_QUERY = db.select(
 def submission_info(survey_id: int) -> SubmitInfo | None:
     """The survey's submission info (None if there is no such survey), from a short-lived
     per-process cache: a busy survey costs one query per process every two seconds."""
-    now = time.monotonic()
-    with _cache_lock:
-        hit = _SUBMIT_INFO.get(survey_id)
-    if hit is not None and now - hit[0] < SUBMIT_INFO_TTL:
-        return hit[1]
+    return _SUBMIT_INFO.get_or_load(survey_id, lambda: _load_submission_info(survey_id),
+                                    keep_none=False)
+
+
+def _load_submission_info(survey_id: int) -> SubmitInfo | None:
     row = db.session.connection().execute(_SUBMIT_QUERY, {"survey_id": survey_id}).first()
     if row is None:
-        forget_submission_info(survey_id)
         return None
-    info = SubmitInfo(row.id, row.community_id, row.created_at, row.status, row.access_mode,
+    return SubmitInfo(row.id, row.community_id, row.created_at, row.status, row.access_mode,
                       row.live_version, row.close_at, row.max_responses,
                       tuple(row.channels or ()))
-    with _cache_lock:
-        if len(_SUBMIT_INFO) > 4096:
-            _SUBMIT_INFO.clear()
-        _SUBMIT_INFO[survey_id] = (now, info)
-    return info
 
 
 def forget_submission_info(survey_id: int | None = None) -> None:
     """Drop the cached submission info of a survey (of every survey when None)."""
-    with _cache_lock:
-        if survey_id is None:
-            _SUBMIT_INFO.clear()
-        else:
-            _SUBMIT_INFO.pop(survey_id, None)
+    _SUBMIT_INFO.forget(survey_id)
 
 
 def versions_by_id(survey: Survey) -> dict[int, SurveyVersion]:

@@ -7,7 +7,6 @@ Items not analysed yet (just submitted) are listed too, with their analysis pend
 from __future__ import annotations
 
 import base64
-import time
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -19,13 +18,13 @@ from app.services.insights.periods import to_utc
 from app.services.insights.search import query_tokens, search_clause
 from app.services.insights.segments import get_segment
 from app.services.insights.tags import item_tags, tag_clause
+from app.services.ttl_cache import TTLCache
 
 PAGE_SIZE = 25
 # Filtered lists are counted up to here ("1,000+"): beyond it, an exact count of a search or
 # a filter would cost more than the page itself. The unfiltered total is always exact.
 COUNT_CAP = 1_000
-_CHANNEL_CACHE: dict[int, tuple[float, list[str]]] = {}
-_CHANNEL_TTL = 60.0
+_CHANNEL_CACHE: TTLCache[list[str]] = TTLCache(60.0)
 
 
 @dataclass(frozen=True)
@@ -251,16 +250,11 @@ def theme_names(community_id: int) -> dict[int, str]:
 
 def channels(community_id: int) -> list[str]:
     """The channels the community's feedback came through (cached for a minute)."""
-    cached = _CHANNEL_CACHE.get(community_id)
-    now = time.monotonic()
-    if cached and now - cached[0] < _CHANNEL_TTL:
-        return cached[1]
-    values = sorted(c for c in db.session.execute(
-        db.select(FeedbackItem.channel).where(FeedbackItem.community_id == community_id,
-                                              FeedbackItem.channel.is_not(None)).distinct()
-    ).scalars() if c)
-    _CHANNEL_CACHE[community_id] = (now, values)
-    return values
+    return _CHANNEL_CACHE.get_or_load(community_id, lambda: sorted(
+        c for c in db.session.execute(
+            db.select(FeedbackItem.channel).where(FeedbackItem.community_id == community_id,
+                                                  FeedbackItem.channel.is_not(None)).distinct()
+        ).scalars() if c))
 
 
 def with_theme(filters: InboxFilters, theme: int | None) -> InboxFilters:
