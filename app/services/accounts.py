@@ -359,6 +359,14 @@ def _caller_query():
     )
 
 
+def token_role(is_superuser: bool, membership_role: str | None) -> Role | None:
+    """The role a token's owner acts with: admin for site administrators, else their role in
+    the token's community (None when they are no longer a member)."""
+    if is_superuser:
+        return Role.ADMIN
+    return Role(membership_role) if membership_role else None
+
+
 def resolve_api_caller(secret: str) -> ApiCaller | None:
     """The live token behind a bearer secret with its user, community and role, in one
     query (the API checks this on every call)."""
@@ -370,9 +378,7 @@ def resolve_api_caller(secret: str) -> ApiCaller | None:
     token, user, community, role = row
     if token.revoked_at is not None or not user.active:
         return None
-    if user.is_superuser:
-        return ApiCaller(token, user, community, Role.ADMIN)
-    return ApiCaller(token, user, community, Role(role) if role else None)
+    return ApiCaller(token, user, community, token_role(user.is_superuser, role))
 
 
 def revoke_api_token(token: ApiToken, *, actor: User) -> None:

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from app.extensions import db
 from app.models import ApiToken, Membership, User, utcnow
 from app.security.roles import Role
-from app.services.accounts import API_TOKEN_PREFIX, token_hash
+from app.services.accounts import API_TOKEN_PREFIX, token_hash, token_role
 from app.services.ttl_cache import TTLCache
 
 CREDENTIALS_TTL = 2.0  # seconds
@@ -62,8 +62,8 @@ def _load(hashed: str) -> ApiCredentials | None:
     row = db.session.connection().execute(_query(), {"token_hash": hashed}).first()
     if row is None or row.revoked_at is not None or not row.active:
         return None
-    role = Role.ADMIN if row.is_superuser else (Role(row.role) if row.role else None)
-    return ApiCredentials(row.id, row.user_id, row.community_id, role, row.last_used_at)
+    return ApiCredentials(row.id, row.user_id, row.community_id,
+                          token_role(row.is_superuser, row.role), row.last_used_at)
 
 
 def resolve_api_credentials(secret: str) -> ApiCredentials | None:

@@ -36,6 +36,11 @@ from app.services.survey_texts import (
 from surveys.options import EXCLUSIVE_LABELS, OTHER_LABELS
 
 
+def _move_delta() -> int:
+    """One step up (-1) or down (+1), as the move buttons post it."""
+    return -1 if request.form.get("direction") == "up" else 1
+
+
 def _problems_by_location(problems):
     by_question: dict[str, list] = {}
     by_page: dict[str, list] = {}
@@ -138,8 +143,7 @@ def move_page(slug: str, survey_id: int, page_id: str):
     """Move a page up or down."""
     survey = load_survey(survey_id)
     if ConfirmForm().validate_on_submit():
-        delta = -1 if request.form.get("direction") == "up" else 1
-        run(lambda: edits.move_page(survey, page_id, delta))
+        run(lambda: edits.move_page(survey, page_id, _move_delta()))
     return back_to_builder(survey, f"page-{page_id}")
 
 
@@ -334,8 +338,7 @@ def move_question(slug: str, survey_id: int, question_id: str):
         if to_page:
             run(lambda: edits.move_question_to_page(survey, question_id, to_page))
         else:
-            delta = -1 if request.form.get("direction") == "up" else 1
-            run(lambda: edits.move_question(survey, question_id, delta))
+            run(lambda: edits.move_question(survey, question_id, _move_delta()))
     return back_to_builder(survey, f"q-{question_id}")
 
 
