@@ -27,6 +27,7 @@ from sqlalchemy import text  # noqa: E402
 from tests.servers import PostgresServer, RedisServer  # noqa: E402
 
 BACKENDS = ("sqlite", "postgresql")
+pytest_plugins = ["tests.clock"]
 
 
 def pytest_addoption(parser):

@@ -8,7 +8,7 @@ nobody ever sees a half-written run.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -371,7 +371,8 @@ class InsightAlert(Base):
     kind: Mapped[str] = mapped_column(String(16), nullable=False)
     theme_key: Mapped[int] = mapped_column(Integer, nullable=False)
     theme_name: Mapped[str] = mapped_column(String(80), nullable=False)
-    # The week (Monday, community time) the alert is about.
+    # The first community-local day of the period the alert is about: a spike's 7-day window,
+    # or the week (Monday) a new theme was found in.
     period_start: Mapped[date] = mapped_column(Date, nullable=False)
     observed: Mapped[float] = mapped_column(Float, default=0.0, nullable=False)
     baseline: Mapped[float | None] = mapped_column(Float)
@@ -384,6 +385,11 @@ class InsightAlert(Base):
     )
 
     acknowledged_by = relationship("User")
+
+    @property
+    def period_end(self) -> date:
+        """The last day of the alert's 7-day period."""
+        return self.period_start + timedelta(days=6)
 
     @property
     def is_open(self) -> bool:

@@ -291,6 +291,7 @@ def test_my_reports_lists_only_communities_i_manage(app, client, db, community,
     assert "光影同行的报告" in html and "另一个社群的报告" not in html
 
 
+@pytest.mark.real_clock
 def test_pdfs_that_no_report_refers_to_are_pruned(app, db, community):
     period = Period(date(2026, 9, 1), date(2026, 9, 30))
     report = report_service.create_report(community, period_kind="custom", period=period,

@@ -1,16 +1,19 @@
 """Alerts about themes: a spike in negative feedback, and a theme appearing for the first time.
 
-The spike rule (weeks run Monday to Sunday in the community's time zone):
+The spike rule works on rolling 7-day windows of community-local days, so a burst is seen the
+same whichever weekday it falls on:
 
-    c   = the theme's negative items in the week under test (the week so far, for this week)
-    B   = its negative items in each of the 8 weeks before (at least 4 weeks of history)
+    c   = the theme's negative items in the 7 days ending on the day under test
+    B   = its negative items in each of the 8 windows of 7 days just before
+          (at least 4 of them after the community's first analysed item)
     m   = median(B),  s = max(1.4826 × MAD(B), √max(m, 1))
     spike when c ≥ 5 and c > m + 3·s
 
 The median and the median absolute deviation (scaled to a standard deviation) are robust to
 an earlier spike in the baseline; the √m floor is the Poisson noise of a count, so a flat
 baseline (MAD 0) does not flag every small wobble; the minimum of 5 keeps small numbers
-quiet. Steady growth raises the baseline with it and is not flagged.
+quiet. Steady growth raises the baseline with it and is not flagged. A theme gets one spike
+alert per 7 days: a window that overlaps an alerted one raises nothing new.
 """
 
 from __future__ import annotations
@@ -20,8 +23,7 @@ import statistics
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import UTC, date, datetime, time, timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
@@ -41,17 +43,22 @@ from app.models import (
 from app.security.roles import Role
 from app.services.errors import Conflict
 from app.services.insights import analysis
+from app.services.insights.periods import local_today, week_start, zone_of
 
 K = 3.0
 MIN_COUNT = 5
-BASELINE_WEEKS = 8
+WINDOW_DAYS = 7
+BASELINE_WINDOWS = 8
 MIN_HISTORY = 4
 MAD_SCALE = 1.4826
+# Spike checks after a full analysis look back this far, so a run that follows a quiet
+# spell still reports a burst from the days it missed.
+AFTER_RUN_DAYS = 14
 
 
 @dataclass(frozen=True)
 class SpikeCheck:
-    """The spike rule applied to one week: the count, the baseline and the verdict."""
+    """The spike rule applied to one window: the count, the baseline and the verdict."""
 
     count: int
     median: float
@@ -62,15 +69,17 @@ class SpikeCheck:
 
 
 def spike_check(counts: Sequence[int], *, k: float = K, min_count: int = MIN_COUNT,
-                weeks: int = BASELINE_WEEKS, min_history: int = MIN_HISTORY) -> SpikeCheck | None:
-    """Apply the spike rule to the last of ``counts`` (weekly negative counts, oldest first).
+                windows: int = BASELINE_WINDOWS, min_history: int = MIN_HISTORY
+                ) -> SpikeCheck | None:
+    """Apply the spike rule to the last of ``counts`` (7-day negative counts of consecutive,
+    non-overlapping windows, oldest first).
 
-    Returns None when there are fewer than ``min_history`` weeks before the last one.
+    Returns None when there are fewer than ``min_history`` windows before the last one.
     """
     if not counts:
         return None
     current = int(counts[-1])
-    history = [int(c) for c in counts[:-1]][-weeks:]
+    history = [int(c) for c in counts[:-1]][-windows:]
     if len(history) < min_history:
         return None
     median = float(statistics.median(history))
@@ -81,40 +90,58 @@ def spike_check(counts: Sequence[int], *, k: float = K, min_count: int = MIN_COU
                       current >= min_count and current > threshold)
 
 
-def week_start(day: date) -> date:
-    """The Monday of a day's week."""
-    return day - timedelta(days=day.weekday())
+class DailyNegatives:
+    """Per theme, its negative items on each community-local day of a range, with 7-day
+    window sums read from prefix sums."""
+
+    def __init__(self, run_id: int, first: date, last: date):
+        self.first = first
+        self.n_days = (last - first).days + 1
+        origin = first.toordinal()
+        self.first_item_day = _first_item_day(run_id)
+        self._prefix: dict[int, list[int]] = {}
+        daily: dict[int, list[int]] = defaultdict(lambda: [0] * self.n_days)
+        for key, day, n in db.session.execute(
+            db.select(ItemAnalysis.theme_key, ItemAnalysis.day, db.func.count()).where(
+                ItemAnalysis.run_id == run_id, ItemAnalysis.day >= origin,
+                ItemAnalysis.day < origin + self.n_days, ItemAnalysis.sentiment_label == -1)
+            .group_by(ItemAnalysis.theme_key, ItemAnalysis.day)
+        ):
+            daily[int(key)][int(day) - origin] += int(n)
+        for key, counts in daily.items():
+            prefix = [0]
+            for n in counts:
+                prefix.append(prefix[-1] + n)
+            self._prefix[key] = prefix
+
+    def theme_keys(self) -> list[int]:
+        """Themes with at least one negative item in the range."""
+        return list(self._prefix)
+
+    def window(self, key: int, end: date) -> int:
+        """Negative items of theme ``key`` in the 7 days ending on ``end``."""
+        prefix = self._prefix.get(key)
+        if prefix is None:
+            return 0
+        hi = min(max((end - self.first).days + 1, 0), self.n_days)
+        lo = min(max(hi - WINDOW_DAYS, 0), self.n_days)
+        return prefix[hi] - prefix[lo]
+
+    def series(self, key: int, end: date) -> list[int]:
+        """The baseline windows before the one ending on ``end``, then that window (oldest
+        first); windows that start before the community's first item are not history."""
+        ends = [end - timedelta(days=WINDOW_DAYS * i) for i in range(BASELINE_WINDOWS, -1, -1)]
+        if self.first_item_day is not None:
+            ends = [e for e in ends[:-1]
+                    if e - timedelta(days=WINDOW_DAYS - 1) >= self.first_item_day] + [end]
+        return [self.window(key, e) for e in ends]
 
 
-def local_day(when: datetime, zone: ZoneInfo) -> date:
-    """The community-local date of a naive UTC datetime."""
-    return when.replace(tzinfo=ZoneInfo("UTC")).astimezone(zone).date()
-
-
-def _zone(community: Community) -> ZoneInfo:
-    try:
-        return ZoneInfo(community.timezone or "Asia/Shanghai")
-    except Exception:
-        return ZoneInfo("Asia/Shanghai")
-
-
-def weekly_negative_counts(community: Community, run_id: int, first_week: date,
-                           last_week: date) -> dict[int, list[int]]:
-    """Per theme, its negative items in each week from ``first_week`` to ``last_week``
-    (Mondays; weeks are community-local, as the analysis stores each item's local day)."""
-    n_weeks = (last_week - first_week).days // 7 + 1
-    origin = first_week.toordinal()
-    bucket = (ItemAnalysis.day - origin) // 7
-    counts: dict[int, list[int]] = defaultdict(lambda: [0] * n_weeks)
-    for key, index, n in db.session.execute(
-        db.select(ItemAnalysis.theme_key, bucket, db.func.count()).where(
-            ItemAnalysis.run_id == run_id, ItemAnalysis.day >= origin,
-            ItemAnalysis.day < origin + 7 * n_weeks, ItemAnalysis.sentiment_label == -1)
-        .group_by(ItemAnalysis.theme_key, bucket)
-    ):
-        if index is not None and 0 <= int(index) < n_weeks:
-            counts[int(key)][int(index)] += int(n)
-    return dict(counts)
+def _first_item_day(run_id: int) -> date | None:
+    first = db.session.execute(
+        db.select(db.func.min(ItemAnalysis.day)).where(ItemAnalysis.run_id == run_id)
+    ).scalar()
+    return date.fromordinal(int(first)) if first is not None else None
 
 
 def _themes(community_id: int) -> dict[int, InsightTheme]:
@@ -125,33 +152,30 @@ def _themes(community_id: int) -> dict[int, InsightTheme]:
     ).scalars()}
 
 
-def check_spikes(community: Community, *, weeks: int = 2, today: date | None = None,
+def check_spikes(community: Community, *, days: int = 1, today: date | None = None,
                  notify: bool = True) -> list[InsightAlert]:
-    """Raise spike alerts for the last ``weeks`` weeks (this one included) of every theme."""
+    """Raise spike alerts for the 7-day windows ending on each of the last ``days`` days
+    (today included) of every theme."""
     run_id = analysis.current_run_id(community.id)
     if run_id is None:
         return []
-    today = today or local_day(utcnow(), _zone(community))
-    last = week_start(today)
-    first_tested = last - timedelta(weeks=weeks - 1)
-    first = first_tested - timedelta(weeks=BASELINE_WEEKS)
-    counts = weekly_negative_counts(community, run_id, first, last)
+    today = today or local_today(community)
+    first_end = today - timedelta(days=max(days, 1) - 1)
+    first = first_end - timedelta(days=WINDOW_DAYS * (BASELINE_WINDOWS + 1) - 1)
+    counts = DailyNegatives(run_id, first, today)
     themes = _themes(community.id)
     raised = []
-    for key, series in counts.items():
+    for key in counts.theme_keys():
         theme = themes.get(key)
         if theme is None:
             continue
-        for offset in range(weeks):
-            end = BASELINE_WEEKS + offset + 1
-            check = spike_check(series[:end])
+        for offset in range((today - first_end).days + 1):
+            end = first_end + timedelta(days=offset)
+            series = counts.series(key, end)
+            check = spike_check(series)
             if check is None or not check.is_spike:
                 continue
-            period = first + timedelta(weeks=end - 1)
-            alert = _raise(community, AlertKind.SPIKE, theme, period, float(check.count),
-                           baseline=check.median, threshold=check.threshold,
-                           details={"spread": check.spread, "history": series[:end - 1][-8:],
-                                    "rule": f"c >= {MIN_COUNT} and c > median + {K:g}·s"})
+            alert = _raise_spike(community, theme, end, check, series)
             if alert is not None:
                 raised.append(alert)
     if notify and raised:
@@ -159,19 +183,39 @@ def check_spikes(community: Community, *, weeks: int = 2, today: date | None = N
     return raised
 
 
+def _raise_spike(community: Community, theme: InsightTheme, end: date, check: SpikeCheck,
+                 series: list[int]) -> InsightAlert | None:
+    """A spike alert for the window ending on ``end``, unless the theme already has one for a
+    window overlapping it."""
+    start = end - timedelta(days=WINDOW_DAYS - 1)
+    overlapping = db.session.execute(
+        db.select(InsightAlert.id).where(
+            InsightAlert.community_id == community.id,
+            InsightAlert.kind == AlertKind.SPIKE.value, InsightAlert.theme_key == theme.key,
+            InsightAlert.period_start > start - timedelta(days=WINDOW_DAYS),
+            InsightAlert.period_start < start + timedelta(days=WINDOW_DAYS))
+    ).first()
+    if overlapping is not None:
+        return None
+    return _raise(community, AlertKind.SPIKE, theme, start, float(check.count),
+                  baseline=check.median, threshold=check.threshold,
+                  details={"spread": check.spread, "history": series[:-1],
+                           "window_days": WINDOW_DAYS,
+                           "rule": f"c >= {MIN_COUNT} and c > median + {K:g}·s"})
+
+
 def backfill_spikes(community: Community, *, since: date, today: date | None = None
                     ) -> list[InsightAlert]:
-    """Check every week from ``since`` to today (e.g. after importing history); alerts are
-    dated to their week and nobody is notified of old weeks."""
-    today = today or local_day(utcnow(), _zone(community))
-    weeks = (week_start(today) - week_start(since)).days // 7 + 1
-    alerts = check_spikes(community, weeks=max(1, weeks), today=today, notify=False)
-    zone = _zone(community)
+    """Check every 7-day window ending from ``since`` to today (e.g. after importing history);
+    alerts are dated to the evening of their window's last day and nobody is notified."""
+    today = today or local_today(community)
+    days = (today - since).days + 1
+    alerts = check_spikes(community, days=max(1, days), today=today, notify=False)
+    zone = zone_of(community)
+    now = utcnow()
     for alert in alerts:
-        # Dated to the end of its week, as if it had been raised then.
-        local_end = datetime.combine(alert.period_start + timedelta(days=6), time(21, 0),
-                                     tzinfo=zone)
-        alert.created_at = local_end.astimezone(ZoneInfo("UTC")).replace(tzinfo=None)
+        local_end = datetime.combine(alert.period_end, time(21, 0), tzinfo=zone)
+        alert.created_at = min(local_end.astimezone(UTC).replace(tzinfo=None), now)
     return alerts
 
 
@@ -182,7 +226,7 @@ def check_new_themes(run: AnalysisRun, *, notify: bool = True) -> list[InsightAl
         return []
     community = db.session.get(Community, run.community_id)
     themes = _themes(run.community_id)
-    today = local_day(utcnow(), _zone(community))
+    today = local_today(community)
     raised = []
     for entry in diff["new"]:
         theme = themes.get(entry["key"])
@@ -201,13 +245,13 @@ def check_new_themes(run: AnalysisRun, *, notify: bool = True) -> list[InsightAl
 def check_after_run(run: AnalysisRun) -> list[InsightAlert]:
     """New-theme and spike alerts once a run is visible."""
     community = db.session.get(Community, run.community_id)
-    return check_new_themes(run) + check_spikes(community)
+    return check_new_themes(run) + check_spikes(community, days=AFTER_RUN_DAYS)
 
 
 def check_recent(community_id: int) -> list[InsightAlert]:
-    """Spike alerts for the current week, after new items were analysed."""
+    """Spike alerts for the 7 days ending today, after new items were analysed."""
     community = db.session.get(Community, community_id)
-    return check_spikes(community, weeks=1) if community is not None else []
+    return check_spikes(community) if community is not None else []
 
 
 def _raise(community: Community, kind: AlertKind, theme: InsightTheme, period: date,
@@ -242,9 +286,10 @@ def alert_text(alert: InsightAlert):
     """The title and body of an alert, as lazy strings (rendered in each reader's language)."""
     if alert.kind == AlertKind.SPIKE:
         title = _l("负面反馈激增：%(theme)s", theme=alert.theme_name)
-        body = _l("「%(theme)s」在 %(week)s 这一周有 %(n)d 条负面反馈，高于近 8 周的常态"
-                  "（中位数 %(median)s，阈值 %(threshold)s）。",
-                  theme=alert.theme_name, week=alert.period_start.isoformat(),
+        body = _l("「%(theme)s」在 %(start)s 至 %(end)s 这 7 天有 %(n)d 条负面反馈，高于此前 "
+                  "8 个 7 天的常态（中位数 %(median)s，阈值 %(threshold)s）。",
+                  theme=alert.theme_name, start=alert.period_start.isoformat(),
+                  end=alert.period_end.isoformat(),
                   n=int(alert.observed), median=f"{alert.baseline or 0:g}",
                   threshold=f"{alert.threshold or 0:.1f}")
     else:

@@ -1,8 +1,9 @@
-"""Alerts: the spike rule on synthetic weekly series, spike and new-theme alerts from real
+"""Alerts: the spike rule on synthetic series of 7-day windows, spike and new-theme alerts from real
 data, who is told, and acknowledging."""
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import timedelta
 
 import pytest
@@ -11,7 +12,9 @@ from app.models import AlertKind, InsightAlert, Notification, utcnow
 from app.services.errors import Conflict
 from app.services.insights import alerts
 from app.services.insights.alerts import spike_check
+from app.services.insights.periods import local_date, local_today
 from tests.app.insights.conftest import analyse, seed_feedback
+from tests.clock import AWKWARD_MOMENTS
 from tests.factories import make_member
 
 # --- the rule on synthetic series -------------------------------------------------------------
@@ -58,10 +61,13 @@ def test_only_the_last_eight_weeks_count_as_baseline():
 
 
 # --- alerts from data ---------------------------------------------------------------------------
+# Each runs at several fixed moments (a Monday just after midnight, a Sunday just before it,
+# the last evening of a month, the first night of one, a Wednesday), because a weekly rule
+# once missed a burst that straddled Sunday and Monday.
 
 
-def _spike_community(community):
-    """Ten weeks of a few ads complaints, then a loud week of them."""
+def _spike_community(community, *, hours=(2, 26)):
+    """Ten weeks of a few ads complaints, then a loud burst of them in the last day or so."""
     end = utcnow()
     seed_feedback(community, count=90, weeks=12, themes=("content", "events", "live"),
                   key_prefix="base", end=end - timedelta(days=7))
@@ -73,23 +79,31 @@ def _spike_community(community):
     from tests.app.insights.conftest import add_item
 
     rng = random.Random(9)
+    first, last = hours
     for i in range(24):
         add_item(community, statement(THEMES_BY_KEY["ads"], -1, rng), key=f"ads-now:{i}",
-                 when=end - timedelta(hours=2 + i))
+                 when=end - timedelta(hours=first + (last - first) * i / 23))
 
 
-def test_a_negative_spike_in_a_theme_raises_an_alert_for_the_staff(app, db, community):
+def _spikes(db):
+    return db.session.execute(db.select(InsightAlert).where(
+        InsightAlert.kind == AlertKind.SPIKE.value)).scalars().all()
+
+
+@pytest.mark.parametrize("clock", AWKWARD_MOMENTS, indirect=True)
+def test_a_negative_spike_in_a_theme_raises_an_alert_for_the_staff(clock, app, db, community):
     operator = make_member(community, "operator")
     manager = make_member(community, "manager")
     member = make_member(community, "member")
     db.session.commit()
     _spike_community(community)
     analyse(community)
-    spikes = db.session.execute(db.select(InsightAlert).where(
-        InsightAlert.kind == AlertKind.SPIKE.value)).scalars().all()
-    assert spikes, "the loud week of ads complaints should raise a spike alert"
+    spikes = _spikes(db)
+    assert spikes, "the loud burst of ads complaints should raise a spike alert"
     alert = max(spikes, key=lambda a: a.observed)
     assert alert.observed >= 5 and alert.observed > alert.threshold > (alert.baseline or 0)
+    # Raised for the first window the burst pushed over the threshold: yesterday's or today's.
+    assert local_today(community) - timedelta(days=1) <= alert.period_end <= local_today(community)
     told = set(db.session.execute(db.select(Notification.recipient_id).where(
         Notification.kind == "insight.alert")).scalars())
     assert {operator.id, manager.id} <= told and member.id not in told
@@ -97,23 +111,30 @@ def test_a_negative_spike_in_a_theme_raises_an_alert_for_the_staff(app, db, comm
         Notification.recipient_id == operator.id)).scalars().first()
     assert note.link == f"/c/{community.slug}/insights/themes/{alert.theme_key}"
     assert "email" in (note.deliveries or {}) or note.deliveries.get("in_app")
-    # Checking again does not raise the same alert twice.
+    # Checking again, today or on the following days, does not raise the same spike twice.
     assert alerts.check_spikes(community) == []
+    for days_later in (1, 3, 6):
+        later = local_today(community) + timedelta(days=days_later)
+        assert alerts.check_spikes(community, today=later, notify=False) == []
 
 
-def test_a_theme_seen_for_the_first_time_raises_an_alert(app, db, community):
-    seed_feedback(community, count=80, themes=("content", "events"), key_prefix="a")
+@pytest.mark.parametrize("clock", AWKWARD_MOMENTS, indirect=True)
+def test_a_burst_across_the_end_of_a_week_is_one_spike(clock, app, db, community):
+    """Sunday night and Monday morning together are one burst, not two half-bursts: each
+    theme it touches gets exactly one spike alert."""
+    make_member(community, "operator")
+    db.session.commit()
+    _spike_community(community, hours=(1, 40))
     analyse(community)
-    assert db.session.execute(db.select(InsightAlert)).first() is None
-    seed_feedback(community, count=60, themes=("points",), key_prefix="b", seed=4)
-    run = analyse(community)
-    new = db.session.execute(db.select(InsightAlert).where(
-        InsightAlert.kind == AlertKind.NEW_THEME.value)).scalars().all()
-    assert {a.theme_key for a in new} == {e["key"] for e in run.diff["new"]}
-    assert new
+    spikes = _spikes(db)
+    assert spikes
+    per_theme = Counter(a.theme_key for a in spikes)
+    assert set(per_theme.values()) == {1}
+    assert all(a.observed > a.threshold for a in spikes)
 
 
-def test_an_alert_is_acknowledged_once(app, db, community):
+@pytest.mark.parametrize("clock", AWKWARD_MOMENTS, indirect=True)
+def test_an_alert_is_acknowledged_once(clock, app, db, community):
     operator = make_member(community, "operator")
     _spike_community(community)
     analyse(community)
@@ -126,15 +147,28 @@ def test_an_alert_is_acknowledged_once(app, db, community):
         alerts.acknowledge(alert, actor=operator)
 
 
-def test_backfilled_alerts_are_dated_to_their_week_and_notify_nobody(app, db, community):
+@pytest.mark.parametrize("clock", AWKWARD_MOMENTS, indirect=True)
+def test_backfilled_alerts_are_dated_to_their_window_and_notify_nobody(clock, app, db,
+                                                                       community):
     make_member(community, "operator")
     _spike_community(community)
     analyse(community)
     db.session.execute(db.delete(InsightAlert))
     db.session.execute(db.delete(Notification))
     db.session.commit()
-    raised = alerts.backfill_spikes(community, since=(utcnow() - timedelta(days=90)).date())
+    raised = alerts.backfill_spikes(community, since=local_today(community) - timedelta(days=90))
     db.session.commit()
     assert raised
-    assert all(a.created_at.date() >= a.period_start for a in raised)
+    now = utcnow()
+    for alert in raised:
+        assert local_date(community, alert.created_at) >= alert.period_start
+        assert alert.created_at <= now
     assert db.session.execute(db.select(Notification)).first() is None
+
+
+def test_a_quiet_theme_with_too_little_history_raises_nothing(app, db, community):
+    """A community two weeks old has no baseline yet: its first busy week is not a spike."""
+    make_member(community, "operator")
+    seed_feedback(community, count=30, weeks=2, themes=("ads", "content"), key_prefix="new")
+    analyse(community)
+    assert _spikes(db) == []
