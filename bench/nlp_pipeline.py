@@ -4,16 +4,22 @@ Items of 35–65 characters (about 50 on average) are cut, with a fixed seed, fr
 concatenated review corpora (online_shopping_9_cats, ecommerce_reviews_unlabelled,
 waimai_10k). Every size runs in a fresh process, so peak RSS is that size's own; the
 baseline (jieba's global tokenizer, dictionary loaded before timing) runs in the same
-process on the same texts. The pipeline is normalise → redact → segment → sentiment →
-themes → keywords, with forked workers for the per-text stages (``n_jobs``).
+process on the same texts, before and after the pipeline (the mean of the two counts).
+The pipeline is normalise → redact → segment → sentiment → themes (code-frame classifier,
+phrase learning, clustering, key-phrase names) → keywords, with forked workers for the
+per-text stages (``n_jobs``). ``warm_up()`` runs before the clock starts: it loads the
+sentiment model and the dictionaries and trains the code-frame classifier (once per process
+and frame, as the app's workers do).
 Incremental assignment: a model fitted on 10k items is stored as bytes and loaded, then
-500 further items are analysed one at a time (all stages, sentiment included).
+500 further items are analysed one at a time (all stages, sentiment included; the theme
+step includes the code-frame classifier).
 """
 
 from __future__ import annotations
 
 import csv
 import json
+import os
 import random
 import resource
 import subprocess
@@ -67,6 +73,15 @@ def _peak_mb() -> tuple[float, float]:
     return round(own, 1), round(kids, 1)
 
 
+def _jieba_seconds(texts: list[str]) -> float:
+    import jieba
+
+    start = time.perf_counter()
+    for t in texts:
+        jieba.lcut(t)
+    return time.perf_counter() - start
+
+
 def child(n: int, jobs: int, clauses: bool = True) -> dict:
     """One measurement in this (fresh) process; returns a JSON-able dict."""
     import jieba
@@ -77,15 +92,15 @@ def child(n: int, jobs: int, clauses: bool = True) -> dict:
     jieba.setLogLevel(60)
     jieba.initialize()
     jieba.lcut(texts[0])  # HMM tables load on first use: keep that out of the timing
-    start = time.perf_counter()
-    for t in texts:
-        jieba.lcut(t)
-    jieba_s = time.perf_counter() - start
+    before = _jieba_seconds(texts)
     stage, sentiment_note = _sentiment_stage(clauses)
     pipe = Pipeline(sentiment=stage, n_jobs=jobs).warm_up()
     start = time.perf_counter()
     result = pipe.run(texts)
     total = time.perf_counter() - start
+    # The baseline runs before and after the pipeline and the mean counts, so a change in
+    # the machine's load during the run does not favour either side.
+    jieba_s = (before + _jieba_seconds(texts)) / 2
     own, kids = _peak_mb()
     return {
         "n": n, "jobs": jobs, "clauses": clauses, "jieba_s": jieba_s, "pipeline_s": total,
@@ -135,6 +150,7 @@ def _run_child(args: list[str]) -> dict:
 
 def main() -> None:
     """Measure every size in its own process and write the tables."""
+    load_start = os.getloadavg()[0]
     runs = []
     for n, jobs, clauses in [(n, JOBS, 1) for n in SIZES] + [(SIZES[-1], 1, 1),
                                                             (SIZES[-1], JOBS, 0)]:
@@ -153,7 +169,7 @@ def main() -> None:
     big = next(r for r in runs if r["n"] == SIZES[-1] and r["jobs"] == JOBS and r["clauses"])
     lat = lats[0]
     stage_rows = [[s, f"{v:.2f}"] for s, v in big["stages"].items()]
-    ok_ratio = big["pipeline_s"] <= 1.5 * big["jieba_s"]
+    ok_ratio = big["pipeline_s"] <= 1.0 * big["jieba_s"]
     ok_abs = big["pipeline_s"] <= 30
     body = (
         __doc__.split("\n", 1)[1].strip()
@@ -171,7 +187,7 @@ def main() -> None:
         + md_table(["clause sentiment", "p50 ms", "p95 ms", "p99 ms", "theme step alone p95 ms"],
                    [["yes" if la["clauses"] else "no", f"{la['p50']:.2f}", f"{la['p95']:.2f}",
                      f"{la['p99']:.2f}", f"{la['theme_p95']:.2f}"] for la in lats])
-        + f"\n\nTargets at {SIZES[-1]:,} items: ≤ 1.5× plain jieba: "
+        + f"\n\nTargets at {SIZES[-1]:,} items: ≤ 1.0× plain jieba: "
         f"{'yes' if ok_ratio else 'NO'} ({big['pipeline_s'] / big['jieba_s']:.2f}×); "
         f"≤ 30 s: {'yes' if ok_abs else 'NO'} ({big['pipeline_s']:.1f} s); "
         f"incremental p95 ≤ 20 ms: {'yes' if lat['p95'] <= 20 else 'NO'} ({lat['p95']:.2f} ms)."
@@ -190,6 +206,10 @@ def main() -> None:
             f"({lite['pipeline_s'] / lite['jieba_s']:.2f}× plain jieba), sentiment "
             f"{lite['stages']['sentiment']:.1f} s instead of {big['stages']['sentiment']:.1f} s."
         )
+    # Other work on the machine slows the forked workers more than the one-core baseline:
+    # the load average says how far the ratios can be trusted.
+    body += (f"\n\nLoad average {load_start:.1f} at the start, {os.getloadavg()[0]:.1f} at the "
+             f"end ({os.cpu_count()} cores).")
     write_section("nlp_pipeline", "Pipeline speed (full analysis vs plain jieba)", body)
     print(body)
 

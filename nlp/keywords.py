@@ -2,7 +2,8 @@
 
 A word's weight is the number of items that mention it times its inverse document
 frequency in general Chinese text (jieba's own IDF table, shipped with jieba), so words
-that every text uses (觉得, 问题) sink and the community's own subjects rise.
+that every text uses (觉得, 问题) sink and the community's own subjects rise. Generic words
+(see :mod:`nlp.themes.generic`) are never keywords.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from itertools import chain
 from pathlib import Path
 
 import jieba
+
+from nlp.themes.generic import is_generic
 
 IDF_PATH = Path(jieba.__file__).resolve().parent / "analyse" / "idf.txt"
 
@@ -32,8 +35,10 @@ def background_idf() -> tuple[dict[str, float], float]:
 
 
 def is_keyword_candidate(token: str) -> bool:
-    """Words of two or more characters, or ASCII terms such as app / bug."""
-    return len(token) >= 2
+    """Words of two or more characters, or ASCII terms such as app / bug, that are not
+    generic (:func:`nlp.themes.generic.is_generic`: 即将, 今日, 看出, 小时 never say what
+    people talk about)."""
+    return len(token) >= 2 and not is_generic(token)
 
 
 def word_weights(token_lists: Iterable[Sequence[str]]) -> dict[str, float]:
@@ -60,7 +65,7 @@ def item_keywords(tokens: Sequence[str], n: int = 5) -> list[str]:
     ties kept in text order.
     """
     rank = _rank_table()
-    words = [w for w in dict.fromkeys(tokens) if len(w) >= 2]
+    words = [w for w in dict.fromkeys(tokens) if is_keyword_candidate(w)]
     unknown = rank[None]
     for w in words:
         if w not in rank:

@@ -57,6 +57,9 @@ class Signal:
     kind: str  # "sticker" or "emoji"
     token: str
     polarity: int  # -1, 0 or 1
+    # Smiles that read as sarcasm after a complaint ([微笑] [旺柴] 🙂): on their own they count
+    # as their polarity; with a complaint, sentiment reads them as scorn.
+    sarcastic: bool = False
 
 
 @dataclass(frozen=True)
@@ -72,29 +75,51 @@ class NormalizedText:
         """Sum of the signals' polarities (positive > 0, negative < 0)."""
         return sum(s.polarity for s in self.signals)
 
+    @property
+    def sarcasm(self) -> int:
+        """How many of the signals are sarcastic smiles ([微笑] [旺柴] 🙂 …)."""
+        return sum(1 for s in self.signals if s.sarcastic)
 
-def _read_table(path: Path) -> dict[str, int]:
-    """Read ``token<TAB or space>polarity`` lines (``#`` comments, blank lines skipped)."""
+
+def _read_table(path: Path) -> tuple[dict[str, int], frozenset[str]]:
+    """Read ``token polarity [sarcastic]`` lines (``#`` comments, blank lines skipped); returns
+    the polarities and the tokens marked sarcastic."""
     table: dict[str, int] = {}
+    sarcastic: set[str] = set()
     for raw in path.read_text(encoding="utf-8").splitlines():
         line = raw.strip()
         if not line or line.startswith("#"):
             continue
-        token, _, value = line.rpartition(" ")
-        table[token.strip()] = int(value)
-    return table
+        parts = line.split()
+        table[parts[0]] = int(parts[1])
+        if "sarcastic" in parts[2:]:
+            sarcastic.add(parts[0])
+    return table, frozenset(sarcastic)
 
 
 @lru_cache(maxsize=1)
-def sticker_polarity() -> dict[str, int]:
-    """Known WeChat / QQ / Weibo sticker codes (without brackets) and their polarity."""
+def _sticker_table() -> tuple[dict[str, int], frozenset[str]]:
     return _read_table(STICKERS_PATH)
 
 
 @lru_cache(maxsize=1)
+def _emoji_table() -> tuple[dict[str, int], frozenset[str]]:
+    return _read_table(EMOJI_PATH)
+
+
+def sticker_polarity() -> dict[str, int]:
+    """Known WeChat / QQ / Weibo sticker codes (without brackets) and their polarity."""
+    return _sticker_table()[0]
+
+
 def emoji_polarity() -> dict[str, int]:
     """Emoji and their polarity; emoji not listed count as neutral."""
-    return _read_table(EMOJI_PATH)
+    return _emoji_table()[0]
+
+
+def sarcastic_signals() -> frozenset[str]:
+    """Sticker codes and emoji that read as sarcasm after a complaint ([微笑] [旺柴] 🙂)."""
+    return _sticker_table()[1] | _emoji_table()[1]
 
 
 @lru_cache(maxsize=1)
@@ -213,26 +238,26 @@ class Normalizer:
 
     @staticmethod
     def _take_stickers(text: str, signals: list[Signal]) -> str:
-        table = sticker_polarity()
+        table, sarcastic = _sticker_table()
 
         def repl(m: re.Match) -> str:
             code = m.group(1)
             if code not in table:
                 return m.group(0)
-            signals.append(Signal("sticker", code, table[code]))
+            signals.append(Signal("sticker", code, table[code], code in sarcastic))
             return " "
 
         return _RE_BRACKET_CODE.sub(repl, text)
 
     @staticmethod
     def _take_emoji(text: str, signals: list[Signal]) -> str:
-        table = emoji_polarity()
+        table, sarcastic = _emoji_table()
 
         def repl(m: re.Match) -> str:
             for ch in m.group(0):
                 if ch in "\u200d\ufe0e\ufe0f\u20e3" or "\U000E0020" <= ch <= "\U000E007F":
                     continue
-                signals.append(Signal("emoji", ch, table.get(ch, 0)))
+                signals.append(Signal("emoji", ch, table.get(ch, 0), ch in sarcastic))
             return " "
 
         return _RE_EMOJI.sub(repl, text)

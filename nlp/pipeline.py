@@ -73,7 +73,11 @@ class ItemResult:
 
 @dataclass
 class ThemeResult:
-    """One theme of a run, with its quotes as text."""
+    """One theme of a run, with its quotes as text.
+
+    ``frame_key`` is set for code-frame themes (the frame theme's key); ``summary`` is the
+    theme's most representative sentence (redacted, like the quotes).
+    """
 
     id: int
     name: str
@@ -89,6 +93,8 @@ class ThemeResult:
     seeded: bool = False
     name_edited: bool = False
     is_other: bool = False
+    frame_key: str | None = None
+    summary: str = ""
 
 
 @dataclass
@@ -261,7 +267,8 @@ class Pipeline:
         return tuple(columns)
 
     def warm_up(self) -> Pipeline:
-        """Load every stage's dictionaries and models now (before forking workers)."""
+        """Load every stage's dictionaries and models now (before forking workers), and
+        train the code-frame classifier of the theme model."""
         self._stages()
         # Repeated characters take the segmenter's second engine, and sentiment may load
         # more (the part-of-speech table) on first use: run every stage once on both kinds of
@@ -270,6 +277,9 @@ class Pipeline:
         self._prepare_chunk(sample[:1])
         self._prepare_chunk(sample * 3)
         background_idf()
+        # The code-frame classifier is trained once per process (and frame), like the
+        # sentiment model is loaded once.
+        self._new_theme_model().warm_up()
         return self
 
     # --------------------------------------------------------------------- run
@@ -307,13 +317,15 @@ class Pipeline:
         names = {t.id: t.name for t in model.themes_}
         labels = model.labels_.tolist()
         n_kw = self.n_item_keywords
+        # Keywords are read from the run's phrases (森林人, not 森林 and 人).
+        words = model.phrase_tokens(content)
         items = [
             ItemResult(
                 index=i, text=shown[i], is_filler=fillers[i], pii=pii[i],
                 sentiment_label=outcomes[i].label, sentiment_score=outcomes[i].score,
                 clauses=outcomes[i].clauses, theme_id=labels[i],
                 theme_name=names.get(labels[i], OTHER_NAME),
-                keywords=item_keywords(content[i], n_kw),
+                keywords=item_keywords(words[i], n_kw),
                 id=str(ids[i]) if ids is not None else None,
                 normalized_text=clean[i], tokens=content[i],
             )
@@ -321,7 +333,7 @@ class Pipeline:
         ]
         themes = self._theme_results(model, shown, n)
         overall = top_keywords(
-            (c for c, f in zip(content, fillers, strict=True) if not f), self.n_top_keywords
+            (c for c, f in zip(words, fillers, strict=True) if not f), self.n_top_keywords
         )
         seconds["keywords"] = time.perf_counter() - t0
         if progress is not None:
@@ -346,7 +358,7 @@ class Pipeline:
             index=0, text=shown[0], is_filler=fillers[0], pii=pii[0],
             sentiment_label=outcome.label, sentiment_score=outcome.score,
             clauses=outcome.clauses, theme_id=theme_id, theme_name=name,
-            keywords=item_keywords(content[0], self.n_item_keywords),
+            keywords=item_keywords(model.phrase_tokens(content)[0], self.n_item_keywords),
             normalized_text=clean[0], tokens=content[0],
         )
 
@@ -365,7 +377,7 @@ class Pipeline:
                 quotes=[clean[i] for i in t.quote_indices], quote_indices=list(t.quote_indices),
                 sentiment_mix=dict(t.sentiment_mix), keyword_weights=weights.get(t.id, []),
                 status=t.status, seeded=t.seeded, name_edited=t.name_edited,
-                is_other=t.is_other,
+                is_other=t.is_other, frame_key=t.frame_key, summary=t.summary,
             )
             for t in model.themes_
         ]
@@ -380,17 +392,11 @@ class NullSentiment:
 
 
 def default_sentiment_stage(cache_path: str | Path | None = None) -> SentimentStage:
-    """The product's sentiment model, trained once and cached at ``cache_path``.
+    """The product's sentiment model: the shipped one, or the model file at ``cache_path``
+    (seeded from the shipped one when missing)."""
+    from nlp.sentiment import load_or_train
 
-    The default cache is ``instance/models/`` under the working directory, where the app
-    and ``make`` keep it.
-    """
-    from nlp.sentiment import default_model_path, load_or_train
-
-    path = Path(cache_path) if cache_path is not None else default_model_path(
-        Path.cwd() / "instance"
-    )
-    return CoreSentiment(load_or_train(path))
+    return CoreSentiment(load_or_train(Path(cache_path) if cache_path is not None else None))
 
 
 class CoreSentiment:

@@ -21,6 +21,11 @@ from pathlib import Path
 DATA_DIR = Path(__file__).resolve().parent / "data"
 USER_DICT_PATH = DATA_DIR / "community_userdict.txt"
 STOPWORDS_PATH = DATA_DIR / "stopwords.txt"
+FILLER_PATH = DATA_DIR / "community_filler.txt"
+# stopwords-iso's Chinese list (the maintained general list) is used with ours, except for
+# characters that end entity names in community feedback (森林人, 带货人): the phrase merging
+# of the theme engine needs to see them.
+STOPWORDS_ISO_KEEP = frozenset({"人"})
 
 # jieba's own block regexes (jieba.re_han_default, jieba.re_skip_default).
 _RE_HAN_BLOCK = re.compile(r"([\u4E00-\u9FD5a-zA-Z0-9+#&\._%\-]+)", re.U)
@@ -59,24 +64,53 @@ def load_user_dictionary() -> tuple[tuple[str, int | None, str | None], ...]:
 
 
 @lru_cache(maxsize=1)
-def jieba_pos_table() -> dict[str, str]:
-    """Part-of-speech flag of every word in jieba's main dictionary (read once, lazily)."""
+def jieba_dictionary() -> tuple[dict[str, str], dict[str, int]]:
+    """Part-of-speech flag and frequency of every word in jieba's main dictionary (read once)."""
     import jieba
 
     table: dict[str, str] = {}
+    freq: dict[str, int] = {}
     with open(Path(jieba.__file__).resolve().parent / "dict.txt", encoding="utf-8") as fh:
         for line in fh:
             parts = line.split()
             if len(parts) >= 3:
                 table[parts[0]] = parts[2]
-    return table
+            if len(parts) >= 2 and parts[1].isdigit():
+                freq[parts[0]] = int(parts[1])
+    return table, freq
+
+
+def jieba_pos_table() -> dict[str, str]:
+    """Part-of-speech flag of every word in jieba's main dictionary (read once, lazily)."""
+    return jieba_dictionary()[0]
+
+
+def _read_list(path: Path) -> list[str]:
+    """Non-empty, non-comment lines of a shipped word list."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return [w.strip() for w in lines if w.strip() and not w.strip().startswith("#")]
 
 
 @lru_cache(maxsize=1)
 def load_stopwords() -> frozenset[str]:
-    """The shipped stopword list."""
-    lines = STOPWORDS_PATH.read_text(encoding="utf-8").splitlines()
-    return frozenset(w.strip() for w in lines if w.strip() and not w.startswith("#"))
+    """Stopwords for content tokens: stopwords-iso's Chinese list, ours and the filler words.
+
+    Our list (``data/stopwords.txt``) adds negation and degree words, chat particles and
+    generic nouns (小时, 问题, 错误); single-word community fillers (个人感觉, 说实话, 原话)
+    come from ``data/community_filler.txt``.
+    """
+    import stopwordsiso
+
+    iso = set(stopwordsiso.stopwords("zh")) - STOPWORDS_ISO_KEEP
+    return frozenset(iso) | frozenset(_read_list(STOPWORDS_PATH)) | frozenset(
+        p for p in load_filler_phrases() if " " not in p
+    )
+
+
+@lru_cache(maxsize=1)
+def load_filler_phrases() -> tuple[str, ...]:
+    """The community filler phrases (作为老成员, 个人感觉, 说实话, 吐槽一下 …)."""
+    return tuple(_read_list(FILLER_PATH))
 
 
 def _jieba_set_word(tok, word: str, freq: int, tag: str | None = None) -> None:
@@ -147,6 +181,7 @@ class Segmenter:
         self._stop = load_stopwords() | frozenset(self.stopwords)
         self._memo: dict[str, str] = {}
         self._pos: dict[str, str] | None = None
+        self._fillers: dict[str, list[tuple[int, tuple[str, ...]]]] | None = None
 
     def __getstate__(self) -> dict:
         """Pickle only the parameters; engines are rebuilt lazily in the receiving process."""
@@ -357,7 +392,41 @@ class Segmenter:
             for i, form in enumerate(forms):
                 if form is None:
                     form = forms[i] = memo[cut[i]] = self._content_form(cut[i])
+        fillers = self._filler_sequences()
+        if not fillers.keys().isdisjoint(cut):
+            self._drop_fillers(cut, forms, fillers)
         return [f for f in forms if f]
+
+    def _filler_sequences(self) -> dict[str, list[tuple[int, tuple[str, ...]]]]:
+        """Multi-word filler phrases as this segmenter cuts them, keyed by their first
+        content word (with its offset in the phrase).
+
+        A phrase made only of stopwords (我 / 觉得 / 吧) is dropped by the stopword filter
+        already; keying the rest by a content word (老成员 of 作为 / 老成员) keeps the check
+        off the common words most texts contain.
+        """
+        if self._fillers is None:
+            table: dict[str, list[tuple[int, tuple[str, ...]]]] = {}
+            for phrase in load_filler_phrases():
+                words = tuple(w for w in self.cut(phrase) if w.strip())
+                content = [i for i, w in enumerate(words) if self._content_form(w)]
+                if len(words) > 1 and content:
+                    table.setdefault(words[content[0]], []).append((content[0], words))
+            for seqs in table.values():
+                seqs.sort(key=lambda s: len(s[1]), reverse=True)  # the longest phrase wins
+            self._fillers = table
+        return self._fillers
+
+    @staticmethod
+    def _drop_fillers(cut: list[str], forms: list[str], fillers) -> None:
+        """Blank the content forms of every filler phrase standing whole in ``cut``."""
+        for i, word in enumerate(cut):
+            for offset, seq in fillers.get(word, ()):
+                start = i - offset
+                if start >= 0 and tuple(cut[start:start + len(seq)]) == seq:
+                    for j in range(start, start + len(seq)):
+                        forms[j] = ""
+                    break
 
     def tokens_many(self, texts: Sequence[str]) -> list[list[str]]:
         """:meth:`tokens` over many texts (the fast batch path)."""

@@ -47,9 +47,13 @@ def wordcloud_png(
     colormap: str = "viridis",
     random_state: int = 0,
 ) -> bytes:
-    """A PNG word cloud of ``weights`` (word -> weight); a labelled blank image when empty."""
+    """A PNG word cloud of ``weights`` (word -> weight); a labelled blank image when empty.
+
+    Lone Han characters are left out (see :func:`_drawable`); the theme engine's keyword
+    weights already keep phrases whole (森林人, 周年庆典).
+    """
     font = str(find_cjk_font(font_path))
-    clean = {str(w): float(v) for w, v in weights.items() if str(w).strip() and v > 0}
+    clean = {str(w): float(v) for w, v in weights.items() if _drawable(str(w)) and v > 0}
     if not clean:
         return _empty_png(font, width, height, background)
     from wordcloud import WordCloud
@@ -68,6 +72,13 @@ def wordcloud_png(
     buf = io.BytesIO()
     cloud.to_image().save(buf, format="PNG", optimize=True)
     return buf.getvalue()
+
+
+def _drawable(word: str) -> bool:
+    """A word worth drawing: not blank, and not a lone Han character (庆 and 典 are the
+    remains of 庆典 cut apart; whole words and phrases are what a cloud should show)."""
+    word = word.strip()
+    return bool(word) and not (len(word) == 1 and "\u4e00" <= word <= "\u9fff")
 
 
 def _empty_png(font: str, width: int, height: int, background: str) -> bytes:

@@ -94,18 +94,17 @@ def database_url(backend, request, session_tmp) -> str:
 
 
 def sentiment_model_cache() -> Path:
-    """Where tests keep the trained sentiment model: the project's own instance folder, shared
-    by every test process and session (``make run`` trains the same file)."""
-    from nlp.sentiment import default_model_path
+    """The sentiment model tests use: the one shipped with the package (nothing trains it)."""
+    from nlp.sentiment import shipped_model_path
 
-    return default_model_path(Path(__file__).resolve().parent.parent / "instance")
+    return shipped_model_path()
 
 
 def make_test_config(database_url: str, **overrides) -> dict:
     """Config for an app under test: CSRF and rate limits off unless a test turns them on.
 
     New feedback is not analysed automatically (tests that need it turn it on), and the
-    sentiment model is the shared cached one (trained once, on first use).
+    sentiment model is the shipped one.
     """
     config = {
         "TESTING": True,

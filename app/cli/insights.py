@@ -1,4 +1,4 @@
-"""``flask insights``: run an analysis from the command line, and the setup step that trains
+"""``flask insights``: run an analysis from the command line, and the setup step that loads
 the sentiment model."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ insights_cli = AppGroup("insights", help="Feedback analysis (themes, sentiment, 
 
 @setup_step("sentiment model")
 def sentiment_model() -> str:
-    """Train the default sentiment model into the instance folder unless it is there."""
+    """Check that the sentiment model (shipped in nlp/models/) loads."""
     from app.services.insights import engine
 
     return str(engine.ensure_sentiment_model())

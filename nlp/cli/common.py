@@ -105,8 +105,8 @@ class Progress:
 
 
 def default_model_path() -> Path:
-    """The sentiment model file: $HUISHENG_SENTIMENT_MODEL, else instance/models/ here."""
-    from nlp.sentiment.training import default_model_path as instance_path
+    """The sentiment model file: $HUISHENG_SENTIMENT_MODEL, else the shipped model."""
+    from nlp.sentiment.training import shipped_model_path
 
     env = os.environ.get(DEFAULT_MODEL_ENV)
-    return Path(env) if env else instance_path(Path.cwd() / "instance")
+    return Path(env) if env else shipped_model_path()

@@ -7,7 +7,8 @@ import sys
 
 from nlp.cli.common import CliError, Progress, default_model_path, fail, read_csv, write_csv
 
-HELP = "add sentiment columns (label -1/0/1, score = probability of positive) to a CSV file"
+HELP = ("add sentiment columns (label -1/0/1 = 负面/中性/正面, score = probability of positive "
+        "rather than negative) to a CSV file")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -19,9 +20,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--output", required=True, metavar="O.csv",
                         help="where to write the input columns plus label and score ('-' = stdout)")
     parser.add_argument("--model", metavar="PATH", default=None,
-                        help="trained model file (default: $HUISHENG_SENTIMENT_MODEL or "
-                             "instance/models/sentiment-<version>.joblib, trained there if "
-                             "missing)")
+                        help="trained model file (default: $HUISHENG_SENTIMENT_MODEL, else the "
+                             "model shipped in nlp/models/)")
     parser.add_argument("--label-column", default="label", metavar="NAME",
                         help="name of the added label column (default: label)")
     parser.add_argument("--score-column", default="score", metavar="NAME",
@@ -65,7 +65,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _load_model(path: str | None, quiet: bool):
-    from nlp.sentiment.training import load_model, load_or_train
+    from nlp.sentiment.training import load_model, load_or_train, shipped_model_path
 
     if path is not None:
         try:
@@ -78,8 +78,8 @@ def _load_model(path: str | None, quiet: bool):
         except Exception as exc:  # noqa: BLE001 - any unreadable model is the same user error
             raise CliError(f"cannot load model {path}: {exc}") from exc
     target = default_model_path()
-    if not target.exists() and not quiet:
-        print(f"training the sentiment model once (under a minute) into {target} …",
+    if not target.exists() and not shipped_model_path().exists() and not quiet:
+        print(f"training the sentiment model once (a few minutes) into {target} …",
               file=sys.stderr)
     try:
         return load_or_train(target)

@@ -1,8 +1,10 @@
 """``python -m nlp themes``: theme a CSV column; writes theme_id and theme_name per row.
 
 The output keeps every input column and appends ``theme_id`` and ``theme_name`` (these
-names are stable: other tools read them). A themes summary (id, name, size, share, area,
-keywords, quotes) goes to stdout and, with ``--summary``, to a CSV or JSON file.
+names are stable: other tools read them), then ``frame_key`` (the code-frame key of a
+code-frame theme, empty for discovered themes and 其他). A themes summary (id, name, size,
+share, area, keywords, quotes, then frame_key and summary) goes to stdout and, with
+``--summary``, to a CSV or JSON file.
 """
 
 from __future__ import annotations
@@ -16,8 +18,9 @@ from nlp.cli.common import CliError, fail, read_csv, write_csv
 
 NAME = "themes"
 HELP = "group the texts of a CSV column into themes (writes theme_id, theme_name)"
-OUTPUT_COLUMNS = ("theme_id", "theme_name")
-SUMMARY_COLUMNS = ("id", "name", "size", "share", "area", "keywords", "quotes")
+OUTPUT_COLUMNS = ("theme_id", "theme_name", "frame_key")
+SUMMARY_COLUMNS = ("id", "name", "size", "share", "area", "keywords", "quotes", "frame_key",
+                   "summary")
 PROGRESS_MIN_ROWS = 1000
 STAGE_LABELS = {
     "prepare": "清洗/分词/情感", "themes": "主题", "keywords": "关键词",
@@ -31,7 +34,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--output", required=True,
                         help="CSV to write: input columns + theme_id, theme_name ('-' = stdout)")
     parser.add_argument("--k", type=int, default=None,
-                        help="number of themes (default: chosen automatically)")
+                        help="number of themes, all discovered (default: the code frame's "
+                             "themes, then discovered ones, chosen automatically)")
+    parser.add_argument("--no-frame", action="store_true",
+                        help="no code-frame themes: discover every theme (texts that are "
+                             "not community feedback, e.g. news or product reviews)")
     parser.add_argument("--id-column", default=None,
                         help="column with stable item ids (kept in the summary JSON)")
     parser.add_argument("--summary", default=None,
@@ -67,20 +74,25 @@ def _run(args: argparse.Namespace) -> int:
     if clash:
         raise CliError(f"input already has column(s) {', '.join(clash)}; rename them first")
 
+    from nlp.codeframe import CodeFrame
     from nlp.pipeline import NullSentiment, Pipeline
     from nlp.themes import ThemeModel
 
     texts = [row.get(args.text_column) or "" for row in rows]
     ids = [row.get(args.id_column) for row in rows] if args.id_column else None
     show = not args.quiet and len(texts) >= PROGRESS_MIN_ROWS
-    pipeline = Pipeline(sentiment=NullSentiment(), theme_model=ThemeModel(k=args.k))
+    frame = CodeFrame.empty() if args.no_frame else None
+    pipeline = Pipeline(sentiment=NullSentiment(),
+                        theme_model=ThemeModel(k=args.k, code_frame=frame))
     result = pipeline.run(texts, ids=ids, progress=_progress_bar if show else None)
     if show:
         print(file=sys.stderr)
 
     names = {t.id: _safe_cell(t.name) for t in result.themes}
+    keys = {t.id: t.frame_key or "" for t in result.themes}
     for row, item in zip(rows, result.items, strict=True):
         row["theme_id"], row["theme_name"] = item.theme_id, names[item.theme_id]
+        row["frame_key"] = keys[item.theme_id]
     write_csv(args.output, header + list(OUTPUT_COLUMNS), rows)
 
     summary = [_summary_row(t) for t in result.themes]
@@ -100,7 +112,8 @@ def _summary_row(theme) -> dict:
     return {
         "id": theme.id, "name": theme.name, "size": theme.size, "share": theme.share,
         "area": theme.area or "", "keywords": list(theme.keywords),
-        "quotes": list(theme.quotes),
+        "quotes": list(theme.quotes), "frame_key": theme.frame_key or "",
+        "summary": theme.summary,
     }
 
 
@@ -112,7 +125,8 @@ def _write_summary(path: Path, summary: list[dict]) -> None:
         return
     write_csv(str(path), list(SUMMARY_COLUMNS), [
         {**row, "name": _safe_cell(row["name"]), "keywords": " ".join(row["keywords"]),
-         "quotes": " | ".join(_safe_cell(q) for q in row["quotes"])}
+         "quotes": " | ".join(_safe_cell(q) for q in row["quotes"]),
+         "summary": _safe_cell(row["summary"])}
         for row in summary
     ])
 
@@ -120,9 +134,9 @@ def _write_summary(path: Path, summary: list[dict]) -> None:
 def _print_summary(summary: list[dict], total: int) -> None:
     print(f"{len([s for s in summary if s['id'] != 0])} themes over {total} rows")
     for s in summary:
-        quote = s["quotes"][0][:40] if s["quotes"] else ""
+        line = (s["summary"] or (s["quotes"][0] if s["quotes"] else ""))[:40]
         print(f"{s['id']:>4}  {s['name']:<16} {s['size']:>7} ({s['share']:.1%})  "
-              f"{' '.join(s['keywords'][:6])}  「{quote}」")
+              f"{' '.join(s['keywords'][:6])}  「{line}」")
 
 
 def _progress_bar(stage: str, done: int, total: int) -> None:

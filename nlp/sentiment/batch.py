@@ -36,15 +36,49 @@ from nlp.sentiment.features import (
     _mix,
     token_entry,
 )
-from nlp.sentiment.lexicon import DEGREE_SCOPE, NEGATION_SCOPE, load_lexicon
+from nlp.sentiment.lexicon import (
+    CLOSE_QUOTES,
+    CONTRAST_DISCOUNT,
+    DEGREE_SCOPE,
+    EMPHATIC_DEGREE,
+    EMPHATIC_NEXT,
+    INTENSIFIED_NEGATOR,
+    M_ASK,
+    M_EMPHATIC,
+    M_NEG_INTENSIFY,
+    M_PERSIST,
+    M_PROHIBIT,
+    M_REQUEST,
+    M_TIMESPAN,
+    M_WHY,
+    M_WHY_SOFT,
+    NEGATED_WEIGHT,
+    NEGATION_SCOPE,
+    OPEN_QUOTES,
+    is_modifiable,
+    load_lexicon,
+)
 
 _TABLE_LIMIT = 500_000
+# How a word read as a degree word is written for the n-gram features (好辛苦 → 很辛苦).
+INTENSIFIER_FORMS = {"好": "很"}
 _CLAUSE_END = "，,。.！!？?；;~～…、"  # what clause_text strips from a clause's end
 _ASPECT_FLAGS = ("n", "vn", "nz", "ng", "nr", "ns", "nt", "eng")
 # Break characters become code 0 in the character stream, so no n-gram contains one; a NUL in
 # a text is a break too (the older string path deleted it), which keeps offsets fixed.
 _IS_BREAK = np.zeros(0x10000, dtype=bool)
 _IS_BREAK[[ord(ch) for ch in _BREAK_CHARS]] = True
+
+
+# Bits of the token table's ``special`` column: tokens whose reading depends on a neighbour.
+_S_PHRASE, _S_DUAL, _S_NEG_INTENSIFY, _S_EMPHATIC, _S_OPEN_QUOTE = 1, 2, 4, 8, 16
+
+
+def _special(tok: str, lex, dual: float, marks: int) -> int:
+    return ((_S_PHRASE if tok in lex.phrase_heads else 0) | (_S_DUAL if dual else 0)
+            | (_S_NEG_INTENSIFY if marks & M_NEG_INTENSIFY else 0)
+            | (_S_EMPHATIC if marks & M_EMPHATIC else 0)
+            | (_S_OPEN_QUOTE if tok in OPEN_QUOTES else 0))
 
 
 class TokenTable:
@@ -57,7 +91,10 @@ class TokenTable:
 
     _COLUMNS = (("vid", np.int64), ("wrole", np.int8), ("lrole", np.int8),
                 ("value", np.float64), ("punct", bool), ("contrast", bool), ("content", bool),
-                ("word", bool), ("aspect", bool), ("form_id", np.int64))
+                ("word", bool), ("aspect", bool), ("form_id", np.int64), ("marks", np.int32),
+                ("dual", np.float64), ("modifiable", bool), ("close_q", bool),
+                ("again", bool), ("emph_next", bool), ("alias_vid", np.int64),
+                ("special", np.int8))
 
     def __init__(self, featurizer, segmenter) -> None:
         self.featurizer = featurizer
@@ -71,6 +108,8 @@ class TokenTable:
         }
         self._arrays["form"] = np.zeros(0, dtype=object)
         self._store: dict[str, np.ndarray] = {}
+        self._pairs: tuple[int, np.ndarray, np.ndarray] = (-1, np.zeros(0, np.int64),
+                                                           np.zeros(0))
 
     def _entry(self, tok: str, lex) -> tuple:
         featurizer = self.featurizer
@@ -90,8 +129,36 @@ class TokenTable:
             if form_id < 0:
                 form_id = self._form_index[form] = len(self._forms)
                 self._forms.append(form)
+        dual = lex.degree.get(tok, 0.0) if tok in lex.polarity else 0.0
+        marks = lex.marks(tok)
         return (vid, wrole, lrole, value, punct, tok in lex.contrast and not punct, content,
-                bool(form), aspect, form_id)
+                bool(form), aspect, form_id, marks, dual, is_modifiable(tok, lex),
+                tok in CLOSE_QUOTES, tok.startswith("再"), tok in EMPHATIC_NEXT,
+                self._alias_vid(tok, vid), _special(tok, lex, dual, marks))
+
+    def _alias_vid(self, tok: str, vid: int) -> int:
+        """Vocabulary id of the form a token takes when read as a degree word (好 → 很)."""
+        alias = INTENSIFIER_FORMS.get(tok)
+        if alias is None or self.featurizer is None:
+            return vid
+        return self.featurizer.vocabulary_.get(alias, -1)
+
+    def pairs(self) -> tuple[np.ndarray, np.ndarray]:
+        """The lexicon's two-token phrases as sorted (row_a << 32 | row_b) keys and values.
+
+        Only phrases whose two tokens are both in the table can occur in a scanned stream;
+        the keys are rebuilt when the table has grown since the last call.
+        """
+        size = len(self._index)
+        if self._pairs[0] != size:
+            index = self._index
+            found = sorted(((index[a] << 32) | index[b], v)
+                           for (a, b), v in load_lexicon().phrases.items()
+                           if a in index and b in index)
+            keys = np.array([k for k, _ in found], dtype=np.int64)
+            values = np.array([v for _, v in found], dtype=np.float64)
+            self._pairs = (size, keys, values)
+        return self._pairs[1], self._pairs[2]
 
     def ids(self, flat: list[str]) -> np.ndarray:
         """Row of every token of ``flat`` (new tokens are added)."""
@@ -176,25 +243,113 @@ def _count_between(cum: np.ndarray, start: np.ndarray, end: np.ndarray) -> np.nd
     return cum[end - 1] - cum[np.maximum(start, 0)]
 
 
-def scan_groups(tid: np.ndarray, groups: Groups, arrays: dict[str, np.ndarray], n_vocab: int
-                ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Vocabulary ids with negation scope, the five lexicon sums, and content-word counts.
+# Columns of the lexicon array that scan_groups returns.
+LEX_POS, LEX_NEG, LEX_NEGATED, LEX_TAIL_POS, LEX_TAIL_NEG, LEX_QUOTED = range(6)
+LEX_WHY, LEX_PERSIST, LEX_REQUEST, LEX_PROHIBIT, LEX_ASK, LEX_TIMESPAN = range(6, 12)
+LEX_TURNED = 12  # 1 when the group's last turn word has content before it (a mixed text)
+N_LEX = 13
+_MARK_COLUMNS = ((LEX_WHY, M_WHY), (LEX_PERSIST, M_PERSIST), (LEX_REQUEST, M_REQUEST),
+                 (LEX_PROHIBIT, M_PROHIBIT), (LEX_ASK, M_ASK), (LEX_TIMESPAN, M_TIMESPAN))
 
-    The same arithmetic as :meth:`SentimentFeaturizer._scan`, position by position: a negator
-    reaches the next ``NEGATION_SCOPE`` plain tokens (word features) or polar-role tokens
-    (lexicon), a degree word scales the first polar word within ``DEGREE_SCOPE`` polar-role
-    tokens, punctuation (and for the lexicon, turn words) closes both, and every group starts
-    fresh. Returns ``vid`` per token, ``lex`` (groups × [pos, neg, negated, tail_pos,
-    tail_neg]) and the number of content words per group.
+
+def _same_next(j: np.ndarray, grp: np.ndarray) -> np.ndarray:
+    """Whether each position of ``j`` has a next token in the same group."""
+    nxt = np.minimum(j + 1, len(grp) - 1)
+    return (j + 1 < len(grp)) & (grp[nxt] == grp[j])
+
+
+def _resolve_roles(tid: np.ndarray, grp: np.ndarray, arrays: dict[str, np.ndarray],
+                   pairs: tuple[np.ndarray, np.ndarray] | None
+                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Lexicon roles and values once neighbours are read (as ``lexicon.resolved_roles``).
+
+    Only the few tokens that can change (phrase heads, 好 / 实在, neg-intensifiers, emphatic
+    words, opening quotation marks: the table's ``special`` column) are looked at. Returns the
+    roles, the values, the positions of quoted praise words, and which tokens became degree
+    words (好辛苦).
+    """
+    n_tok = len(tid)
+    lrole = arrays["lrole"][tid]
+    value = arrays["value"][tid]
+    intensified = np.zeros(n_tok, dtype=bool)
+    special = arrays["special"][tid]
+    cand = np.flatnonzero(special)
+    if not len(cand):
+        return lrole, value, cand, intensified
+    kind = special[cand]
+    nxt_tid = tid[np.minimum(cand + 1, n_tok - 1)]
+    same = _same_next(cand, grp)
+    touched = np.zeros(0, dtype=np.int64)
+    if pairs is not None and len(pairs[0]):
+        keys, vals = pairs
+        sel = ((kind & _S_PHRASE) > 0) & same
+        j, jn = cand[sel], nxt_tid[sel]
+        code = (tid[j] << 32) | jn
+        at = np.minimum(np.searchsorted(keys, code), len(keys) - 1)
+        hit = keys[at] == code
+        j, at = j[hit], at[hit]
+        keep = ~np.isin(j - 1, j)  # a pair does not start inside the pair before it
+        j, at = j[keep], at[keep]
+        lrole[j] = _L_POLAR
+        value[j] = vals[at]
+        lrole[j + 1] = _L_POLAR
+        value[j + 1] = 0.0
+        touched = np.concatenate([j, j + 1])
+    sel = ((kind & _S_DUAL) > 0) & same & arrays["modifiable"][nxt_tid]
+    d = cand[sel]
+    d = d[(lrole[d] == _L_POLAR) & ~np.isin(d, touched)]
+    intensified[d] = True
+    lrole[d] = _L_DEGREE
+    value[d] = arrays["dual"][tid[d]]
+    sel = ((kind & _S_NEG_INTENSIFY) > 0) & same & arrays["again"][nxt_tid]
+    d = cand[sel]
+    d = d[lrole[d] == _L_NEGATOR]
+    lrole[d] = _L_DEGREE
+    value[d] = INTENSIFIED_NEGATOR
+    sel = ((kind & _S_EMPHATIC) > 0) & same & arrays["emph_next"][nxt_tid]
+    d = cand[sel]
+    value[d[lrole[d] == _L_DEGREE]] = EMPHATIC_DEGREE
+    q = cand[((kind & _S_OPEN_QUOTE) > 0) & same] + 1  # the word after an opening quote
+    q = q[_same_next(q, grp)]
+    q = q[(lrole[q] == _L_POLAR) & (value[q] > 0)
+          & arrays["close_q"][tid[np.minimum(q + 1, n_tok - 1)]]]
+    value[q] = -value[q]
+    return lrole, value, q, intensified
+
+
+def scan_groups(tid: np.ndarray, groups: Groups, arrays: dict[str, np.ndarray], n_vocab: int,
+                pairs: tuple[np.ndarray, np.ndarray] | None = None, extra: dict | None = None
+                ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Vocabulary ids with negation scope, the lexicon reading per group, content-word counts.
+
+    The same arithmetic as :func:`nlp.sentiment.lexicon.lexicon_scores`, position by
+    position: roles are resolved from neighbours (phrases, 好 as a degree word, 不能再…,
+    一点都…, quoted praise), then a negator reaches the next ``NEGATION_SCOPE`` plain tokens
+    (word features) or polar-role tokens (lexicon), a degree word scales the first polar word
+    within ``DEGREE_SCOPE`` polar-role tokens, punctuation (and for the lexicon, turn words)
+    closes both, and every group starts fresh. ``pairs`` are the phrase keys of
+    :meth:`TokenTable.pairs`. Returns ``vid`` per token, ``lex`` (groups × the ``LEX_*``
+    columns) and the number of content words per group; ``extra``, when given, receives the
+    mask of tokens read as degree words (``"intensified"``, for :func:`rewrite_intensifiers`).
     """
     n_tok = len(tid)
     n = groups.count
     idx = np.arange(n_tok, dtype=np.int64)
     gfirst = groups.first[groups.of_token] if n_tok else idx
-    vid = arrays["vid"][tid]
+    grp = groups.of_token
+    lex = np.zeros((n, N_LEX))
+    words = np.bincount(grp, arrays["word"][tid], minlength=n).astype(np.int64)
+    if not n_tok:
+        if extra is not None:
+            extra["intensified"] = np.zeros(0, dtype=bool)
+        return arrays["vid"][tid], lex, words
+    lrole, value, quoted, intensified = _resolve_roles(tid, grp, arrays, pairs)
+    if extra is not None:
+        extra["intensified"] = intensified
+    # A word read as a degree word is its degree form for the word features too (好辛苦 reads
+    # as 很辛苦), so the praise that 好 carries in review corpora does not leak in.
+    vid = np.where(intensified, arrays["alias_vid"][tid], arrays["vid"][tid])
     wrole = arrays["wrole"][tid]
-    lrole = arrays["lrole"][tid]
-    value = arrays["value"][tid]
 
     # Word features: plain tokens within reach of a negator become "negated" features.
     plain = wrole == _W_PLAIN
@@ -213,8 +368,7 @@ def scan_groups(tid: np.ndarray, groups: Groups, arrays: dict[str, np.ndarray], 
     valued = polar & (value != 0)
     contrast = lrole == _L_CONTRAST
     reset = _last_before((lrole == _L_BREAK) | contrast, idx)
-    val = value.copy()
-    val[~valued] = 0.0
+    val = np.where(valued, value, 0.0)
     cum_polar = np.cumsum(polar)
     j = np.flatnonzero(valued)
     if len(j):
@@ -227,39 +381,106 @@ def scan_groups(tid: np.ndarray, groups: Groups, arrays: dict[str, np.ndarray], 
         scaled = (deg_at >= gfirst[j]) & (deg_at > reset[j]) & (prev_valued < deg_at)
         scaled &= _count_between(cum_polar, deg_at, j) < DEGREE_SCOPE
         v = val[j]
-        v = np.where(flip, -v * 0.8, v)
+        v = np.where(flip, -v * NEGATED_WEIGHT, v)
         v = np.where(scaled, v * value[np.maximum(deg_at, 0)], v)
         val[j] = v
-    grp = groups.of_token
-    pos = np.bincount(grp, np.maximum(val, 0.0), minlength=n)
-    neg = np.bincount(grp, np.maximum(-val, 0.0), minlength=n)
-    negated = np.bincount(grp, lrole == _L_NEGATOR, minlength=n) > 0
-    # What follows the group's last turn word.
+    lex[:, LEX_NEGATED] = np.bincount(grp, lrole == _L_NEGATOR, minlength=n) > 0
+    # What follows the group's last turn word decides a mixed text: what comes before it
+    # counts CONTRAST_DISCOUNT times.
     last_c = _last_before(contrast, idx)
+    ends = np.concatenate([groups.first[1:], [n_tok]]) - 1
     group_last = np.full(n, -1, dtype=np.int64)
-    if n_tok:
-        ends = np.concatenate([groups.first[1:], [n_tok]]) - 1
-        has_tok = ends >= groups.first
-        group_last[has_tok] = last_c[ends[has_tok]]
-        group_last[group_last < groups.first] = -1
-    after = idx > group_last[grp] if n_tok else np.zeros(0, dtype=bool)
-    after &= (group_last >= 0)[grp] if n_tok else after
-    tail_pos = np.bincount(grp, np.where(after, np.maximum(val, 0.0), 0.0), minlength=n)
-    tail_neg = np.bincount(grp, np.where(after, np.maximum(-val, 0.0), 0.0), minlength=n)
-    lex = np.column_stack([pos, neg, negated.astype(float), tail_pos, tail_neg])
-    words = np.bincount(grp, arrays["word"][tid], minlength=n).astype(np.int64)
+    has_tok = ends >= groups.first
+    group_last[has_tok] = last_c[ends[has_tok]]
+    group_last[group_last < groups.first] = -1
+    after = (idx > group_last[grp]) & (group_last >= 0)[grp]
+    turned = np.where((group_last >= 0)[grp] & ~after, val * CONTRAST_DISCOUNT, val)
+    before_turn = ~after & (group_last >= 0)[grp] & (idx < group_last[grp])
+    lex[:, LEX_TURNED] = np.bincount(grp, before_turn & arrays["content"][tid], minlength=n) > 0
+    lex[:, LEX_POS] = np.bincount(grp, np.maximum(turned, 0.0), minlength=n)
+    lex[:, LEX_NEG] = np.bincount(grp, np.maximum(-turned, 0.0), minlength=n)
+    lex[:, LEX_TAIL_POS] = np.bincount(grp, np.where(after, np.maximum(val, 0.0), 0.0),
+                                       minlength=n)
+    lex[:, LEX_TAIL_NEG] = np.bincount(grp, np.where(after, np.maximum(-val, 0.0), 0.0),
+                                       minlength=n)
+    lex[:, LEX_QUOTED] = np.bincount(grp[quoted], minlength=n)
+
+    # Markers (few tokens carry any): a soft why (怎么, 咋) is a why before a persistence word
+    # or a negator.
+    at = np.flatnonzero(arrays["marks"][tid])
+    if len(at):
+        marks = arrays["marks"][tid[at]]
+        nxt = tid[np.minimum(at + 1, n_tok - 1)]
+        soft = ((marks & M_WHY_SOFT) > 0) & _same_next(at, grp) & (
+            ((arrays["marks"][nxt] & M_PERSIST) > 0) | (arrays["wrole"][nxt] == _W_NEGATOR))
+        marks = np.where(soft, marks | M_WHY, marks)
+        for col, bit in _MARK_COLUMNS:
+            lex[:, col] = np.bincount(grp[at], (marks & bit) > 0, minlength=n) > 0
     return vid, lex, words
 
 
-def dense_block(lex: np.ndarray, signal: np.ndarray, question: np.ndarray, weight: float
-                ) -> np.ndarray:
-    """The featuriser's dense lexicon columns from the lexicon sums (see ``_scan``)."""
-    dense = np.zeros((len(lex), 6))
-    dense[:, :5] = lex
-    dense[:, 0] += np.maximum(signal, 0.0)
-    dense[:, 1] += np.maximum(-signal, 0.0)
-    dense[:, 5] = question
-    dense[:, [0, 1, 3, 4]] = np.log1p(dense[:, [0, 1, 3, 4]])
+# Columns of the dense block (dense_block), each scaled by the featuriser's lexicon weight.
+(D_POS, D_NEG, D_NEGATED, D_TAIL_POS, D_TAIL_NEG, D_QUESTION, D_WHY, D_PERSIST, D_REQUEST,
+ D_PROHIBIT, D_ASK, D_COMPLAINT_Q, D_INFO_Q, D_PLAIN_REQUEST, D_REQUEST_PROBLEM, D_SARCASM,
+ D_WAIT, D_NOCUE, D_REPEAT_Q, D_REPEAT_EXCLAIM, D_ELLIPSIS) = range(21)
+N_DENSE = 21
+
+# The dense columns the polarity head reads: the lexicon mass and the rules that say which side
+# a text takes. Asking, requesting and having no cue say whether it takes a side at all (the
+# neutral head's question); in review corpora they go with complaints for reasons that do not
+# carry over to community feedback.
+POLARITY_DENSE = (D_POS, D_NEG, D_NEGATED, D_TAIL_POS, D_TAIL_NEG, D_COMPLAINT_Q,
+                  D_REQUEST_PROBLEM, D_SARCASM, D_WAIT, D_REPEAT_Q, D_REPEAT_EXCLAIM, D_ELLIPSIS)
+
+
+def dense_block(lex: np.ndarray, signal: np.ndarray, sarcasm: np.ndarray, flags: np.ndarray,
+                weight: float) -> np.ndarray:
+    """The featuriser's dense columns (``D_*``) from the lexicon reading of each group.
+
+    ``flags`` are :func:`text_flags` of the groups' texts. Besides the lexicon mass (stickers
+    and emoji included, log-scaled), these are the rule features that a linear model cannot
+    build from n-grams: a question or "why" with a complaint in it (为啥…又…？) against a
+    plain question for information (请问…在哪？); a request that states a problem or asks
+    something to stop (能不能别再…) against a plain suggestion (建议增加…); a sarcastic
+    sticker with a complaint, or praise in quotation marks (真是“稳定”呢); a stretch of time
+    with a complaint (三天了还没回); no cue at all; and the punctuation of exasperation
+    (？？, ！！, 。。。).
+    """
+    n = len(lex)
+    dense = np.zeros((n, N_DENSE))
+    flags = np.asarray(flags, dtype=bool).reshape(n, -1)
+    question = flags[:, 0]
+    pos = lex[:, LEX_POS] + np.maximum(signal, 0.0)
+    neg = lex[:, LEX_NEG] + np.maximum(-signal, 0.0)
+    has_neg = neg > 0
+    why = lex[:, LEX_WHY] > 0
+    persist = lex[:, LEX_PERSIST] > 0
+    request = lex[:, LEX_REQUEST] > 0
+    prohibit = lex[:, LEX_PROHIBIT] > 0
+    ask = lex[:, LEX_ASK] > 0
+    dense[:, D_POS] = np.log1p(pos)
+    dense[:, D_NEG] = np.log1p(neg)
+    dense[:, D_NEGATED] = lex[:, LEX_NEGATED]
+    dense[:, D_TAIL_POS] = np.log1p(lex[:, LEX_TAIL_POS])
+    dense[:, D_TAIL_NEG] = np.log1p(lex[:, LEX_TAIL_NEG])
+    dense[:, D_QUESTION] = question
+    dense[:, D_WHY] = why
+    dense[:, D_PERSIST] = persist
+    dense[:, D_REQUEST] = request
+    dense[:, D_PROHIBIT] = prohibit
+    dense[:, D_ASK] = ask
+    dense[:, D_COMPLAINT_Q] = (question | why) & (why | persist | has_neg)
+    dense[:, D_INFO_Q] = (question | ask) & ~why & ~persist & ~has_neg
+    dense[:, D_PLAIN_REQUEST] = request & ~prohibit & ~persist & ~has_neg
+    dense[:, D_REQUEST_PROBLEM] = (request & prohibit) | ((request | prohibit)
+                                                         & (has_neg | persist))
+    dense[:, D_SARCASM] = ((sarcasm > 0) & (has_neg | persist | why)) | (lex[:, LEX_QUOTED] > 0)
+    dense[:, D_WAIT] = (lex[:, LEX_TIMESPAN] > 0) & (has_neg | persist
+                                                      | (lex[:, LEX_NEGATED] > 0))
+    dense[:, D_NOCUE] = (pos + neg) == 0
+    dense[:, D_REPEAT_Q] = flags[:, 1]
+    dense[:, D_REPEAT_EXCLAIM] = flags[:, 2]
+    dense[:, D_ELLIPSIS] = flags[:, 3]
     return dense * weight
 
 
@@ -275,6 +496,57 @@ def word_entries(vid: np.ndarray, groups: Groups, n_vocab: int, bigram_bits: int
     h = _mix(a * np.uint64(2 * n_vocab + 1) + b)
     bigram = (h & np.uint64((1 << bigram_bits) - 1)).astype(np.int64) + 2 * n_vocab
     return (np.concatenate([grp[uni], grp[1:][pair]]), np.concatenate([vid[uni], bigram]))
+
+
+def _intensifier_offsets(flat: Sequence[str], lengths: np.ndarray, intensified: np.ndarray
+                         ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(doc, character offset in the doc, token index) of every token to rewrite."""
+    hits = np.flatnonzero(intensified)
+    if not len(hits):
+        return hits, hits, hits
+    forms = INTENSIFIER_FORMS
+    hits = hits[np.fromiter((flat[i] in forms for i in hits.tolist()), dtype=bool,
+                            count=len(hits))]
+    token_len = np.fromiter(map(len, flat), dtype=np.int64, count=len(flat))
+    before = np.cumsum(token_len) - token_len
+    first = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.int64)
+    doc = np.searchsorted(first, hits, side="right") - 1
+    return doc, before[hits] - before[first[doc]], hits
+
+
+def rewrite_intensifiers(texts: Sequence[str], flat: Sequence[str], lengths: np.ndarray,
+                         intensified: np.ndarray) -> list[str]:
+    """``texts`` with each 好 read as a degree word (好辛苦, 好可怕) written as 很.
+
+    The character n-grams then see "very tiring", not the praise character 好 that review
+    corpora taught them. A token is rewritten at its offset in the text (the summed lengths of
+    the tokens before it) when the text has it there; ``intensified`` comes from
+    :func:`scan_groups`. :func:`rewrite_intensifier_codes` does the same on a char stream.
+    """
+    out = list(texts)
+    doc, offset, hits = _intensifier_offsets(flat, lengths, intensified)
+    for d, at, i in zip(doc.tolist(), offset.tolist(), hits.tolist(), strict=True):
+        tok = flat[i]
+        text = out[d]
+        if text[at:at + len(tok)] == tok:
+            out[d] = text[:at] + INTENSIFIER_FORMS[tok] + text[at + len(tok):]
+    return out
+
+
+def rewrite_intensifier_codes(codes: np.ndarray, text_lengths: np.ndarray,
+                              flat: Sequence[str], lengths: np.ndarray,
+                              intensified: np.ndarray) -> None:
+    """:func:`rewrite_intensifiers` in place on a :func:`char_stream` of the same texts."""
+    doc, offset, hits = _intensifier_offsets(flat, lengths, intensified)
+    if not len(hits):
+        return
+    start = np.cumsum(text_lengths + 1) - (text_lengths + 1)
+    for form, alias in INTENSIFIER_FORMS.items():
+        # One-character forms only (好 → 很); the offsets are in characters of the text.
+        sel = np.fromiter((flat[i] == form for i in hits.tolist()), dtype=bool, count=len(hits))
+        pos = start[doc[sel]] + offset[sel]
+        ok = (offset[sel] < text_lengths[doc[sel]]) & (codes[pos] == ord(form))
+        codes[pos[ok]] = ord(alias)
 
 
 def char_stream(texts: Sequence[str], use_punctuation: bool = False
@@ -343,14 +615,15 @@ def char_entries(codes: np.ndarray, ngram_range: tuple[int, int], bits: int,
 
 
 def block_decision(rows: np.ndarray, cols: np.ndarray, n_rows: int,
-                   weights: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
-    """Per row, the L2-normalised sublinear TF-IDF vector of its entries dotted with coef.
+                   weights: np.ndarray) -> np.ndarray:
+    """Per row, the L2-normalised sublinear TF-IDF vector of its entries dotted with each head.
 
-    ``weights`` holds, per column, idf × coef and idf² (see :func:`block_weights`).
+    ``weights`` is :func:`block_weights`: per column, idf × coef of each head, then idf².
+    Returns an (n_rows, n_heads) array.
     """
-    ic, i2 = weights
+    n_heads = weights.shape[1] - 1
     if not len(rows):
-        return np.zeros(n_rows)
+        return np.zeros((n_rows, n_heads))
     key = rows.astype(np.int64) << 32
     key |= cols
     key.sort(kind="stable")
@@ -365,43 +638,52 @@ def block_decision(rows: np.ndarray, cols: np.ndarray, n_rows: int,
     tf = np.ones(len(uk))
     many = counts > 1
     tf[many] += np.log(counts[many])
-    # Two 1-d gathers: much faster than one gather of rows from a 2-d table.
-    num = np.bincount(r, tf * np.take(ic, c), minlength=n_rows)
-    den = np.sqrt(np.bincount(r, tf * tf * np.take(i2, c), minlength=n_rows))
+    # One gather of each column's row of weights: much faster than one gather per head.
+    w = np.take(weights, c, axis=0)
+    den = np.sqrt(np.bincount(r, tf * tf * w[:, n_heads], minlength=n_rows))
     den[den == 0] = 1.0
-    return num / den
+    out = np.empty((n_rows, n_heads))
+    for h in range(n_heads):
+        out[:, h] = np.bincount(r, tf * w[:, h], minlength=n_rows) / den
+    return out
 
 
-def block_weights(idf: np.ndarray, coef: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Per column, idf × coef and idf² (what a row's dot product and norm need)."""
+def block_weights(idf: np.ndarray, coef: np.ndarray) -> np.ndarray:
+    """Per column, idf × coef of each head and then idf², as one contiguous float32
+    (n_columns, n_heads + 1) array (what a row's dot products and norm need); ``coef`` is
+    (n_heads, n_columns)."""
     idf = idf.astype(np.float64)
-    return idf * coef, idf * idf
+    # float32 halves the memory each gather reads; sums are still taken in float64.
+    return np.ascontiguousarray(np.column_stack([(np.atleast_2d(coef) * idf).T, idf * idf]),
+                                dtype=np.float32)
 
 
 def group_decision(featurizer, weights: tuple,
                    vid: np.ndarray, groups: Groups, dense: np.ndarray, char_rows: np.ndarray,
                    char_cols: np.ndarray) -> np.ndarray:
-    """Per group, the featuriser's full feature row dotted with the coefficients.
+    """Per group and head, the featuriser's full feature row dotted with the coefficients.
 
-    ``weights`` comes from :func:`decision_weights` (no intercept is added).
+    ``weights`` comes from :func:`decision_weights` (no intercept is added); the result is
+    (n_groups, n_heads).
     """
     char_w, word_w, dense_w = weights
     out = block_decision(char_rows, char_cols, groups.count, char_w)
     rows, cols = word_entries(vid, groups, len(featurizer.vocabulary_), featurizer.bigram_bits)
     out += block_decision(rows, cols, groups.count, word_w)
     if featurizer.use_lexicon:
-        out += dense @ dense_w
+        out += dense @ dense_w.T
     return out
 
 
 def decision_weights(featurizer, coef: np.ndarray) -> tuple:
-    """The coefficients split per block, as :func:`group_decision` needs them."""
-    coef = np.asarray(coef, dtype=np.float64)
+    """The coefficients (n_heads, n_features) split per block, as :func:`group_decision`
+    needs them."""
+    coef = np.atleast_2d(np.asarray(coef, dtype=np.float64))
     n_char = 1 << featurizer.char_bits
     n_word = featurizer.n_word_features
-    return (block_weights(featurizer.char_idf_, coef[:n_char]),
-            block_weights(featurizer.word_idf_, coef[n_char:n_char + n_word]),
-            coef[n_char + n_word:n_char + n_word + featurizer.N_DENSE])
+    return (block_weights(featurizer.char_idf_, coef[:, :n_char]),
+            block_weights(featurizer.word_idf_, coef[:, n_char:n_char + n_word]),
+            coef[:, n_char + n_word:n_char + n_word + featurizer.N_DENSE])
 
 
 @dataclass
@@ -525,13 +807,19 @@ class GroupParts:
     lex: np.ndarray
     signal: np.ndarray
     words: np.ndarray
-    question: np.ndarray
+    flags: np.ndarray  # text_flags of the groups' texts
     chars: tuple[np.ndarray, np.ndarray] | None
+    sarcasm: np.ndarray | None = None
 
     def polar_mass(self) -> tuple[np.ndarray, np.ndarray]:
         """Positive and negative lexicon mass, stickers and emoji included."""
-        return (self.lex[:, 0] + np.maximum(self.signal, 0.0),
-                self.lex[:, 1] + np.maximum(-self.signal, 0.0))
+        return (self.lex[:, LEX_POS] + np.maximum(self.signal, 0.0),
+                self.lex[:, LEX_NEG] + np.maximum(-self.signal, 0.0))
+
+    def dense(self, weight: float) -> np.ndarray:
+        """The featuriser's dense block for these groups (see :func:`dense_block`)."""
+        sarcasm = self.sarcasm if self.sarcasm is not None else np.zeros(len(self.lex))
+        return dense_block(self.lex, self.signal, sarcasm, self.flags, weight)
 
 
 @dataclass
@@ -545,9 +833,44 @@ class Scored:
     clause_texts: list[str]
     clause_score: np.ndarray | None = None
     clause_cue: np.ndarray | None = None
-    clause_question: np.ndarray | None = None
+    clause_flags: np.ndarray | None = None
     tid: np.ndarray | None = None
     doc_of_token: np.ndarray | None = None
+    neutral: np.ndarray | None = None  # P(neutral) per text, from a model's neutral head
+    flags: np.ndarray | None = None  # text_flags per text
+    clause_neutral: np.ndarray | None = None
+
+
+_QMARK, _EXCLAIM, _ELLIPSIS, _STOP, _DOT = (ord(c) for c in "?!…。.")
+
+
+def text_flags(texts: Sequence[str]) -> np.ndarray:
+    """Per text (normalised, so ？ is ?): [reads as a question (:func:`question_flags`), has a
+    repeated question mark (??), a repeated exclamation mark (!!), an ellipsis (… 。。 ...)].
+
+    The marks are found on one code-point array of the whole batch.
+    """
+    n = len(texts)
+    out = np.zeros((n, 4), dtype=bool)
+    out[:, 0] = question_flags(texts)
+    if not n:
+        return out
+    codes = np.frombuffer("\x00".join(texts).encode("utf-32-le", "surrogatepass"),
+                          dtype=np.uint32)
+    if len(codes) < 2:
+        return out
+    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=n)
+    starts = np.cumsum(lengths + 1) - (lengths + 1)
+    a, b = codes[:-1], codes[1:]
+    for col, hit in ((1, (a == _QMARK) & (b == _QMARK)), (2, (a == _EXCLAIM) & (b == _EXCLAIM)),
+                     (3, (a == _ELLIPSIS) | ((a == _STOP) & (b == _STOP))
+                      | ((a == _DOT) & (b == _DOT)))):
+        at = np.flatnonzero(hit)
+        if len(at):
+            out[np.searchsorted(starts, at, side="right") - 1, col] = True
+    if (codes[-1] == _ELLIPSIS) and n:
+        out[n - 1, 3] = True
+    return out
 
 
 def question_flags(texts: Sequence[str]) -> np.ndarray:

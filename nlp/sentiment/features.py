@@ -17,7 +17,16 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.exceptions import NotFittedError
 
-from nlp.sentiment.lexicon import CLAUSE_BREAKS, Lexicon, token_polarity
+from nlp.sentiment.lexicon import (
+    CLAUSE_BREAKS,
+    ROLE_BREAK,
+    ROLE_CONTRAST,
+    ROLE_DEGREE,
+    ROLE_NEGATOR,
+    ROLE_POLAR,
+    Lexicon,
+    token_role,
+)
 
 _M1 = np.uint64(0xBF58476D1CE4E5B9)
 _M2 = np.uint64(0x94D049BB133111EB)
@@ -25,7 +34,8 @@ _MUL = np.uint64(1000003)
 _QUESTION_ENDS = ("?", "？", "吗", "呢", "么", "嘛")
 # Token roles for the word features and for the lexicon arithmetic (see SentimentFeaturizer._scan).
 _W_PLAIN, _W_BREAK, _W_NEGATOR = 0, 1, 2
-_L_POLAR, _L_BREAK, _L_CONTRAST, _L_NEGATOR, _L_DEGREE = 0, 1, 2, 3, 4
+_L_POLAR, _L_BREAK, _L_CONTRAST, _L_NEGATOR, _L_DEGREE = (
+    ROLE_POLAR, ROLE_BREAK, ROLE_CONTRAST, ROLE_NEGATOR, ROLE_DEGREE)
 
 
 def token_entry(tok: str, lex: Lexicon, vocabulary: dict[str, int], use_punctuation: bool = False
@@ -33,20 +43,14 @@ def token_entry(tok: str, lex: Lexicon, vocabulary: dict[str, int], use_punctuat
     """(vocabulary id, word role, lexicon role, value) of one token.
 
     Word roles: plain, break (punctuation or space: closes a negation scope) or negator.
-    Lexicon roles: polar (value = its polarity, 0 for neutral words), break, contrast (a turn
-    word), negator, or degree (value = its multiplier).
+    Lexicon roles and values: see :func:`nlp.sentiment.lexicon.token_role`.
     """
     vid = vocabulary.get(tok, -1)
     if tok in CLAUSE_BREAKS or not tok.strip():
         return (vid if use_punctuation else -1), _W_BREAK, _L_BREAK, 0.0
     word_role = _W_NEGATOR if tok in lex.negators else _W_PLAIN
-    if tok in lex.contrast:
-        return vid, word_role, _L_CONTRAST, 0.0
-    if tok in lex.negators:
-        return vid, word_role, _L_NEGATOR, 0.0
-    if tok in lex.degree and tok not in lex.polarity:
-        return vid, word_role, _L_DEGREE, lex.degree[tok]
-    return vid, word_role, _L_POLAR, token_polarity(tok, lex)
+    role, value = token_role(tok, lex)
+    return vid, word_role, role, value
 
 
 @dataclass(frozen=True)
@@ -56,6 +60,7 @@ class SentimentDoc:
     text: str
     tokens: list[str]
     signal_polarity: float = 0.0
+    sarcasm: float = 0.0  # sarcastic stickers and emoji ([微笑] [旺柴] 🙂)
 
 
 def _mix(h: np.ndarray) -> np.ndarray:
@@ -128,10 +133,10 @@ def _tfidf_l2(counts: sp.csr_matrix, idf: np.ndarray) -> sp.csr_matrix:
 class SentimentFeaturizer:
     """Turn :class:`SentimentDoc` objects into a sparse feature matrix (scikit-learn style).
 
-    Blocks, each L2-normalised: hashed character n-grams (TF-IDF, sublinear tf); word unigrams
-    and hashed word bigrams (TF-IDF) with negation-scoped tokens as separate features; then a
-    few dense lexicon features (positive and negative lexicon mass with negation and degree,
-    sticker/emoji polarity, negators present, question form).
+    Blocks: hashed character n-grams and word unigrams and hashed word bigrams (each TF-IDF
+    with sublinear tf, L2-normalised; negation-scoped tokens are separate features, and a 好
+    read as a degree word counts as 很); then the dense lexicon and rule features of
+    :func:`nlp.sentiment.batch.dense_block`.
     """
 
     def __init__(self, *, char_ngrams: tuple[int, int] = (1, 3), char_bits: int = 20,
@@ -191,8 +196,12 @@ class SentimentFeaturizer:
         """Feature matrix plus, per doc, whether it has any sentiment cue (lexicon word/sticker)."""
         self._check_fitted()
         char_counts, word_counts, dense = self._counts(docs)
-        cues = (dense[:, 0] + dense[:, 1]) > 0
-        return self._finish(char_counts, word_counts, dense), cues
+        return self._finish(char_counts, word_counts, dense), self._cues(dense)
+
+    def _cues(self, dense: np.ndarray) -> np.ndarray:
+        from nlp.sentiment import batch
+
+        return dense[:, batch.D_NOCUE] == 0
 
     def __getstate__(self) -> dict:
         """Pickle without the per-token lookup cache (it is rebuilt as tokens are seen)."""
@@ -200,9 +209,9 @@ class SentimentFeaturizer:
 
     def _counts(self, docs: Sequence[SentimentDoc]
                 ) -> tuple[sp.csr_matrix, sp.csr_matrix, np.ndarray]:
-        chars = char_ngram_counts([d.text.lower() for d in docs], self.char_ngrams,
+        ids, lengths, dense, texts = self._scan(docs)
+        chars = char_ngram_counts([t.lower() for t in texts], self.char_ngrams,
                                   self.char_bits, break_punctuation=not self.use_punctuation)
-        ids, lengths, dense = self._scan(docs)
         return chars, self._word_matrix(ids, lengths, len(docs)), dense
 
     def _token_entry(self, tok: str, lex: Lexicon) -> tuple[int, int, int, float]:
@@ -218,14 +227,16 @@ class SentimentFeaturizer:
             table = self._tokens = TokenTable(self, None)
         return table
 
-    def _scan(self, docs: Sequence[SentimentDoc]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Word ids with negation scope, tokens per doc, and the dense lexicon features.
+    def _scan(self, docs: Sequence[SentimentDoc]
+              ) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str]]:
+        """Word ids with negation scope, tokens per doc, the dense lexicon features, and the
+        texts the character n-grams read (:func:`~nlp.sentiment.batch.rewrite_intensifiers`).
 
         A token inside a negation scope (up to ``NEGATION_SCOPE`` tokens after a negator, until
-        punctuation) becomes its own "negated" feature; the lexicon features are the positive
-        and negative mass with negation and degree (:func:`lexicon_scores`, also on the part
-        after the last turn word), negators present and question form. Each distinct token is
-        classified once; the rest is numpy over all tokens (:mod:`nlp.sentiment.batch`).
+        punctuation) becomes its own "negated" feature; the dense block holds the lexicon
+        reading (:func:`~nlp.sentiment.lexicon.lexicon_scores`) and the rule features built
+        on it (:func:`~nlp.sentiment.batch.dense_block`). Each distinct token is classified
+        once; the rest is numpy over all tokens (:mod:`nlp.sentiment.batch`).
         """
         from nlp.sentiment import batch
 
@@ -233,10 +244,20 @@ class SentimentFeaturizer:
         flat, lengths = batch.flatten([d.tokens for d in docs])
         tid = table.ids(flat)
         groups = batch.groups_from_lengths(lengths)
-        vid, lex, _ = batch.scan_groups(tid, groups, table.arrays, len(self.vocabulary_))
+        extra: dict = {}
+        vid, lex, _ = batch.scan_groups(tid, groups, table.arrays, len(self.vocabulary_),
+                                        table.pairs(), extra)
+        texts = batch.rewrite_intensifiers([d.text for d in docs], flat, lengths,
+                                           extra["intensified"])
+        return vid, lengths, self._dense(docs, lex), texts
+
+    def _dense(self, docs: Sequence[SentimentDoc], lex: np.ndarray) -> np.ndarray:
+        from nlp.sentiment import batch
+
         signal = np.fromiter((d.signal_polarity for d in docs), dtype=float, count=len(docs))
-        question = batch.question_flags([d.text for d in docs])
-        return vid, lengths, batch.dense_block(lex, signal, question, self.lexicon_weight)
+        sarcasm = np.fromiter((d.sarcasm for d in docs), dtype=float, count=len(docs))
+        flags = batch.text_flags([d.text for d in docs])
+        return batch.dense_block(lex, signal, sarcasm, flags, self.lexicon_weight)
 
     def _word_matrix(self, ids: np.ndarray, lengths: np.ndarray, n_docs: int) -> sp.csr_matrix:
         """Unigram and hashed bigram counts from the scanned word ids."""
@@ -259,7 +280,7 @@ class SentimentFeaturizer:
         mat.sum_duplicates()
         return mat
 
-    N_DENSE = 6
+    N_DENSE = 21  # see nlp.sentiment.batch.dense_block
 
     def _blocks(self, char_counts, word_counts, dense: np.ndarray) -> list:
         blocks = [_tfidf_l2(char_counts, self.char_idf_), _tfidf_l2(word_counts, self.word_idf_)]
@@ -272,11 +293,12 @@ class SentimentFeaturizer:
         return sp.hstack([sp.csr_matrix(b) for b in blocks], format="csr")
 
     def decision_with_cues(self, docs: Sequence[SentimentDoc], coef: np.ndarray,
-                           intercept: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
-        """``X @ coef + intercept`` without building X as one matrix, plus the cue mask.
+                           intercept=0.0) -> tuple[np.ndarray, np.ndarray]:
+        """``X @ coef.T + intercept`` without building X as one matrix, plus the cue mask.
 
         The fast path for prediction: each block's TF-IDF rows are dotted with its slice of
-        ``coef`` straight from (row, column, count) triples.
+        ``coef`` (one row per head, or a single vector) straight from (row, column, count)
+        triples.
         """
         from nlp.sentiment import batch
 
@@ -285,13 +307,16 @@ class SentimentFeaturizer:
         flat, lengths = batch.flatten([d.tokens for d in docs])
         tid = table.ids(flat)
         groups = batch.groups_from_lengths(lengths)
-        vid, lex, _ = batch.scan_groups(tid, groups, table.arrays, len(self.vocabulary_))
-        signal = np.fromiter((d.signal_polarity for d in docs), dtype=float, count=len(docs))
-        texts = [d.text for d in docs]
-        dense = batch.dense_block(lex, signal, batch.question_flags(texts), self.lexicon_weight)
-        codes, text_lengths = batch.char_stream(texts, self.use_punctuation)
+        extra: dict = {}
+        vid, lex, _ = batch.scan_groups(tid, groups, table.arrays, len(self.vocabulary_),
+                                        table.pairs(), extra)
+        dense = self._dense(docs, lex)
+        codes, text_lengths = batch.char_stream([d.text for d in docs], self.use_punctuation)
+        batch.rewrite_intensifier_codes(codes, text_lengths, flat, lengths, extra["intensified"])
         ((rows, cols),) = batch.char_entries(codes, self.char_ngrams, self.char_bits,
                                              [batch.doc_char_labels(text_lengths)])
-        weights = batch.decision_weights(self, coef)
+        coef = np.asarray(coef, dtype=np.float64)
+        weights = batch.decision_weights(self, np.atleast_2d(coef))
         decision = batch.group_decision(self, weights, vid, groups, dense, rows, cols)
-        return decision + float(intercept), (dense[:, 0] + dense[:, 1]) > 0
+        decision = decision + np.asarray(intercept, dtype=np.float64)
+        return (decision[:, 0] if coef.ndim == 1 else decision), self._cues(dense)

@@ -1,20 +1,28 @@
-"""The default sentiment model: NB-weighted logistic regression with Platt calibration.
+"""The default sentiment model: two NB-weighted logistic-regression heads, each calibrated.
 
-Three classes come from one calibrated probability of positive (``score``) plus neutral cues:
+Three classes (负面 -1 / 中性 0 / 正面 1) come from two heads over the same
+:class:`SentimentFeaturizer` features, each column scaled by the head's naive-Bayes log-count
+ratio (NB-LR) and each head calibrated with a Platt sigmoid on held-out training data:
 
-* ``score`` is P(positive) from a logistic regression over :class:`SentimentFeaturizer`
-  features, each column scaled by its naive-Bayes log-count ratio (NB-LR), calibrated with a
-  Platt sigmoid fitted on a held-out part of the training data.
-* **Neutral rule.** A text is 中性 (label 0) when (a) it is empty after normalisation, or a
-  filler answer (无 / 没有 / 不知道 …) or a pure question (ends in ？ / 吗 / 呢) and carries no
-  sentiment cue (no lexicon word, sticker or emoji); or (b) its score lies within
-  ``neutral_band`` of 0.5 (default 0.35 < score < 0.65); for texts without any sentiment cue
-  (plain statements of fact) the band widens to ``fact_band`` (default 0.25 < score < 0.75).
-  Otherwise the label is 1 when score ≥ 0.5 and -1 below.
+* the **polarity head** gives ``score`` = P(positive | the text takes a side). It learns from
+  every labelled review and every positive or negative community text;
+* the **neutral head** gives P(中性): a suggestion, a question for information or a statement
+  of fact. Only three-class data can teach it (our community corpus); binary review corpora
+  take part as (lightly weighted) examples of texts that do take a side.
+
+The class probabilities are ``P(0) = n``, ``P(1) = (1 - n) * score``, ``P(-1) = (1 - n) *
+(1 - score)``, and the label is the most probable class. A text that is empty after
+normalisation, or a filler answer (无 / 没有 / 不知道 …) without a sentiment cue, is 中性.
+
+A model trained on binary labels only has no neutral head; it falls back to the **neutral
+band**: 中性 when the score lies within ``neutral_band`` of 0.5 (``fact_band`` for texts
+without a sentiment cue), or for a cue-less pure question.
 """
 
 from __future__ import annotations
 
+import io
+import json
 from collections.abc import Sequence
 
 import numpy as np
@@ -31,51 +39,70 @@ from nlp.sentiment.clauses import clause_text
 from nlp.sentiment.features import SentimentDoc, SentimentFeaturizer
 from nlp.sentiment.results import ClauseSentiment, SentimentResult
 
-MODEL_VERSION = "2"
+MODEL_VERSION = "3"
+MODEL_FORMAT = f"huisheng-sentiment/{MODEL_VERSION}"
+LABELS = np.array([-1, 0, 1])
 # Per-process caches kept out of the pickled model.
 _CACHES = ("_tokens", "_weights")
+# P(neutral) given to texts that are neutral by rule (empty, cue-less filler answers).
+_FORCED_NEUTRAL = 0.9
+# Hyperparameters that prediction reads, saved with the model.
+_PREDICT_PARAMS = ("C", "neutral_C", "nb_alpha", "neutral_band", "fact_band",
+                   "calibration_fraction", "fit_intercept", "refit", "max_iter", "random_state",
+                   "short_text_words", "lexicon_slope", "contrast_weight",
+                   "binary_neutral_weight")
+_FEATURIZER_PARAMS = ("char_ngrams", "char_bits", "bigram_bits", "min_df", "use_lexicon",
+                      "lexicon_weight", "use_punctuation")
 
 
 class SentimentModel:
-    """Chinese sentiment classifier for community feedback (scikit-learn conventions).
+    """Chinese three-class sentiment for community feedback (scikit-learn conventions).
 
     Parameters
     ----------
-    C:
-        Inverse regularisation strength of the logistic regression. Stronger regularisation
-        than in-domain cross-validation would pick, because the model is used far from its
-        training domain (product reviews).
+    C, neutral_C:
+        Inverse regularisation strength of the polarity and the neutral head.
     nb_alpha:
         Smoothing of the naive-Bayes log-count ratios that scale the features.
     neutral_band, fact_band:
-        Half-widths of the neutral band around 0.5 (see the module docstring).
+        Half-widths of the neutral band around 0.5, used only by a model without a neutral
+        head (trained on binary labels; see the module docstring).
     calibration_fraction:
-        Share of the training data held out to fit the Platt calibration.
+        Share of the training data held out to fit the Platt calibrations.
     refit:
-        Refit on all the data after calibrating. Off by default: keeping the model fitted on
-        the non-held-out part trains in about two thirds of the time, keeps the calibration
-        fitted to exactly the model that is used, and measured the same macro-F1.
+        Refit both heads on all the data after calibrating (on by default: the community
+        corpus is small, and every row of it counts).
+    binary_neutral_weight:
+        Weight, in the neutral head, of rows from binary corpora (reviews, which take a
+        side) relative to their sample weight.
     short_text_words, lexicon_slope:
         Short texts lean on the lexicon: the lexicon logit (``lexicon_slope`` × (positive −
         negative lexicon mass)) gets weight 1 for a one-word text with a sentiment cue and half
         that every ``short_text_words`` further content words, and only ever pulls the score
         towards the lexicon's side (0 turns this off).
+    contrast_weight:
+        A mixed text (虽然很好，但是太贵了; 挺好的，就是太少了) leans on what follows its last
+        turn word: the logit of that tail's lexicon mass gets this weight, and only ever pulls
+        the score towards the tail's side (0 turns this off).
     fit_intercept:
-        Off by default: with an intercept, a text with few known features inherits the
-        training corpus's lean (short answers came out negative); without it, an
-        uninformative text scores near 0.5 and only its features move it.
+        Whether the polarity head has an intercept. Off by default: with one, a text with few
+        known features inherits the training corpora's lean; without it, an uninformative
+        text scores near 0.5 and only its features move it. (The neutral head always has one:
+        how common neutral texts are is what it must learn.)
     segmenter, normalizer, featurizer:
         Swappable pipeline stages; defaults are built when None.
     """
 
-    def __init__(self, *, C: float = 0.5, nb_alpha: float = 1.0, neutral_band: float = 0.15,
-                 fact_band: float = 0.25, calibration_fraction: float = 0.15,
-                 fit_intercept: bool = False, refit: bool = False, max_iter: int = 2000,
-                 random_state: int = 0, short_text_words: float = 1.5,
-                 lexicon_slope: float = 1.5,
+    def __init__(self, *, C: float = 1.0, neutral_C: float = 0.5, nb_alpha: float = 1.0,
+                 neutral_band: float = 0.15, fact_band: float = 0.25,
+                 calibration_fraction: float = 0.15, fit_intercept: bool = False,
+                 refit: bool = True, max_iter: int = 2000, random_state: int = 0,
+                 short_text_words: float = 1.5, lexicon_slope: float = 1.5,
+                 contrast_weight: float = 0.15, binary_neutral_weight: float = 0.05,
                  segmenter: Segmenter | None = None, normalizer: Normalizer | None = None,
                  featurizer: SentimentFeaturizer | None = None) -> None:
         self.C = C
+        self.neutral_C = neutral_C
         self.nb_alpha = nb_alpha
         self.neutral_band = neutral_band
         self.fact_band = fact_band
@@ -86,6 +113,8 @@ class SentimentModel:
         self.random_state = random_state
         self.short_text_words = short_text_words
         self.lexicon_slope = lexicon_slope
+        self.contrast_weight = contrast_weight
+        self.binary_neutral_weight = binary_neutral_weight
         self.segmenter = segmenter
         self.normalizer = normalizer
         self.featurizer = featurizer
@@ -110,53 +139,99 @@ class SentimentModel:
             normalized = normalizer.normalize_many(texts)
         if cuts is None:
             cuts = segmenter.cut_many([n.text for n in normalized])
-        docs = [SentimentDoc(n.text, list(c), float(n.polarity))
+        docs = [SentimentDoc(n.text, list(c), float(n.polarity), float(n.sarcasm))
                 for n, c in zip(normalized, cuts, strict=True)]
         return list(normalized), docs
 
     # -- fitting -------------------------------------------------------------------------------
 
-    def fit(self, texts: Sequence[str], y: Sequence[int], sample_weight=None) -> SentimentModel:
-        """Train on texts with binary labels (1 / 0, or 1 / -1); returns self."""
-        y_arr = np.asarray(y)
-        if set(np.unique(y_arr)) - {0, 1, -1}:
-            raise ValueError("labels must be 1 (positive) and 0 or -1 (negative)")
-        y_bin = (y_arr > 0).astype(int)
-        if len(np.unique(y_bin)) < 2:
+    def fit(self, texts: Sequence[str], y: Sequence[int], sample_weight=None, *,
+            three_class: Sequence[bool] | None = None) -> SentimentModel:
+        """Train on labelled texts; returns self.
+
+        Labels are -1 / 0 / 1 (负面 / 中性 / 正面). Labels without any -1 are binary (1 /
+        0 = positive / negative, as review corpora have them). ``three_class`` marks the rows
+        labelled with all three classes (by default every row, when the labels hold a -1):
+        only their 0 means neutral, and they teach the neutral head, to which the other rows
+        add ``binary_neutral_weight`` of their weight as examples of texts that take a side.
+        Without three-class rows holding both neutral and polar texts, the model has no
+        neutral head and uses the neutral band.
+        """
+        labels, three = _three_class_labels(y, three_class)
+        polar = labels != 0
+        if len(np.unique(labels[polar])) < 2:
             raise ValueError("training needs both positive and negative examples")
-        weights = None if sample_weight is None else np.asarray(sample_weight, dtype=float)
+        weights = (np.ones(len(labels)) if sample_weight is None
+                   else np.asarray(sample_weight, dtype=float))
         _, docs = self.prepare(texts)
         featurizer = self.featurizer if self.featurizer is not None else SentimentFeaturizer()
         X = featurizer.fit_transform(docs)
         n_dense = SentimentFeaturizer.N_DENSE if featurizer.use_lexicon else 0
-        ratio = self._nb_ratio(X, y_bin, n_dense)
-        Xr = (X @ sp.diags(ratio)).tocsr()
 
-        idx = np.arange(len(y_bin))
+        # Stratify the calibration split by label and kind of row, so each head is calibrated
+        # on data like the data it learns from.
+        strata = (labels + 1) * 2 + three
+        counts = np.bincount(strata, minlength=6)
         fit_idx, cal_idx = train_test_split(
-            idx, test_size=self.calibration_fraction, stratify=y_bin,
+            np.arange(len(labels)), test_size=self.calibration_fraction,
+            stratify=strata if counts[counts > 0].min() >= 2 else None,
             random_state=self.random_state,
         )
-        held = self._logreg().fit(
-            Xr[fit_idx], y_bin[fit_idx], sample_weight=None if weights is None else weights[fit_idx]
-        )
-        platt = LogisticRegression(C=1e4, max_iter=1000)
-        platt.fit(held.decision_function(Xr[cal_idx]).reshape(-1, 1), y_bin[cal_idx])
-        final = self._logreg().fit(Xr, y_bin, sample_weight=weights) if self.refit else held
+        in_fit = np.zeros(len(labels), dtype=bool)
+        in_fit[fit_idx] = True
+
+        heads = [(polar, (labels > 0).astype(int), weights, self.C, self.fit_intercept)]
+        neutral_rows = three | (polar & (self.binary_neutral_weight > 0))
+        if (three & (labels == 0)).any() and (three & polar).any():
+            w_neutral = np.where(three, weights, weights * self.binary_neutral_weight)
+            heads.append((neutral_rows, (labels == 0).astype(int), w_neutral, self.neutral_C,
+                          True))
+        coefs, intercepts, platts = [], [], []
+        for k, (rows, target, w, C, intercept) in enumerate(heads):
+            # The polarity head reads only the dense columns that say which side a text takes.
+            Xh = _without_dense(X, n_dense, batch.POLARITY_DENSE) if k == 0 else X
+            coef, b, platt = self._fit_head(Xh, rows, target, w, in_fit, C, intercept, n_dense)
+            coefs.append(coef)
+            intercepts.append(b)
+            platts.append(platt)
 
         self.featurizer_ = featurizer
-        self.nb_ratio_ = ratio.astype(np.float32)
-        self.coef_ = (final.coef_.ravel() * ratio).astype(np.float32)
-        self.intercept_ = float(np.ravel(final.intercept_)[0]) if self.fit_intercept else 0.0
-        self.platt_ = (float(platt.coef_[0, 0]), float(platt.intercept_[0]))
-        self.classes_ = np.array([-1, 0, 1])
+        self.coef_ = np.vstack(coefs).astype(np.float32)
+        self.intercept_ = np.array(intercepts, dtype=np.float64)
+        self.platt_ = np.array(platts, dtype=np.float64)
+        self.classes_ = LABELS.copy()
         self.version_ = MODEL_VERSION
-        self.n_train_ = len(y_bin)
+        self.n_train_ = len(labels)
+        self.__dict__.pop("_weights", None)
         return self
 
-    def _logreg(self) -> LogisticRegression:
-        return LogisticRegression(C=self.C, max_iter=self.max_iter, solver="liblinear",
-                                  fit_intercept=self.fit_intercept)
+    def _fit_head(self, X: sp.csr_matrix, rows: np.ndarray, target: np.ndarray,
+                  weights: np.ndarray, in_fit: np.ndarray, C: float, intercept: bool,
+                  n_dense: int) -> tuple[np.ndarray, float, tuple[float, float]]:
+        """One NB-LR head: coefficients (NB ratio folded in), intercept, Platt (slope, bias)."""
+        ratio = self._nb_ratio(X[rows], target[rows], n_dense)
+        Xr = (X @ sp.diags(ratio)).tocsr()
+        fit_rows = rows & in_fit
+        cal_rows = rows & ~in_fit
+        held = self._logreg(C, intercept).fit(Xr[fit_rows], target[fit_rows],
+                                              sample_weight=weights[fit_rows])
+        platt = LogisticRegression(C=1e4, max_iter=1000)
+        if len(np.unique(target[cal_rows])) == 2:
+            platt.fit(held.decision_function(Xr[cal_rows]).reshape(-1, 1), target[cal_rows],
+                      sample_weight=weights[cal_rows])
+            slope, bias = float(platt.coef_[0, 0]), float(platt.intercept_[0])
+        else:  # too little data to calibrate: trust the regression's own probabilities
+            slope, bias = 1.0, 0.0
+        final = held
+        if self.refit:
+            final = self._logreg(C, intercept).fit(Xr[rows], target[rows],
+                                                   sample_weight=weights[rows])
+        b = float(np.ravel(final.intercept_)[0]) if intercept else 0.0
+        return final.coef_.ravel() * ratio, b, (slope, bias)
+
+    def _logreg(self, C: float, intercept: bool) -> LogisticRegression:
+        return LogisticRegression(C=C, max_iter=self.max_iter, solver="liblinear",
+                                  fit_intercept=intercept, random_state=self.random_state)
 
     def _nb_ratio(self, X: sp.csr_matrix, y: np.ndarray, n_dense: int) -> np.ndarray:
         a = self.nb_alpha
@@ -166,6 +241,12 @@ class SentimentModel:
         if n_dense:
             ratio[-n_dense:] = 1.0
         return ratio
+
+    @property
+    def has_neutral_head(self) -> bool:
+        """Whether the model learned 中性 from three-class data (else it uses the band)."""
+        self._check_fitted()
+        return self.coef_.shape[0] > 1
 
     # -- predicting ----------------------------------------------------------------------------
 
@@ -195,40 +276,51 @@ class SentimentModel:
             weights = self._weights = batch.decision_weights(self.featurizer_, self.coef_)
         return weights
 
-    def _group_scores(self, parts: batch.GroupParts) -> tuple[np.ndarray, np.ndarray]:
-        """Calibrated scores and sentiment-cue mask of scanned texts or clauses.
+    def _group_scores(self, parts: batch.GroupParts
+                      ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+        """Calibrated P(positive), the sentiment-cue mask and P(neutral) of texts or clauses.
 
-        The logistic regression's calibrated logit, blended for short texts with the lexicon
+        The polarity head's calibrated logit is blended for short texts with the lexicon
         logit: a one- or two-word answer (好, 很棒, 太差了) carries too few n-grams for the
         regression, whose single strongest n-gram then decides it, while its lexicon cue is
         unambiguous. The lexicon's weight is 1 for one content word and halves every
-        ``short_text_words`` further words, so it fades out for ordinary sentences.
+        ``short_text_words`` further words, so it fades out for ordinary sentences. A mixed
+        text is then pulled towards what follows its last turn word (``contrast_weight``).
         """
-        dense = batch.dense_block(parts.lex, parts.signal, parts.question,
-                                  self.featurizer_.lexicon_weight)
+        dense = parts.dense(self.featurizer_.lexicon_weight)
         decision = batch.group_decision(self.featurizer_, self._decision_weights(), parts.vid,
                                         parts.groups, dense, *parts.chars)
-        a, b = self.platt_
-        logit = a * (decision + self.intercept_) + b
+        decision += self.intercept_
+        a, b = self.platt_[0]
+        logit = a * decision[:, 0] + b
         pos, neg = parts.polar_mass()
         cues = (pos + neg) > 0
-        half = getattr(self, "short_text_words", 1.5)
+        half = self.short_text_words
         if half:
             lean = np.where(cues, 0.5 ** (np.maximum(parts.words - 1, 0) / half), 0.0)
-            lexical = getattr(self, "lexicon_slope", 1.5) * (pos - neg)
+            lexical = self.lexicon_slope * (pos - neg)
             blend = (1.0 - lean) * logit + lean * lexical
-            # The lexicon only pulls towards its own side: it never makes a text that already
-            # leans its way less sure.
-            logit = np.where(lexical > 0, np.maximum(logit, blend),
-                             np.where(lexical < 0, np.minimum(logit, blend), logit))
-        return expit(logit), cues
+            logit = _pull(logit, blend, lexical)
+        if self.contrast_weight:
+            turned = parts.lex[:, batch.LEX_TURNED] > 0
+            tail = self.lexicon_slope * (parts.lex[:, batch.LEX_TAIL_POS]
+                                         - parts.lex[:, batch.LEX_TAIL_NEG])
+            tail = np.where(turned, tail, 0.0)
+            blend = (1.0 - self.contrast_weight) * logit + self.contrast_weight * tail
+            logit = _pull(logit, blend, tail)
+        neutral = None
+        if decision.shape[1] > 1:
+            a_n, b_n = self.platt_[1]
+            neutral = expit(a_n * decision[:, 1] + b_n)
+        return expit(logit), cues, neutral
 
     def _score(self, texts: Sequence[str], cuts: Sequence[Sequence[str]], signal: np.ndarray,
-               clauses: bool = False) -> batch.Scored:
+               clauses: bool = False, sarcasm: np.ndarray | None = None) -> batch.Scored:
         """Scores of whole texts and, when asked, of every clause of multi-clause texts."""
         table = self._token_table()
         flat, lengths = batch.flatten(cuts)
         tid = table.ids(flat)
+        pairs = table.pairs()
         arrays = table.arrays
         docs = batch.groups_from_lengths(lengths)
         featurizer = getattr(self, "featurizer_", None)
@@ -239,9 +331,13 @@ class SentimentModel:
             plan = batch.plan_clauses(tid, docs, arrays, aligned)
         clause_texts = batch.clause_texts(plan, docs, texts, flat) if plan is not None else []
 
+        extra: dict = {}
+        vid, lex, words = batch.scan_groups(tid, docs, arrays, n_vocab, pairs, extra)
         chars: list = [None, None]
         if self._uses_ngrams and featurizer is not None:
             codes, text_lengths = batch.char_stream(texts, featurizer.use_punctuation)
+            batch.rewrite_intensifier_codes(codes, text_lengths, flat, lengths,
+                                            extra["intensified"])
             labels = [batch.doc_char_labels(text_lengths)]
             if plan is not None and len(plan.doc):
                 labels.append(batch.clause_char_labels(plan, docs, flat, text_lengths))
@@ -249,32 +345,51 @@ class SentimentModel:
                                        labels)
             chars = found + [None] * (2 - len(found))
 
-        vid, lex, words = batch.scan_groups(tid, docs, arrays, n_vocab)
-        doc_parts = batch.GroupParts(vid, docs, lex, signal, words,
-                                     batch.question_flags(texts), chars[0])
-        score, cue = self._group_scores(doc_parts)
+        flags = batch.text_flags(texts)
+        doc_parts = batch.GroupParts(vid, docs, lex, signal, words, flags, chars[0], sarcasm)
+        score, cue, neutral = self._group_scores(doc_parts)
         empty = np.fromiter((not t for t in texts), dtype=bool, count=len(texts))
         score[empty & (signal == 0)] = 0.5
         out = batch.Scored(score, cue, empty, plan, clause_texts, tid=tid,
-                           doc_of_token=docs.of_token)
+                           doc_of_token=docs.of_token, neutral=neutral, flags=flags)
         if plan is not None and len(plan.doc):
             sub, cgroups = batch.clause_groups(plan)
-            cvid, clex, cwords = batch.scan_groups(tid[sub], cgroups, arrays, n_vocab)
-            out.clause_question = batch.question_flags(clause_texts)
+            cvid, clex, cwords = batch.scan_groups(tid[sub], cgroups, arrays, n_vocab, pairs)
+            out.clause_flags = batch.text_flags(clause_texts)
             parts = batch.GroupParts(cvid, cgroups, clex, np.zeros(cgroups.count), cwords,
-                                     out.clause_question, chars[1])
-            out.clause_score, out.clause_cue = self._group_scores(parts)
+                                     out.clause_flags, chars[1])
+            out.clause_score, out.clause_cue, out.clause_neutral = self._group_scores(parts)
         return out
 
-    def _label_arrays(self, score: np.ndarray, cue: np.ndarray, empty: np.ndarray,
-                      filler: np.ndarray, question: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Apply the neutral rule; returns labels and the mask of cue-forced neutrals."""
+    def _label_proba(self, score: np.ndarray, cue: np.ndarray, neutral: np.ndarray | None,
+                     empty: np.ndarray, filler: np.ndarray, question: np.ndarray
+                     ) -> tuple[np.ndarray, np.ndarray]:
+        """Labels and class probabilities ([-1, 0, 1] columns) from the scores.
+
+        With a neutral head the label is the most probable class; texts that are empty or
+        cue-less fillers are neutral by rule. Without one, the neutral band decides.
+        """
+        if neutral is None:
+            return self._band_label_proba(score, cue, empty, filler, question)
+        forced = ~cue & (empty | filler)
+        neutral = np.where(forced, np.maximum(neutral, _FORCED_NEUTRAL), neutral)
+        proba = np.column_stack([(1.0 - neutral) * (1.0 - score), neutral,
+                                 (1.0 - neutral) * score])
+        labels = LABELS[np.argmax(proba, axis=1)]
+        return labels, proba
+
+    def _band_label_proba(self, score: np.ndarray, cue: np.ndarray, empty: np.ndarray,
+                          filler: np.ndarray, question: np.ndarray
+                          ) -> tuple[np.ndarray, np.ndarray]:
+        """The neutral band rule; the neutral mass is ``0.5 + band`` before normalising, so the
+        most probable class is always the label (cue-forced neutrals get most of the mass)."""
         labels = np.where(score >= 0.5, 1, -1)
         band = np.where(cue, self.neutral_band, self.fact_band)
         labels[np.abs(score - 0.5) < band] = 0
         forced = ~cue & (empty | filler | question)
         labels[forced] = 0
-        return labels, forced
+        raw = np.column_stack([1.0 - score, np.where(forced, 4.0, 0.5 + band), score])
+        return labels, raw / raw.sum(axis=1, keepdims=True)
 
     def _analyze(self, texts: Sequence[str | None] | None, *, clauses: bool = False,
                  normalized: Sequence[NormalizedText] | None = None,
@@ -288,43 +403,40 @@ class SentimentModel:
         if cuts is None:
             cuts = segmenter.cut_many(texts_n)
         n = len(texts_n)
-        signal = np.fromiter((n.polarity for n in normalized), dtype=float, count=n)
+        signal = np.zeros(n)
+        sarcasm = np.zeros(n)
+        # Few texts carry stickers or emoji: read the signals of those only.
+        for i in [i for i, item in enumerate(normalized) if item.signals]:
+            signal[i] = normalized[i].polarity
+            sarcasm[i] = normalized[i].sarcasm
         filler = np.fromiter((n.is_filler for n in normalized), dtype=bool, count=n)
-        scored = self._score(texts_n, cuts, signal, clauses)
-        question = batch.question_flags(texts_n)
-        labels, forced = self._label_arrays(scored.score, scored.cue, scored.empty, filler,
-                                            question)
-        return texts_n, cuts, scored, labels, forced
+        scored = self._score(texts_n, cuts, signal, clauses, sarcasm)
+        labels, proba = self._label_proba(scored.score, scored.cue, scored.neutral,
+                                          scored.empty, filler, scored.flags[:, 0])
+        return texts_n, cuts, scored, labels, proba
 
     def _score_docs(self, docs: Sequence[SentimentDoc]) -> tuple[np.ndarray, np.ndarray]:
         """Calibrated scores and the sentiment-cue mask of prepared docs."""
         signal = np.fromiter((d.signal_polarity for d in docs), dtype=float, count=len(docs))
-        scored = self._score([d.text for d in docs], [d.tokens for d in docs], signal)
+        sarcasm = np.fromiter((d.sarcasm for d in docs), dtype=float, count=len(docs))
+        scored = self._score([d.text for d in docs], [d.tokens for d in docs], signal,
+                             sarcasm=sarcasm)
         return scored.score, scored.cue
 
     def predict_score(self, texts: Sequence[str | None]) -> np.ndarray:
-        """Calibrated probability that each text is positive."""
+        """Calibrated probability that each text is positive rather than negative."""
         return self._analyze(texts)[2].score
 
     def predict(self, texts: Sequence[str | None]) -> np.ndarray:
-        """Labels -1 / 0 / 1 (see the neutral rule in the module docstring)."""
+        """Labels -1 / 0 / 1: the most probable class (see the module docstring)."""
         return self._analyze(texts)[3]
 
     def predict_proba(self, texts: Sequence[str | None]) -> np.ndarray:
-        """Probabilities of the classes ``classes_`` = [-1, 0, 1], one row per text.
+        """Calibrated probabilities of the classes ``classes_`` = [-1, 0, 1], one row per text.
 
-        Positive and negative mass come from the score; the neutral mass is ``0.5 + band``
-        (the text's neutral band) before normalising, so the most probable class is always the
-        label :meth:`predict` gives; cue-forced neutrals get most of the mass.
+        The most probable class is always the label :meth:`predict` gives.
         """
-        _, _, scored, _, forced = self._analyze(texts)
-        return self._proba3(scored.score, scored.cue, forced)
-
-    def _proba3(self, scores: np.ndarray, cues: np.ndarray, forced: np.ndarray) -> np.ndarray:
-        band = np.where(cues, self.neutral_band, self.fact_band)
-        neutral = np.where(forced, 4.0, 0.5 + band)
-        raw = np.column_stack([1.0 - scores, neutral, scores])
-        return raw / raw.sum(axis=1, keepdims=True)
+        return self._analyze(texts)[4]
 
     def predict_many(self, texts: Sequence[str | None], *, clauses: bool = True,
                      normalized: Sequence[NormalizedText] | None = None,
@@ -343,7 +455,7 @@ class SentimentModel:
                                 cuts: Sequence[list[str]] | None = None
                                 ) -> tuple[list[SentimentResult], np.ndarray]:
         """:meth:`predict_many` plus :meth:`predict_proba` of the same texts, in one pass."""
-        texts_n, cuts, scored, labels, forced = self._analyze(
+        texts_n, cuts, scored, labels, proba = self._analyze(
             texts, clauses=clauses, normalized=normalized, cuts=cuts
         )
         clause_lists = self._clause_results(texts_n, cuts, scored, labels) if clauses else None
@@ -354,7 +466,7 @@ class SentimentModel:
                             clause_lists[i] if clause_lists is not None else [])
             for i, s in enumerate(score_list)
         ]
-        return results, self._proba3(scored.score, scored.cue, forced)
+        return results, proba
 
     def analyze(self, text: str | None) -> SentimentResult:
         """Sentiment of one text, with clause-level results."""
@@ -386,8 +498,9 @@ class SentimentModel:
         n_clauses = len(plan.doc)
         if n_clauses:
             none = np.zeros(n_clauses, dtype=bool)
-            clabels, _ = self._label_arrays(scored.clause_score, scored.clause_cue, none, none,
-                                            scored.clause_question)
+            clabels, _ = self._label_proba(scored.clause_score, scored.clause_cue,
+                                           scored.clause_neutral, none, none,
+                                           scored.clause_flags[:, 0])
             inside = plan.token_clause >= 0
             aspects = batch.grouped_aspects(scored.tid[inside], plan.token_clause[inside],
                                             np.arange(n_clauses), arrays)
@@ -398,3 +511,124 @@ class SentimentModel:
                 if text:
                     out[doc].append(make(text, label, score, asp))
         return out
+
+    # -- persistence ---------------------------------------------------------------------------
+
+    def to_bytes(self) -> bytes:
+        """Serialise the fitted model to an ``.npz`` payload (JSON metadata, no pickled code).
+
+        Only columns that the features can reach (non-zero IDF) are stored, with coefficients
+        and IDF weights as float16: the file is a few megabytes, and scores move by less than
+        1e-3.
+        """
+        self._check_fitted()
+        fz = self.featurizer_
+        n_char = 1 << fz.char_bits
+        n_word = fz.n_word_features
+        char_cols = np.flatnonzero(fz.char_idf_).astype(np.int32)
+        word_cols = np.flatnonzero(fz.word_idf_).astype(np.int32)
+        coef = self.coef_
+        meta = {
+            "format": MODEL_FORMAT,
+            "params": {k: getattr(self, k) for k in _PREDICT_PARAMS},
+            "featurizer": {k: getattr(fz, k) for k in _FEATURIZER_PARAMS},
+            "vocabulary": sorted(fz.vocabulary_, key=fz.vocabulary_.__getitem__),
+            "intercept": self.intercept_.tolist(),
+            "platt": self.platt_.tolist(),
+            "n_train": int(self.n_train_),
+            "info": getattr(self, "training_info_", {}),
+        }
+        arrays = {
+            "meta": np.frombuffer(json.dumps(meta, ensure_ascii=False).encode(), dtype=np.uint8),
+            "char_cols": char_cols,
+            "char_idf": fz.char_idf_[char_cols].astype(np.float16),
+            "char_coef": coef[:, char_cols].astype(np.float16),
+            "word_cols": word_cols,
+            "word_idf": fz.word_idf_[word_cols].astype(np.float16),
+            "word_coef": coef[:, n_char + word_cols].astype(np.float16),
+            "dense_coef": coef[:, n_char + n_word:].astype(np.float32),
+        }
+        buf = io.BytesIO()
+        np.savez_compressed(buf, **arrays)
+        return buf.getvalue()
+
+    @classmethod
+    def from_bytes(cls, data: bytes, **stages) -> SentimentModel:
+        """Rebuild a model from :meth:`to_bytes` output (``segmenter=`` / ``normalizer=`` may
+        be given); raises ValueError for anything else, or another version's payload."""
+        try:
+            with np.load(io.BytesIO(data), allow_pickle=False) as npz:
+                meta = json.loads(npz["meta"].tobytes().decode())
+                arrays = {k: npz[k] for k in npz.files if k != "meta"}
+        except (OSError, ValueError, KeyError) as exc:
+            raise ValueError(f"not a saved sentiment model ({exc})") from None
+        if meta.get("format") != MODEL_FORMAT:
+            raise ValueError(f"not a version {MODEL_VERSION} sentiment model "
+                             f"(format {meta.get('format')!r})")
+        fparams = dict(meta["featurizer"])
+        fparams["char_ngrams"] = tuple(fparams["char_ngrams"])
+        fz = SentimentFeaturizer(**fparams)
+        fz.vocabulary_ = {t: i for i, t in enumerate(meta["vocabulary"])}
+        n_char = 1 << fz.char_bits
+        n_word = fz.n_word_features
+        fz.char_idf_ = np.zeros(n_char, dtype=np.float32)
+        fz.char_idf_[arrays["char_cols"]] = arrays["char_idf"]
+        fz.word_idf_ = np.zeros(n_word, dtype=np.float32)
+        fz.word_idf_[arrays["word_cols"]] = arrays["word_idf"]
+        n_heads = arrays["dense_coef"].shape[0]
+        coef = np.zeros((n_heads, n_char + n_word + arrays["dense_coef"].shape[1]),
+                        dtype=np.float32)
+        coef[:, arrays["char_cols"]] = arrays["char_coef"]
+        coef[:, n_char + arrays["word_cols"]] = arrays["word_coef"]
+        coef[:, n_char + n_word:] = arrays["dense_coef"]
+        model = cls(**meta["params"], **stages)
+        model.featurizer_ = fz
+        model.coef_ = coef
+        model.intercept_ = np.asarray(meta["intercept"], dtype=np.float64)
+        model.platt_ = np.asarray(meta["platt"], dtype=np.float64)
+        model.classes_ = LABELS.copy()
+        model.version_ = MODEL_VERSION
+        model.n_train_ = meta["n_train"]
+        model.training_info_ = meta.get("info", {})
+        return model
+
+
+def _pull(logit: np.ndarray, blend: np.ndarray, side: np.ndarray) -> np.ndarray:
+    """``blend`` where it moves ``logit`` towards the sign of ``side``, else ``logit``.
+
+    A lexicon rule only pulls towards its own side: it never makes a text that already leans
+    its way less sure.
+    """
+    return np.where(side > 0, np.maximum(logit, blend),
+                    np.where(side < 0, np.minimum(logit, blend), logit))
+
+
+def _without_dense(X: sp.csr_matrix, n_dense: int, keep: Sequence[int]) -> sp.csr_matrix:
+    """``X`` with the dense columns not in ``keep`` zeroed (their coefficients stay 0)."""
+    if not n_dense:
+        return X
+    mask = np.ones(X.shape[1])
+    mask[X.shape[1] - n_dense:] = 0.0
+    mask[[X.shape[1] - n_dense + c for c in keep]] = 1.0
+    return (X @ sp.diags(mask)).tocsr()
+
+
+def _three_class_labels(y: Sequence[int], three_class: Sequence[bool] | None
+                        ) -> tuple[np.ndarray, np.ndarray]:
+    """Labels in {-1, 0, 1} and the mask of three-class rows (see :meth:`SentimentModel.fit`)."""
+    y_arr = np.asarray(y)
+    if y_arr.ndim != 1 or set(np.unique(y_arr).tolist()) - {0, 1, -1}:
+        raise ValueError("labels must be -1 (negative), 0 (neutral) and 1 (positive), "
+                         "or 1 / 0 for binary data")
+    y_arr = y_arr.astype(int)
+    if not (y_arr == -1).any():
+        # Binary labels: 0 is the negative class, and no row can teach 中性.
+        return np.where(y_arr > 0, 1, -1), np.zeros(len(y_arr), dtype=bool)
+    if three_class is None:
+        return y_arr, np.ones(len(y_arr), dtype=bool)
+    three = np.asarray(three_class, dtype=bool)
+    if three.shape != y_arr.shape:
+        raise ValueError("three_class must hold one flag per label")
+    if (~three & (y_arr == 0)).any():
+        raise ValueError("a 0 label needs a three-class row (binary rows are -1 or 1)")
+    return y_arr, three

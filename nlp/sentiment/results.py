@@ -21,8 +21,9 @@ class ClauseSentiment:
 class SentimentResult:
     """Sentiment of a text.
 
-    ``label`` is -1 (负面), 0 (中性) or 1 (正面); ``score`` is the calibrated probability that
-    the text is positive; ``confidence`` is how far the score is from undecided, in [0, 1].
+    ``label`` is -1 (负面), 0 (中性) or 1 (正面), the most probable class; ``score`` is the
+    calibrated probability that the text is positive rather than negative; ``confidence`` is
+    how far the score is from undecided, in [0, 1].
     """
 
     label: int

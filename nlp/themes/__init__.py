@@ -1,10 +1,12 @@
-"""Themes: clustering feedback into named, stable themes with keywords, quotes and areas.
+"""Themes: code-frame themes and discovered themes, named, stable, with keywords and quotes.
 
-The entry point is :class:`ThemeModel`; :func:`model_to_bytes` / :func:`model_from_bytes`
-store a fitted model, and :class:`ThemeSnapshot` carries identity and operator edits
-from one run to the next.
+The entry point is :class:`ThemeModel` (the code frame itself lives in :mod:`nlp.codeframe`);
+:func:`model_to_bytes` / :func:`model_from_bytes` store a fitted model, and
+:class:`ThemeSnapshot` carries identity and operator edits from one run to the next.
+:func:`is_generic` / :func:`is_generic_name` say which words never name a theme.
 """
 
+from nlp.themes.generic import is_generic, is_generic_name
 from nlp.themes.model import NotFittedError, ThemeModel
 from nlp.themes.seeds import area_for, area_names, default_seeds
 from nlp.themes.storage import model_from_bytes, model_to_bytes
@@ -29,6 +31,8 @@ __all__ = [
     "area_for",
     "area_names",
     "default_seeds",
+    "is_generic",
+    "is_generic_name",
     "model_from_bytes",
     "model_to_bytes",
 ]

@@ -19,6 +19,7 @@ BIGRAM_PREFIX = "#"
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _DOC_SEP = "\n"
 _N_CJK = 0x9FFF - 0x4E00 + 1
+N_CJK = _N_CJK
 
 
 def item_features(tokens: Sequence[str], char_bigrams: bool = True) -> list[str]:
@@ -30,7 +31,7 @@ def item_features(tokens: Sequence[str], char_bigrams: bool = True) -> list[str]
     return feats
 
 
-def _entries(
+def feature_entries(
     token_lists: Sequence[Sequence[str]], char_bigrams: bool = True
 ) -> tuple[np.ndarray, np.ndarray, list[str], np.ndarray]:
     """Every feature occurrence as (row, column), plus the column names' ingredients.
@@ -73,17 +74,29 @@ def _entries(
     return np.concatenate(rows), np.concatenate(cols), words, pairs
 
 
+_entries = feature_entries
+
+
 def _names(columns: np.ndarray, words: list[str], pairs: np.ndarray) -> np.ndarray:
-    """Names of the given columns (words, or ``#`` + a character bigram)."""
+    """Names of the given columns (words, or ``#`` + a character bigram).
+
+    Bigram names are built in bulk: the two code points of each pair, with the prefix,
+    viewed as one three-character numpy string each.
+    """
+    columns = np.asarray(columns, dtype=np.int64)
+    if not len(columns):
+        return np.zeros(0, dtype=str)
     n_words = len(words)
-    out = []
-    for c in columns.tolist():
-        if c < n_words:
-            out.append(words[c])
-        else:
-            first, second = divmod(int(pairs[c - n_words]), _N_CJK)
-            out.append(BIGRAM_PREFIX + chr(first + 0x4E00) + chr(second + 0x4E00))
-    return np.asarray(out, dtype=str) if out else np.zeros(0, dtype=str)
+    is_word = columns < n_words
+    out = np.empty(len(columns), dtype=object)
+    out[is_word] = [words[c] for c in columns[is_word].tolist()]
+    if (~is_word).any():
+        first, second = np.divmod(pairs[columns[~is_word] - n_words].astype(np.int64), _N_CJK)
+        codes = np.stack(
+            [np.full(len(first), ord(BIGRAM_PREFIX)), first + 0x4E00, second + 0x4E00], axis=1
+        ).astype(np.uint32)
+        out[~is_word] = codes.view("<U3").ravel().tolist()
+    return out.astype(str)
 
 
 def _dedupe(rows: np.ndarray, cols: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -147,12 +160,18 @@ class ThemeVectorizer:
         self.svd_sample = svd_sample
         self.random_state = random_state
 
-    def fit_transform(self, token_lists: Sequence[Sequence[str]]) -> np.ndarray:
-        """Learn vocabulary, idf and the LSA basis from ``token_lists``; return their vectors."""
+    def fit_transform(self, token_lists: Sequence[Sequence[str]], entries=None) -> np.ndarray:
+        """Learn vocabulary, idf and the LSA basis from ``token_lists``; return their vectors.
+
+        ``entries`` is :func:`feature_entries` of the same token lists when the caller has
+        it already (the theme model shares it with the code-frame classifier).
+        """
         n = len(token_lists)
         min_df = 2 if n >= 40 else 1
         max_df = self.max_df if n >= 40 else 1.0
-        rows, cols, words, pairs = _entries(token_lists, self.char_bigrams)
+        if entries is None:
+            entries = feature_entries(token_lists, self.char_bigrams)
+        rows, cols, words, pairs = entries
         r, c, counts = _dedupe(rows, cols)
         del rows, cols
         n_terms = len(words) + len(pairs)
@@ -185,7 +204,9 @@ class ThemeVectorizer:
             )
             svd = TruncatedSVD(d, n_iter=4, random_state=self.random_state)
             svd.fit(tfidf[rows] if rows is not None else tfidf)
-            self.components_ = svd.components_.astype(np.float32)
+            # Rounded to float16 as stored (storage.py), so a loaded model projects items
+            # exactly as the fitted one did and assigns them the same themes.
+            self.components_ = svd.components_.astype(np.float16).astype(np.float32)
         return self._project(tfidf)
 
     def _most_frequent(self, cols: np.ndarray, df: np.ndarray, words: list[str],

@@ -1,12 +1,23 @@
-"""Theme keywords by class-based TF-IDF, and readable default names built from them."""
+"""Theme keywords by class-based TF-IDF, and names a person would write: key phrases.
+
+A discovered theme is named by the phrase its members keep using (回放上传慢, 副本掉落,
+小区停车): runs of one to three adjacent content words, 2–8 characters, written that way in
+the texts, that start and end with a non-generic word and hold a subject (a noun-like word or
+a term the dictionaries do not know). The phrase must be common in the theme (coverage) and
+rare elsewhere (the share of its mentions that fall in the theme); longer phrases get a
+bonus, so a specific phrase wins over its first word when it covers most of its uses.
+"""
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Sequence
 
 import numpy as np
 from scipy import sparse
+
+from nlp.themes.generic import is_comment, is_everyday, is_generic, is_subject, pos_of
 
 NAME_SEPARATOR = "·"
 # Words that carry degree or quantity but no subject: fine as keywords, poor as names.
@@ -62,6 +73,184 @@ def class_tfidf(
     return out
 
 
+# Per theme, at most this many members (evenly spaced) are read for candidate phrases.
+PHRASE_SAMPLE = 200
+MAX_PHRASE_WORDS = 3
+MIN_PHRASE_CHARS, MAX_PHRASE_CHARS = 2, 8
+LENGTH_BONUS = 0.3
+LITERAL_SHARE = 0.5
+# A longer phrase replaces the best one it extends when it covers this share of its items
+# (a smaller share when the bare word is an everyday one, too broad to stand alone).
+EXTEND_SHARE = 0.4
+EXTEND_SHARE_EVERYDAY = 0.15
+# A bare everyday word gives way to the best other phrase that scores this share of it.
+EVERYDAY_YIELD = 0.2
+UNNAMED = "未命名话题"
+
+
+def phrase_candidates(tokens: Sequence[str]) -> set[tuple[str, ...]]:
+    """The candidate name phrases of one item: runs of 1–3 adjacent content words."""
+    out = set()
+    n = len(tokens)
+    for i in range(n):
+        if is_generic(tokens[i]):
+            continue
+        for k in range(1, MAX_PHRASE_WORDS + 1):
+            if i + k > n:
+                break
+            gram = tuple(tokens[i:i + k])
+            if not is_generic(gram[-1]):
+                out.add(gram)
+    return out
+
+
+def _valid_phrase(gram: tuple[str, ...], subjects: frozenset[str] = frozenset()) -> bool:
+    text = "".join(gram)
+    if not MIN_PHRASE_CHARS <= len(text) <= MAX_PHRASE_CHARS:
+        return False
+    if len(set(gram)) < len(gram):
+        return False  # 群群, 好好: repetition, not a phrase
+    if len(gram) > 1 and not all(w in subjects or w.isascii() or pos_of(w) for w in gram):
+        return False  # 比上, 只记: the segmenter's guesses make no part of a name
+    return any(w in subjects or is_subject(w) for w in gram)
+
+
+def phrase_subjects(merges: Sequence[tuple[str, str]]) -> frozenset[str]:
+    """Learned phrases that hold a subject word (森林人, 副本掉落): subjects themselves."""
+    out: set[str] = set()
+    for left, right in merges:
+        if left in out or right in out or is_subject(left) or is_subject(right):
+            out.add(left + right)
+    return frozenset(out)
+
+
+def phrase_names(
+    token_lists: Sequence[Sequence[str]],
+    groups: Sequence[np.ndarray],
+    texts: Sequence[str] | None = None,
+    taken: Sequence[str] = (),
+    fallback: Sequence[Sequence[str]] | None = None,
+    subjects: frozenset[str] = frozenset(),
+) -> list[str]:
+    """One key-phrase name per group of item indices (see the module docstring).
+
+    ``texts`` (the items' texts) confirm that a multi-word phrase is written as such;
+    ``taken`` names are never reused; ``fallback`` keyword lists name a group that has no
+    usable phrase (two non-generic keywords joined by ``·``); ``subjects`` are words that
+    count as subjects besides the dictionaries' nouns (the run's learned phrases).
+    """
+    samples = [_sample(np.asarray(g)) for g in groups]
+    per_group = [Counter(p for i in s for p in phrase_candidates(token_lists[i]))
+                 for s in samples]
+    weights = [len(g) / max(len(s), 1) for g, s in zip(groups, samples, strict=True)]
+    total: Counter = Counter()
+    for counts, w in zip(per_group, weights, strict=True):
+        for gram, c in counts.items():
+            total[gram] += c * w
+    used = set(taken)
+    names = []
+    for g, (counts, sample, w) in enumerate(zip(per_group, samples, weights, strict=True)):
+        ranked = _rank(counts, total, len(sample), w, subjects)
+
+        def usable(gram, sample=sample):
+            text = "".join(gram)
+            return text not in used and (
+                len(gram) == 1 or texts is None or _written(gram, sample, token_lists, texts)
+            )
+
+        best = next((r for r in ranked if usable(r[0])), None)
+        name = None
+        if best is not None:
+            best = _extend(best, ranked, usable, subjects)
+            if _bare_everyday(best[0], subjects):
+                other = next((r for r in ranked if usable(r[0])
+                              and not _bare_everyday(r[0], subjects)), None)
+                if other is not None and other[1] >= EVERYDAY_YIELD * best[1]:
+                    best = other
+            name = "".join(best[0])
+        if name is None:
+            kws = list(fallback[g]) if fallback is not None else []
+            name = fallback_name(kws, used)
+        used.add(name)
+        names.append(name)
+    return names
+
+
+def _bare_everyday(gram: tuple[str, ...], subjects: frozenset[str]) -> bool:
+    return len(gram) == 1 and gram[0] not in subjects and is_everyday(gram[0])
+
+
+def _extend(best, ranked, usable, subjects=frozenset()):
+    """The best phrase that extends a bare word (副本 → 副本掉落, 小区 → 小区停车) and still
+    covers a good part of its items (``EXTEND_SHARE``), else ``best``: a name says what
+    about the subject. A phrase the run learned (副本掉落) is specific already."""
+    gram, _, coverage = best
+    if len(gram) > 1 or gram[0] in subjects:
+        return best
+    share = EXTEND_SHARE_EVERYDAY if is_everyday(gram[0]) else EXTEND_SHARE
+    longer = [
+        r for r in ranked
+        if len(r[0]) > len(gram) and _contains(r[0], gram) and r[2] >= share * coverage
+    ]
+    return next((r for r in longer if usable(r[0])), best)
+
+
+def _contains(longer: tuple[str, ...], shorter: tuple[str, ...]) -> bool:
+    k = len(shorter)
+    return any(longer[i:i + k] == shorter for i in range(len(longer) - k + 1))
+
+
+def fallback_name(keywords: Sequence[str], taken: set[str] | Sequence[str] = ()) -> str:
+    """A name when no phrase qualifies: the first keyword that is a subject, else the first
+    non-generic one; 未命名话题 when there is none (never a generic word)."""
+    taken = set(taken)
+    for test in (is_subject, lambda k: not is_generic(k) and not is_comment(k)):
+        for kw in keywords:
+            if len(kw) >= 2 and test(kw) and kw not in taken:
+                return kw
+    name, i = UNNAMED, 2
+    while name in taken:
+        name = f"{UNNAMED}({i})"
+        i += 1
+    return name
+
+
+def _sample(members: np.ndarray) -> np.ndarray:
+    if len(members) <= PHRASE_SAMPLE:
+        return members
+    pick = np.linspace(0, len(members) - 1, PHRASE_SAMPLE).round().astype(np.int64)
+    return members[pick]
+
+
+def _rank(counts: Counter, total: Counter, size: int, weight: float,
+          subjects: frozenset[str] = frozenset()) -> list[tuple[tuple[str, ...], float, float]]:
+    """Valid candidate phrases of one group, best first, as (phrase, score, coverage).
+
+    Score: coverage (share of the group's items with the phrase) × specificity (share of
+    the phrase's mentions that fall in this group) × a bonus per extra word.
+    """
+    scored = []
+    min_count = 2 if size >= 4 else 1
+    for gram, c in counts.items():
+        if c < min_count or not _valid_phrase(gram, subjects):
+            continue
+        coverage = c / max(size, 1)
+        specificity = (c * weight) / total[gram]
+        score = coverage * specificity * (1.0 + LENGTH_BONUS * (len(gram) - 1))
+        scored.append((-score, -len("".join(gram)), gram, coverage))
+    scored.sort()
+    return [(gram, -neg, cov) for neg, _, gram, cov in scored]
+
+
+def _written(gram, sample, token_lists, texts) -> bool:
+    """Whether the joined phrase is written as such in most sampled items that have it."""
+    text = "".join(gram)
+    having = [i for i in sample.tolist()
+              if gram in phrase_candidates(token_lists[i])][:30]
+    hits = sum(1 for i in having if text in (texts[i] or "").lower())
+    return bool(having) and hits >= LITERAL_SHARE * len(having)
+
+
 def pick_name_words(keywords: Sequence[str], n: int = 2, window: int = 6) -> list[str]:
     """The first ``n`` keywords that do not repeat one another (积分 vs 积分兑换).
 
@@ -70,7 +259,7 @@ def pick_name_words(keywords: Sequence[str], n: int = 2, window: int = 6) -> lis
     words (超级, 两个) and generic words (有人, 开始) are skipped unless nothing else is left.
     """
     def weak(k: str) -> bool:
-        return k in _GENERIC_NAME or bool(_WEAK_NAME.match(k))
+        return k in _GENERIC_NAME or bool(_WEAK_NAME.match(k)) or is_generic(k)
 
     head = [k for k in keywords[:window] if not weak(k)]
     ordered = [k for k in head if len(k) >= 2] + [k for k in head if len(k) < 2]

@@ -70,3 +70,26 @@ def representative(
         chosen.append(item)
         max_sim = np.maximum(max_sim, cand_vec @ cand_vec[j])
     return chosen
+
+
+_SENTENCE_SPLIT = re.compile(r"(?<=[。！？!?；;\n])")
+SUMMARY_MAX_CHARS = 60
+
+
+def summary_sentence(texts: Sequence[str], quote_indices: Sequence[int], phrase: str = "") -> str:
+    """A theme's one-line summary: its most representative sentence.
+
+    The quotes are ranked already (closest to the theme's centre and readable first); the
+    first quote that mentions the theme's name phrase wins, else the first quote. Of that
+    quote, the sentence with the phrase (else the first sentence) is kept, cut to 60
+    characters. The texts are the redacted ones, so the summary is too.
+    """
+    quotes = [texts[i].strip() for i in quote_indices if texts[i] and texts[i].strip()]
+    if not quotes:
+        return ""
+    chosen = next((q for q in quotes if phrase and phrase in q), quotes[0])
+    sentences = [s.strip() for s in _SENTENCE_SPLIT.split(chosen) if s.strip()]
+    sentence = next((s for s in sentences if phrase and phrase in s), sentences[0])
+    if len(sentence) > SUMMARY_MAX_CHARS:
+        sentence = sentence[: SUMMARY_MAX_CHARS - 1].rstrip("，,、 ") + "…"
+    return sentence

@@ -1,4 +1,9 @@
-"""Store a fitted ThemeModel as bytes (numpy ``.npz`` plus JSON; no pickle) and load it back."""
+"""Store a fitted ThemeModel as bytes (numpy ``.npz`` plus JSON; no pickle) and load it back.
+
+Format 2 adds the learned phrases, the code-frame classifier (its frame, vocabulary, idf and
+weights) and the frame themes' ids; format 1 models (stored before the code frame) still
+load, without a frame.
+"""
 
 from __future__ import annotations
 
@@ -8,11 +13,14 @@ from dataclasses import asdict
 
 import numpy as np
 
+from nlp.codeframe import CodeFrame, CodeFrameClassifier
 from nlp.themes.features import ThemeVectorizer
 from nlp.themes.model import ThemeModel, Tokenizer
 from nlp.themes.types import SeedTheme, Theme, ThemeSnapshot
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+READABLE_VERSIONS = (1, 2)
+_FRAME_ARRAYS = ("terms", "idf", "coef", "intercept")
 _PARAMS = (
     "k", "k_max", "n_components", "char_bigrams", "max_outlier_share", "outlier_similarity",
     "min_theme_size", "n_keywords", "n_quotes", "match_threshold", "seed_weight",
@@ -37,12 +45,20 @@ def model_to_bytes(model: ThemeModel) -> bytes:
         "snapshot": model.snapshot_.to_dict(),
         "has_vectorizer": vec is not None,
         "char_bigrams": vec.char_bigrams if vec is not None else True,
+        "phrases": [list(p) for p in model.phrases_],
+        "frame_theme_ids": model.frame_theme_ids_,
+        "frame": None,
+        "phrases_param": model.phrases,
     }
     arrays = {
-        "meta": np.asarray(json.dumps(meta, ensure_ascii=False)),
         "centroids": model.centroids_,
         "theme_ids": model.theme_ids_,
     }
+    if model.frame_ is not None:
+        frame_meta, frame_arrays = model.frame_.to_arrays()
+        meta["frame"] = frame_meta
+        arrays.update({f"frame_{k}": v for k, v in frame_arrays.items()})
+    arrays["meta"] = np.asarray(json.dumps(meta, ensure_ascii=False))
     if vec is not None:
         # float16 halves the stored basis; projections only need about three digits.
         arrays.update(
@@ -61,9 +77,21 @@ def model_from_bytes(data: bytes, tokenizer: Tokenizer | None = None) -> ThemeMo
         meta = json.loads(str(npz["meta"]))
     except Exception as exc:  # noqa: BLE001 - any decoding failure means the same thing
         raise ValueError(f"not a stored theme model: {exc}") from exc
-    if meta.get("version") != FORMAT_VERSION:
+    if meta.get("version") not in READABLE_VERSIONS:
         raise ValueError(f"unsupported theme model format {meta.get('version')!r}")
-    model = ThemeModel(tokenizer=tokenizer, **meta["params"])
+    frame = None
+    if meta.get("frame"):
+        frame = CodeFrameClassifier.from_arrays(
+            meta["frame"], {k: npz[f"frame_{k}"] for k in _FRAME_ARRAYS}, tokenizer=tokenizer
+        )
+    model = ThemeModel(
+        tokenizer=tokenizer, **meta["params"],
+        code_frame=frame if frame is not None else CodeFrame.empty(),
+        phrases=meta.get("phrases_param", meta["version"] >= 2),
+    )
+    model.frame_ = frame
+    model.phrases_ = [tuple(p) for p in meta.get("phrases", [])]
+    model.frame_theme_ids_ = {k: int(v) for k, v in meta.get("frame_theme_ids", {}).items()}
     if meta["has_vectorizer"]:
         vec = ThemeVectorizer(char_bigrams=meta["char_bigrams"])
         vec.terms_ = np.asarray(json.loads(str(npz["terms"])), dtype=str)

@@ -13,7 +13,12 @@ STATUS_MERGED = "merged"
 
 @dataclass
 class Theme:
-    """One theme of a fitted run: what the UI, the reports and the CLI show."""
+    """One theme of a fitted run: what the UI, the reports and the CLI show.
+
+    ``frame_key`` is the code-frame key of a code-frame theme (None for discovered
+    themes, seeded themes and 其他); ``summary`` is the theme's most representative
+    sentence, taken from its quotes.
+    """
 
     id: int
     name: str
@@ -27,6 +32,8 @@ class Theme:
     seeded: bool = False
     status: str = STATUS_ACTIVE
     is_other: bool = False
+    frame_key: str | None = None
+    summary: str = ""
 
     def share(self, total: int) -> float:
         """Fraction of ``total`` items that belong to this theme."""
@@ -45,7 +52,11 @@ class SeedTheme:
 
 @dataclass
 class ThemeRecord:
-    """What a run remembers about one theme so that the next run can recognise it."""
+    """What a run remembers about one theme so that the next run can recognise it.
+
+    A code-frame theme's record carries its ``frame_key``: the theme keeps that id in every
+    later run, whatever its items.
+    """
 
     id: int
     name: str
@@ -55,6 +66,7 @@ class ThemeRecord:
     merged_into: int | None = None
     seed_words: list[str] = field(default_factory=list)
     area: str | None = None
+    frame_key: str | None = None
 
 
 @dataclass
@@ -73,6 +85,10 @@ class ThemeSnapshot:
     def record(self, theme_id: int) -> ThemeRecord | None:
         """The record of ``theme_id``, or None."""
         return next((t for t in self.themes if t.id == theme_id), None)
+
+    def frame_record(self, key: str) -> ThemeRecord | None:
+        """The record of the code-frame theme ``key``, or None before its first run."""
+        return next((t for t in self.themes if t.frame_key == key), None)
 
     def rename(self, theme_id: int, name: str) -> None:
         """Operator edit: give a theme a name that later runs keep."""

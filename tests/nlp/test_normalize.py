@@ -33,8 +33,22 @@ def test_sticker_codes_are_removed_but_kept_as_signals(norm):
     out = norm.normalize("活动不错[强][微笑]，就是广告多[发怒][捂脸]")
     assert "[" not in out.text
     assert [s.token for s in out.signals] == ["强", "微笑", "发怒", "捂脸"]
-    assert [s.polarity for s in out.signals] == [1, 1, -1, -1]
-    assert out.polarity == 0
+    assert [s.polarity for s in out.signals] == [1, 0, -1, -1]
+    assert out.polarity == -1
+
+
+@pytest.mark.parametrize("text", ["又卡了[微笑]", "会长又装死[旺柴]", "真行[呵呵]", "好吧🙂",
+                                  "[doge]"])
+def test_smiles_that_read_as_sarcasm_are_marked(norm, text):
+    out = norm.normalize(text)
+    assert out.sarcasm == 1
+    assert all(s.polarity <= 0 for s in out.signals)
+
+
+def test_ordinary_stickers_are_not_sarcastic(norm):
+    out = norm.normalize("谢谢群主[强][玫瑰]😀")
+    assert out.sarcasm == 0
+    assert out.polarity == 3
 
 
 def test_emoji_are_removed_and_carry_polarity(norm):

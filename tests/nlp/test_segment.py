@@ -135,3 +135,28 @@ def test_tag_marks_community_terms_as_nouns(segmenter):
 def test_content_tokens_of_a_cut_equal_tokens(segmenter):
     text = "群主每天在社群里发干货"
     assert segmenter.content_tokens(segmenter.cut(text)) == segmenter.tokens(text)
+
+
+def test_stopwords_include_the_maintained_stopwords_iso_list_and_our_fillers():
+    import stopwordsiso
+
+    stop = load_stopwords()
+    assert (set(stopwordsiso.stopwords("zh")) - {"人"}) <= stop
+    # Our own additions: generic nouns and single-word community fillers.
+    assert {"小时", "错误", "问题", "个人感觉", "说实话", "原话"} <= stop
+    # 人 ends entity names (森林人), so the theme engine's phrase learning needs it.
+    assert "人" not in stop
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("作为老成员，群里广告太多了", ["广告", "太多"]),
+    ("想反馈一下：积分清零太快", ["积分", "清零", "太快"]),
+    ("提个小建议：建议分成交流群和通知群", ["分成", "交流群", "通知群"]),
+])
+def test_filler_phrases_are_dropped_where_they_stand_whole(segmenter, text, expected):
+    assert segmenter.tokens(text) == expected
+
+
+def test_filler_words_apart_from_their_phrase_stay_content(segmenter):
+    # 老成员 on its own is a subject; only the opener 作为老成员 is filler.
+    assert "老成员" in segmenter.tokens("老成员都不怎么说话了")

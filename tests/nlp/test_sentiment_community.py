@@ -108,3 +108,18 @@ def test_uncertainty_measures_on_three_classes():
 def test_layer_feeds_uncertainty_ranking(small_model):
     ranked = rank_by_uncertainty(small_model.predict_proba(PROBE))
     assert sorted(ranked) == list(range(len(PROBE)))
+
+
+def test_layer_over_the_shipped_three_class_model_applies_corrections():
+    from nlp.sentiment import load_model, shipped_model_path
+
+    base = load_model(shipped_model_path())
+    texts = ["群公告又改版了", "这周的打卡规则调整了"]
+    assert list(CommunitySentimentLayer(base).fit([], []).predict(texts)) == \
+        list(base.predict(texts))
+    layer = CommunitySentimentLayer(base).fit(texts, [-1, 1], [2.0, 2.0])
+    assert list(layer.predict(texts)) == [-1, 1]
+    proba = layer.predict_proba(texts)
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0)
+    clone = CommunitySentimentLayer.from_bytes(layer.to_bytes(), base)
+    np.testing.assert_allclose(clone.predict_proba(texts), proba)

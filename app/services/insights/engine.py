@@ -1,8 +1,9 @@
-"""The NLP engine as the app uses it: the shared sentiment model from the instance folder, each
-community's correction layer on top of it, stored theme models per run, and the pipeline.
+"""The NLP engine as the app uses it: the shipped sentiment model, each community's
+correction layer on top of it, stored theme models per run, and the pipeline.
 
-Everything here is cached per process: the sentiment model loads once (it is trained by
-``flask setup``, never at request time), layers and theme models by the id of their row.
+Everything here is cached per process: the sentiment model loads once (it ships with the
+package: nothing trains it at setup or at request time), layers and theme models by the id of
+their row.
 """
 
 from __future__ import annotations
@@ -10,13 +11,15 @@ from __future__ import annotations
 import fcntl
 import threading
 from collections import OrderedDict
+from collections.abc import Sequence
 from pathlib import Path
 
 from flask import current_app
 
+from nlp.codeframe import CodeFrame, FrameCorrection
 from nlp.pipeline import CoreSentiment, Pipeline
 from nlp.segment import Segmenter
-from nlp.sentiment import CommunitySentimentLayer, default_model_path, load_or_train
+from nlp.sentiment import CommunitySentimentLayer, load_or_train, shipped_model_path
 from nlp.themes import ThemeModel, model_from_bytes
 
 _lock = threading.RLock()
@@ -28,21 +31,25 @@ _CACHE_SIZE = 8
 
 
 class EngineUnavailable(RuntimeError):
-    """The trained sentiment model is missing; ``flask setup`` trains it."""
+    """The sentiment model cannot be loaded."""
 
 
 def sentiment_model_path() -> Path:
-    """Where the trained default sentiment model lives (``INSIGHTS_SENTIMENT_MODEL`` or
-    ``<instance>/models/sentiment-<version>.joblib``)."""
+    """The sentiment model file: ``INSIGHTS_SENTIMENT_MODEL``, else the model shipped with the
+    package (``nlp/models/sentiment-<version>.npz``)."""
     configured = current_app.config.get("INSIGHTS_SENTIMENT_MODEL")
     if configured:
         return Path(configured)
-    return default_model_path(current_app.instance_path)
+    return shipped_model_path()
 
 
 def load_or_train_locked(path: Path, *, retrain: bool = False):
-    """Load the model, or train it once: a file lock keeps several processes (web workers,
-    job workers, parallel test workers) from training it at the same time."""
+    """Load the model; when it has to be written (asked to retrain, or a configured file is
+    missing and is seeded from the shipped model), a file lock keeps several processes (web
+    workers, job workers, parallel test workers) from writing it at the same time."""
+    path = Path(path)
+    if path.exists() and not retrain:
+        return load_or_train(path)  # reads only (a stale file is replaced by the shipped one)
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path.with_name(path.name + ".lock"), "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
@@ -53,7 +60,7 @@ def load_or_train_locked(path: Path, *, retrain: bool = False):
 
 
 def ensure_sentiment_model(*, retrain: bool = False) -> Path:
-    """Train and cache the default sentiment model if it is missing (the setup step)."""
+    """Load the sentiment model once, so setup fails early if it cannot (the setup step)."""
     path = sentiment_model_path()
     with _lock:
         model = load_or_train_locked(path, retrain=retrain)
@@ -62,11 +69,8 @@ def ensure_sentiment_model(*, retrain: bool = False) -> Path:
 
 
 def sentiment_model():
-    """The shared sentiment model, loaded once per process from the instance folder.
-
-    It is trained by ``flask setup`` (``make run`` runs it); when the file is missing the
-    model is trained here once, so a fresh worker still works, only slower the first time.
-    """
+    """The shared sentiment model, loaded once per process (the shipped one unless
+    ``INSIGHTS_SENTIMENT_MODEL`` names another file)."""
     path = sentiment_model_path()
     key = str(path)
     model = _sentiment_models.get(key)
@@ -138,13 +142,16 @@ def confidence_of(score: float) -> float:
     return float(min(1.0, abs(float(score) - 0.5) * 2))
 
 
-def pipeline(layer: CommunitySentimentLayer | None = None) -> Pipeline:
-    """A pipeline with the shared segmenter and sentiment (or a community layer).
+def pipeline(layer: CommunitySentimentLayer | None = None, *, frame: CodeFrame | None = None,
+             frame_corrections: Sequence[FrameCorrection] = ()) -> Pipeline:
+    """A pipeline with the shared segmenter and sentiment (or a community layer), and the
+    community's code frame (the shipped one when None) taught by its operators' corrections.
 
-    Themes are capped at ``INSIGHTS_MAX_THEMES`` (20 by default): operators read the
-    overview as one page, and finer splits remain a click away (split a theme).
+    Discovered themes are capped at ``INSIGHTS_MAX_THEMES`` (20 by default): operators read
+    the overview as one page, and finer splits remain a click away (split a theme).
     """
     model = layer if layer is not None else sentiment_model()
     k_max = int(current_app.config.get("INSIGHTS_MAX_THEMES", 20))
     return Pipeline(segmenter=segmenter(), sentiment=CoreSentiment(model),
-                    theme_model=ThemeModel(k_max=k_max))
+                    theme_model=ThemeModel(k_max=k_max, code_frame=frame,
+                                           frame_corrections=list(frame_corrections) or None))

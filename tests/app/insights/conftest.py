@@ -1,5 +1,5 @@
 """Fixtures for the insight workspace: generated feedback from the demo story, and analyses
-run with the real pipeline (the sentiment model is trained once and shared)."""
+run with the real pipeline (the shipped sentiment model, loaded once)."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ STORY = ("ads", "points", "live", "content", "events")
 
 @pytest.fixture(scope="session", autouse=True)
 def trained_sentiment_model():
-    """Train (or load) the shared sentiment model once per test process."""
+    """Load the shipped sentiment model once per test process."""
     from app.services.insights import engine
 
     return engine.load_or_train_locked(sentiment_model_cache())

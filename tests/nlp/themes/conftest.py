@@ -1,10 +1,18 @@
-"""Shared fixtures for the nlp tests: a tokenizer and fitted theme models, built once."""
+"""Shared fixtures for the nlp tests: a tokenizer and fitted theme models, built once.
+
+The five synthetic topics overlap the code frame (积分, 广告, 卡顿, 活动 are frame themes),
+so the fixtures that specify the discovery machinery (automatic k, outliers, quotes,
+identity) run without a frame (``NO_FRAME``); the code frame has its own tests.
+"""
 
 import jieba
 import pytest
 
+from nlp.codeframe import CodeFrame
 from nlp.themes import ThemeModel
 from tests.nlp.themes.feedback_factory import TestTokenizer, make_items
+
+NO_FRAME = CodeFrame.empty()
 
 jieba.setLogLevel(60)
 
@@ -31,4 +39,6 @@ def fitted(topic_items, topic_tokens):
     texts, _ = topic_items
     ids = [f"item-{i}" for i in range(len(texts))]
     sentiments = [(-1, 0, 1)[i % 3] for i in range(len(texts))]
-    return ThemeModel().fit(topic_tokens, texts=texts, ids=ids, sentiments=sentiments)
+    return ThemeModel(code_frame=NO_FRAME).fit(
+        topic_tokens, texts=texts, ids=ids, sentiments=sentiments
+    )

@@ -61,3 +61,10 @@ def test_empty_word_cloud_is_a_labelled_png():
 def test_a_missing_font_is_a_clear_error(tmp_path):
     with pytest.raises(FontNotFoundError, match="CJK font not found"):
         wordcloud_png({"积分": 1.0}, font_path=tmp_path / "none.ttc")
+
+
+def test_a_word_cloud_leaves_out_lone_characters():
+    from nlp.wordcloud import _drawable
+
+    assert _drawable("庆典") and _drawable("app") and _drawable("森林人")
+    assert not _drawable("庆") and not _drawable("典") and not _drawable("  ")

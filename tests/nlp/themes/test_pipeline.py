@@ -126,16 +126,29 @@ def test_pii_that_only_normalising_reveals_is_redacted_in_what_people_read(
     assert item.pii == ["mobile"]
 
 
-def test_themes_carry_quotes_keywords_area_and_sentiment_mix(result):
+def test_themes_carry_quotes_keywords_area_summary_and_sentiment_mix(result):
     res, _ = result
     real = [t for t in res.themes if not t.is_other]
-    assert 3 <= len(real) <= 10
+    assert 3 <= len(real) <= 20
     for theme in real:
         assert theme.quotes and theme.keywords and theme.keyword_weights
         assert sum(theme.sentiment_mix.values()) == theme.size
         assert theme.keyword_weights[0][1] == 1.0
-    assert any(t.area for t in real)
+        assert theme.summary and theme.summary.rstrip("…") in " ".join(theme.quotes)
+    assert all(t.area for t in real if t.frame_key)
     assert sum(t.size for t in res.themes) == len(res.items)
+
+
+def test_code_frame_themes_carry_their_key_and_frame_name(result):
+    from nlp.codeframe import load_code_frame
+
+    res, _ = result
+    frame = load_code_frame()
+    framed = [t for t in res.themes if t.frame_key]
+    # 积分, 广告 and 卡顿 complaints are what the shipped frame is about.
+    assert {"points", "spam", "tech"} <= {t.frame_key for t in framed}
+    for theme in framed:
+        assert theme.name == frame.theme(theme.frame_key).name
 
 
 def test_run_stats_describe_the_run(result, feedback):
@@ -219,12 +232,14 @@ def test_a_run_gives_the_garbage_collector_back_on_success_and_on_error(shared_s
 
 
 def test_theme_parameters_come_from_the_template_model(shared_segmenter):
+    from nlp.codeframe import CodeFrame
     from nlp.themes import ThemeModel
 
     texts, _ = make_items(15, seed=13)
     res = Pipeline(segmenter=shared_segmenter, sentiment=KeywordSentiment(),
-                   theme_model=ThemeModel(k=2)).run(texts)
+                   theme_model=ThemeModel(k=2, code_frame=CodeFrame.empty())).run(texts)
     assert res.stats.k == 2
+    assert not any(t.frame_key for t in res.themes)
 
 
 def test_the_product_sentiment_model_plugs_in_with_clauses(shared_segmenter):

@@ -15,6 +15,7 @@ from nlp.themes import (
     model_from_bytes,
     model_to_bytes,
 )
+from tests.nlp.themes.conftest import NO_FRAME
 from tests.nlp.themes.feedback_factory import FILLERS, make_items
 
 
@@ -25,7 +26,7 @@ def test_auto_k_finds_the_clearly_separated_topics(fitted, topic_items):
 
 
 def test_explicit_k_is_honoured(topic_tokens):
-    model = ThemeModel(k=3).fit(topic_tokens)
+    model = ThemeModel(k=3, code_frame=NO_FRAME).fit(topic_tokens)
     assert model.k_ == 3
 
 
@@ -63,16 +64,26 @@ def test_fillers_still_count_in_the_sentiment_mix_of_other(tokenizer, topic_item
     assert other.sentiment_mix[-1] >= 1 and other.sentiment_mix[0] >= 1
 
 
-def test_names_are_two_or_three_distinct_keywords(fitted):
-    names = [t.name for t in fitted.themes_ if not t.is_other]
+def test_names_are_distinct_key_phrases_written_in_the_items(fitted, topic_items):
+    texts, _ = topic_items
+    real = [t for t in fitted.themes_ if not t.is_other]
+    names = [t.name for t in real]
     assert len(set(names)) == len(names)
+    for theme in real:
+        assert 2 <= len(theme.name) <= 8 and "·" not in theme.name
+        members = [texts[i] for i in np.flatnonzero(fitted.labels_ == theme.id)]
+        # A phrase the members wrote, not two keywords glued together.
+        assert sum(theme.name in t for t in members) >= 2
+        assert len(theme.keywords) >= 5
+
+
+def test_every_theme_has_a_one_line_summary_from_its_own_items(fitted, topic_items):
+    texts, _ = topic_items
     for theme in fitted.themes_:
         if theme.is_other:
             continue
-        parts = theme.name.split("·")
-        assert 2 <= len(parts) <= 3
-        assert all(p in theme.keywords for p in parts)
-        assert len(theme.keywords) >= 5
+        assert theme.summary and len(theme.summary) <= 60
+        assert any(theme.summary.rstrip("…") in texts[i] for i in theme.quote_indices)
 
 
 def test_keywords_describe_the_topic(fitted, topic_items):
@@ -123,7 +134,7 @@ def test_default_seed_set_covers_the_nine_operations_areas():
 def test_seeded_theme_catches_items_with_its_seed_words(topic_tokens, topic_items):
     texts, _ = topic_items
     seed = SeedTheme(name="回放与课件", words=["回放", "课件"])
-    model = ThemeModel(seeds=[seed]).fit(topic_tokens, texts=texts)
+    model = ThemeModel(seeds=[seed], code_frame=NO_FRAME).fit(topic_tokens, texts=texts)
     seeded = [t for t in model.themes_ if t.seeded]
     assert len(seeded) == 1 and seeded[0].name == "回放与课件"
     for i, toks in enumerate(topic_tokens):
@@ -210,18 +221,19 @@ def test_tiny_input_groups_items_that_share_a_word(tokenizer):
     assert labels[0] == labels[1] and labels[2] == labels[3] and labels[0] != labels[2]
 
 
-def test_default_names_prefer_subject_words_and_never_repeat():
-    from nlp.themes.labels import default_names, pick_name_words
+def test_the_keyword_fallback_prefers_subject_words_and_never_repeats():
+    from nlp.themes.labels import default_names, fallback_name, pick_name_words
 
-    assert pick_name_words(["超级", "送餐", "买", "好吃"]) == ["送餐", "好吃"]
+    assert pick_name_words(["超级", "送餐", "买", "礼品"]) == ["送餐", "礼品"]
     assert pick_name_words(["积分", "积分兑换", "礼品"]) == ["积分", "礼品"]
     names = default_names([["积分", "礼品", "签到"], ["积分", "礼品", "清零"]])
-    assert names[0] != names[1] and all("·" in n for n in names)
+    assert names[0] != names[1]
+    assert fallback_name(["即将", "今日", "火箭"]) == "火箭"
+    assert fallback_name(["积分"], taken={"积分"}) != "积分"
 
 
-def test_names_skip_generic_words_when_a_subject_is_available():
-    from nlp.themes.labels import default_names, pick_name_words
+def test_a_name_is_never_made_of_generic_words_only():
+    from nlp.themes.labels import fallback_name
 
-    assert pick_name_words(["有人", "作品", "开始", "群聊"]) == ["作品", "群聊"]
-    # Only generic words left: they still make a name rather than 未命名.
-    assert default_names([["有人", "开始"]]) == ["有人·开始"]
+    # Only generic words to go on: the theme is called unnamed, not 即将·今日.
+    assert fallback_name(["即将", "今日", "一个月", "看出"]) == "未命名话题"

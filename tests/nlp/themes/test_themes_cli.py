@@ -39,13 +39,15 @@ def test_end_to_end_writes_theme_columns_and_a_summary(input_csv, tmp_path):
     assert proc.returncode == 0, proc.stderr
     with out.open(encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
-    assert list(rows[0]) == ["rid", "text", "extra", "theme_id", "theme_name"]
+    assert list(rows[0]) == ["rid", "text", "extra", "theme_id", "theme_name", "frame_key"]
     assert len(rows) == 128
     themes = json.loads(summary.read_text(encoding="utf-8"))
     by_id = {str(t["id"]): t for t in themes}
     for row in rows:
         assert by_id[row["theme_id"]]["name"] == row["theme_name"]
-    assert {"id", "name", "size", "keywords", "quotes"} <= set(themes[0])
+    assert {"id", "name", "size", "keywords", "quotes", "frame_key", "summary"} <= set(themes[0])
+    for row in rows:
+        assert by_id[row["theme_id"]]["frame_key"] == row["frame_key"]
     assert sum(t["size"] for t in themes) == 128
     assert "themes over 128 rows" in proc.stdout
 
@@ -57,8 +59,23 @@ def test_explicit_k_and_csv_summary(input_csv, tmp_path):
     assert code == 0
     with summary.open(encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
+    # --k asks for k themes of the texts, all discovered (the contract before the frame).
     assert len([r for r in rows if r["id"] != "0"]) == 3
-    assert list(rows[0]) == ["id", "name", "size", "share", "area", "keywords", "quotes"]
+    assert not [r for r in rows if r["frame_key"]]
+    assert list(rows[0]) == ["id", "name", "size", "share", "area", "keywords", "quotes",
+                             "frame_key", "summary"]
+
+
+def test_the_code_frame_comes_first_unless_switched_off(input_csv, tmp_path):
+    out, summary = tmp_path / "out.csv", tmp_path / "themes.json"
+    assert themes_cli.main(["--input", str(input_csv), "--output", str(out),
+                            "--summary", str(summary), "--quiet"]) == 0
+    framed = json.loads(summary.read_text(encoding="utf-8"))
+    assert [t for t in framed if t["frame_key"]]
+    assert themes_cli.main(["--input", str(input_csv), "--output", str(out), "--no-frame",
+                            "--summary", str(summary), "--quiet"]) == 0
+    plain = json.loads(summary.read_text(encoding="utf-8"))
+    assert not [t for t in plain if t["frame_key"]] and len(plain) > 1
 
 
 def test_long_runs_show_a_progress_bar_on_stderr(tmp_path, capsys, monkeypatch):

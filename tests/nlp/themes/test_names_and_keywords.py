@@ -1,0 +1,144 @@
+"""Names a person would write, keywords that say what people talk about, entities kept whole."""
+
+import pytest
+
+from nlp.keywords import item_keywords, top_keywords
+from nlp.pipeline import NullSentiment, Pipeline
+from nlp.segment import Segmenter
+from nlp.themes.generic import is_generic, is_generic_name
+from nlp.themes.phrases import apply_phrases, learn_phrases
+from tests.nlp.themes.community_factory import make_feedback
+from tests.nlp.themes.feedback_factory import make_items
+
+
+@pytest.fixture(scope="module")
+def result():
+    texts, truth = make_feedback(30, seed=5)
+    return texts, truth, Pipeline(sentiment=NullSentiment()).run(texts)
+
+
+@pytest.mark.parametrize("word", ["即将", "今日", "一个月", "大多数", "看出", "扩大", "到底",
+                                  "个人感觉", "原话", "小时", "错误", "说实话", "觉得"])
+def test_generic_words_are_recognised(word):
+    assert is_generic(word)
+
+
+@pytest.mark.parametrize("word", ["火箭", "副本", "小区", "停车", "回放", "积分", "森林人", "app"])
+def test_subject_words_are_not_generic(word):
+    assert not is_generic(word)
+
+
+@pytest.mark.parametrize(("name", "generic"), [
+    ("一个月·今日", True), ("大多数·看出", True), ("即将", True),
+    ("回放上传慢", False), ("副本掉落", False), ("小区停车", False),
+])
+def test_a_name_is_generic_when_every_word_of_it_is(name, generic):
+    assert is_generic_name(name) is generic
+
+
+def test_discovered_themes_are_named_by_the_phrase_their_members_use(result):
+    texts, truth, res = result
+    names: dict[str, list[str]] = {}
+    for theme in res.themes:
+        if theme.frame_key or theme.is_other:
+            continue
+        members = [truth[i.index] for i in res.items if i.theme_id == theme.id]
+        names.setdefault(max(set(members), key=members.count), []).append(theme.name)
+    assert "小区停车" in names["parking"]
+    assert any("副本掉落" in name for name in names["drops"])
+    assert "森林人" in names["forester"]
+
+
+def test_no_theme_name_is_made_only_of_generic_words(result):
+    _, _, res = result
+    for theme in res.themes:
+        if not theme.is_other:
+            assert not is_generic_name(theme.name), theme.name
+            assert "·" not in theme.name or theme.frame_key
+
+
+def test_filler_openers_never_name_a_theme_or_count_as_keywords(result):
+    _, _, res = result
+    shown = " ".join(t.name + " " + " ".join(t.keywords) for t in res.themes)
+    shown += " " + " ".join(w for w, _ in res.stats.top_keywords)
+    for filler in ("老成员", "个人感觉", "说实话", "原话", "吐槽"):
+        assert filler not in shown
+
+
+def test_generic_words_are_not_content_tokens_so_not_aspects_either():
+    seg = Segmenter()
+    tokens = seg.tokens("个人感觉原话是这么说的：等了三个小时还是显示错误，问题一直没解决")
+    assert not {"个人感觉", "原话", "小时", "错误", "问题"} & set(tokens)
+    assert seg.tokens("作为老成员，我觉得群里广告太多了") == ["广告", "太多"]
+
+
+def test_keyword_lists_leave_out_generic_words():
+    tokens = [["即将", "火箭", "今日", "发射"], ["一个月", "火箭", "看出", "发射"]] * 3
+    top = [w for w, _ in top_keywords(tokens, 10)]
+    assert top and not any(is_generic(w) for w in top)
+    assert set(item_keywords(["即将", "火箭", "今日", "小时"], 5)) == {"火箭"}
+
+
+def test_entity_phrases_stay_whole_in_keywords_names_and_clouds(result):
+    _, _, res = result
+    words = [w for w, _ in res.stats.top_keywords]
+    assert "森林人" in words and "森林" not in words
+    cloud = {w for t in res.themes for w, _ in t.keyword_weights}
+    assert "森林人" in cloud and "森林" not in cloud
+    assert any(w.startswith("水平对置") for w in cloud) and "水平" not in cloud
+    assert "副本掉落" in cloud
+
+
+def test_collocations_are_learned_from_the_run_and_applied_to_every_item():
+    seg = Segmenter()
+    texts = ["森林人的油耗怎么样", "我的森林人最近异响", "森林人保养贵吗", "森林人的保养周期",
+             "水平对置发动机很稳", "水平对置发动机的声音", "水平对置发动机烧机油",
+             "建议分成交流群和通知群", "今天天气不错", "森林里有人在跑步", "水平一般"]
+    tokens = [seg.tokens(t) for t in texts]
+    merges = learn_phrases(tokens, texts)
+    joined = apply_phrases(tokens, merges)
+    assert "森林人" in joined[0] and "森林" not in joined[0]
+    assert any(w.startswith("水平对置") for w in joined[4])
+    # A pair that is not a unit stays apart: 森林里 / 人, 水平 / 一般.
+    assert "森林" in joined[9] and "水平" in joined[10]
+
+
+def test_judgements_never_join_a_name_and_single_characters_only_end_one():
+    from nlp.themes.phrases import _mergeable
+
+    assert _mergeable("森林", "人") and _mergeable("nd", "镜") and _mergeable("水平", "对置")
+    assert not _mergeable("庆", "活动")  # a bare character does not start a phrase
+    assert not _mergeable("有效期", "太短") and not _mergeable("积分", "找")
+
+
+def test_names_follow_the_topics_in_plain_feedback_too():
+    texts, _ = make_items(40, seed=31)
+    res = Pipeline(sentiment=NullSentiment()).run(texts)
+    for theme in res.themes:
+        if not theme.is_other and not theme.frame_key:
+            assert 2 <= len(theme.name) <= 8 and not is_generic_name(theme.name)
+
+
+def test_clause_aspects_never_list_generic_words():
+    from nlp.sentiment import LexiconSentimentModel
+
+    result = LexiconSentimentModel().fit().analyze(
+        "个人感觉直播回放太卡了，原话是等了三个小时还显示错误，群里广告也多")
+    aspects = {a for clause in result.clauses for a in clause.aspects}
+    assert {"直播回放", "广告"} <= aspects
+    assert not {"个人感觉", "原话", "小时", "错误", "群里"} & aspects
+
+
+def test_an_everyday_word_names_a_theme_only_when_nothing_more_specific_fits():
+    from nlp.themes.generic import is_everyday
+    from nlp.themes.labels import phrase_names
+
+    assert is_everyday("公司") and is_everyday("中国") and not is_everyday("副本")
+    # Every item says 公司; the most common thing said about it is 拖欠工资 (3 of 10).
+    tokens = ([["公司", "拖欠", "工资"]] * 3 + [["公司", "加班"]] * 2 + [["公司", "食堂"]] * 2
+              + [["公司", "班车"], ["公司", "宿舍"], ["公司", "培训"]])
+    texts = ["".join(t) for t in tokens]
+    import numpy as np
+
+    [name] = phrase_names(tokens, [np.arange(len(tokens))], texts)
+    assert name != "公司" and "工资" in name
