@@ -13,7 +13,8 @@ The median and the median absolute deviation (scaled to a standard deviation) ar
 an earlier spike in the baseline; the √m floor is the Poisson noise of a count, so a flat
 baseline (MAD 0) does not flag every small wobble; the minimum of 5 keeps small numbers
 quiet. Steady growth raises the baseline with it and is not flagged. A theme gets one spike
-alert per 7 days: a window that overlaps an alerted one raises nothing new.
+alert per burst: a window that overlaps an alerted one, or follows it directly, raises
+nothing new.
 """
 
 from __future__ import annotations
@@ -51,6 +52,9 @@ WINDOW_DAYS = 7
 BASELINE_WINDOWS = 8
 MIN_HISTORY = 4
 MAD_SCALE = 1.4826
+# A theme's next spike alert needs a window starting this long after the last one's start:
+# the window after an alerted one still holds the burst's tail.
+QUIET_DAYS = 2 * WINDOW_DAYS
 # Spike checks after a full analysis look back this far, so a run that follows a quiet
 # spell still reports a burst from the days it missed.
 AFTER_RUN_DAYS = 14
@@ -186,16 +190,17 @@ def check_spikes(community: Community, *, days: int = 1, today: date | None = No
 def _raise_spike(community: Community, theme: InsightTheme, end: date, check: SpikeCheck,
                  series: list[int]) -> InsightAlert | None:
     """A spike alert for the window ending on ``end``, unless the theme already has one for a
-    window overlapping it."""
+    window overlapping it or just before it: the tail of a burst, counted in the next days'
+    windows, is the same burst."""
     start = end - timedelta(days=WINDOW_DAYS - 1)
-    overlapping = db.session.execute(
+    same_burst = db.session.execute(
         db.select(InsightAlert.id).where(
             InsightAlert.community_id == community.id,
             InsightAlert.kind == AlertKind.SPIKE.value, InsightAlert.theme_key == theme.key,
-            InsightAlert.period_start > start - timedelta(days=WINDOW_DAYS),
-            InsightAlert.period_start < start + timedelta(days=WINDOW_DAYS))
+            InsightAlert.period_start > start - timedelta(days=QUIET_DAYS),
+            InsightAlert.period_start < start + timedelta(days=QUIET_DAYS))
     ).first()
-    if overlapping is not None:
+    if same_burst is not None:
         return None
     return _raise(community, AlertKind.SPIKE, theme, start, float(check.count),
                   baseline=check.median, threshold=check.threshold,
