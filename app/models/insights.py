@@ -149,6 +149,25 @@ class InsightState(Base):
     current_run = relationship("AnalysisRun", foreign_keys=[current_run_id])
 
 
+class CodeFrameSettings(Base):
+    """A community's edits of the built-in code frame (编码框架): renamed, disabled and
+    extended themes and its own themes, as ``nlp.codeframe.CodeFrame.customised`` takes them:
+    ``{"rename": {key: name}, "disable": [key], "extend": {key: [phrase]},
+    "add": [{"key", "name", "phrases"}]}``. The shipped frame itself is never changed."""
+
+    __tablename__ = "insight_code_frames"
+
+    community_id: Mapped[int] = mapped_column(
+        ForeignKey("communities.id", ondelete="CASCADE"), primary_key=True
+    )
+    custom: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict, nullable=False)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow,
+                                                 nullable=False)
+    updated_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL")
+    )
+
+
 class InsightTheme(TimestampMixin, Base):
     """A theme of a community, by its stable id from the analysis (``key``).
 
@@ -178,6 +197,10 @@ class InsightTheme(TimestampMixin, Base):
     size: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
     sentiment_mix: Mapped[dict[str, int]] = mapped_column(JSONType, default=dict, nullable=False)
     seed_words: Mapped[list[str]] = mapped_column(JSONType, default=list, nullable=False)
+    # The code-frame theme this is (None for a theme discovered in the community's feedback).
+    frame_key: Mapped[str | None] = mapped_column(String(64))
+    # One line saying what the theme is about: its most representative sentence, redacted.
+    summary: Mapped[str | None] = mapped_column(Text)
     name_edited: Mapped[bool] = mapped_column(Boolean, default=False, nullable=False)
     is_other: Mapped[bool] = mapped_column(Boolean, default=False, nullable=False)
     first_run_id: Mapped[int | None] = mapped_column(

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 insights_bp = Blueprint("insights", __name__, url_prefix="/c/<slug>/insights")
 
-from app.blueprints.insights import actions, views  # noqa: E402,F401
+from app.blueprints.insights import actions, codeframe, views  # noqa: E402,F401

@@ -21,6 +21,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from app.models import SOURCE_KIND_LABELS
 from app.models.insights import SENTIMENT_LABELS
 from app.services.insights.actions import MAX_NOTE
+from app.services.insights.codeframe import MAX_NAME as CODEFRAME_MAX_NAME
 from app.services.insights.corrections import MAX_NAME, SPLIT_MAX, SPLIT_MIN
 from app.services.insights.periods import PRESET_LABELS
 from app.services.insights.segments import SEGMENTS
@@ -152,3 +153,32 @@ class TagsForm(FlaskForm, NextMixin):
     """Set an item's tags."""
 
     tags = StringField(_l("标签（用逗号或顿号分隔）"), validators=[Optional(), Length(max=300)])
+
+
+class FrameRenameForm(FlaskForm):
+    """A new name for a code-frame theme."""
+
+    name = StringField(_l("名称"), validators=[DataRequired(message=_l("请填写主题名称。")),
+                                             Length(max=CODEFRAME_MAX_NAME)])
+
+
+class FrameToggleForm(FlaskForm):
+    """Switch a code-frame theme on or off."""
+
+    enabled = HiddenField(validators=[DataRequired()])
+
+
+class FramePhrasesForm(FlaskForm):
+    """A frame theme's extra phrases, one per line."""
+
+    phrases = TextAreaField(_l("补充短语"), validators=[Optional(), Length(max=12000)])
+
+
+class FrameAddForm(FlaskForm):
+    """A theme of the community's own: a name and the phrases that mean it."""
+
+    name = StringField(_l("名称"), validators=[DataRequired(message=_l("请填写主题名称。")),
+                                             Length(max=CODEFRAME_MAX_NAME)])
+    phrases = TextAreaField(_l("短语"), validators=[
+        DataRequired(message=_l("请至少填写一条短语：成员说到这些话时，反馈就归入这个主题。")),
+        Length(max=12000)])

@@ -30,7 +30,7 @@ from app.models import (
     utcnow,
 )
 from app.services.errors import Conflict, NotFound
-from app.services.insights import engine
+from app.services.insights import codeframe, engine
 from app.services.insights.item_rows import (
     ItemRow,
     analysis_row,
@@ -42,6 +42,8 @@ from app.services.insights.item_rows import (
     zone_of_community,
 )
 from app.services.insights.search import index_texts, search_tokens
+from nlp.codeframe import NONE as FRAME_NONE
+from nlp.codeframe import FrameCorrection
 from nlp.themes import OTHER_NAME, ThemeSnapshot
 from nlp.themes.types import STATUS_MERGED
 
@@ -246,7 +248,8 @@ def _execute(run: AnalysisRun, progress: Progress) -> None:
     previous_snapshot = snapshot_of(previous)
     labels = fixed_labels(community_id)
     layer = community_layer(community_id)
-    pipe = engine.pipeline(layer)
+    pipe = engine.pipeline(layer, frame=codeframe.community_frame(community_id),
+                           frame_corrections=frame_corrections(previous_snapshot, items))
     db.session.commit()
 
     def on_stage(stage: str, done: int, total: int) -> None:
@@ -301,10 +304,31 @@ def _execute(run: AnalysisRun, progress: Progress) -> None:
     _after_switch(run)
 
 
+def frame_corrections(snapshot: ThemeSnapshot, items: Sequence[ItemRow]
+                      ) -> list[FrameCorrection]:
+    """What operators taught the code frame: each item they pinned to a theme is an example
+    of that theme's frame key, or of "none" when they pinned it to a discovered theme or 其他
+    (so the frame stops claiming texts like it)."""
+    if not snapshot.pinned:
+        return []
+    texts = {str(i.id): i.text for i in items}
+    fixes = []
+    for item_id, theme_id in snapshot.pinned.items():
+        text = texts.get(item_id)
+        if not text:
+            continue
+        record = snapshot.record(snapshot.resolve(theme_id))
+        key = record.frame_key if record is not None and record.frame_key else FRAME_NONE
+        fixes.append(FrameCorrection(text, key))
+    return fixes
+
+
 def _theme_dict(theme, items: Sequence[ItemRow]) -> dict:
     return {
         "key": int(theme.id),
         "name": theme.name if not theme.is_other else OTHER_NAME,
+        "frame_key": theme.frame_key,
+        "summary": theme.summary or "",
         "keywords": list(theme.keywords),
         "keyword_weights": {w: float(v) for w, v in theme.keyword_weights},
         "area": theme.area,
@@ -438,6 +462,8 @@ def _apply_themes(run: AnalysisRun) -> None:
             db.session.add(row)
         record = snap.record(key)
         row.name = theme["name"][:80]
+        row.frame_key = theme.get("frame_key")
+        row.summary = theme.get("summary") or None
         row.area = theme["area"]
         row.keywords = theme["keywords"]
         row.keyword_weights = theme["keyword_weights"]
