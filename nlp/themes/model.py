@@ -777,8 +777,9 @@ class ThemeModel:
                     seeded=seed is not None,
                     status=STATUS_ARCHIVED if archived else STATUS_ACTIVE,
                     frame_key=key,
-                    summary=summary_sentence(texts, quotes, names[tid]) if texts is not None
-                    else "",
+                    summary=summary_sentence(texts, quotes, names[tid], sentiments,
+                                             _prevailing(sentiments, g_glob))
+                    if texts is not None else "",
                 )
             )
         themes.sort(key=lambda t: (-t.size, t.id))
@@ -900,6 +901,16 @@ def _mix(sentiments, members) -> dict[int, int]:
         return {}
     vals = np.asarray(sentiments)[members]
     return {lab: int((vals == lab).sum()) for lab in (-1, 0, 1)}
+
+
+def _prevailing(sentiments, members: np.ndarray) -> int | None:
+    """The sentiment most of a theme's items share (more than 40% of them), else None."""
+    if sentiments is None or not len(members):
+        return None
+    labels = np.asarray(sentiments)[members]
+    values, counts = np.unique(labels, return_counts=True)
+    best = int(np.argmax(counts))
+    return int(values[best]) if counts[best] > 0.4 * len(labels) else None
 
 
 def _unit(v: np.ndarray) -> np.ndarray:

@@ -74,22 +74,78 @@ def representative(
 
 _SENTENCE_SPLIT = re.compile(r"(?<=[。！？!?；;\n])")
 SUMMARY_MAX_CHARS = 60
+SUMMARY_MIN_CHARS = 8
+# A sticker code or emoji at either end says nothing about the topic.
+_EDGE_STICKERS = re.compile(r"^(?:\[[^\[\]]{1,8}\]|[\U0001F300-\U0001FAFF\u2600-\u27BF])+|"
+                            r"(?:\[[^\[\]]{1,8}\]|[\U0001F300-\U0001FAFF\u2600-\u27BF\ufe0f])+$")
+_EDGE_PUNCT = "，,、：:；; ～~"
+# A short thank-you clause at the end of a longer sentence is courtesy, not its point.
+_THANKS_CLOSER = re.compile(r"^(?:辛苦|谢谢|感谢|多谢|麻烦|拜托)[^，,]{0,6}$")
 
 
-def summary_sentence(texts: Sequence[str], quote_indices: Sequence[int], phrase: str = "") -> str:
-    """A theme's one-line summary: its most representative sentence.
+def _filler_pattern() -> re.Pattern:
+    from nlp.segment import load_filler_phrases
 
-    The quotes are ranked already (closest to the theme's centre and readable first); the
-    first quote that mentions the theme's name phrase wins, else the first quote. Of that
-    quote, the sentence with the phrase (else the first sentence) is kept, cut to 60
-    characters. The texts are the redacted ones, so the summary is too.
+    phrases = sorted(load_filler_phrases(), key=len, reverse=True)
+    alternatives = "|".join(re.escape(p) for p in phrases if p)
+    return re.compile(rf"^(?:(?:{alternatives})(?:的|吧|呢)?[{_EDGE_PUNCT}]*)+")
+
+
+_FILLER: re.Pattern | None = None
+
+
+def clean_sentence(sentence: str) -> str:
+    """A sentence without what members wrap around their point: opening filler (说实话，
+    个人感觉, 作为老成员，, 提个小建议：), sticker codes and emoji at either end, and a courtesy
+    closer clause (辛苦运营了🙏, 期待后续～). The point itself is kept as written."""
+    global _FILLER
+    if _FILLER is None:
+        _FILLER = _filler_pattern()
+    text = sentence.strip()
+    for _ in range(3):
+        before = text
+        text = _EDGE_STICKERS.sub("", text).strip()
+        text = _FILLER.sub("", text).strip(_EDGE_PUNCT + " ")
+        clauses = re.split(r"([，,])", text)
+        last = clean_closer(clauses[-1]) if len(clauses) >= 3 else ""
+        if last and (_FILLER.fullmatch(last) or _THANKS_CLOSER.match(last)):
+            text = "".join(clauses[:-2]).strip()
+        if text == before:
+            break
+    return text
+
+
+def clean_closer(clause: str) -> str:
+    """A clause stripped of end punctuation and stickers, to compare with the filler list."""
+    return _EDGE_STICKERS.sub("", clause.strip()).strip("。！!～~ ")
+
+
+def summary_sentence(texts: Sequence[str], quote_indices: Sequence[int], phrase: str = "",
+                     sentiments: Sequence[int] | None = None, mood: int | None = None) -> str:
+    """A theme's one-line summary: its most representative sentence, cleaned of filler.
+
+    The quotes are ranked already (closest to the theme's centre and readable first). When
+    the theme has a prevailing sentiment (``mood``, from ``sentiments`` of the items), quotes
+    that share it come first, so a theme of complaints is summed up by a complaint. Among
+    those, the first quote that mentions the theme's name phrase wins, else the first. Of
+    that quote, the sentence with the phrase (else the longest informative one) is kept,
+    cleaned (:func:`clean_sentence`) and cut to 60 characters. The texts are the redacted
+    ones, so the summary is too.
     """
-    quotes = [texts[i].strip() for i in quote_indices if texts[i] and texts[i].strip()]
+    quotes = [i for i in quote_indices if texts[i] and texts[i].strip()]
     if not quotes:
         return ""
-    chosen = next((q for q in quotes if phrase and phrase in q), quotes[0])
-    sentences = [s.strip() for s in _SENTENCE_SPLIT.split(chosen) if s.strip()]
-    sentence = next((s for s in sentences if phrase and phrase in s), sentences[0])
+    if mood is not None and sentiments is not None:
+        quotes.sort(key=lambda i: sentiments[i] != mood)  # stable: keeps the ranking
+    chosen = next((i for i in quotes if phrase and phrase in texts[i]), quotes[0])
+    sentences = [clean_sentence(s) for s in _SENTENCE_SPLIT.split(texts[chosen])]
+    sentences = [s for s in sentences if s]
+    if not sentences:
+        return clean_sentence(texts[chosen]) or texts[chosen].strip()[:SUMMARY_MAX_CHARS]
+    sentence = next((s for s in sentences if phrase and phrase in s), None)
+    if sentence is None:
+        informative = [s for s in sentences if len(s) >= SUMMARY_MIN_CHARS] or sentences
+        sentence = max(informative[:3], key=len) if len(informative) > 1 else informative[0]
     if len(sentence) > SUMMARY_MAX_CHARS:
         sentence = sentence[: SUMMARY_MAX_CHARS - 1].rstrip("，,、 ") + "…"
     return sentence
