@@ -71,7 +71,8 @@ def frame_rows(community_id: int) -> list[FrameRow]:
         shipped = default.get(theme.key)
         current = themes.get(theme.key)
         rows.append(FrameRow(
-            key=theme.key, name=theme.name,
+            # The theme's own row carries a name given on its page since the last analysis.
+            key=theme.key, name=current.name if current is not None else theme.name,
             default_name=shipped.name if shipped else theme.name,
             description=theme.description, enabled=theme.enabled, own=shipped is None,
             n_seeds=len(theme.seeds), extra_phrases=list(extra.get(theme.key, [])),
@@ -103,6 +104,8 @@ def rename(community_id: int, key: str, name: str, *, actor) -> None:
     frame = community_frame(community_id)
     theme = _theme(frame, key)
     name = _valid_name(name, frame, key)
+    if name == theme.name and name == _current_name(community_id, key):
+        return
     custom = custom_of(community_id)
     renames = dict(custom.get("rename") or {})
     own = _own_index(custom, key)
@@ -115,6 +118,22 @@ def rename(community_id: int, key: str, name: str, *, actor) -> None:
     custom["rename"] = renames
     _save(community_id, custom, actor, "codeframe.rename", {"key": key, "from": theme.name,
                                                             "to": name})
+    _rename_current_theme(community_id, key, name, actor)
+
+
+def _rename_current_theme(community_id: int, key: str, name: str, actor) -> None:
+    """Give the frame theme's current theme the new name now, as a correction (so the theme
+    pages and the next analysis agree with the frame, and the rename can be undone there)."""
+    from app.models import Community
+    from app.services.insights import corrections
+
+    row = db.session.execute(
+        db.select(InsightTheme).where(InsightTheme.community_id == community_id,
+                                      InsightTheme.frame_key == key)
+    ).scalars().first()
+    if row is not None and row.name != name:
+        corrections.apply(db.session.get(Community, community_id), "rename",
+                          {"theme": row.key, "name": name}, actor=actor)
 
 
 def set_enabled(community_id: int, key: str, enabled: bool, *, actor) -> None:
@@ -173,6 +192,13 @@ def add_theme(community_id: int, name: str, text: str | Iterable[str], *, actor)
     custom["add"] = own
     _save(community_id, custom, actor, "codeframe.add", {"key": key, "name": name})
     return key
+
+
+def _current_name(community_id: int, key: str) -> str | None:
+    return db.session.execute(
+        db.select(InsightTheme.name).where(InsightTheme.community_id == community_id,
+                                           InsightTheme.frame_key == key)
+    ).scalars().first()
 
 
 def _theme(frame: CodeFrame, key: str):

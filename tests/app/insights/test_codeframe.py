@@ -172,3 +172,20 @@ def test_items_an_operator_pinned_teach_the_frame(app, db, community):
     fixes = frame_corrections(snapshot, load_items(community.id))
     assert sorted((f.text, f.key) for f in fixes) == [
         ("周末的读书会改到线上了", NONE), ("打卡小程序又进不去了", "tech")]
+
+
+def test_renaming_a_frame_theme_renames_its_current_theme_at_once(app, db, community, operator):
+    from app.models import Correction
+    from tests.app.insights.conftest import analyse, seed_feedback
+
+    seed_feedback(community, count=80)
+    analyse(community)
+    codeframe.rename(community.id, "spam", "广告与拉人", actor=operator)
+    db.session.commit()
+    assert _frame_themes(db, community)["spam"].name == "广告与拉人"
+    assert db.session.execute(db.select(Correction.kind)).scalars().all() == ["rename"]
+    row = next(r for r in codeframe.frame_rows(community.id) if r.key == "spam")
+    assert row.name == "广告与拉人" and row.default_name == "广告刷屏与秩序"
+    # The next analysis keeps the name the frame and the theme now share.
+    analyse(community)
+    assert _frame_themes(db, community)["spam"].name == "广告与拉人"
