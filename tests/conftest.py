@@ -6,12 +6,18 @@ The suite starts its own PostgreSQL and Redis servers on free loopback ports.
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
 # Configure the process before the app package is imported anywhere.
 _SESSION_TMP = Path(tempfile.mkdtemp(prefix="huisheng-tests-"))
+# Each test process removes its own folder on exit, or repeated runs fill /tmp; keep it for a
+# post-mortem with HUISHENG_KEEP_TEST_TMP=1.
+if not os.environ.get("HUISHENG_KEEP_TEST_TMP"):
+    atexit.register(shutil.rmtree, _SESSION_TMP, ignore_errors=True)
 os.environ.setdefault("HUEY_IMMEDIATE", "1")
 # Set, not defaulted: xdist workers inherit the controller's environment, and a shared
 # instance folder lets one worker's clean-up of report files delete another worker's.
