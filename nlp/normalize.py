@@ -60,6 +60,8 @@ class Signal:
     # Smiles that read as sarcasm after a complaint ([微笑] [旺柴] 🙂): on their own they count
     # as their polarity; with a complaint, sentiment reads them as scorn.
     sarcastic: bool = False
+    # Sign-off gestures ([抱拳] [强] 👍 🙏): praise only when the words do not complain.
+    courtesy: bool = False
 
 
 @dataclass(frozen=True)
@@ -80,12 +82,18 @@ class NormalizedText:
         """How many of the signals are sarcastic smiles ([微笑] [旺柴] 🙂 …)."""
         return sum(1 for s in self.signals if s.sarcastic)
 
+    @property
+    def courtesy(self) -> int:
+        """The polarity carried by sign-off gestures ([抱拳] [强] 👍 🙏) among the signals."""
+        return sum(s.polarity for s in self.signals if s.courtesy)
 
-def _read_table(path: Path) -> tuple[dict[str, int], frozenset[str]]:
-    """Read ``token polarity [sarcastic]`` lines (``#`` comments, blank lines skipped); returns
-    the polarities and the tokens marked sarcastic."""
+
+def _read_table(path: Path) -> tuple[dict[str, int], frozenset[str], frozenset[str]]:
+    """Read ``token polarity [sarcastic|courtesy]`` lines (``#`` comments, blank lines
+    skipped); returns the polarities, the tokens marked sarcastic and those marked courtesy."""
     table: dict[str, int] = {}
     sarcastic: set[str] = set()
+    courtesy: set[str] = set()
     for raw in path.read_text(encoding="utf-8").splitlines():
         line = raw.strip()
         if not line or line.startswith("#"):
@@ -94,16 +102,18 @@ def _read_table(path: Path) -> tuple[dict[str, int], frozenset[str]]:
         table[parts[0]] = int(parts[1])
         if "sarcastic" in parts[2:]:
             sarcastic.add(parts[0])
-    return table, frozenset(sarcastic)
+        if "courtesy" in parts[2:]:
+            courtesy.add(parts[0])
+    return table, frozenset(sarcastic), frozenset(courtesy)
 
 
 @lru_cache(maxsize=1)
-def _sticker_table() -> tuple[dict[str, int], frozenset[str]]:
+def _sticker_table() -> tuple[dict[str, int], frozenset[str], frozenset[str]]:
     return _read_table(STICKERS_PATH)
 
 
 @lru_cache(maxsize=1)
-def _emoji_table() -> tuple[dict[str, int], frozenset[str]]:
+def _emoji_table() -> tuple[dict[str, int], frozenset[str], frozenset[str]]:
     return _read_table(EMOJI_PATH)
 
 
@@ -238,26 +248,28 @@ class Normalizer:
 
     @staticmethod
     def _take_stickers(text: str, signals: list[Signal]) -> str:
-        table, sarcastic = _sticker_table()
+        table, sarcastic, courtesy = _sticker_table()
 
         def repl(m: re.Match) -> str:
             code = m.group(1)
             if code not in table:
                 return m.group(0)
-            signals.append(Signal("sticker", code, table[code], code in sarcastic))
+            signals.append(Signal("sticker", code, table[code], code in sarcastic,
+                                  code in courtesy))
             return " "
 
         return _RE_BRACKET_CODE.sub(repl, text)
 
     @staticmethod
     def _take_emoji(text: str, signals: list[Signal]) -> str:
-        table, sarcastic = _emoji_table()
+        table, sarcastic, courtesy = _emoji_table()
 
         def repl(m: re.Match) -> str:
             for ch in m.group(0):
                 if ch in "\u200d\ufe0e\ufe0f\u20e3" or "\U000E0020" <= ch <= "\U000E007F":
                     continue
-                signals.append(Signal("emoji", ch, table.get(ch, 0), ch in sarcastic))
+                signals.append(Signal("emoji", ch, table.get(ch, 0), ch in sarcastic,
+                                      ch in courtesy))
             return " "
 
         return _RE_EMOJI.sub(repl, text)
