@@ -65,8 +65,10 @@ def test_findings_cover_metrics_surveys_and_suggestions(sample_ctx):
     (15, 1, "由上期 1 条增至 15 条"),
     (2, 4, "由上期 4 条降至 2 条"),
     (3, 0, "由上期 0 条增至 3 条"),
-    (12, 6, "较上期增长 100%"),
-    (6, 6, "较上期基本持平"),
+    (28, 3, "由上期 3 条增至 28 条"),
+    (12, 6, "由上期 6 条增至 12 条"),
+    (40, 20, "较上期增长 100%"),
+    (26, 26, "较上期基本持平"),
 ])
 def test_changes_from_a_small_base_read_as_counts_not_percentages(current, previous, words):
     from reports.formatting import count_change_words

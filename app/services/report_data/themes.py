@@ -28,6 +28,7 @@ from app.services.report_data import (
     DataProvider,
     DataRequest,
     chinese,
+    clean_quote,
     local_day,
     printable,
     register_provider,
@@ -91,14 +92,6 @@ def acted_on_days(community: Community, last_day: date) -> dict[int, tuple[date,
     return out
 
 
-def _clip(text: str, limit: int = MAX_QUOTE_CHARS) -> str:
-    text = printable(text)
-    if len(text) <= limit:
-        return text
-    cut = max(text.rfind(mark, 0, limit) for mark in "。！？!?；")
-    return text[: cut + 1] if cut >= limit // 2 else text[: limit - 1] + "…"
-
-
 def period_quotes(run_id: int, theme: InsightTheme, first: int, last: int, n: int
                   ) -> list[Quote]:
     """Up to ``n`` quotes of the theme from local days ``first``..``last`` (ordinals): its
@@ -129,9 +122,10 @@ def period_quotes(run_id: int, theme: InsightTheme, first: int, last: int, n: in
             .limit(QUOTE_CANDIDATES // 2)).all()
         for i in range(max(len(negative), len(other))):
             rows += [r[i] for r in (negative, other) if i < len(r)]
+    theme_words = [w for w in [theme.name, *(theme.keywords or [])[:12]] if w]
     quotes, seen = [], set()
     for row in rows:
-        text = _clip(row.redacted_text or "")
+        text = clean_quote(row.redacted_text or "", theme_words, MAX_QUOTE_CHARS)
         if len(text) < 6 or text in seen or row.id in seen:
             continue
         seen.update((text, row.id))
