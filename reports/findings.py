@@ -20,6 +20,7 @@ from reports.formatting import (
     fmt_int,
     fmt_percent,
     fmt_r,
+    fmt_signed_percent,
     is_number,
     lag_words,
 )
@@ -54,13 +55,17 @@ def trend_change_words(change: BeforeAfter, label: str) -> str:
     if not change.clear:
         return (f"{actual}，与按此前 {change.n_before} 天趋势的预计"
                 f"（{_daily(change.expected_after)}）相比无明显偏离")
-    gap = abs(change.beyond_trend)
-    size = (fmt_percent(gap / abs(change.expected_after))
-            if abs(change.expected_after) >= MIN_PERCENT_BASE else _daily(gap))
+    base = abs(change.expected_after)
+    if base >= MIN_PERCENT_BASE:
+        size, low, high = (fmt_percent(abs(v) / base) if i == 0 else fmt_signed_percent(v / base)
+                           for i, v in enumerate((change.beyond_trend, change.beyond_low,
+                                                  change.beyond_high)))
+    else:
+        size, low, high = (_daily(abs(change.beyond_trend)), _daily(change.beyond_low),
+                           _daily(change.beyond_high))
     side = "高于" if change.beyond_trend > 0 else "低于"
     return (f"{actual}，同期{side}按此前趋势的预计（{_daily(change.expected_after)}）{size}"
-            f"（95% 区间 {_daily(change.beyond_low)} 至 {_daily(change.beyond_high)}；"
-            f"偏离也可能来自同期的其他变化）")
+            f"（差值的 95% 区间 {low} 至 {high}；偏离也可能来自同期的其他变化）")
 
 
 def _theme_sentence(ctx: ReportContext, theme: ThemeSummary) -> str:
