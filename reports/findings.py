@@ -71,7 +71,7 @@ def trend_change_words(change: BeforeAfter, label: str) -> str:
 def _theme_sentence(ctx: ReportContext, theme: ThemeSummary) -> str:
     head = (f"「{theme.name}」相关反馈"
             f"{count_change_words(theme.volume, theme.previous_volume)}"
-            if is_number(theme.change_pct)
+            if theme.previous_volume
             else f"「{theme.name}」为本期新出现的主题")
     text = (f"{head}，本期共 {fmt_int(theme.volume)} 条，其中负面占 "
             f"{fmt_percent(theme.negative_share)}")

@@ -88,9 +88,16 @@ def printable(text: str) -> str:
     return " ".join("".join(out).split()) if out else ""
 
 
-#: A WeChat sticker code such as [捂脸] or [强]: a picture in the chat, bracketed text in a
-#: report. Codes are short and hold no brackets or sentence punctuation.
-_STICKER_CODE = re.compile(r"\[[^\[\]\s，。！？,.!?]{1,6}\]")
+#: A bracketed code such as [捂脸] or [强]: a WeChat sticker (a picture in the chat, bracketed
+#: text in a report) when its name is in the sticker table; redaction marks ([手机号]) stay.
+_BRACKETED = re.compile(r"\[([^\[\]\s，。！？,.!?]{1,6})\]")
+
+
+def _drop_stickers(text: str) -> str:
+    from nlp.normalize import sticker_polarity
+
+    names = sticker_polarity()
+    return _BRACKETED.sub(lambda m: " " if m.group(1) in names else m.group(0), text)
 _SENTENCES = re.compile(r"(?<=[。！？!?；;\n])")
 
 
@@ -104,7 +111,7 @@ def clean_quote(text: str, keywords: Sequence[str] = (), limit: int = 120) -> st
     than ``limit`` is cut with "…"."""
     from nlp.themes.quotes import clean_sentence
 
-    text = printable(_STICKER_CODE.sub(" ", text or ""))
+    text = printable(_drop_stickers(text or ""))
     sentences = [clean_sentence(s) for s in _SENTENCES.split(text)]
     sentences = [s for s in sentences if len(s.strip("。！？!?；; ")) >= 4]
     if not sentences:
