@@ -16,6 +16,7 @@ from reports.analytics import priority as prio
 from reports.analytics._arrays import finite_or_none, to_array, to_list
 from reports.analytics.derived import (
     MAU_APPROXIMATION,
+    count_change_pct,
     derive_mau,
     percent_change,
     ratio_of_sums,
@@ -44,9 +45,9 @@ from reports.context import (
     ThemesSection,
     ThemeSummary,
 )
-from reports.findings import write_findings
+from reports.findings import trend_change_words, write_findings
 from reports.formatting import (
-    change_words,
+    SMALL_BASE,
     count_change_words,
     fmt_int,
     fmt_percent,
@@ -59,6 +60,9 @@ from reports.playbook import Playbook, load_playbook
 BEFORE_AFTER_METRICS = ("dau", "interactions", "new_members", "churned")
 
 #: Metrics shown as headline tiles in the executive summary, when present.
+#: Beside an estimated MAU: what the figure is, so that nobody reads it as a count.
+ESTIMATE_NOTE = "估算上界，不是实际人数；导入真实 MAU 后替换"
+
 HEADLINE_METRICS = ("total_members", "growth_rate", "dau", "stickiness", "interactions",
                     "click_through")
 
@@ -264,22 +268,24 @@ class MetricSet:
         return MetricSummary(
             key=key, label=d.label, unit=d.unit, value=value, previous=before,
             change=None if value is None or before is None else value - before,
-            change_pct=percent_change(value, before), higher_is_better=d.higher_is_better,
-            fmt="int", derived=key in self.derived_keys,
+            change_pct=count_change_pct(value, before), higher_is_better=d.higher_is_better,
+            fmt="int", derived=key in self.derived_keys, estimated=key in self.derived_keys,
+            note=ESTIMATE_NOTE if key in self.derived_keys else "",
         )
 
     def derived_summaries(self, period: Period, prev: Period) -> list[MetricSummary]:
         """Growth rate, net growth, stickiness, interactions per active member, click-through."""
         out = []
 
-        def add(key, label, unit, fmt, current, previous, note=""):
+        def add(key, label, unit, fmt, current, previous, note="", estimated=False):
             if current is None and previous is None:
                 return
+            change = count_change_pct if fmt == "int" else percent_change
             out.append(MetricSummary(
                 key=key, label=label, unit=unit, value=current, previous=previous,
                 change=None if current is None or previous is None else current - previous,
-                change_pct=percent_change(current, previous), fmt=fmt, derived=True,
-                note=note))
+                change_pct=change(current, previous), fmt=fmt, derived=True,
+                note=note, estimated=estimated))
 
         if "total_members" in self.arrays:
             before_prev = prev.previous()
@@ -292,7 +298,8 @@ class MetricSet:
             note = "下界估计（MAU 为估算上界）" if "mau" in self.derived_keys else ""
             add("stickiness", "黏性（DAU/MAU）", "", "percent",
                 self._ratio("dau", "mau", period, mean=True),
-                self._ratio("dau", "mau", prev, mean=True), note)
+                self._ratio("dau", "mau", prev, mean=True), note,
+                estimated="mau" in self.derived_keys)
         if "interactions" in self.arrays and "dau" in self.arrays:
             add("interactions_per_active", "人均互动", "次/人·日", "float",
                 self._ratio("interactions", "dau", period), self._ratio("interactions", "dau",
@@ -448,12 +455,13 @@ def _themes_section(inputs: Sequence[ThemeInput], period: Period, prev: Period,
         themes.append(ThemeSummary(
             key=theme.key, name=theme.name, area=theme.area, volume=mix.total,
             share=mix.total / total if total else 0.0, previous_volume=prev_mix.total,
-            change_pct=percent_change(mix.total, prev_mix.total), sentiment=mix,
+            change_pct=count_change_pct(mix.total, prev_mix.total), sentiment=mix,
             previous_negative_share=prev_mix.share("negative") if prev_mix.total else None,
             weekly_volume=volume, weekly_negative_share=share, keywords=list(theme.keywords),
             quotes=list(theme.quotes[: options.quotes_per_theme]),
             wordcloud_png=theme.wordcloud_png, acted_on=theme.acted_on,
-            correlations=sorted(scans, key=lambda s: -abs(s.best.pearson_r)),
+            correlations=sorted((s for s in scans if corr.is_shown(s)),
+                                key=lambda s: -abs(s.best.pearson_r)),
         ))
     all_scans = {t.key: t.correlations for t in themes}
     for t in themes:
@@ -472,6 +480,8 @@ def _association(scans: Sequence[corr.CorrelationScan], metrics: MetricSet | Non
     if metrics is None:
         return best_bound, best_scan
     for scan in scans:
+        if not corr.is_shown(scan):
+            continue
         if scan.metric_key not in metrics.definitions or not metrics.worsened(
                 scan.metric_key, period, previous):
             continue
@@ -488,14 +498,14 @@ def _recommendations(ctx: ReportContext, all_scans: dict[str, list[corr.Correlat
     section = ctx.themes
     inputs, chosen = [], {}
     for theme in section.themes:
-        bound, scan = _association(all_scans.get(theme.key, theme.correlations), metrics,
+        _bound, scan = _association(all_scans.get(theme.key, theme.correlations), metrics,
                                    ctx.period, ctx.previous_period)
         chosen[theme.key] = scan
         best = scan.best if scan else None
         inputs.append(prio.PriorityInput(
             key=theme.key, name=theme.name, volume=theme.volume,
             previous_volume=theme.previous_volume, negative_share=theme.negative_share,
-            adverse_association=bound, association_metric=scan.metric_key if scan else "",
+            association_metric=scan.metric_key if scan else "",
             association_r=best.pearson_r if best else None,
             association_lag=best.lag if best else None))
     ranked = [f for f in prio.rank_themes(inputs) if f.score > 0][: options.recommendations]
@@ -578,21 +588,19 @@ def _follow_up_summary(item: FollowUpItem, metrics: MetricSet | None) -> str:
     if item.acted_on:
         parts[0] += f"（{item.acted_on.month}月{item.acted_on.day}日）"
     if item.previous_volume is not None and item.current_volume is not None:
-        moved = change_words(percent_change(item.current_volume, item.previous_volume),
-                             "增加", "减少")
-        parts.append(f"相关反馈由上期 {fmt_int(item.previous_volume)} 条变为本期 "
-                     f"{fmt_int(item.current_volume)} 条（{moved}）")
+        text = f"相关反馈{count_change_words(item.current_volume, item.previous_volume)}"
+        if item.previous_volume >= SMALL_BASE:
+            text += (f"（上期 {fmt_int(item.previous_volume)} 条，本期 "
+                     f"{fmt_int(item.current_volume)} 条）")
+        parts.append(text)
     if item.previous_negative_share is not None and item.current_negative_share is not None:
         parts.append(f"负面占比由 {fmt_percent(item.previous_negative_share)} 变为 "
                      f"{fmt_percent(item.current_negative_share)}")
-    for change in item.metric_changes[:1]:
+    # a clear departure from the trend first; otherwise say that there was none
+    changes = sorted(item.metric_changes, key=lambda c: not c.clear)
+    for change in changes[:1]:
         label = metrics.definitions[change.metric_key].label if metrics else change.metric_key
-        interval = ""
-        if change.ci_low is not None and change.ci_high is not None and change.mean_before:
-            interval = (f"，95% 区间 {fmt_percent(change.ci_low / abs(change.mean_before))} 至 "
-                        f"{fmt_percent(change.ci_high / abs(change.mean_before))}")
-        parts.append(f"采纳前 {change.n_before} 天与采纳后 {change.n_after} 天相比，{label}日均"
-                     f"{change_words(change.change_pct, '提高', '降低')}{interval}")
+        parts.append(trend_change_words(change, label))
     return "；".join(parts) + "。"
 
 
@@ -603,7 +611,8 @@ def _with_before_after(pipeline: SuggestionPipeline, metrics: MetricSet | None,
                        options: AnalysisOptions) -> SuggestionPipeline:
     if metrics is None:
         return pipeline
-    completed = [replace(c, before_after=c.before_after or metrics.before_after(
+    # a compliment marked done is never credited with how the metrics moved
+    completed = [c if c.praise else replace(c, before_after=c.before_after or metrics.before_after(
         c.completed_on, f"建议「{c.title}」", options)) for c in pipeline.completed]
     return replace(pipeline, completed=completed)
 
@@ -629,4 +638,5 @@ def _highlights(ctx: ReportContext) -> list[MetricSummary]:
     if ctx.metrics is None:
         return []
     by_key = {s.key: s for s in ctx.metrics.summaries}
-    return [by_key[k] for k in HEADLINE_METRICS if k in by_key and by_key[k].value is not None][:4]
+    return [by_key[k] for k in HEADLINE_METRICS
+            if k in by_key and by_key[k].value is not None and not by_key[k].estimated][:4]

@@ -148,6 +148,8 @@ class MetricSummary:
     fmt: str = "int"
     derived: bool = False
     note: str = ""
+    #: An estimate (e.g. MAU derived from DAU): shown with its note, never as a headline.
+    estimated: bool = False
 
 
 @dataclass
@@ -232,6 +234,17 @@ class CsatResult:
 
 
 @dataclass
+class NamedNps:
+    """An NPS question that is not the community NPS question (e.g. an event's), reported
+    under its own name and never pooled into the headline NPS."""
+
+    survey: str
+    question: str
+    score: float
+    responses: int
+
+
+@dataclass
 class SurveySummary:
     """A short summary of one survey run in the period."""
 
@@ -242,15 +255,22 @@ class SurveySummary:
     nps: float | None = None
     csat: float | None = None
     highlights: list[str] = field(default_factory=list)
+    #: Responses of the period whose open answers fall mostly in the survey's main theme
+    #: (at most ``responses``), when the survey has analysed open answers.
+    open_theme_responses: int | None = None
 
 
 @dataclass
 class SurveysSection:
-    """NPS and CSAT across the community's surveys, and a summary per survey."""
+    """NPS and CSAT across the community's surveys, and a summary per survey.
+
+    ``nps`` pools only the questions marked as the community NPS question; every other NPS
+    question is in ``other_nps``, by name."""
 
     nps: NpsResult | None = None
     csat: CsatResult | None = None
     surveys: list[SurveySummary] = field(default_factory=list)
+    other_nps: list[NamedNps] = field(default_factory=list)
 
 
 # --- themes ------------------------------------------------------------------------------
@@ -336,6 +356,22 @@ class SuggestionCounts:
     replied: int
     resolved: int
     median_first_reply_hours: float | None = None
+    #: Of the suggestions received in the period, those resolved (已完成 or 未采纳) by its
+    #: end: the numerator of the resolution rate (``resolved`` counts every suggestion
+    #: resolved in the period, whenever sent, so it is no share of ``received``).
+    received_resolved: int | None = None
+
+    @property
+    def reply_rate(self) -> float | None:
+        """Share of the period's suggestions with an official reply by the period end."""
+        return self.replied / self.received if self.received else None
+
+    @property
+    def resolution_rate(self) -> float | None:
+        """Share of the period's suggestions resolved by the period end."""
+        if not self.received or self.received_resolved is None:
+            return None
+        return self.received_resolved / self.received
 
 
 @dataclass
@@ -345,6 +381,8 @@ class CompletedSuggestion:
     title: str
     completed_on: date
     before_after: list[BeforeAfter] = field(default_factory=list)
+    #: A compliment marked done: it is never credited with a metric change.
+    praise: bool = False
 
 
 @dataclass

@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 from datetime import date
 
+from reports.analytics.derived import MIN_PERCENT_BASE
+
 MINUS = "\u2212"  # a real minus sign: hyphens look wrong next to digits in CJK type
 
 
@@ -66,8 +68,8 @@ def change_words(fraction: float | None, up: str = "增长", down: str = "下降
 
 
 #: Below this many items in the previous period, a change reads as counts, not a percentage
-#: (1 → 15 items is clearer than "增长 1400%").
-SMALL_BASE = 5
+#: (3 → 28 items is clearer than "增长 833%").
+SMALL_BASE = MIN_PERCENT_BASE
 
 
 def count_change_words(current: int, previous: int, unit: str = "条") -> str:

@@ -201,7 +201,8 @@ class SurveysReportSection(Section):
         if s.nps is not None:
             out["nps"] = charts.nps_chart(s.nps.promoters, s.nps.passives, s.nps.detractors,
                                           title="NPS 构成与 0–10 分布",
-                                          distribution=s.nps.distribution, width=FULL)
+                                          distribution=s.nps.distribution, width=FULL,
+                                          score=s.nps.score)
             if s.nps.trend:
                 out["nps_trend"] = charts.bar_chart(
                     [p.label for p in s.nps.trend], [Series("NPS", [p.value for p in s.nps.trend])],

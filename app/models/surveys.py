@@ -106,6 +106,9 @@ class Survey(TimestampMixin, Base):
     template_key: Mapped[str | None] = mapped_column(String(40))
     close_at: Mapped[datetime | None] = mapped_column(DateTime)
     max_responses: Mapped[int | None] = mapped_column(Integer)
+    # The NPS question whose answers count towards the community NPS of reports (the builder's
+    # 「作为社群 NPS」); the survey's other NPS questions (an event's) are reported by name.
+    community_nps_question: Mapped[str | None] = mapped_column(String(64))
     # [{"key": "wx-group-3", "label": "微信3群"}, …]
     channels: Mapped[list[dict[str, str]]] = mapped_column(JSONType, default=list, nullable=False)
     response_count: Mapped[int] = mapped_column(Integer, default=0, nullable=False)

@@ -273,12 +273,24 @@ def create_survey(community: Community, *, actor: User | None, template_key: str
         template_key=template_key or None,
         channels=[],
         created_by_id=getattr(actor, "id", None),
+        community_nps_question=_community_nps_of_template(template_key, definition),
     )
     db.session.add(survey)
     db.session.flush()
     audit.record("survey.created", "survey", survey.id, actor=actor, community_id=community.id,
                  after={"title": survey.title, "template": template_key})
     return survey
+
+
+#: Templates that ask the community's own recommendation question: their NPS question is the
+#: community NPS question from the start (an event template's NPS is about the event).
+COMMUNITY_NPS_TEMPLATES = ("community_satisfaction",)
+
+
+def _community_nps_of_template(template_key: str | None, definition) -> str | None:
+    if template_key not in COMMUNITY_NPS_TEMPLATES:
+        return None
+    return next((q.id for q in definition.questions if q.type == "nps"), None)
 
 
 def duplicate_survey(survey: Survey, *, actor: User | None) -> Survey:
@@ -291,6 +303,7 @@ def duplicate_survey(survey: Survey, *, actor: User | None) -> Survey:
         status=SurveyStatus.DRAFT.value, access_mode=survey.access_mode,
         definition=definition.to_dict(), template_key=survey.template_key,
         channels=list(survey.channels or []), created_by_id=getattr(actor, "id", None),
+        community_nps_question=survey.community_nps_question,
     )
     db.session.add(copy)
     db.session.flush()

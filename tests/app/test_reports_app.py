@@ -84,12 +84,12 @@ def test_the_priority_ranking_is_shown_in_report_order(app, db, community, seede
     ranked = [r.theme_name for r in assembled.context.recommendations.items]
     assert ranked == ["广告刷屏", "积分兑换", "干货分享"]
     scores = [round(r.priority.score, 1) for r in assembled.context.recommendations.items]
-    assert scores == [45.0, 10.0, 7.5]  # 100·V·N·G·A with A = 0.5 (no metric worsened)
+    assert scores == [90.0, 20.0, 15.0]  # 100·V·N·G
     html = report_service.preview_html(assembled, ["recommendations"], "/report-assets/")
     section = html[html.index('id="sec-recommendations"'):]
     positions = [section.index(name) for name in ranked]
     assert positions == sorted(positions)
-    assert "优先级 = 100 × V × N × G × A" in section
+    assert "优先级 = 100 × V × N × G" in section
 
 
 def test_the_builder_marks_sections_without_data_and_frames_the_preview(app, client, db,

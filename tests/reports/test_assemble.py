@@ -106,7 +106,7 @@ def test_recommendations_rank_the_negative_growing_theme_with_playbook_actions(c
     assert len(top.actions) == 3
     assert any("发货" in a or "兑换" in a for a in top.actions)
     assert top.priority.growth == pytest.approx(248 / 120 - 1)
-    assert "100 × V × N × G × A" in ctx.recommendations.formula
+    assert "100 × V × N × G" in ctx.recommendations.formula
 
 
 def test_acted_on_dates_get_a_before_after_comparison_and_a_chart_marker(ctx):

@@ -114,6 +114,7 @@ class QuestionForm(FlaskForm):
     min_length = IntegerField(_l("最少字数"), validators=_optional_int(0, 20000))
     placeholder = StringField(_l("输入框提示"), validators=[Optional(), Length(max=200)])
     feedback = BooleanField(_l("回答进入反馈分析（昵称、微信号等请取消勾选）"), default=True)
+    community_nps = BooleanField(_l("作为社群 NPS"))
     min_value = StringField(_l("最小值"), validators=[Optional(), Length(max=30)])
     max_value = StringField(_l("最大值"), validators=[Optional(), Length(max=30)])
     integer_only = BooleanField(_l("只能填整数"))
