@@ -99,6 +99,10 @@ def from_environment(env: dict[str, str] | None = None) -> dict[str, Any]:
         "PUBLIC_BASE_URL": env.get("PUBLIC_BASE_URL", "").rstrip("/"),
         "INVITE_TTL_DAYS": int(env.get("INVITE_TTL_DAYS", "14")),
         "JOB_HISTORY_DAYS": int(env.get("JOB_HISTORY_DAYS", "30")),
+        # A running job's lease: renewed every third of it; a lapsed one is failed and retried
+        # (at most JOB_LEASE_RETRIES times, so a job that kills its worker stops).
+        "JOB_LEASE_SECONDS": float(env.get("JOB_LEASE_SECONDS", "90")),
+        "JOB_LEASE_RETRIES": int(env.get("JOB_LEASE_RETRIES", "2")),
         # Analyse new feedback as it arrives (one job per request or batch).
         "INSIGHTS_AUTO_ANALYSIS": _bool(env.get("INSIGHTS_AUTO_ANALYSIS"), True),
         # At most this many themes per analysis (finer ones: split a theme).
