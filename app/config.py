@@ -71,6 +71,11 @@ def from_environment(env: dict[str, str] | None = None) -> dict[str, Any]:
         "WTF_CSRF_TIME_LIMIT": None,
         "MAX_CONTENT_LENGTH": int(env.get("MAX_CONTENT_LENGTH", 10 * 1024 * 1024)),
         "MAX_FORM_MEMORY_SIZE": 1024 * 1024,
+        "MAX_FORM_PARTS": int(env.get("MAX_FORM_PARTS", "1000")),
+        # Body caps by route (see app.security.body_limits).
+        "SMALL_FORM_MAX_BYTES": int(env.get("SMALL_FORM_MAX_BYTES", str(64 * 1024))),
+        "FORM_MAX_BYTES": int(env.get("FORM_MAX_BYTES", str(2 * 1024 * 1024))),
+        "API_MAX_BODY_BYTES": int(env.get("API_MAX_BODY_BYTES", str(1024 * 1024))),
         "BABEL_DEFAULT_LOCALE": "zh_CN",
         "BABEL_DEFAULT_TIMEZONE": "Asia/Shanghai",
         "LANGUAGES": {"zh_CN": "简体中文", "en": "English"},
