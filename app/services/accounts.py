@@ -255,16 +255,36 @@ def accept_invitation(invitation: Invitation, user: User) -> Membership:
         )
     ).scalar_one_or_none()
     role = Role(invitation.role)
+    _claim_use(invitation)
     if existing is not None and existing.role_enum.at_least(role):
         membership = existing
     else:
         membership = add_member(community, user, role, actor=user)
-    invitation.use_count += 1
     audit.record(
         "invitation.accepted", "invitation", invitation.id, actor=user,
         community_id=community.id, after={"user_id": user.id, "role": membership.role},
     )
     return membership
+
+
+def _claim_use(invitation: Invitation) -> None:
+    """Take one use of the link in a single conditional UPDATE, so that people accepting a
+    single-use link at the same moment cannot all get in: only one row update succeeds."""
+    now = utcnow()
+    claimed = db.session.execute(
+        db.update(Invitation)
+        .where(
+            Invitation.id == invitation.id,
+            Invitation.revoked_at.is_(None),
+            Invitation.expires_at > now,
+            db.or_(Invitation.max_uses.is_(None), Invitation.use_count < Invitation.max_uses),
+        )
+        .values(use_count=Invitation.use_count + 1)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if claimed != 1:
+        raise NotFound(_l("邀请链接无效或已过期。"), code="invitation_invalid")
+    db.session.refresh(invitation, ["use_count"])
 
 
 def revoke_invitation(invitation: Invitation, *, actor: User) -> None:
