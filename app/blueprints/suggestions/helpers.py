@@ -59,19 +59,6 @@ def categories_choices(categories) -> list[SelectChoice]:
     return [SelectChoice(c, c) for c in categories]
 
 
-@suggestions_bp.url_value_preprocessor
-def allow_image_uploads(endpoint, values) -> None:
-    """The box accepts several images in one request, so it may be larger than other posts.
-
-    This runs before CSRF protection parses the body, so the limit applies to that parsing.
-    """
-    if endpoint == "suggestions.box" and request.method == "POST":
-        config = current_app.config
-        images = config["SUGGESTION_MAX_IMAGES"] * config["SUGGESTION_MAX_IMAGE_BYTES"]
-        request.max_content_length = max(config.get("MAX_CONTENT_LENGTH") or 0,
-                                         images + 1024 * 1024)
-
-
 def require(condition: bool, status: int = 404) -> None:
     """Abort unless the condition holds (404 by default, so nothing leaks)."""
     if not condition:
