@@ -62,7 +62,7 @@ def test_a_frame_theme_gets_its_own_entrys_actions_chosen_by_the_complaints(play
     assert [p.text for p in rec.phrases] == ["干货", "变少", "断更"]
     assert rec.quotes[0].text.startswith("最近干货变少了")
     assert rec.measure.watch == playbook.themes["content"].watch
-    assert rec.measure.target == "下期该主题负面反馈降至 43 条以内（本期 62 条，负面占 50%）"
+    assert rec.measure.target == "下期该主题负面反馈降至 43 条以内（本期 62 条，负面占 67%）"
 
 
 def test_a_discovered_theme_nothing_fits_gets_questions_not_a_generic_action():
