@@ -555,8 +555,8 @@ def _recommendation(theme: ThemeSummary, voice: recommend.ThemeVoice | None,
         priority=factors, rationale=rationale, actions=found.actions,
         association_label=label, kind=found.kind,
         frame_key=voice.frame_key if voice else None,
-        phrases=recommend.shown_phrases(voice), keywords=list(theme.keywords[:5]),
-        quotes=recommend.shown_quotes(theme, voice), reasons=found.reasons,
+        phrases=recommend.shown_phrases(voice, found.kind), keywords=list(theme.keywords[:5]),
+        quotes=recommend.shown_quotes(theme, voice, found.kind), reasons=found.reasons,
         questions=found.questions, measure=found.measure)
 
 

@@ -28,10 +28,10 @@ from reports.playbook import Playbook, PlaybookAction, ThemePlay
 
 #: The code-frame key of the praise theme.
 PRAISE_FRAME_KEY = "praise"
-#: A theme is mostly positive when over half of its feedback is positive and under a fifth
-#: negative, or when under a tenth is negative and praise outweighs it twice over.
+#: A theme is mostly positive when at least half of its feedback is positive and under
+#: 15% negative, or when under a tenth is negative and praise outweighs it twice over.
 MOSTLY_POSITIVE_SHARE = 0.5
-MOSTLY_POSITIVE_MAX_NEGATIVE = 0.2
+MOSTLY_POSITIVE_MAX_NEGATIVE = 0.15
 FEW_NEGATIVE_SHARE = 0.1
 #: Different triggers of one entry a discovered theme's phrases must name to borrow it.
 MIN_DISCOVERED_HITS = 2
@@ -79,7 +79,7 @@ def is_praise(theme: ThemeSummary, voice: ThemeVoice | None) -> bool:
     if not mix.total:
         return False
     positive, negative = mix.share("positive"), mix.share("negative")
-    if positive > MOSTLY_POSITIVE_SHARE and negative < MOSTLY_POSITIVE_MAX_NEGATIVE:
+    if positive >= MOSTLY_POSITIVE_SHARE and negative < MOSTLY_POSITIVE_MAX_NEGATIVE:
         return True
     return negative < FEW_NEGATIVE_SHARE and mix.positive >= 2 * max(1, mix.negative)
 
@@ -206,13 +206,18 @@ def plan_keep(theme: ThemeSummary, voice: ThemeVoice | None, playbook: Playbook,
     return Plan("amplify", actions, reasons, measure=Measure(watch=watch, target=target))
 
 
-def shown_phrases(voice: ThemeVoice | None) -> list[PhraseCount]:
-    """The complaint phrases printed under 成员在说什么."""
-    return list(voice.phrases[:PHRASES_SHOWN]) if voice else []
+def shown_phrases(voice: ThemeVoice | None, kind: str = "corrective") -> list[PhraseCount]:
+    """The complaint phrases printed under 成员在说什么 (none for praise, which is not
+    summed up by its complaints)."""
+    if voice is None or kind == "amplify":
+        return []
+    return list(voice.phrases[:PHRASES_SHOWN])
 
 
-def shown_quotes(theme: ThemeSummary, voice: ThemeVoice | None) -> list[Quote]:
-    """The quotes printed under 成员在说什么: the app's chosen complaints, else the
-    theme's own quotes."""
-    quotes = list(voice.quotes) if voice and voice.quotes else list(theme.quotes)
+def shown_quotes(theme: ThemeSummary, voice: ThemeVoice | None,
+                 kind: str = "corrective") -> list[Quote]:
+    """The quotes printed under 成员在说什么: the app's chosen complaints, else (and always
+    for praise) the theme's own representative quotes."""
+    use_voice = voice is not None and voice.quotes and kind != "amplify"
+    quotes = list(voice.quotes) if use_voice else list(theme.quotes)
     return quotes[:QUOTES_SHOWN]

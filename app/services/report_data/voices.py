@@ -9,6 +9,8 @@ quotes, redacted and cleaned of sticker codes and emoji. Nothing is analysed aga
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -40,22 +42,37 @@ MAX_QUOTE_CHARS = 120
 SOURCE_LABELS = {kind.value: label for kind, label in SOURCE_KIND_LABELS.items()}
 
 _normalizer = Normalizer()
+# A space between two Chinese characters or marks separates fragments an item was pasted
+# together from (an interview paragraph of several answers, a chat burst).
+_CJK = r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]"
+_FRAGMENT_BREAK = re.compile(rf"(?<={_CJK})\s+(?={_CJK})")
+# where a sticker stood before a comma or full stop
+_SPACE_BEFORE_MARK = re.compile(r"\s+(?=[,.!?;:，。！？；：、])")
 
 
-def clean_quote(text: str, limit: int = MAX_QUOTE_CHARS) -> str:
+def clean_quote(text: str, phrases: Sequence[str] = (), limit: int = MAX_QUOTE_CHARS) -> str:
     """A quote as printed: sticker codes, emoji, links and @mentions removed, whitespace
-    collapsed, and cut at a sentence end when it is too long (never glued to another)."""
-    text = printable(_normalizer.normalize(text or "").text)
+    collapsed, one fragment only (the first naming one of ``phrases``, else the first), and
+    cut at a sentence end when it is too long."""
+    text = _SPACE_BEFORE_MARK.sub("", printable(_normalizer.normalize(text or "").text))
+    fragments = [f for f in _FRAGMENT_BREAK.split(text) if f.strip()]
+    if len(fragments) > 1:
+        text = next((f for f in fragments if any(p and p in f for p in phrases)), fragments[0])
     if len(text) <= limit:
         return text
     cut = max(text.rfind(mark, 0, limit) for mark in "。！？!?；")
     return text[: cut + 1] if cut >= limit // 2 else text[: limit - 1] + "…"
 
 
-def complaint_quotes(run_id: int, theme_key: int, first: int, last: int, n: int
-                     ) -> list[Quote]:
+def _repeats(text: str, seen: Sequence[str]) -> bool:
+    return any(text in other or other in text for other in seen)
+
+
+def complaint_quotes(run_id: int, theme_key: int, first: int, last: int, n: int,
+                     phrases: Sequence[str] = ()) -> list[Quote]:
     """Up to ``n`` negative items of the theme on local days ``first``..``last`` (ordinals),
-    the ones the analysis was surest about first, cleaned and without repeats."""
+    the ones the analysis was surest about first, cleaned (see ``clean_quote``) and without
+    repeats (a quote inside another, such as an interview highlight of its paragraph)."""
     rows = db.session.execute(
         db.select(FeedbackItem.redacted_text, FeedbackItem.source_kind, ItemAnalysis.day)
         .join(ItemAnalysis, ItemAnalysis.feedback_item_id == FeedbackItem.id)
@@ -65,12 +82,12 @@ def complaint_quotes(run_id: int, theme_key: int, first: int, last: int, n: int
         .order_by(ItemAnalysis.confidence.desc(), ItemAnalysis.day.desc(), FeedbackItem.id)
         .limit(QUOTE_CANDIDATES)
     ).all()
-    quotes, seen = [], set()
+    quotes, seen = [], []
     for text, kind, day in rows:
-        cleaned = clean_quote(text or "")
-        if len(cleaned) < MIN_QUOTE_CHARS or cleaned in seen:
+        cleaned = clean_quote(text or "", phrases)
+        if len(cleaned) < MIN_QUOTE_CHARS or _repeats(cleaned, seen):
             continue
-        seen.add(cleaned)
+        seen.append(cleaned)
         label = SOURCE_LABELS.get(kind)
         quotes.append(Quote(cleaned, chinese(label) if label else "",
                             date.fromordinal(int(day))))
@@ -110,10 +127,11 @@ class VoicesProvider(DataProvider):
         for theme in themes[: request.options.top_themes]:
             aspects = negative_aspects(run_id, theme.key, first, last + 1,
                                        limit=max(PHRASES_KEPT, PHRASES_SHOWN))
+            phrases = [PhraseCount(printable(a.word), a.items) for a in aspects
+                       if printable(a.word)]
             voices.append(ThemeVoice(
-                theme_key=str(theme.key), frame_key=theme.frame_key or None,
-                phrases=[PhraseCount(printable(a.word), a.items) for a in aspects
-                         if printable(a.word)],
-                quotes=complaint_quotes(run_id, theme.key, first, last, QUOTES_SHOWN)
+                theme_key=str(theme.key), frame_key=theme.frame_key or None, phrases=phrases,
+                quotes=complaint_quotes(run_id, theme.key, first, last, QUOTES_SHOWN,
+                                        [p.text for p in phrases[:PHRASES_SHOWN]])
                 if request.detail else []))
         return {"voices": voices} if voices else {}

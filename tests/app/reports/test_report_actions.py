@@ -61,9 +61,13 @@ def voiced(db, community):
 
 
 def test_quotes_lose_sticker_codes_and_emoji_and_are_cut_at_a_sentence_end():
-    assert clean_quote("群里广告太多了[捂脸]😂 真的") == "群里广告太多了 真的"
+    assert clean_quote("群里广告太多了[捂脸]😂，真的") == "群里广告太多了,真的"
     long = "第一句话说得很长很长。" * 20
     assert clean_quote(long).endswith("。") and len(clean_quote(long)) <= 120
+    glued = "积分规则改来改去,之前的积分不值钱了 可以加一些周边 直播中途掉线好几次"
+    assert clean_quote(glued) == "积分规则改来改去,之前的积分不值钱了"
+    assert clean_quote(glued, ["掉线"]) == "直播中途掉线好几次"
+    assert clean_quote("直播 PPT 看不清") == "直播 PPT 看不清"  # words, not fragments
 
 
 def test_voices_come_from_the_stored_analysis(app, voiced):
