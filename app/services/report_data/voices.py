@@ -64,8 +64,14 @@ def clean_quote(text: str, phrases: Sequence[str] = (), limit: int = MAX_QUOTE_C
     return text[: cut + 1] if cut >= limit // 2 else text[: limit - 1] + "…"
 
 
+def _gist(text: str) -> str:
+    return re.sub(r"[\W_]+", "", text)
+
+
 def _repeats(text: str, seen: Sequence[str]) -> bool:
-    return any(text in other or other in text for other in seen)
+    # compared without punctuation, so a member's repeat with a lead-in is one quote
+    gist = _gist(text)
+    return any(gist in other or other in gist for other in map(_gist, seen))
 
 
 def complaint_quotes(run_id: int, theme_key: int, first: int, last: int, n: int,
