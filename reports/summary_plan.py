@@ -19,8 +19,9 @@ from reports.formatting import fmt_int, fmt_percent
 
 #: Actions the executive summary lists.
 TOP_ACTIONS = 3
-#: Lines under 变好了 and 变差了 each.
+#: Lines under 变好了 and 变差了 each, of which metrics at most ``MAX_METRIC_CHANGES``.
 MAX_CHANGES = 4
+MAX_METRIC_CHANGES = 2
 #: A metric moves when it changes by at least this share of its previous value.
 MIN_METRIC_CHANGE = 0.05
 #: A theme's negative feedback moves when it changes by at least this many items and share.
@@ -97,7 +98,12 @@ def _negative_before(theme: ThemeSummary) -> int | None:
 
 def _theme_moves(themes: Sequence[ThemeSummary]) -> tuple[list[str], list[str]]:
     better, worse = [], []
-    for theme in themes:
+
+    def moved_by(theme: ThemeSummary) -> int:
+        before = _negative_before(theme)
+        return 0 if before is None else abs(theme.sentiment.negative - before)
+
+    for theme in sorted(themes, key=lambda t: (-moved_by(t), t.name)):
         before, now = _negative_before(theme), theme.sentiment.negative
         if before is None:
             continue
@@ -110,15 +116,16 @@ def _theme_moves(themes: Sequence[ThemeSummary]) -> tuple[list[str], list[str]]:
 
 
 def changes(ctx: ReportContext) -> tuple[list[str], list[str]]:
-    """What got better and what got worse: base metrics that moved by 5% or more, and
-    themes whose negative feedback moved by 3 items and a quarter or more."""
+    """What got better and what got worse: base metrics that moved by 5% or more (two at
+    most), then the themes whose negative feedback moved most (by 3 items and a quarter or
+    more), as counts."""
     better, worse = [], []
-    if ctx.themes is not None:
-        b, w = _theme_moves(ctx.themes.themes)
-        better += b
-        worse += w
     if ctx.metrics is not None:
         b, w = _metric_moves(ctx.metrics.summaries)
+        better += b[:MAX_METRIC_CHANGES]
+        worse += w[:MAX_METRIC_CHANGES]
+    if ctx.themes is not None:
+        b, w = _theme_moves(ctx.themes.themes)
         better += b
         worse += w
     return better[:MAX_CHANGES], worse[:MAX_CHANGES]

@@ -136,11 +136,18 @@ def test_the_summary_lists_the_top_actions_with_owners_and_due_dates():
 
 
 def test_the_summary_says_what_got_better_and_worse():
+    from reports.context import DailySeries
+
     themes = [_theme("1", "积分", neg=(10, 2)), _theme("2", "广告", neg=(1, 6)),
-              _theme("3", "平稳", neg=(3, 3))]
-    ctx = _context(themes)
-    assert ctx.summary.better == ["「积分」负面反馈：上期 300 条 → 本期 62 条"]
-    assert ctx.summary.worse == ["「广告」负面反馈：上期 30 条 → 本期 186 条"]
+              _theme("4", "回放", neg=(1, 2)), _theme("3", "平稳", neg=(3, 3))]
+    churned = DailySeries("churned", START, [10.0] * SPLIT + [5.0] * (DAYS - SPLIT))
+    dau = DailySeries("dau", START, [100.0] * SPLIT + [98.0] * (DAYS - SPLIT))  # −2%: steady
+    ctx = _context(themes, metrics=[churned, dau])
+    assert ctx.summary.better == ["流失成员：上期 300 → 本期 155",
+                                  "「积分」负面反馈：上期 300 条 → 本期 62 条"]
+    # the larger move first
+    assert ctx.summary.worse == ["「广告」负面反馈：上期 30 条 → 本期 186 条",
+                                 "「回放」负面反馈：上期 30 条 → 本期 62 条"]
 
 
 def test_last_periods_actions_carry_their_status_now():
