@@ -10,6 +10,8 @@ from datetime import UTC, date, datetime, timedelta
 
 import numpy as np
 
+from reports import recommend
+from reports import summary_plan as plan
 from reports.analytics import before_after as ba
 from reports.analytics import correlation as corr
 from reports.analytics import priority as prio
@@ -134,6 +136,8 @@ def build_context(
     title: str = "社群改进报告",
     options: AnalysisOptions | None = None,
     playbook: Playbook | None = None,
+    voices: Sequence[recommend.ThemeVoice] = (),
+    assignments: Sequence[plan.ActionAssignment] = (),
 ) -> ReportContext:
     """Analyse the inputs for ``period`` (against the period just before it) into a context.
 
@@ -143,7 +147,9 @@ def build_context(
     are daily counts per sentiment over the same span. ``previous`` is the previous report's
     context (``ReportContext.from_json``), for the follow-up section. ``previous_period``
     defaults to the same number of days just before ``period``; pass the previous calendar
-    month for monthly reports.
+    month for monthly reports. ``voices`` say what members said about each theme (frame
+    key, complaint phrases, quotes), which chooses the recommendations' actions;
+    ``assignments`` are the owners and due dates the manager gave the top actions.
     """
     options = options or AnalysisOptions()
     playbook = playbook or load_playbook()
@@ -172,13 +178,18 @@ def build_context(
     if suggestions is not None:
         ctx.suggestions = _with_before_after(suggestions, metric_set, options)
     if ctx.themes is not None and ctx.themes.themes:
-        ctx.recommendations = _recommendations(ctx, all_scans, metric_set, playbook, options)
+        ctx.recommendations = _recommendations(ctx, all_scans, metric_set, playbook, options,
+                                               {v.theme_key: v for v in voices})
     if previous is not None and previous.recommendations and previous.recommendations.items:
         ctx.follow_up = _follow_up(previous, theme_inputs, follow_up, period, metric_set,
                                    options)
     ctx.methods = _methods(ctx, options)
-    ctx.summary = ExecutiveSummary(findings=write_findings(ctx),
-                                   highlights=_highlights(ctx))
+    better, worse = plan.changes(ctx)
+    ctx.summary = ExecutiveSummary(
+        findings=write_findings(ctx), highlights=_highlights(ctx),
+        actions=plan.top_actions(ctx.recommendations.items if ctx.recommendations else [],
+                                 assignments),
+        better=better, worse=worse, previous_actions=plan.previous_actions(ctx, previous))
     return ctx
 
 
@@ -493,11 +504,16 @@ def _association(scans: Sequence[corr.CorrelationScan], metrics: MetricSet | Non
 
 
 def _recommendations(ctx: ReportContext, all_scans: dict[str, list[corr.CorrelationScan]],
-                     metrics: MetricSet | None, playbook: Playbook,
-                     options: AnalysisOptions) -> RecommendationsSection:
+                     metrics: MetricSet | None, playbook: Playbook, options: AnalysisOptions,
+                     voices: dict[str, recommend.ThemeVoice]) -> RecommendationsSection:
+    """Corrective recommendations for the top-scoring themes that are not praise, and
+    keep-and-amplify notes for the largest praise themes; no action text twice."""
     section = ctx.themes
-    inputs, chosen = [], {}
+    inputs, chosen, praise = [], {}, []
     for theme in section.themes:
+        if recommend.is_praise(theme, voices.get(theme.key)):
+            praise.append(theme)
+            continue
         _bound, scan = _association(all_scans.get(theme.key, theme.correlations), metrics,
                                    ctx.period, ctx.previous_period)
         chosen[theme.key] = scan
@@ -510,23 +526,55 @@ def _recommendations(ctx: ReportContext, all_scans: dict[str, list[corr.Correlat
             association_lag=best.lag if best else None))
     ranked = [f for f in prio.rank_themes(inputs) if f.score > 0][: options.recommendations]
     by_key = {t.key: t for t in section.themes}
+    used: set[str] = set()
     items = []
-    given: set[str] = set()
     for factors in ranked:
         theme = by_key[factors.key]
-        area = playbook.report_area_for(theme.area, theme.keywords)
-        actions = playbook.suggest(area, theme.keywords, options.actions_per_recommendation,
-                                   avoid=given)
-        given.update(actions)
+        voice = voices.get(theme.key)
+        found = recommend.plan_corrective(theme, voice, playbook, used,
+                                          options.actions_per_recommendation)
         label = metrics.definitions[factors.association_metric].label \
             if metrics and factors.association_metric else ""
-        items.append(Recommendation(
-            rank=factors.rank, theme_key=theme.key, theme_name=theme.name,
-            theme_area=theme.area, report_area=area, priority=factors,
-            rationale=_rationale(theme, factors, chosen[theme.key], label),
-            actions=actions, association_label=label))
+        items.append(_recommendation(theme, voice, found, playbook, factors,
+                                     _rationale(theme, factors, chosen[theme.key], label),
+                                     label))
+    keep = []
+    for theme in sorted(praise, key=lambda t: (-t.sentiment.positive, t.name))[:KEEP_THEMES]:
+        voice = voices.get(theme.key)
+        found = recommend.plan_keep(theme, voice, playbook, used)
+        keep.append(_recommendation(
+            theme, voice, found, playbook, prio.priority_factors(prio.PriorityInput(
+                key=theme.key, name=theme.name, volume=theme.volume,
+                previous_volume=theme.previous_volume, negative_share=theme.negative_share),
+                max(t.volume for t in section.themes)),
+            _keep_rationale(theme), ""))
     return RecommendationsSection(items=items, formula=prio.FORMULA_TEXT,
-                                  factor_texts=list(prio.FACTOR_TEXTS))
+                                  factor_texts=list(prio.FACTOR_TEXTS), keep=keep)
+
+
+#: Praise themes the report lists under 保持/放大.
+KEEP_THEMES = 2
+
+
+def _recommendation(theme: ThemeSummary, voice: recommend.ThemeVoice | None,
+                    found: recommend.Plan, playbook: Playbook, factors: prio.PriorityFactors,
+                    rationale: str, label: str) -> Recommendation:
+    return Recommendation(
+        rank=factors.rank, theme_key=theme.key, theme_name=theme.name,
+        theme_area=theme.area, report_area=playbook.report_area_for(theme.area),
+        priority=factors, rationale=rationale, actions=found.actions,
+        association_label=label, kind=found.kind,
+        frame_key=voice.frame_key if voice else None,
+        phrases=recommend.shown_phrases(voice, found.kind), keywords=list(theme.keywords[:5]),
+        quotes=recommend.shown_quotes(theme, voice, found.kind), reasons=found.reasons,
+        questions=found.questions, measure=found.measure)
+
+
+def _keep_rationale(theme: ThemeSummary) -> str:
+    positive = theme.sentiment.share("positive")
+    return (f"「{theme.name}」本期反馈 {fmt_int(theme.volume)} 条，其中正面 "
+            f"{fmt_int(theme.sentiment.positive)} 条（{fmt_percent(positive)}），"
+            f"负面占 {fmt_percent(theme.negative_share)}：成员认可的做法，值得保持并放大。")
 
 
 def _rationale(theme: ThemeSummary, factors: prio.PriorityFactors,

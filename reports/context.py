@@ -412,8 +412,35 @@ class InterviewHighlight:
 
 
 @dataclass
+class PhraseCount:
+    """A phrase members used, and in how many feedback items of the period."""
+
+    text: str
+    count: int
+
+
+@dataclass
+class Measure:
+    """How to tell whether a recommendation worked: what to watch, and the target."""
+
+    watch: str
+    target: str
+
+
+#: Recommendation kinds: corrective actions, a question for operators, or keep/amplify.
+RECOMMENDATION_KINDS = {"corrective": "建议行动", "judgement": "需要运营判断",
+                        "amplify": "保持/放大"}
+
+
+@dataclass
 class Recommendation:
-    """An improvement recommendation for one theme, ranked by its priority score."""
+    """An improvement recommendation for one theme, ranked by its priority score.
+
+    ``kind`` is ``corrective`` (actions from the theme's playbook entry, chosen by what
+    members complain about), ``judgement`` (no playbook entry fits: ``questions`` for
+    operators instead of actions) or ``amplify`` (a praise theme: keep doing what members
+    like). ``reasons`` says, per action, which of the members' phrases chose it.
+    """
 
     rank: int
     theme_key: str
@@ -424,15 +451,36 @@ class Recommendation:
     rationale: str
     actions: list[str] = field(default_factory=list)
     association_label: str = ""
+    kind: str = "corrective"
+    frame_key: str | None = None
+    phrases: list[PhraseCount] = field(default_factory=list)
+    keywords: list[str] = field(default_factory=list)
+    quotes: list[Quote] = field(default_factory=list)
+    reasons: list[str] = field(default_factory=list)
+    questions: list[str] = field(default_factory=list)
+    measure: Measure | None = None
+
+    @property
+    def kind_label(self) -> str:
+        """The kind in Chinese."""
+        return RECOMMENDATION_KINDS.get(self.kind, self.kind)
+
+    @property
+    def lead_action(self) -> str:
+        """The one action the executive summary lists for this recommendation."""
+        if self.kind == "judgement":
+            return "需要运营判断：" + (self.questions[0] if self.questions else "")
+        return self.actions[0] if self.actions else ""
 
 
 @dataclass
 class RecommendationsSection:
-    """Ranked recommendations and the formula that ranked them."""
+    """Ranked corrective recommendations, the themes to keep up, and the ranking formula."""
 
     items: list[Recommendation] = field(default_factory=list)
     formula: str = ""
     factor_texts: list[str] = field(default_factory=list)
+    keep: list[Recommendation] = field(default_factory=list)
 
 
 #: Follow-up statuses and how they read in the report.
@@ -484,11 +532,48 @@ class Finding:
 
 
 @dataclass
+class SummaryAction:
+    """One of the top actions of the executive summary, with who does it by when."""
+
+    rank: int
+    theme_key: str
+    theme_name: str
+    says: str
+    action: str
+    owner: str = ""
+    due: date | None = None
+    kind: str = "corrective"
+
+
+@dataclass
+class PreviousAction:
+    """An action of the previous report and what became of it."""
+
+    theme_key: str
+    theme_name: str
+    action: str
+    owner: str = ""
+    due: date | None = None
+    status: str = "not_acted"
+    acted_on: date | None = None
+
+    @property
+    def status_label(self) -> str:
+        """The status in Chinese."""
+        return FOLLOW_UP_STATUSES.get(self.status, self.status)
+
+
+@dataclass
 class ExecutiveSummary:
-    """The 3–5 findings and the headline measures shown as tiles."""
+    """The top actions, what got better and worse, last period's actions, the findings and
+    the headline measures shown as tiles."""
 
     findings: list[Finding] = field(default_factory=list)
     highlights: list[MetricSummary] = field(default_factory=list)
+    actions: list[SummaryAction] = field(default_factory=list)
+    better: list[str] = field(default_factory=list)
+    worse: list[str] = field(default_factory=list)
+    previous_actions: list[PreviousAction] = field(default_factory=list)
 
 
 @dataclass

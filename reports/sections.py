@@ -116,7 +116,8 @@ class SummarySection(Section):
     description = "3–5 条带数字的关键发现与核心指标"
 
     def is_available(self, ctx):
-        return ctx.summary is not None and bool(ctx.summary.findings or ctx.summary.highlights)
+        s = ctx.summary
+        return s is not None and bool(s.findings or s.highlights or s.actions)
 
     def charts(self, ctx):
         if ctx.metrics is None or ctx.summary is None:
@@ -303,7 +304,8 @@ class RecommendationsReportSection(Section):
     description = "按优先级排序的改进建议与具体行动"
 
     def is_available(self, ctx):
-        return ctx.recommendations is not None and bool(ctx.recommendations.items)
+        rec = ctx.recommendations
+        return rec is not None and bool(rec.items or rec.keep)
 
 
 @register_section

@@ -121,6 +121,8 @@ ROUTES: dict[str, Route] = {
     "reports.builder": Route("GET", "community", Role.MANAGER, A),
     "reports.preview": Route("GET", "community", Role.MANAGER,
                              lambda w: {**A(w), "period": "last_month"}),
+    "reports.outline": Route("GET", "community", Role.MANAGER,
+                             lambda w: {**A(w), "period": "last_month"}),
     "reports.show": Route("GET", "community", Role.MANAGER,
                           lambda w: {**A(w), "report_id": w.report.id}),
     "reports.status": Route("GET", "community", Role.MANAGER,

@@ -203,4 +203,5 @@ from app.services.report_data import (  # noqa: E402,F401  (registers providers)
     suggestions,
     surveys,
     themes,
+    voices,
 )
