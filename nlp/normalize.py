@@ -81,20 +81,32 @@ class NormalizedText:
         return sum(1 for s in self.signals if s.sarcastic)
 
 
-def _read_table(path: Path) -> tuple[dict[str, int], frozenset[str]]:
-    """Read ``token polarity [sarcastic]`` lines (``#`` comments, blank lines skipped); returns
-    the polarities and the tokens marked sarcastic."""
-    table: dict[str, int] = {}
-    sarcastic: set[str] = set()
+def _table_rows(path: Path) -> Iterable[list[str]]:
+    """The whitespace-separated fields of each entry line (``#`` comments, blank lines
+    skipped)."""
     for raw in path.read_text(encoding="utf-8").splitlines():
         line = raw.strip()
-        if not line or line.startswith("#"):
-            continue
-        parts = line.split()
+        if line and not line.startswith("#"):
+            yield line.split()
+
+
+def _read_table(path: Path) -> tuple[dict[str, int], frozenset[str]]:
+    """Read ``token polarity [sarcastic] [emoji]`` lines; returns the polarities and the
+    tokens marked sarcastic."""
+    table: dict[str, int] = {}
+    sarcastic: set[str] = set()
+    for parts in _table_rows(path):
         table[parts[0]] = int(parts[1])
         if "sarcastic" in parts[2:]:
             sarcastic.add(parts[0])
     return table, frozenset(sarcastic)
+
+
+def _row_emoji(parts: list[str]) -> str | None:
+    """The display emoji of a sticker row: its last field after the polarity, unless that
+    is the ``sarcastic`` mark."""
+    extra = [p for p in parts[2:] if p != "sarcastic"]
+    return extra[-1] if extra else None
 
 
 @lru_cache(maxsize=1)
@@ -110,6 +122,43 @@ def _emoji_table() -> tuple[dict[str, int], frozenset[str]]:
 def sticker_polarity() -> dict[str, int]:
     """Known WeChat / QQ / Weibo sticker codes (without brackets) and their polarity."""
     return _sticker_table()[0]
+
+
+@lru_cache(maxsize=1)
+def sticker_emoji() -> dict[str, str]:
+    """Sticker codes (without brackets) and the emoji that shows them; codes without one
+    (media markers such as ``[图片]``) are not listed."""
+    return {parts[0]: emoji for parts in _table_rows(STICKERS_PATH)
+            if (emoji := _row_emoji(parts))}
+
+
+def stickers_to_emoji(text: str) -> str:
+    """``text`` with each known sticker code (``[捂脸]``) replaced by its emoji (🤦).
+
+    Only listed codes change, so PII placeholders (``[手机号]``) and ordinary bracketed
+    words stay as written.
+    """
+    if not text or "[" not in text:
+        return text
+    table = sticker_emoji()
+    return _RE_BRACKET_CODE.sub(lambda m: table.get(m.group(1), m.group(0)), text)
+
+
+def sticker_rows_without_emoji() -> bytes:
+    """The sticker list as the sentiment features read it: the file with the emoji column
+    left out, so adding or changing a display emoji does not invalidate a trained model."""
+    lines = []
+    for raw in STICKERS_PATH.read_text(encoding="utf-8").splitlines(keepends=True):
+        line = raw.strip()
+        if line and not line.startswith("#"):
+            parts = line.split()
+            emoji = _row_emoji(parts)
+            if emoji is not None:
+                kept = parts[:-1] if parts[-1] == emoji else parts
+                end = raw[len(raw.rstrip("\r\n")):]
+                raw = " ".join(kept) + end
+        lines.append(raw)
+    return "".join(lines).encode("utf-8")
 
 
 def emoji_polarity() -> dict[str, int]:
