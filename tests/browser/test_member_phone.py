@@ -124,9 +124,13 @@ def test_stickers_show_as_emoji_and_statuses_in_members_words(browser, live_serv
     expect(page.get_by_text("新建", exact=True)).to_have_count(0)
     screenshot(page, "suggestion-tracking-new-mobile")
 
-    # The community's tabs scroll inside their bar instead of widening the page.
-    nav = page.get_by_role("navigation", name="社群导航")
-    expect(nav).to_be_visible()
+    # Every community tab is in sight on the phone (they wrap) and big enough to tap.
+    tabs = page.get_by_role("navigation", name="社群导航").get_by_role("link")
+    assert tabs.count() >= 5
+    for i in range(tabs.count()):
+        box = tabs.nth(i).bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 390, (tabs.nth(i).inner_text(), box)
+        assert box["height"] >= 44
     no_sideways_scroll(page)
     phone.close()
 
