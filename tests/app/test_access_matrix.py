@@ -176,6 +176,7 @@ ROUTES: dict[str, Route] = {
     "surveys.channels": Route("POST", "community", Role.OPERATOR, S,
                               lambda w: {"channels-0-key": "wx-1", "channels-0-label": "一群"}),
     "surveys.qr": Route("GET", "community", Role.OPERATOR, lambda w: {**S(w), "kind": "png"}),
+    "surveys.poster": Route("GET", "community", Role.OPERATOR, S),
     "surveys.invitations": Route("GET", "community", Role.OPERATOR, S),
     "surveys.revoke_invitation": Route(
         "POST", "community", Role.OPERATOR,

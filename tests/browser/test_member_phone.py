@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.conftest import SCREENSHOTS
 from tests.browser.conftest import screenshot as save_screenshot
 
 pytestmark = pytest.mark.browser
@@ -199,7 +200,7 @@ def test_a_phone_answer_with_a_maximum_and_one_response_per_device(browser, live
     expect(page.get_by_role("button", name="开始填写")).to_have_count(0)
     phone.close()
 
-    # Another phone may answer; without the rule the thank-you page offers another go.
+    # Another phone may still answer.
     from app.extensions import db
     from app.models import Survey
 
@@ -211,3 +212,23 @@ def test_a_phone_answer_with_a_maximum_and_one_response_per_device(browser, live
     page.goto(f"{base}/s/{world['key']}")
     expect(page.get_by_role("button", name="开始填写")).to_be_visible()
     other_phone.close()
+
+
+def test_the_operator_downloads_a_share_poster_beside_the_bare_qr_code(browser, live_server,
+                                                                      world):
+    from PIL import Image
+
+    page = browser.new_page(viewport={"width": 1366, "height": 900}, locale="zh-CN")
+    base = live_server.url
+    sign_in(page, base, "lin@example.org", "operator-password-1")
+    page.goto(f"{base}/c/photo/surveys/{world['survey_id']}/share")
+    expect(page.get_by_role("link", name="PNG").first).to_be_visible()
+    with page.expect_download() as download:
+        page.get_by_role("link", name="下载分享海报（PNG）").first.click()
+    assert download.value.suggested_filename.endswith("-public-poster.png")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    saved = SCREENSHOTS / "survey-share-poster.png"
+    download.value.save_as(saved)
+    with Image.open(saved) as poster:
+        assert poster.size == (1080, 1440)
+    page.close()
