@@ -349,7 +349,7 @@ ROUTES.update({
     "insights.archive": Route("POST", "community", Role.OPERATOR, K),
     "insights.restore": Route("POST", "community", Role.OPERATOR, K),
     "insights.act": Route("POST", "community", Role.OPERATOR, K,
-                          lambda w: {"note": "新成员入群先审核"}),
+                          lambda w: {"note": "新成员入群先审核", "title": "新人入群审核上线"}),
     "insights.seed": Route("POST", "community", Role.OPERATOR, A,
                            lambda w: {"name": "二维码", "words": "二维码"}),
     "insights.set_sentiment": Route("POST", "community", Role.OPERATOR,
