@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 export FLASK_APP := app:create_app
 
 # Debian packages: CJK fonts and PDF/text rendering for running; browsers and servers for tests.
-APT_RUN := python3-venv fonts-noto-cjk libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0
+APT_RUN := python3-venv fonts-noto-cjk fonts-noto-color-emoji libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0
 APT_TEST := chromium postgresql redis-server poppler-utils
 PYTEST_ARGS ?=
 

@@ -88,23 +88,38 @@ class NormalizedText:
         return sum(s.polarity for s in self.signals if s.courtesy)
 
 
+def _table_rows(path: Path) -> Iterable[list[str]]:
+    """The whitespace-separated fields of each entry line (``#`` comments, blank lines
+    skipped)."""
+    for raw in path.read_text(encoding="utf-8").splitlines():
+        line = raw.strip()
+        if line and not line.startswith("#"):
+            yield line.split()
+
+
+MARKS = frozenset({"sarcastic", "courtesy"})
+
+
 def _read_table(path: Path) -> tuple[dict[str, int], frozenset[str], frozenset[str]]:
-    """Read ``token polarity [sarcastic|courtesy]`` lines (``#`` comments, blank lines
-    skipped); returns the polarities, the tokens marked sarcastic and those marked courtesy."""
+    """Read ``token polarity [sarcastic|courtesy] [emoji]`` lines; returns the polarities,
+    the tokens marked sarcastic and those marked courtesy."""
     table: dict[str, int] = {}
     sarcastic: set[str] = set()
     courtesy: set[str] = set()
-    for raw in path.read_text(encoding="utf-8").splitlines():
-        line = raw.strip()
-        if not line or line.startswith("#"):
-            continue
-        parts = line.split()
+    for parts in _table_rows(path):
         table[parts[0]] = int(parts[1])
         if "sarcastic" in parts[2:]:
             sarcastic.add(parts[0])
         if "courtesy" in parts[2:]:
             courtesy.add(parts[0])
     return table, frozenset(sarcastic), frozenset(courtesy)
+
+
+def _row_emoji(parts: list[str]) -> str | None:
+    """The display emoji of a sticker row: its last field after the polarity, unless that
+    is a mark (``sarcastic``, ``courtesy``)."""
+    extra = [p for p in parts[2:] if p not in MARKS]
+    return extra[-1] if extra else None
 
 
 @lru_cache(maxsize=1)
@@ -120,6 +135,37 @@ def _emoji_table() -> tuple[dict[str, int], frozenset[str], frozenset[str]]:
 def sticker_polarity() -> dict[str, int]:
     """Known WeChat / QQ / Weibo sticker codes (without brackets) and their polarity."""
     return _sticker_table()[0]
+
+
+@lru_cache(maxsize=1)
+def sticker_emoji() -> dict[str, str]:
+    """Sticker codes (without brackets) and the emoji that shows them; codes without one
+    (media markers such as ``[图片]``) are not listed."""
+    return {parts[0]: emoji for parts in _table_rows(STICKERS_PATH)
+            if (emoji := _row_emoji(parts))}
+
+
+def stickers_to_emoji(text: str) -> str:
+    """``text`` with each known sticker code (``[捂脸]``) replaced by its emoji (🤦).
+
+    Only listed codes change, so PII placeholders (``[手机号]``) and ordinary bracketed
+    words stay as written.
+    """
+    if not text or "[" not in text:
+        return text
+    table = sticker_emoji()
+    return _RE_BRACKET_CODE.sub(lambda m: table.get(m.group(1), m.group(0)), text)
+
+
+def sticker_rows_without_emoji() -> bytes:
+    """The sticker list as the sentiment features read it: its entry lines without the emoji
+    column, so a display emoji or a comment changed does not invalidate a trained model."""
+    lines = []
+    for parts in _table_rows(STICKERS_PATH):
+        emoji = _row_emoji(parts)
+        kept = parts[:-1] if emoji is not None and parts[-1] == emoji else parts
+        lines.append(" ".join(kept) + "\n")
+    return "".join(lines).encode("utf-8")
 
 
 def emoji_polarity() -> dict[str, int]:

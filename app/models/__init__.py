@@ -63,6 +63,7 @@ from app.models.reports import (
     report_schedule_recipients,
 )
 from app.models.suggestions import (
+    MEMBER_SUGGESTION_STATUS_LABELS,
     OPEN_STATUSES,
     SUGGESTION_STATUS_LABELS,
     Suggestion,
@@ -164,6 +165,7 @@ __all__ = [
     "SCHEDULE_STATUS_LABELS",
     "Notification",
     "NotificationPreference",
+    "MEMBER_SUGGESTION_STATUS_LABELS",
     "OPEN_STATUSES",
     "SENTIMENT_LABELS",
     "SOURCE_KIND_LABELS",

@@ -48,6 +48,17 @@ SUGGESTION_STATUS_LABELS = {
     SuggestionStatus.DUPLICATE: _l("重复"),
 }
 
+# The same statuses as the submitter and other members read them: what happens to their
+# suggestion, not the team's workflow words.
+MEMBER_SUGGESTION_STATUS_LABELS = {
+    SuggestionStatus.NEW: _l("已收到"),
+    SuggestionStatus.IN_PROGRESS: _l("正在处理"),
+    SuggestionStatus.PLANNED: _l("已采纳/计划中"),
+    SuggestionStatus.DONE: _l("已完成"),
+    SuggestionStatus.DECLINED: _l("暂不采纳"),
+    SuggestionStatus.DUPLICATE: _l("已合并到同类建议"),
+}
+
 # Statuses that still need the team's attention.
 OPEN_STATUSES = (SuggestionStatus.NEW, SuggestionStatus.IN_PROGRESS, SuggestionStatus.PLANNED)
 

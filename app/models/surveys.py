@@ -25,6 +25,7 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.sql.expression import false as sa_false
 
 from app.models.base import Base, JSONType, TimestampMixin, utcnow
 
@@ -109,6 +110,10 @@ class Survey(TimestampMixin, Base):
     # The NPS question whose answers count towards the community NPS of reports (the builder's
     # 「作为社群 NPS」); the survey's other NPS questions (an event's) are reported by name.
     community_nps_question: Mapped[str | None] = mapped_column(String(64))
+    # Anonymous surveys: one response per WeChat / browser, remembered by a cookie on the
+    # device (nothing about the person or the device is stored here).
+    one_per_device: Mapped[bool] = mapped_column(Boolean, default=False, nullable=False,
+                                                 server_default=sa_false())
     # [{"key": "wx-group-3", "label": "微信3群"}, …]
     channels: Mapped[list[dict[str, str]]] = mapped_column(JSONType, default=list, nullable=False)
     response_count: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
@@ -134,6 +139,12 @@ class Survey(TimestampMixin, Base):
     def access_enum(self) -> AccessMode:
         """The access mode as an ``AccessMode``."""
         return AccessMode(self.access_mode)
+
+    @property
+    def allows_repeats(self) -> bool:
+        """Whether one device may send several responses: anonymous surveys without the
+        one-per-device rule (members and invitations answer once)."""
+        return self.access_mode == AccessMode.ANONYMOUS.value and not self.one_per_device
 
     def channel_labels(self) -> dict[str, str]:
         """Channel keys to their labels."""

@@ -445,6 +445,7 @@ class SettingsInput:
     access_mode: str
     close_at: datetime | None
     max_responses: int | None
+    one_per_device: bool = False
 
 
 def update_settings(survey: Survey, data: SettingsInput, *, actor: User | None) -> None:
@@ -456,13 +457,18 @@ def update_settings(survey: Survey, data: SettingsInput, *, actor: User | None) 
     if data.max_responses is not None and not 1 <= data.max_responses <= MAX_RESPONSES_LIMIT:
         raise ServiceError(_l("回收上限需在 1 到 1000000 之间。"), code="invalid_max",
                            field="max_responses")
-    before = {"access_mode": survey.access_mode, "max_responses": survey.max_responses,
-              "close_at": survey.close_at.isoformat() if survey.close_at else None}
+    def snapshot() -> dict:
+        return {"access_mode": survey.access_mode, "max_responses": survey.max_responses,
+                "close_at": survey.close_at.isoformat() if survey.close_at else None,
+                "one_per_device": survey.one_per_device}
+
+    before = snapshot()
     survey.access_mode = mode.value
     survey.close_at = data.close_at
     survey.max_responses = data.max_responses
-    after = {"access_mode": survey.access_mode, "max_responses": survey.max_responses,
-             "close_at": survey.close_at.isoformat() if survey.close_at else None}
+    # Members and invitations answer once anyway: the rule is for anonymous surveys.
+    survey.one_per_device = bool(data.one_per_device) and mode is AccessMode.ANONYMOUS
+    after = snapshot()
     forget_submission_info(survey.id)
     if before != after:
         audit.record("survey.settings_changed", "survey", survey.id, actor=actor,

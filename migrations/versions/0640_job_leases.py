@@ -2,7 +2,7 @@
 earlier runs of the same request lost their worker.
 
 Revision ID: 0640
-Revises: 0620
+Revises: 0630
 Create Date: 2026-12-07 13:00:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0640'
-down_revision = '0620'
+down_revision = '0630'
 branch_labels = None
 depends_on = None
 

@@ -178,6 +178,7 @@ ROUTES: dict[str, Route] = {
     "surveys.channels": Route("POST", "community", Role.OPERATOR, S,
                               lambda w: {"channels-0-key": "wx-1", "channels-0-label": "一群"}),
     "surveys.qr": Route("GET", "community", Role.OPERATOR, lambda w: {**S(w), "kind": "png"}),
+    "surveys.poster": Route("GET", "community", Role.OPERATOR, S),
     "surveys.invitations": Route("GET", "community", Role.OPERATOR, S),
     "surveys.revoke_invitation": Route(
         "POST", "community", Role.OPERATOR,
@@ -350,7 +351,7 @@ ROUTES.update({
     "insights.archive": Route("POST", "community", Role.OPERATOR, K),
     "insights.restore": Route("POST", "community", Role.OPERATOR, K),
     "insights.act": Route("POST", "community", Role.OPERATOR, K,
-                          lambda w: {"note": "新成员入群先审核"}),
+                          lambda w: {"note": "新成员入群先审核", "title": "新人入群审核上线"}),
     "insights.seed": Route("POST", "community", Role.OPERATOR, A,
                            lambda w: {"name": "二维码", "words": "二维码"}),
     "insights.set_sentiment": Route("POST", "community", Role.OPERATOR,

@@ -103,10 +103,11 @@ def test_the_report_has_the_sections_of_its_sources(app, db, community):
     assert {"suggestions", "interviews"} <= set(assembled.inputs.with_data)
 
 
-def test_quotes_lose_emoji_the_report_fonts_cannot_print():
+def test_quotes_print_stickers_as_emoji_and_keep_emoji_and_placeholders():
     from app.services.report_data import printable
 
-    assert printable("辛苦运营了🙏 打卡 ✅ 第1️⃣名") == "辛苦运营了 打卡 第1名"
+    assert printable("辛苦运营了🙏  打卡 ✅ 第1️⃣名") == "辛苦运营了🙏 打卡 ✅ 第1️⃣名"
+    assert printable("又卡了[捂脸] 联系我 [手机号][强]") == "又卡了🤦 联系我 [手机号]👍"
     assert printable("「光影同行」①②") == "「光影同行」①②"
 
 

@@ -91,6 +91,8 @@ class StatusForm(FlaskForm):
                                               for s in SETTABLE_STATUSES])
     reply = TextAreaField(_l("官方回复（提交者和关注者都会看到）"), validators=[
         Optional(), Length(max=2000, message=_l("回复不能超过 %(max)d 个字。"))])
+    changelog_title = StringField(_l("「你说我改」标题（选填）"), validators=[
+        Optional(), Length(max=80, message=_l("标题不能超过 %(max)d 个字。"))])
 
 
 class TriageForm(FlaskForm):

@@ -42,10 +42,11 @@ from app.blueprints.suggestions.helpers import (
     viewer,
 )
 from app.extensions import limiter
-from app.models import SUGGESTION_STATUS_LABELS, SuggestionComment, SuggestionStatus
+from app.models import MEMBER_SUGGESTION_STATUS_LABELS, SuggestionComment, SuggestionStatus
 from app.security.access import community_public, community_required, get_in_community
 from app.security.roles import Role
 from app.services import suggestion_board as board_service
+from app.services import suggestion_category as category_service
 from app.services import suggestion_similarity as similarity
 from app.services import suggestions as box_service
 from app.services.errors import ServiceError
@@ -104,8 +105,15 @@ def box(slug: str):
                                     "id": submitted.suggestion.id,
                                     "anonymous": submitted.suggestion.is_anonymous}
             return redirect(url_for(".thanks", slug=slug))
+    suggested = None
+    if request.method == "POST" and not form.category.data:
+        # Sent without a category: propose one from the text; the member confirms it.
+        suggested = category_service.suggest_category(g.community, form.content.data or "",
+                                                      settings.categories)
+        form.category.data = suggested
     return render_template(
         "suggestions/box.html", form=form, settings=settings, can_submit=can_submit,
+        suggested_category=suggested,
         is_member=person is not None, max_images=max_images(),
         max_image_mb=max_image_bytes() // (1024 * 1024),
     )
@@ -130,15 +138,17 @@ def thanks(slug: str):
 @limiter.limit("60 per minute")
 @community_public
 def similar(slug: str):
-    """While typing: existing suggestions like this one (only what the board shows members)."""
+    """While typing: a category for the text, and existing suggestions like this one (only
+    what the board shows members)."""
     data = request.get_json(silent=True) or {}
     text = f"{data.get('title') or ''} {data.get('text') or ''}".strip()[:box_service.MAX_CONTENT]
     if len(text) < 4:
-        return ok({"items": []})
+        return ok({"items": [], "category": None})
     settings = box_service.box_settings(g.community)
+    category = category_service.suggest_category(g.community, text, settings.categories)
     if viewer() is None or not settings.public_board:
-        # Visitors and closed boards get nothing: the box's content is for members only.
-        return ok({"items": []})
+        # Visitors and closed boards get no suggestions: the box's content is for members.
+        return ok({"items": [], "category": category})
     try:
         found = similarity.similar_to_text(g.community, text, audience=similarity.MEMBER,
                                            limit=5)
@@ -148,11 +158,11 @@ def similar(slug: str):
         "id": hit.suggestion.id,
         "title": hit.suggestion.display_title,
         "status": hit.suggestion.status,
-        "status_label": str(SUGGESTION_STATUS_LABELS[hit.suggestion.status_enum]),
+        "status_label": str(MEMBER_SUGGESTION_STATUS_LABELS[hit.suggestion.status_enum]),
         "score": hit.score,
         "url": url_for(".detail", slug=slug, suggestion_id=hit.suggestion.id),
     } for hit in found]
-    return ok({"items": items})
+    return ok({"items": items, "category": category})
 
 
 @suggestions_bp.route("/track", methods=["GET", "POST"])

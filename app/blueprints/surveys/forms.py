@@ -161,6 +161,7 @@ class SettingsForm(FlaskForm):
                                  validators=[Optional(), NumberRange(
                                      min=1, max=1_000_000,
                                      message=_l("回收上限需在 1 到 1000000 之间。"))])
+    one_per_device = BooleanField(_l("每个微信/设备只能填一次"))
 
 
 class ChannelRow(Form):

@@ -17,6 +17,7 @@ from typing import Any, ClassVar
 from zoneinfo import ZoneInfo
 
 from app.models import Community
+from nlp.normalize import stickers_to_emoji
 from reports.assemble import AnalysisOptions
 from reports.context import Period
 
@@ -77,15 +78,9 @@ def utc_bounds(community: Community, period: Period) -> tuple[datetime, datetime
 
 
 def printable(text: str) -> str:
-    """``text`` without emoji and other pictographs: the report's CJK fonts have no glyphs
-    for them, and they would print as empty boxes."""
-    out = []
-    for char in text:
-        code = ord(char)
-        if code >= 0x1F000 or 0x2600 <= code <= 0x27BF or code in (0xFE0F, 0x200D, 0x20E3):
-            continue
-        out.append(char)
-    return " ".join("".join(out).split()) if out else ""
+    """``text`` as the report prints it: sticker codes (``[捂脸]``) become their emoji, which
+    the report's emoji font draws beside the CJK fonts, and runs of whitespace one space."""
+    return " ".join(stickers_to_emoji(text).split()) if text else ""
 
 
 #: A bracketed code such as [捂脸] or [强]: a WeChat sticker (a picture in the chat, bracketed
