@@ -311,3 +311,40 @@ def test_interviews_of_another_community_are_not_found(app, db, client, communit
             url, data={"paragraph": "1", "quote": "刷屏"})
         assert response.status_code == 404, url
     assert db.session.get(Interview, theirs.id) is not None
+
+
+def test_a_highlighted_passage_is_counted_once_in_the_analysis(app, db, client, community,
+                                                                operator):
+    interview = make_interview(community, actor=operator, notes=NOTES)
+    db.session.commit()
+    sign_in(client, operator)
+    client.post(f"/c/{community.slug}/interviews/{interview.id}/highlights", data={
+        "paragraph": "1", "offset": "6", "quote": "晚上几乎每隔半小时就有人刷屏"})
+    whole = service.create_highlight(interview, paragraph_index=2, quote="原话：我差点就退群了",
+                                     actor=operator)
+    db.session.commit()
+    highlight = db.session.execute(db.select(Highlight).where(
+        Highlight.paragraph_index == 1)).scalar_one()
+
+    texts = [i.raw_text for i in items(db, SourceKind.INTERVIEW_PASSAGE)]
+    quotes = [i.raw_text for i in items(db, SourceKind.INTERVIEW_HIGHLIGHT)]
+    # the rest of the paragraph stays, the highlighted words enter only as the highlight
+    assert texts == ["广告太多了，", "新人入群先审核\n设置关键词自动踢人"]
+    assert quotes == ["晚上几乎每隔半小时就有人刷屏", "原话：我差点就退群了"]
+    analysed = "".join(texts + quotes)
+    for piece in ("刷屏", "退群", "广告太多了"):
+        assert analysed.count(piece) == 1
+    rest = items(db, SourceKind.INTERVIEW_PASSAGE)[0]
+    assert rest.source_ref["highlights"] == [highlight.id]
+
+    # taking the highlights away gives the paragraphs back whole
+    service.delete_highlight(whole, actor=operator)
+    service.delete_highlight(highlight, actor=operator)
+    db.session.commit()
+    passages = sorted(items(db, SourceKind.INTERVIEW_PASSAGE),
+                      key=lambda i: i.source_ref["paragraph"])
+    assert [i.raw_text for i in passages] == [
+        "广告太多了，晚上几乎每隔半小时就有人刷屏。", "原话：我差点就退群了",
+        "新人入群先审核\n设置关键词自动踢人"]
+    assert all("highlights" not in i.source_ref for i in passages)
+
