@@ -30,6 +30,7 @@ from app.models import (
 )
 from app.services import audit
 from app.services import surveys as survey_service
+from app.services.channels import channel_names
 from app.services.errors import NotFound
 
 NO_CHANNEL = "_none"
@@ -280,11 +281,12 @@ def export(survey: Survey, f: ResponseFilter, kind: str) -> tuple[bytes, str, st
     ]
     stamp = utcnow().replace(tzinfo=UTC).astimezone(zone).strftime("%Y%m%d-%H%M")
     base = f"survey-{survey.id}-v{version.number}-{stamp}"
+    names = {**channel_names(survey.community_id), **survey.channel_labels()}
     if kind == "xlsx":
-        data = domain.export_xlsx(definition, responses, timezone=zone)
+        data = domain.export_xlsx(definition, responses, timezone=zone, channel_names=names)
         return (data, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                 base + ".xlsx")
-    data = domain.export_csv(definition, responses, timezone=zone)
+    data = domain.export_csv(definition, responses, timezone=zone, channel_names=names)
     return data, "text/csv; charset=utf-8", base + ".csv"
 
 

@@ -248,3 +248,23 @@ def test_deleting_a_response_removes_its_feedback(client, db, operator, communit
     assert db.session.execute(db.select(db.func.count(FeedbackItem.id))).scalar_one() == 4
     stats = client.get(f"/c/{community.slug}/surveys/{results_survey.id}/stats")
     assert "回答数</span>\n    <span class=\"stat-value\">5</span>" in stats.get_data(as_text=True)
+
+
+def test_exports_name_the_channels_and_give_times_to_the_second(client, db, operator, community,
+                                                                 survey_factory):
+    survey = survey_factory(RESULTS_SURVEY, channels=[("wx-group-1", "微信1群")])
+    version, definition = survey_service.live_definition(survey)
+    for channel in ("wx-group-1", "moments"):
+        runs.commit_response(survey, version, definition, runs.NewResponse(
+            answers={"group": "a", "nps": 9}, channel=channel,
+            submitted_at=datetime(2026, 3, 1, 2, 0, 5, 123456)))
+    text = client.get(f"/c/{community.slug}/surveys/{survey.id}/export.csv").data.decode(
+        "utf-8-sig")
+    lines = text.splitlines()[1:]
+    assert any(",微信1群," in line for line in lines) and "wx-group-1" not in text
+    assert any(",moments," in line for line in lines)  # a code nobody named stays as it is
+    assert "2026-03-01 10:00:05+08:00" in text and ".123456" not in text
+    xlsx = client.get(f"/c/{community.slug}/surveys/{survey.id}/export.xlsx").data
+    values = [c.value for row in load_workbook(io.BytesIO(xlsx)).active.iter_rows() for c in row]
+    assert "微信1群" in values and "wx-group-1" not in values
+    assert all(v.microsecond == 0 for v in values if isinstance(v, datetime))
