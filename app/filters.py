@@ -7,6 +7,8 @@ from datetime import date, datetime
 from flask import Flask
 from flask_babel import format_date, format_datetime, format_decimal, format_percent
 
+from reports.formatting import fmt_score
+
 
 def register_filters(app: Flask) -> None:
     """Add the project's template filters."""
@@ -29,6 +31,11 @@ def register_filters(app: Flask) -> None:
             return "–"
         pattern = "#,##0" + ("." + "0" * digits if digits else "")
         return format_decimal(value, format=pattern)
+
+    @app.template_filter("score")
+    def score(value: float | None) -> str:
+        """A score that can be negative (NPS) with its sign, as in charts and reports."""
+        return fmt_score(value)
 
     @app.template_filter("pct")
     def pct(value: float | None, digits: int = 0) -> str:

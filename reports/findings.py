@@ -18,6 +18,7 @@ from reports.formatting import (
     fmt_int,
     fmt_percent,
     fmt_r,
+    fmt_score,
     is_number,
     lag_words,
 )
@@ -112,7 +113,7 @@ def _surveys(ctx: ReportContext) -> list[Finding]:
         return []
     parts = []
     if s.nps is not None:
-        clause = f"本期 NPS 为 {fmt_float(s.nps.score)}（{fmt_int(s.nps.responses)} 份回答）"
+        clause = f"本期 NPS 为 {fmt_score(s.nps.score)}（{fmt_int(s.nps.responses)} 份回答）"
         if is_number(s.nps.previous_score):
             clause += f"，较上期{_points(s.nps.score - s.nps.previous_score)}"
         clause += (f"，推荐者占 {fmt_percent(s.nps.promoters / s.nps.responses)}、"

@@ -4,6 +4,7 @@ import re
 
 import pytest
 
+from reports.formatting import fmt_score
 from reports.sample import sample_context
 
 # written out here on purpose, independently of the code under test
@@ -58,7 +59,8 @@ def test_findings_cover_metrics_surveys_and_suggestions(sample_ctx):
     assert {"metric", "survey", "suggestion"} <= set(kinds)
     survey = next(f.text for f in sample_ctx.summary.findings if f.kind == "survey")
     nps = sample_ctx.surveys.nps
-    assert f"NPS 为 {nps.score:.1f}" in survey
+    assert f"NPS 为 {fmt_score(nps.score)}" in survey
+    assert fmt_score(nps.score)[0] in "+−0"
 
 
 @pytest.mark.parametrize(("current", "previous", "words"), [
@@ -72,3 +74,10 @@ def test_changes_from_a_small_base_read_as_counts_not_percentages(current, previ
     from reports.formatting import count_change_words
 
     assert count_change_words(current, previous) == words
+
+
+@pytest.mark.parametrize(("value", "text"), [
+    (8.6, "+8.6"), (-12.04, "−12.0"), (0.0, "0.0"), (0.04, "0.0"), (None, "—"), (100, "+100.0"),
+])
+def test_scores_are_shown_with_their_sign(value, text):
+    assert fmt_score(value) == text

@@ -195,7 +195,7 @@ def crosstab(slug: str, survey_id: int):
     return render_template("surveys/crosstab.html", survey=survey, f=f, table=table,
                            error=error, chart=chart, rows_choices=rows_choices,
                            by_choices=by_choices, row_key=row_key, by=by,
-                           choices=_filter_choices(survey))
+                           small_base=domain.SMALL_BASE, choices=_filter_choices(survey))
 
 
 @surveys_bp.route("/<int:survey_id>/open-answers")

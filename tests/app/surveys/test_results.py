@@ -98,9 +98,18 @@ def test_the_cross_tab_matches_hand_computed_numbers(client, operator, community
                       query_string={"q": "nps", "by": "group"}).get_data(as_text=True)
     assert "n=3" in body and "n=2" in body and "n=1" in body
     # NPS per column: 一群 +100, 二群 −50 (8 and 6), 三群 −100.
-    assert "<strong>100.0</strong>" in body
-    assert "<strong>-50.0</strong>" in body or "<strong>−50.0</strong>" in body
-    assert "<strong>-100.0</strong>" in body or "<strong>−100.0</strong>" in body
+    assert "<strong>+100.0</strong>" in body  # signed, as on the statistics page and charts
+    assert "<strong>−50.0</strong>" in body
+    assert "<strong>−100.0</strong>" in body
+    assert "中立者（7–8）" in body and "被动者" not in body
+    # every column has fewer than 30 respondents: each is flagged and its score is hedged
+    assert body.count(">样本少<") == 3 and "仅 3 人，仅供参考" in body
+    assert "不足 30 人" in body
+    # the NPS groups wear the same colours as in the statistics page's NPS chart
+    stats = client.get(f"/c/{community.slug}/surveys/{results_survey.id}/stats").get_data(
+        as_text=True)
+    for colour in ("#2f7d57", "#d5d9de", "#b8412f"):
+        assert colour in body and colour in stats
     by_channel = client.get(f"/c/{community.slug}/surveys/{results_survey.id}/crosstab",
                             query_string={"q": "csat", "by": "@channel"}).get_data(as_text=True)
     assert "微信1群" in by_channel and "未标注渠道" in by_channel and "CSAT %" in by_channel
