@@ -233,6 +233,27 @@ def cross_tab(survey: Survey, f: ResponseFilter, question_id: str, by: str,
                             channel_labels=survey.channel_labels())
 
 
+def segments(survey: Survey, f: ResponseFilter, by: str) -> list[tuple[str, str]]:
+    """The segments of the filtered responses that ``by`` (a channel or a question) offers."""
+    from surveys.comparison import segments_of
+
+    computed = results(survey, f)
+    return segments_of(computed.definition, computed.responses, by,
+                       {**channel_names(survey.community_id), **survey.channel_labels()})
+
+
+def compare(survey: Survey, f: ResponseFilter, question_id: str, by: str, a: str,
+            b: str):
+    """A question's score in two segments with a significance test (a
+    ``surveys.comparison.Comparison``); raises domain.CrossTabError for bad choices."""
+    from surveys.comparison import compare_segments
+
+    computed = results(survey, f)
+    return compare_segments(computed.definition, computed.responses, question_id, by, a, b,
+                            channel_labels={**channel_names(survey.community_id),
+                                            **survey.channel_labels()})
+
+
 @dataclass(frozen=True)
 class Headline:
     """The numbers at the top of the statistics page."""

@@ -277,3 +277,26 @@ def test_exports_name_the_channels_and_give_times_to_the_second(client, db, oper
     values = [c.value for row in load_workbook(io.BytesIO(xlsx)).active.iter_rows() for c in row]
     assert "微信1群" in values and "wx-group-1" not in values
     assert all(v.microsecond == 0 for v in values if isinstance(v, datetime))
+
+
+def test_two_segments_are_compared_with_a_significance_test_in_plain_words(
+        client, operator, community, results_survey):
+    base = f"/c/{community.slug}/surveys/{results_survey.id}/crosstab"
+    page = client.get(base, query_string={"q": "nps", "by": "@channel"}).get_data(as_text=True)
+    assert "分组对比" in page and '<option value="wx-1" selected>微信1群</option>' in page
+    compared = client.get(base, query_string={"q": "nps", "by": "@channel", "a": "wx-1",
+                                              "b": "wx-2"}).get_data(as_text=True)
+    # 微信1群: 10, 10, 3 → NPS +33.3; 微信2群: 9, 8 → +50.0
+    assert "「微信1群」（3 人）的 NPS 为 +33.3，「微信2群」（2 人）为 +50.0，低 16.7 分" in compared
+    assert "差异不显著" in compared and "不足 30 人，结论仅供参考" in compared
+    assert "NPS 差异的 z 检验" in compared
+    by_group = client.get(base, query_string={"q": "csat", "by": "group", "a": "a", "b": "b"}
+                          ).get_data(as_text=True)
+    assert "两比例 z 检验" in by_group
+    assert "「一群」（3 人）的 CSAT 满意率为 100.0%，「二群」（2 人）为 0.0%" in by_group
+    one = client.get(base, query_string={"q": "csat", "by": "group", "a": "a", "b": "c"})
+    assert "「三群」只有 1 人作答，回答太少，无法检验" in one.get_data(as_text=True)
+    same = client.get(base, query_string={"q": "nps", "by": "group", "a": "a", "b": "a"})
+    assert same.status_code == 200 and "请选择两个不同的分组" in same.get_data(as_text=True)
+    text_question = client.get(base, query_string={"q": "say", "by": "group"})
+    assert "分组对比" not in text_question.get_data(as_text=True)
