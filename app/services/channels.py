@@ -2,8 +2,9 @@
 
 Feedback items, survey responses and exports keep short channel codes (``suggestion-box``,
 ``interview-phone``, ``wx-group-1``); pages and exports show names instead. A code is named by
-the app itself (the suggestion box, interview channels) or by the community: its surveys'
-channels. A code nobody named is shown as it is.
+the app itself (the suggestion box, interview channels) or by the community: its channel
+presets (常用渠道, which new surveys start with) and its surveys' channels. A code nobody named
+is shown as it is.
 """
 
 from __future__ import annotations
@@ -11,7 +12,9 @@ from __future__ import annotations
 from flask_babel import gettext as _
 
 from app.extensions import db
-from app.models import INTERVIEW_CHANNEL_LABELS, Survey
+from app.models import INTERVIEW_CHANNEL_LABELS, Community, Survey, User
+from app.services import audit
+from app.services.surveys import CHANNEL_PRESETS_SETTING, clean_channels, set_channels
 
 SUGGESTION_BOX_CHANNEL = "suggestion-box"
 INTERVIEW_PREFIX = "interview-"
@@ -25,9 +28,39 @@ def builtin_names() -> dict[str, str]:
     return names
 
 
+def presets(community: Community) -> list[dict[str, str]]:
+    """The community's usual channels, ``[{"key", "label"}]`` in their order."""
+    return [dict(c) for c in community.setting(CHANNEL_PRESETS_SETTING, []) or []]
+
+
+def set_presets(community: Community, channels: list[tuple[str, str]], *,
+                actor: User | None) -> None:
+    """Replace the community's usual channels ((key, name) pairs, checked like a survey's)."""
+    clean = clean_channels(channels)
+    before = presets(community)
+    if clean == before:
+        return
+    # a new dict, so that the JSON column sees the change
+    community.settings = {**(community.settings or {}), CHANNEL_PRESETS_SETTING: clean}
+    audit.record("community.channel_presets_changed", "community", community.id, actor=actor,
+                 community_id=community.id, before={"channels": before},
+                 after={"channels": clean})
+
+
+def add_presets_to(survey: Survey, community: Community, *, actor: User | None) -> int:
+    """Add the community's usual channels that the survey lacks; returns how many."""
+    current = list(survey.channels or [])
+    keys = {c["key"] for c in current}
+    missing = [c for c in presets(community) if c["key"] not in keys]
+    if missing:
+        set_channels(survey, [(c["key"], c["label"]) for c in current + missing], actor=actor)
+    return len(missing)
+
+
 def community_names(community_id: int) -> dict[str, str]:
     """Every channel code the community named, with its name: its surveys' channels (the
-    most recently created survey wins when two name a code differently)."""
+    most recently created survey wins when two name a code differently), then its presets,
+    which win."""
     names: dict[str, str] = {}
     rows = db.session.execute(
         db.select(Survey.channels).where(Survey.community_id == community_id)
@@ -37,6 +70,9 @@ def community_names(community_id: int) -> dict[str, str]:
         for channel in channels or []:
             if channel.get("key") and channel.get("label"):
                 names[channel["key"]] = channel["label"]
+    community = db.session.get(Community, community_id)
+    if community is not None:
+        names.update({c["key"]: c["label"] for c in presets(community)})
     return names
 
 

@@ -300,3 +300,35 @@ def test_two_segments_are_compared_with_a_significance_test_in_plain_words(
     assert same.status_code == 200 and "请选择两个不同的分组" in same.get_data(as_text=True)
     text_question = client.get(base, query_string={"q": "say", "by": "group"})
     assert "分组对比" not in text_question.get_data(as_text=True)
+
+
+def test_the_community_keeps_its_channel_presets_for_new_surveys(client, db, operator,
+                                                                  community, survey_factory):
+    survey = survey_factory(RESULTS_SURVEY)
+    share = f"/c/{community.slug}/surveys/{survey.id}"
+    saved = client.post(f"{share}/channels", data={
+        "channels-0-key": "wx-group-1", "channels-0-label": "微信1群",
+        "channels-1-key": "moments", "channels-1-label": "朋友圈", "as_presets": "y"})
+    assert saved.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Survey, survey.id).channel_labels() == {"wx-group-1": "微信1群",
+                                                                  "moments": "朋友圈"}
+    created = client.post(f"/c/{community.slug}/surveys/new",
+                          data={"source": "template:event_feedback", "access_mode": "anonymous"})
+    assert created.status_code == 302
+    newest = db.session.execute(db.select(Survey).order_by(Survey.id.desc())).scalars().first()
+    assert newest.channel_labels() == {"wx-group-1": "微信1群", "moments": "朋友圈"}
+    # a survey made before the presets offers to add the ones it lacks, without re-typing
+    older = survey_factory(RESULTS_SURVEY, channels=[("qq-group", "QQ群")])
+    page = client.get(f"/c/{community.slug}/surveys/{older.id}/share").get_data(as_text=True)
+    assert "添加社群常用渠道（2 个）" in page and "微信1群、朋友圈" in page
+    client.post(f"/c/{community.slug}/surveys/{older.id}/channels", data={"use_presets": "1"})
+    db.session.expire_all()
+    assert list(db.session.get(Survey, older.id).channel_labels()) == [
+        "qq-group", "wx-group-1", "moments"]
+    # a bad preset is refused and nothing is stored
+    client.post(f"{share}/channels", data={"channels-0-key": "Bad Key!",
+                                           "channels-0-label": "坏", "as_presets": "y"})
+    db.session.expire_all()
+    assert newest.community.setting("channel_presets") == [
+        {"key": "wx-group-1", "label": "微信1群"}, {"key": "moments", "label": "朋友圈"}]
