@@ -708,12 +708,64 @@ def operators_for_select(community: Community) -> list[User]:
     ).scalars())
 
 
-def members_for_select(community: Community, limit: int = 2000) -> list[tuple[int, str]]:
-    """Members as (user id, name) for choosing an interviewee."""
+@dataclass(frozen=True)
+class MemberChoice:
+    """A member offered as an interviewee: the name, and what tells namesakes apart."""
+
+    id: int
+    name: str
+    detail: str
+
+    @property
+    def label(self) -> str:
+        """The name with its detail, as one line."""
+        return f"{self.name} · {self.detail}"
+
+
+def _member_choices(community: Community, rows) -> list[MemberChoice]:
+    from app.security.roles import ROLE_LABELS
+    from app.services.insights.periods import local_date
+
+    choices = []
+    for uid, nick, name, role, joined in rows:
+        detail = str(_l("%(day)s 加入", day=local_date(community, joined).isoformat()))
+        if role != Role.MEMBER.value:
+            detail = f"{ROLE_LABELS[Role(role)]} · {detail}"
+        choices.append(MemberChoice(uid, nick or name, detail))
+    return choices
+
+
+def _member_rows(community: Community):
+    return (db.select(User.id, Membership.nickname, User.display_name, Membership.role,
+                      Membership.joined_at)
+            .join(Membership, Membership.user_id == User.id)
+            .where(Membership.community_id == community.id))
+
+
+def members_for_select(community: Community, limit: int = 2000) -> list[MemberChoice]:
+    """Members for choosing an interviewee, each with the join date (and role) that tells
+    namesakes apart."""
     rows = db.session.execute(
-        db.select(User.id, Membership.nickname, User.display_name)
-        .join(Membership, Membership.user_id == User.id)
-        .where(Membership.community_id == community.id)
-        .order_by(Membership.nickname, User.display_name).limit(limit)
+        _member_rows(community)
+        .order_by(db.func.coalesce(Membership.nickname, User.display_name),
+                  Membership.joined_at).limit(limit)
     ).all()
-    return [(uid, nick or name) for uid, nick, name in rows]
+    return _member_choices(community, rows)
+
+
+def search_members(community: Community, q: str, limit: int = 20) -> list[MemberChoice]:
+    """Members whose name (the community nickname or the account name) contains ``q``:
+    names that start with it first, then by name and join date."""
+    needle = " ".join((q or "").split())[:40]
+    if not needle:
+        return []
+    like = f"%{_escape_like(needle)}%"
+    name = db.func.coalesce(Membership.nickname, User.display_name)
+    starts = db.case((name.ilike(f"{_escape_like(needle)}%", escape="\\"), 0), else_=1)
+    rows = db.session.execute(
+        _member_rows(community)
+        .where(db.or_(Membership.nickname.ilike(like, escape="\\"),
+                      User.display_name.ilike(like, escape="\\")))
+        .order_by(starts, name, Membership.joined_at).limit(limit)
+    ).all()
+    return _member_choices(community, rows)
