@@ -10,6 +10,7 @@ from flask_babel import format_date, format_datetime, format_decimal, format_per
 from markupsafe import Markup
 
 from nlp.normalize import stickers_to_emoji
+from reports.formatting import fmt_score
 
 
 def register_filters(app: Flask) -> None:
@@ -33,6 +34,11 @@ def register_filters(app: Flask) -> None:
             return "–"
         pattern = "#,##0" + ("." + "0" * digits if digits else "")
         return format_decimal(value, format=pattern)
+
+    @app.template_filter("score")
+    def score(value: float | None) -> str:
+        """A score that can be negative (NPS) with its sign, as in charts and reports."""
+        return fmt_score(value)
 
     @app.template_filter("pct")
     def pct(value: float | None, digits: int = 0) -> str:

@@ -20,7 +20,8 @@ from sklearn.base import BaseEstimator
 from sklearn.exceptions import NotFittedError
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-__all__ = ["SimilarMatch", "TextSimilarity", "char_bigrams", "word_ngrams"]
+__all__ = ["SimilarMatch", "TextSimilarity", "ThemeSpaceSimilarity", "char_bigrams",
+           "word_ngrams"]
 
 Tokenizer = Callable[[str], list[str]]
 
@@ -216,3 +217,113 @@ class TextSimilarity(BaseEstimator):
                  for i, j, v in zip(upper.row[keep], upper.col[keep], upper.data[keep],
                                     strict=True)]
         return sorted(found, key=lambda p: (-p[2], p[0], p[1]))
+
+
+class ThemeSpaceSimilarity(BaseEstimator):
+    """Find similar texts by the cosine of their vectors in the insights' theme space.
+
+    The analysis clusters feedback in an LSA space (``nlp.themes.features.ThemeVectorizer``:
+    TF-IDF over content words and the character bigrams inside them, reduced by truncated
+    SVD). Two phrasings of one complaint share few exact words but land close together in that
+    space, where plain TF-IDF cosine scores them low. ``background`` token lists (a corpus of
+    community feedback) are fitted along with the texts, so that even a handful of texts gets
+    a meaningful space; only the texts themselves are searched.
+
+    Parameters
+    ----------
+    tokenizer:
+        ``text -> content tokens``; defaults to ``nlp.segment.Segmenter().tokens``.
+    background:
+        Token lists fitted with the texts but never returned as matches.
+    n_components:
+        Dimensions of the space (fewer when there are not enough texts).
+    threshold:
+        Default minimum score for :meth:`query` and :meth:`pairs`.
+    """
+
+    def __init__(
+        self,
+        tokenizer: Tokenizer | None = None,
+        *,
+        background: Sequence[Sequence[str]] = (),
+        n_components: int = 100,
+        threshold: float = 0.45,
+    ) -> None:
+        self.tokenizer = tokenizer
+        self.background = background
+        self.n_components = n_components
+        self.threshold = threshold
+
+    def fit(self, texts: Sequence[str], y=None) -> ThemeSpaceSimilarity:
+        """Learn the space from the background and ``texts``; keep the texts' vectors."""
+        from nlp.themes.features import ThemeVectorizer
+
+        texts = list(texts)
+        self.tokenizer_ = self.tokenizer or _default_tokenizer()
+        self.n_documents_ = len(texts)
+        tokens = [self.tokenizer_(t or "") for t in texts]
+        fitted = [list(t) for t in self.background] + tokens
+        self.vectorizer_ = None
+        self.vectors_ = np.zeros((len(texts), 0), dtype=np.float32)
+        if any(fitted):
+            # SVD needs fewer components than both documents and features
+            dims = max(1, min(self.n_components, len(fitted) - 1))
+            self.vectorizer_ = ThemeVectorizer(n_components=dims)
+            z = self.vectorizer_.fit_transform(fitted)
+            self.vectors_ = z[len(fitted) - len(texts):]
+            # texts without a known word have no direction: they match nothing
+            self.vectors_[[not t for t in tokens]] = 0.0
+        return self
+
+    def _check_fitted(self) -> None:
+        if not hasattr(self, "n_documents_"):
+            raise NotFittedError(
+                "This ThemeSpaceSimilarity instance is not fitted yet; call fit(texts) first."
+            )
+
+    def similarity_matrix(self, texts: Sequence[str]) -> np.ndarray:
+        """Scores between each of ``texts`` (rows) and every fitted text (columns), in 0..1."""
+        self._check_fitted()
+        texts = list(texts)
+        if self.vectorizer_ is None or not self.n_documents_:
+            return np.zeros((len(texts), self.n_documents_))
+        query = self.vectorizer_.transform([self.tokenizer_(t or "") for t in texts])
+        return np.clip(query @ self.vectors_.T, 0.0, 1.0).astype(float)
+
+    def query(self, text: str, *, top_k: int = 5, threshold: float | None = None,
+              exclude: Iterable[int] = ()) -> list[SimilarMatch]:
+        """The fitted texts most similar to ``text``, best first, scoring at least ``threshold``."""
+        self._check_fitted()
+        if self.n_documents_ == 0 or not (text or "").strip():
+            return []
+        limit = self.threshold if threshold is None else threshold
+        scores = self.similarity_matrix([text])[0]
+        skip = set(exclude)
+        matches = []
+        for i in np.argsort(-scores, kind="stable"):
+            score = float(scores[i])
+            if score < limit or score <= 0.0:
+                break
+            if int(i) in skip:
+                continue
+            matches.append(SimilarMatch(int(i), round(score, 4)))
+            if len(matches) >= top_k:
+                break
+        return matches
+
+    def pairs(self, threshold: float | None = None) -> list[tuple[int, int, float]]:
+        """Pairs ``(i, j, score)`` with ``i < j`` among the fitted texts that look alike."""
+        self._check_fitted()
+        limit = self.threshold if threshold is None else threshold
+        if self.n_documents_ < 2 or self.vectorizer_ is None:
+            return []
+        scores = np.triu(self.vectors_ @ self.vectors_.T, k=1)
+        i, j = np.nonzero(scores >= limit)
+        found = [(int(a), int(b), round(float(scores[a, b]), 4)) for a, b in zip(i, j, strict=True)]
+        return sorted(found, key=lambda t: (-t[2], t[0], t[1]))
+
+
+def _default_tokenizer() -> Tokenizer:
+    from nlp.segment import Segmenter
+
+    return Segmenter().tokens

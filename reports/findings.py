@@ -20,6 +20,7 @@ from reports.formatting import (
     fmt_int,
     fmt_percent,
     fmt_r,
+    fmt_score,
     fmt_signed_percent,
     is_number,
     lag_words,
@@ -142,7 +143,7 @@ def _surveys(ctx: ReportContext) -> list[Finding]:
         return []
     parts = []
     if s.nps is not None:
-        clause = f"本期社群 NPS 为 {fmt_float(s.nps.score)}（{fmt_int(s.nps.responses)} 份回答）"
+        clause = f"本期社群 NPS 为 {fmt_score(s.nps.score)}（{fmt_int(s.nps.responses)} 份回答）"
         if is_number(s.nps.previous_score):
             clause += f"，较上期{_points(s.nps.score - s.nps.previous_score)}"
         clause += (f"，推荐者占 {fmt_percent(s.nps.promoters / s.nps.responses)}、"

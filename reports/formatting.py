@@ -38,6 +38,15 @@ def fmt_float(value: float | None, digits: int = 1) -> str:
     return _signed(f"{value:,.{digits}f}")
 
 
+def fmt_score(value: float | None, digits: int = 1) -> str:
+    """A score that can be negative, such as an NPS, always with its sign: ``+8.6``,
+    ``−12.0``, ``0.0``; the same everywhere a score is shown."""
+    if not is_number(value):
+        return "—"
+    text = fmt_float(value, digits)
+    return ("+" + text) if round(value, digits) > 0 else text
+
+
 def fmt_percent(fraction: float | None, digits: int | None = None) -> str:
     """A fraction as a percentage: one decimal below 10%, none above (``8.3%``, ``42%``)."""
     if not is_number(fraction):

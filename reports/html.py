@@ -95,6 +95,7 @@ def environment() -> Environment:
     env.filters.update(
         int=formatting.fmt_int,
         float=formatting.fmt_float,
+        score=formatting.fmt_score,
         pct=formatting.fmt_percent,
         signed_pct=formatting.fmt_signed_percent,
         value=formatting.fmt_value,

@@ -70,11 +70,12 @@ from surveys.responses import FreeText, SurveyResponse
 from surveys.scoring import ces_score, csat_score, nps_score
 from surveys.spreadsheet import Limits, Sheet, SheetError, defuse, read_sheet
 from surveys.statistics import compute_statistics
-from surveys.stats_results import CrossTab, QuestionStats, SurveyStatistics
+from surveys.stats_results import SMALL_BASE, CrossTab, QuestionStats, SurveyStatistics
 from surveys.templates import list_templates, load_template
 
 __all__ = [
     "BY_CHANNEL", "END", "HIDDEN_DROP", "HIDDEN_REJECT", "QUESTION_TYPES", "SCHEMA_VERSION",
+    "SMALL_BASE",
     "AllOf", "AnswerError", "AnyOf", "ColumnTarget", "Compare", "Condition", "CrossTab",
     "CrossTabError", "DefinitionError", "DefinitionProblem", "ExportColumn", "ExportTable",
     "FreeText", "ImportProblem", "ImportResult", "Limits", "MappingSuggestion", "Not", "Option",

@@ -22,6 +22,29 @@ def new_id(existing: set[str] | frozenset[str], prefix: str = "q") -> str:
     return f"{prefix}{n}"
 
 
+#: The code a new question starts from, by type: exports, the API and logic read better with
+#: ``nps`` or ``rating_2`` than with ``q7``.
+TYPE_CODES = {
+    "single_choice": "choice", "multiple_choice": "multi", "dropdown": "dropdown",
+    "ranking": "ranking", "matrix": "matrix", "rating": "rating", "nps": "nps", "csat": "csat",
+    "ces": "ces", "short_text": "short", "long_text": "text", "number": "number",
+    "date": "date",
+}
+
+
+def question_code(type_name: str, taken: set[str] | frozenset[str]) -> str:
+    """A code for a new question of ``type_name`` that is not in ``taken``: the type's code
+    (``nps``), else the code with the first free number from 2 (``nps_2``). Pass every code
+    the survey ever used, so a new question never inherits a removed question's answers."""
+    base = TYPE_CODES.get(type_name, "q")
+    if base not in taken:
+        return base
+    n = 2
+    while f"{base}_{n}" in taken:
+        n += 1
+    return f"{base}_{n}"
+
+
 def question_ids(survey: Survey) -> set[str]:
     """Every question id."""
     return {q.id for q in survey.questions}
@@ -87,10 +110,12 @@ def move_question(survey: Survey, question_id: str, page_id: str, index: int) ->
 _COPY_SUFFIX = re.compile(r"（副本\d*）$")
 
 
-def duplicate_question(survey: Survey, question_id: str) -> tuple[Survey, str]:
-    """Copy a question right after itself with a new id and 「（副本）」 after its title."""
+def duplicate_question(survey: Survey, question_id: str,
+                       taken: set[str] | frozenset[str] = frozenset()) -> tuple[Survey, str]:
+    """Copy a question right after itself with a new code of its type (not in the survey nor
+    in ``taken``) and 「（副本）」 after its title."""
     question = survey.question(question_id)
-    copy_id = new_id(question_ids(survey), "q")
+    copy_id = question_code(question.type, question_ids(survey) | set(taken))
     title = _COPY_SUFFIX.sub("", question.title) + "（副本）"
     i, j = survey.locations[question_id]
     copy = replace(question, id=copy_id, title=title)

@@ -9,7 +9,7 @@ only answers to questions on its path that still fit the definition are exported
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from typing import Any
@@ -81,8 +81,11 @@ def export_columns(survey: Survey, *, include_meta: bool = True) -> list[ExportC
 
 
 def export_table(survey: Survey, responses: Iterable[SurveyResponse], *,
-                 include_meta: bool = True, timezone: tzinfo | None = None) -> ExportTable:
-    """All responses as a table. ``timezone`` converts aware submission times first."""
+                 include_meta: bool = True, timezone: tzinfo | None = None,
+                 channel_names: Mapping[str, str] | None = None) -> ExportTable:
+    """All responses as a table. ``timezone`` converts aware submission times first; times
+    are to the second. ``channel_names`` turns channel codes into the names people gave them
+    (a code without a name stays as it is)."""
     columns = export_columns(survey, include_meta=include_meta)
     questions = survey.questions
     widths = {q.id: len(q.qtype.columns(q)) for q in questions}
@@ -91,9 +94,12 @@ def export_table(survey: Survey, responses: Iterable[SurveyResponse], *,
         row: list[Any] = []
         if include_meta:
             when = r.submitted_at
-            if isinstance(when, datetime) and timezone is not None and when.tzinfo is not None:
-                when = when.astimezone(timezone)
-            row += [r.id, when, r.channel]
+            if isinstance(when, datetime):
+                if timezone is not None and when.tzinfo is not None:
+                    when = when.astimezone(timezone)
+                when = when.replace(microsecond=0)
+            channel = (channel_names or {}).get(r.channel, r.channel) if r.channel else r.channel
+            row += [r.id, when, channel]
         known = walk(survey, r.answers, report=()).known
         for q in questions:
             answer = known.get(q.id)

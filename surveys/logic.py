@@ -70,6 +70,8 @@ def describe(condition: Condition, survey: Survey) -> str:
 
 
 def _show_value(q: Any, value: Any) -> str:
+    if value is None or value == "" or value == () or value == []:
+        return "（未选择值）"
     if isinstance(value, tuple | list):
         return "、".join(_show_value(q, v) for v in value)
     if isinstance(value, str) and value in q.option_index:

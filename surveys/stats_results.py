@@ -8,6 +8,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+#: Below this many respondents a group's percentages and score swing with a few answers.
+SMALL_BASE = 30
+
 
 @dataclass(frozen=True)
 class CategoryCount:
@@ -179,6 +182,11 @@ class CrossTabColumn:
     key: str | None
     label: str
     base: int
+
+    @property
+    def small(self) -> bool:
+        """Whether too few respondents are in the column to read much into it (n < 30)."""
+        return 0 < self.base < SMALL_BASE
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,10 @@ and lists by tag and interviewee.
 
 Every text paragraph of the notes becomes an ``INTERVIEW_PASSAGE`` feedback item and every
 highlight an ``INTERVIEW_HIGHLIGHT`` item, each pointing back to its anchor in the interview.
-When the interviewee did not consent, nothing of the interview goes into the analysis.
+Each piece of text enters the analysis once: a highlighted passage is taken out of its
+paragraph's item, which keeps only the rest (and the highlights' ids), or goes away when
+nothing else is left. When the interviewee did not consent, nothing of the interview goes into
+the analysis.
 """
 
 from __future__ import annotations
@@ -327,16 +330,25 @@ def sync_feedback(interview: Interview) -> None:
         return
     blocks = parse_notes(interview.notes)
     keys = passage_keys(interview, blocks)
-    for index, key in keys.items():
+    taken = _highlighted_spans(blocks, interview.highlights)
+    for index, key in list(keys.items()):
         block = blocks[index]
+        spans = taken.get(index, [])
+        text = _rest_of(block.plain, [span for span, _id in spans])
+        if not text:
+            del keys[index]
+            continue
+        ref = {"interview_id": interview.id, "paragraph": index,
+               "anchor": block.anchor, "question": block.heading}
+        if spans:
+            ref["highlights"] = sorted(highlight_id for _span, highlight_id in spans)
         record_feedback(FeedbackInput(
             community_id=interview.community_id,
             source_kind=SourceKind.INTERVIEW_PASSAGE,
             source_key=key,
             source_id=interview.id,
-            source_ref={"interview_id": interview.id, "paragraph": index,
-                        "anchor": block.anchor, "question": block.heading},
-            text=block.plain,
+            source_ref=ref,
+            text=text,
             author_id=interview.interviewee_id,
             channel=f"interview-{interview.channel}",
             occurred_at=_occurred(interview),
@@ -347,6 +359,33 @@ def sync_feedback(interview: Interview) -> None:
             delete_feedback(interview.community_id, key)
     for highlight in interview.highlights:
         _record_highlight(interview, highlight)
+
+
+def _highlighted_spans(blocks: list[NoteBlock], highlights) -> dict[int, list]:
+    """Where each current highlight sits in its paragraph's plain text, by paragraph:
+    ``[((start, end), highlight id), …]``. Stale highlights no longer sit anywhere."""
+    spans: dict[int, list] = {}
+    for h in highlights:
+        if h.stale or h.id is None or not 0 <= h.paragraph_index < len(blocks):
+            continue
+        span = locate(blocks[h.paragraph_index].plain, h.quote)
+        if span is not None:
+            spans.setdefault(h.paragraph_index, []).append((span, h.id))
+    return spans
+
+
+def _rest_of(plain: str, spans: list[tuple[int, int]]) -> str:
+    """The paragraph's text outside the highlighted spans; pieces without a letter or digit
+    (a stray comma or full stop) are dropped, and so is a paragraph that has nothing else."""
+    if not spans:
+        return plain
+    pieces, pos = [], 0
+    for start, end in sorted(spans):
+        pieces.append(plain[pos:start])
+        pos = max(pos, end)
+    pieces.append(plain[pos:])
+    kept = [p.strip() for p in pieces if any(ch.isalnum() for ch in p)]
+    return " ".join(kept)
 
 
 def _record_highlight(interview: Interview, highlight: Highlight) -> None:
@@ -430,7 +469,7 @@ def create_highlight(
     _set_tags(highlight, HighlightTag, parse_tags(tags))
     interview.highlights.append(highlight)
     db.session.flush()
-    _record_highlight(interview, highlight)
+    sync_feedback(interview)
     audit.record("highlight.created", "interview", interview.id, actor=actor,
                  community_id=interview.community_id,
                  after={"highlight_id": highlight.id, "paragraph": paragraph_index,
@@ -462,8 +501,11 @@ def delete_highlight(highlight: Highlight, *, actor: User) -> None:
     audit.record("highlight.deleted", "interview", highlight.interview_id, actor=actor,
                  community_id=highlight.community_id,
                  before={"highlight_id": highlight.id, "quote": highlight.quote[:200]})
-    highlight.interview.highlights.remove(highlight)
+    interview = highlight.interview
+    interview.highlights.remove(highlight)
     db.session.delete(highlight)
+    db.session.flush()
+    sync_feedback(interview)
 
 
 def revalidate_highlights(interview: Interview) -> None:
@@ -666,12 +708,64 @@ def operators_for_select(community: Community) -> list[User]:
     ).scalars())
 
 
-def members_for_select(community: Community, limit: int = 2000) -> list[tuple[int, str]]:
-    """Members as (user id, name) for choosing an interviewee."""
+@dataclass(frozen=True)
+class MemberChoice:
+    """A member offered as an interviewee: the name, and what tells namesakes apart."""
+
+    id: int
+    name: str
+    detail: str
+
+    @property
+    def label(self) -> str:
+        """The name with its detail, as one line."""
+        return f"{self.name} · {self.detail}"
+
+
+def _member_choices(community: Community, rows) -> list[MemberChoice]:
+    from app.security.roles import ROLE_LABELS
+    from app.services.insights.periods import local_date
+
+    choices = []
+    for uid, nick, name, role, joined in rows:
+        detail = str(_l("%(day)s 加入", day=local_date(community, joined).isoformat()))
+        if role != Role.MEMBER.value:
+            detail = f"{ROLE_LABELS[Role(role)]} · {detail}"
+        choices.append(MemberChoice(uid, nick or name, detail))
+    return choices
+
+
+def _member_rows(community: Community):
+    return (db.select(User.id, Membership.nickname, User.display_name, Membership.role,
+                      Membership.joined_at)
+            .join(Membership, Membership.user_id == User.id)
+            .where(Membership.community_id == community.id))
+
+
+def members_for_select(community: Community, limit: int = 2000) -> list[MemberChoice]:
+    """Members for choosing an interviewee, each with the join date (and role) that tells
+    namesakes apart."""
     rows = db.session.execute(
-        db.select(User.id, Membership.nickname, User.display_name)
-        .join(Membership, Membership.user_id == User.id)
-        .where(Membership.community_id == community.id)
-        .order_by(Membership.nickname, User.display_name).limit(limit)
+        _member_rows(community)
+        .order_by(db.func.coalesce(Membership.nickname, User.display_name),
+                  Membership.joined_at).limit(limit)
     ).all()
-    return [(uid, nick or name) for uid, nick, name in rows]
+    return _member_choices(community, rows)
+
+
+def search_members(community: Community, q: str, limit: int = 20) -> list[MemberChoice]:
+    """Members whose name (the community nickname or the account name) contains ``q``:
+    names that start with it first, then by name and join date."""
+    needle = " ".join((q or "").split())[:40]
+    if not needle:
+        return []
+    like = f"%{_escape_like(needle)}%"
+    name = db.func.coalesce(Membership.nickname, User.display_name)
+    starts = db.case((name.ilike(f"{_escape_like(needle)}%", escape="\\"), 0), else_=1)
+    rows = db.session.execute(
+        _member_rows(community)
+        .where(db.or_(Membership.nickname.ilike(like, escape="\\"),
+                      User.display_name.ilike(like, escape="\\")))
+        .order_by(starts, name, Membership.joined_at).limit(limit)
+    ).all()
+    return _member_choices(community, rows)

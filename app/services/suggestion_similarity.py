@@ -1,5 +1,9 @@
 """Similar suggestions, for members while they type and for operators in the inbox.
 
+Suggestions are compared in the insights' theme space (``nlp.similarity.ThemeSpaceSimilarity``:
+the analysis' TF-IDF + LSA vectors), fitted over the box together with the shipped corpus of
+community feedback, so that two phrasings of one request meet even in a small box.
+
 Members only ever see what the board shows them (nothing hidden, nothing merged away, never an
 author); operators see the whole box. The fitted index of each community and audience is
 cached in the process and rebuilt when the box changes.
@@ -17,15 +21,16 @@ from flask import current_app
 from app.extensions import db
 from app.models import OPEN_STATUSES, Community, Suggestion, SuggestionStatus
 from app.services.suggestions import feedback_text
-from nlp.similarity import TextSimilarity
+from nlp.similarity import ThemeSpaceSimilarity
 
 OPEN_VALUES = {s.value for s in OPEN_STATUSES}
 MEMBER = "member"
 OPERATOR = "operator"
 _CACHE_SIZE = 32
 _lock = threading.Lock()
-_cache: OrderedDict[tuple, tuple[TextSimilarity, list[int]]] = OrderedDict()
+_cache: OrderedDict[tuple, tuple[ThemeSpaceSimilarity, list[int]]] = OrderedDict()
 _segmenter = None
+_background: list[list[str]] | None = None
 
 
 def segmenter():
@@ -39,6 +44,16 @@ def segmenter():
     return _segmenter
 
 
+def background() -> list[list[str]]:
+    """The tokens of the shipped community feedback corpus (once per process)."""
+    global _background
+    if _background is None:
+        from nlp.community_corpus import load_rows
+
+        _background = segmenter().tokens_many([row.text for row in load_rows()])
+    return _background
+
+
 def _scope_filter(stmt, audience: str):
     if audience == MEMBER:
         stmt = stmt.where(Suggestion.hidden_at.is_(None),
@@ -46,7 +61,7 @@ def _scope_filter(stmt, audience: str):
     return stmt
 
 
-def _index(community: Community, audience: str) -> tuple[TextSimilarity, list[int]]:
+def _index(community: Community, audience: str) -> tuple[ThemeSpaceSimilarity, list[int]]:
     base = _scope_filter(
         db.select(Suggestion.id, Suggestion.updated_at)
         .where(Suggestion.community_id == community.id), audience,
@@ -66,7 +81,7 @@ def _index(community: Community, audience: str) -> tuple[TextSimilarity, list[in
         .order_by(Suggestion.id)
     ).all()
     texts = [feedback_text(Suggestion(title=t, content=c)) for _i, t, c in rows]
-    model = TextSimilarity(tokenizer=segmenter().tokens).fit(texts)
+    model = ThemeSpaceSimilarity(tokenizer=segmenter().tokens, background=background()).fit(texts)
     entry = (model, [r[0] for r in rows])
     with _lock:
         # Drop older versions of this community's index before adding the new one.
@@ -125,9 +140,10 @@ def similar_to(suggestion: Suggestion, *, limit: int = 5,
                            limit=limit, exclude=exclude, threshold=threshold)
 
 
-# A score from which the inbox flags a pair as a likely duplicate. Paraphrases of one complaint
-# typically score 0.25-0.6 and unrelated ones below 0.15 (tests/nlp/test_similarity.py).
-LIKELY_DUPLICATE = 0.25
+# A score from which the inbox flags a pair as a likely duplicate. In the theme space
+# paraphrases of one request typically score 0.5-0.9 and unrelated ones below 0.2
+# (tests/nlp/test_similarity.py).
+LIKELY_DUPLICATE = 0.5
 
 
 def duplicate_counts(community: Community, suggestions: list[Suggestion],

@@ -29,6 +29,7 @@ from app.models import (
     utcnow,
 )
 from app.services import audit, notifications
+from app.services.channels import SUGGESTION_BOX_CHANNEL
 from app.services.errors import ServiceError
 from app.services.feedback import FeedbackInput, delete_feedback, record_feedback
 from app.services.suggestion_images import prepare_images, store_image
@@ -38,7 +39,7 @@ MAX_TITLE = 80
 MAX_REPLY = 1000
 DEFAULT_CATEGORIES = ("内容", "活动", "积分与激励", "技术与体验", "群规与秩序", "服务", "其他")
 MAX_CATEGORIES = 20
-FEEDBACK_CHANNEL = "suggestion-box"
+FEEDBACK_CHANNEL = SUGGESTION_BOX_CHANNEL
 
 # Tracking codes: 16 characters from an alphabet without look-alikes (0/O, 1/I/L, U),
 # about 78 bits of entropy; shown as XXXX-XXXX-XXXX-XXXX.

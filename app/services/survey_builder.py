@@ -16,7 +16,8 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 
 import surveys as domain
-from app.models import Survey
+from app.extensions import db
+from app.models import Survey, SurveyVersion
 from app.services import surveys as survey_service
 from app.services.errors import NotFound, ServiceError
 from surveys import editing
@@ -201,9 +202,21 @@ def _options(rows: Sequence[OptionInput], prefix: str, *, flags: bool) -> tuple[
     return tuple(out)
 
 
+def used_question_ids(survey: Survey, definition: domain.Survey) -> set[str]:
+    """Every question code of the working definition and of every published version: a new
+    question must not take one, or the answers of a removed question would become its own."""
+    taken = editing.question_ids(definition)
+    for version_definition in db.session.execute(
+            db.select(SurveyVersion.definition).where(SurveyVersion.survey_id == survey.id)
+    ).scalars():
+        for page in version_definition.get("pages") or []:
+            taken.update(q.get("id") for q in page.get("questions") or [] if q.get("id"))
+    return taken
+
+
 def default_question(type_name: str, existing_ids: set[str]) -> domain.Question:
     """A new question of a type with sensible starting content."""
-    qid = editing.new_id(existing_ids, "q")
+    qid = editing.question_code(type_name, existing_ids)
     label = domain.get_question_type(type_name).label
     settings: dict[str, Any] = {}
     if type_name in CHOICE_TYPES or type_name == "ranking":
@@ -266,7 +279,7 @@ def add_question(survey: Survey, page_id: str, data: QuestionInput,
     """Add a question to a page (after ``after`` or at the end); returns its id."""
     definition = survey_service.draft_definition(survey)
     page = _page(definition, page_id)
-    qid = editing.new_id(editing.question_ids(definition), "q")
+    qid = editing.question_code(data.type, used_question_ids(survey, definition))
     question = build_question(qid, data)
     index = None
     if after is not None:
@@ -325,7 +338,8 @@ def duplicate_question(survey: Survey, question_id: str) -> str:
     """Copy a question right after itself; returns the copy's id."""
     definition = survey_service.draft_definition(survey)
     _question(definition, question_id)
-    updated, copy_id = editing.duplicate_question(definition, question_id)
+    updated, copy_id = editing.duplicate_question(definition, question_id,
+                                                  used_question_ids(survey, definition))
     survey_service.save_definition(survey, updated)
     return copy_id
 

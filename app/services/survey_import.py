@@ -117,6 +117,12 @@ def set_mapping(imp: SurveyImport, mapping: Mapping[int, str | None], options: I
     imp.errors = []
 
 
+def _channel_code(value: str | None, codes: dict[str, str]) -> str | None:
+    if not value:
+        return None
+    return codes.get(value, value)[:64]
+
+
 def run_import(imp: SurveyImport) -> SurveyImport:
     """Parse, validate and store every row, or none (COMMITS). Problems are kept on the
     import by spreadsheet row number."""
@@ -137,13 +143,15 @@ def run_import(imp: SurveyImport) -> SurveyImport:
         db.session.commit()
         return imp
     now = utcnow()
+    # exports name their channels; a name the survey gave a channel imports as its code
+    codes = {label: key for key, label in survey.channel_labels().items()}
     for parsed in result.responses:
         submitted = parsed.submitted_at
         if submitted is not None and submitted.tzinfo is not None:
             submitted = submitted.astimezone(UTC).replace(tzinfo=None)
         response = SurveyResponse(
             survey_id=survey.id, community_id=survey.community_id, version_id=version.id,
-            answers=dict(parsed.answers), channel=(parsed.channel or None) and parsed.channel[:64],
+            answers=dict(parsed.answers), channel=_channel_code(parsed.channel, codes),
             source=ResponseSource.IMPORT.value, submitted_at=submitted or now,
             import_id=imp.id, external_id=(parsed.id or None) and str(parsed.id)[:64],
         )

@@ -30,6 +30,7 @@ from app.models import (
 )
 from app.services import audit
 from app.services import surveys as survey_service
+from app.services.channels import channel_names
 from app.services.errors import NotFound
 
 NO_CHANNEL = "_none"
@@ -232,6 +233,27 @@ def cross_tab(survey: Survey, f: ResponseFilter, question_id: str, by: str,
                             channel_labels=survey.channel_labels())
 
 
+def segments(survey: Survey, f: ResponseFilter, by: str) -> list[tuple[str, str]]:
+    """The segments of the filtered responses that ``by`` (a channel or a question) offers."""
+    from surveys.comparison import segments_of
+
+    computed = results(survey, f)
+    return segments_of(computed.definition, computed.responses, by,
+                       {**channel_names(survey.community_id), **survey.channel_labels()})
+
+
+def compare(survey: Survey, f: ResponseFilter, question_id: str, by: str, a: str,
+            b: str):
+    """A question's score in two segments with a significance test (a
+    ``surveys.comparison.Comparison``); raises domain.CrossTabError for bad choices."""
+    from surveys.comparison import compare_segments
+
+    computed = results(survey, f)
+    return compare_segments(computed.definition, computed.responses, question_id, by, a, b,
+                            channel_labels={**channel_names(survey.community_id),
+                                            **survey.channel_labels()})
+
+
 @dataclass(frozen=True)
 class Headline:
     """The numbers at the top of the statistics page."""
@@ -280,11 +302,12 @@ def export(survey: Survey, f: ResponseFilter, kind: str) -> tuple[bytes, str, st
     ]
     stamp = utcnow().replace(tzinfo=UTC).astimezone(zone).strftime("%Y%m%d-%H%M")
     base = f"survey-{survey.id}-v{version.number}-{stamp}"
+    names = {**channel_names(survey.community_id), **survey.channel_labels()}
     if kind == "xlsx":
-        data = domain.export_xlsx(definition, responses, timezone=zone)
+        data = domain.export_xlsx(definition, responses, timezone=zone, channel_names=names)
         return (data, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                 base + ".xlsx")
-    data = domain.export_csv(definition, responses, timezone=zone)
+    data = domain.export_csv(definition, responses, timezone=zone, channel_names=names)
     return data, "text/csv; charset=utf-8", base + ".csv"
 
 

@@ -36,6 +36,8 @@ from app.services import audit
 from app.services.errors import Conflict, NotFound, ServiceError
 from app.services.ttl_cache import TTLCache
 
+#: The community setting that keeps its usual channels (``[{"key", "label"}]``).
+CHANNEL_PRESETS_SETTING = "channel_presets"
 CHANNEL_KEY = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
 MAX_CHANNELS = 50
 MAX_RESPONSES_LIMIT = 1_000_000
@@ -271,7 +273,8 @@ def create_survey(community: Community, *, actor: User | None, template_key: str
         access_mode=access_mode.value,
         definition=definition.to_dict(),
         template_key=template_key or None,
-        channels=[],
+        # the community's usual channels, so they are not typed again for every survey
+        channels=[dict(c) for c in community.setting(CHANNEL_PRESETS_SETTING, [])],
         created_by_id=getattr(actor, "id", None),
         community_nps_question=_community_nps_of_template(template_key, definition),
     )
@@ -478,6 +481,18 @@ def update_settings(survey: Survey, data: SettingsInput, *, actor: User | None) 
 def set_channels(survey: Survey, channels: list[tuple[str, str]], *,
                  actor: User | None) -> None:
     """Replace the survey's channels: (key, label) pairs, keys like ``wx-group-3``."""
+    clean = clean_channels(channels)
+    forget_submission_info(survey.id)
+    if clean != (survey.channels or []):
+        audit.record("survey.channels_changed", "survey", survey.id, actor=actor,
+                     community_id=survey.community_id,
+                     before={"channels": survey.channels}, after={"channels": clean})
+    survey.channels = clean
+
+
+def clean_channels(channels: list[tuple[str, str]]) -> list[dict[str, str]]:
+    """Checked channels as ``[{"key", "label"}]``: blank rows dropped, keys lower-cased and
+    unique, a missing name set to the key; raises ServiceError for a bad or repeated key."""
     seen: set[str] = set()
     clean: list[dict[str, str]] = []
     for key, label in channels:
@@ -496,12 +511,7 @@ def set_channels(survey: Survey, channels: list[tuple[str, str]], *,
     if len(clean) > MAX_CHANNELS:
         raise ServiceError(_l("最多设置 %(n)d 个渠道。", n=MAX_CHANNELS), code="too_many_channels",
                            field="channels")
-    forget_submission_info(survey.id)
-    if clean != (survey.channels or []):
-        audit.record("survey.channels_changed", "survey", survey.id, actor=actor,
-                     community_id=survey.community_id,
-                     before={"channels": survey.channels}, after={"channels": clean})
-    survey.channels = clean
+    return clean
 
 
 def known_channel(survey: Survey, channel: str | None) -> str | None:

@@ -10,7 +10,7 @@ from reports.charts import palette
 from reports.charts._layout import LegendItem, draw_legend
 from reports.charts._svg import AXIS, MUTED, TEXT, Svg, text_width
 from reports.charts.scales import LinearScale
-from reports.formatting import fmt_float, fmt_int, fmt_percent
+from reports.formatting import fmt_int, fmt_percent, fmt_score
 
 
 def nps_chart(
@@ -37,7 +37,7 @@ def nps_chart(
     if score is None:
         score = 100.0 * (promoters - detractors) / total
     svg.text(8, 22, "NPS", 11, fill=MUTED)
-    svg.text(8 + text_width("NPS ", 11), 22, fmt_float(score), 20, fill=TEXT, weight="bold")
+    svg.text(8 + text_width("NPS ", 11), 22, fmt_score(score), 20, fill=TEXT, weight="bold")
     groups = [("贬损者（0–6）", detractors, palette.NPS["detractors"]),
               ("中立者（7–8）", passives, palette.NPS["passives"]),
               ("推荐者（9–10）", promoters, palette.NPS["promoters"])]

@@ -37,7 +37,7 @@ if TYPE_CHECKING:
 
 CSAT_LABELS = ("非常不满意", "不满意", "一般", "满意", "非常满意")
 CES_LABELS = ("非常困难", "困难", "比较困难", "一般", "比较容易", "容易", "非常容易")
-NPS_GROUPS = (("promoter", "推荐者（9–10）"), ("passive", "被动者（7–8）"),
+NPS_GROUPS = (("promoter", "推荐者（9–10）"), ("passive", "中立者（7–8）"),
               ("detractor", "贬损者（0–6）"))
 _SCORE_CELL = re.compile(r"^\s*(\d+)(?:\.0+)?\s*(分|星|颗星|颗|points?)?\s*$")
 

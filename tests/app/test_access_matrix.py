@@ -294,6 +294,7 @@ ROUTES.update({
     # Interviews.
     "interviews.index": Route("GET", "community", Role.OPERATOR, A),
     "interviews.new": Route("GET", "community", Role.OPERATOR, A),
+    "interviews.members": Route("GET", "community", Role.OPERATOR, A),
     "interviews.show": Route("GET", "community", Role.OPERATOR, I),
     "interviews.edit": Route("GET", "community", Role.OPERATOR, I),
     "interviews.delete": Route("POST", "community", Role.OPERATOR, I),

@@ -311,3 +311,73 @@ def test_interviews_of_another_community_are_not_found(app, db, client, communit
             url, data={"paragraph": "1", "quote": "刷屏"})
         assert response.status_code == 404, url
     assert db.session.get(Interview, theirs.id) is not None
+
+
+def test_a_highlighted_passage_is_counted_once_in_the_analysis(app, db, client, community,
+                                                                operator):
+    interview = make_interview(community, actor=operator, notes=NOTES)
+    db.session.commit()
+    sign_in(client, operator)
+    client.post(f"/c/{community.slug}/interviews/{interview.id}/highlights", data={
+        "paragraph": "1", "offset": "6", "quote": "晚上几乎每隔半小时就有人刷屏"})
+    whole = service.create_highlight(interview, paragraph_index=2, quote="原话：我差点就退群了",
+                                     actor=operator)
+    db.session.commit()
+    highlight = db.session.execute(db.select(Highlight).where(
+        Highlight.paragraph_index == 1)).scalar_one()
+
+    texts = [i.raw_text for i in items(db, SourceKind.INTERVIEW_PASSAGE)]
+    quotes = [i.raw_text for i in items(db, SourceKind.INTERVIEW_HIGHLIGHT)]
+    # the rest of the paragraph stays, the highlighted words enter only as the highlight
+    assert texts == ["广告太多了，", "新人入群先审核\n设置关键词自动踢人"]
+    assert quotes == ["晚上几乎每隔半小时就有人刷屏", "原话：我差点就退群了"]
+    analysed = "".join(texts + quotes)
+    for piece in ("刷屏", "退群", "广告太多了"):
+        assert analysed.count(piece) == 1
+    rest = items(db, SourceKind.INTERVIEW_PASSAGE)[0]
+    assert rest.source_ref["highlights"] == [highlight.id]
+
+    # taking the highlights away gives the paragraphs back whole
+    service.delete_highlight(whole, actor=operator)
+    service.delete_highlight(highlight, actor=operator)
+    db.session.commit()
+    passages = sorted(items(db, SourceKind.INTERVIEW_PASSAGE),
+                      key=lambda i: i.source_ref["paragraph"])
+    assert [i.raw_text for i in passages] == [
+        "广告太多了，晚上几乎每隔半小时就有人刷屏。", "原话：我差点就退群了",
+        "新人入群先审核\n设置关键词自动踢人"]
+    assert all("highlights" not in i.source_ref for i in passages)
+
+
+
+def test_the_interviewee_search_finds_members_and_tells_namesakes_apart(
+        app, db, client, community, other_community, operator):
+    from datetime import datetime
+
+    from app.models import Membership
+
+    adas = [make_member(community, display_name="Ada") for _n in range(3)]
+    make_member(community, "manager", display_name="Ada Lin")
+    make_member(community, display_name="Bob")
+    make_member(other_community, display_name="Ada")  # another community's Ada
+    db.session.flush()
+    for n, ada in enumerate(adas):
+        membership = db.session.execute(db.select(Membership).where(
+            Membership.user_id == ada.id)).scalar_one()
+        membership.joined_at = datetime(2025, 3 + n, 10, 4, 0)
+    db.session.commit()
+    sign_in(client, operator)
+    found = client.get(f"/c/{community.slug}/interviews/members", query_string={"q": "ada"})
+    members = found.get_json()["members"]
+    assert [m["name"] for m in members] == ["Ada", "Ada", "Ada", "Ada Lin"]
+    assert [m["detail"] for m in members[:3]] == [
+        "2025-03-10 加入", "2025-04-10 加入", "2025-05-10 加入"]
+    assert members[3]["detail"].startswith("管理者 · ")
+    assert {m["id"] for m in members[:3]} == {a.id for a in adas}
+    assert client.get(f"/c/{community.slug}/interviews/members",
+                      query_string={"q": "  "}).get_json() == {"members": []}
+    assert client.get(f"/c/{community.slug}/interviews/members",
+                      query_string={"q": "100%_"}).get_json() == {"members": []}
+    # the fallback dropdown carries the same details
+    form = client.get(f"/c/{community.slug}/interviews/new").get_data(as_text=True)
+    assert "Ada · 2025-04-10 加入" in form and 'role="combobox"' in form

@@ -223,7 +223,7 @@ def test_the_report_shows_themes_surveys_and_recommendations_in_chinese(app, rep
                  "社群规则", "[手机号]", "「广告刷屏」改进上线"):
         assert text in html, text
     assert "13812345678" not in html
-    assert "本期社群 NPS 为 40.0（5 份回答），较上期上升 90.0 分" in html
+    assert "本期社群 NPS 为 +40.0（5 份回答），较上期上升 90.0 分" in html
     assert "CSAT 满意率 60.0%（上期 25.0%）" in html
     assert "「广告刷屏」相关反馈由上期 6 条增至 12 条，本期共 12 条，其中负面占 75%" in html
 
@@ -236,7 +236,7 @@ def test_the_pdf_text_has_the_theme_and_survey_sections(app, reported):
                           check=True).stdout.decode()
     flat = "".join(text.split())
     for expected in ("热点主题", "问卷结果", "改进建议", "广告刷屏", "NPS（净推荐值）",
-                     "本期社群NPS为40.0（5份回答）", "本期共12条，其中负面占75%"):
+                     "本期社群NPS为+40.0（5份回答）", "本期共12条，其中负面占75%"):
         assert expected in flat, expected
 
 

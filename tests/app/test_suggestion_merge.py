@@ -178,3 +178,19 @@ def test_the_merge_is_shown_to_members_and_on_the_tracking_link(app, db, client,
     sign_in(client, p["b_author"])
     assert client.get(f"/c/{community.slug}/board").get_data(as_text=True).count(
         "直播总是卡住") == 0, "duplicates leave the board"
+
+
+def test_an_obvious_duplicate_is_found_with_the_insights_text_similarity(app, db, community):
+    from app.services import suggestion_similarity as similarity
+
+    suggest = make_suggestion
+    first, _code = suggest(community, content="打卡积分计算有误，少算了我三天")
+    suggest(community, content="希望多组织周末的线下约拍活动")
+    suggest(community, content="积分商城能兑换的东西太少了")
+    again, _code = suggest(community, content="积分算错了，打卡记录和积分对不上")
+    db.session.commit()
+    similarity.clear_cache()
+    found = similarity.similar_to(again)
+    assert found and found[0].suggestion.id == first.id and found[0].score >= 0.5
+    counts = similarity.duplicate_counts(community, [first, again])
+    assert counts == {first.id: 1, again.id: 1}

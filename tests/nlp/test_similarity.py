@@ -8,7 +8,13 @@ import numpy as np
 import pytest
 from sklearn.exceptions import NotFittedError
 
-from nlp.similarity import SimilarMatch, TextSimilarity, char_bigrams, word_ngrams
+from nlp.similarity import (
+    SimilarMatch,
+    TextSimilarity,
+    ThemeSpaceSimilarity,
+    char_bigrams,
+    word_ngrams,
+)
 
 BOX = [
     "群里广告太多了，希望管理员及时把发广告的人踢出去",
@@ -135,3 +141,50 @@ def test_feature_helpers():
     assert grams == ["群里", "广告", "太多", "群里 广告", "广告 太多"]
     assert word_ngrams(["a", "b"], n_max=1) == ["a", "b"]
     assert char_bigrams("广告，太多！OK") == ["广告", "太多", "ok"]
+
+
+# --- the insights' theme space ---------------------------------------------------------------
+
+OBVIOUS_DUPLICATES = [
+    ("群里广告太多了，希望管理员多清理一下", "请加强广告管理，广告刷屏太严重了"),
+    ("直播课经常卡顿，希望改善一下", "直播老是卡，能不能换个平台"),
+    ("打卡积分计算有误，少算了我三天", "积分算错了，打卡记录和积分对不上"),
+    ("希望增加直播回放", "直播能不能有回放，上班看不了"),
+]
+UNRELATED = [("希望增加直播回放", "积分商城上新了相机肩带"), ("作业点评太慢了", "群里广告太多了")]
+
+
+@pytest.fixture(scope="module")
+def background(segmenter):
+    from nlp.community_corpus import load_rows
+
+    return segmenter.tokens_many([row.text for row in load_rows()])
+
+
+def test_the_theme_space_scores_obvious_duplicates_high_and_unrelated_texts_low(
+        segmenter, background):
+    texts = [t for pair in OBVIOUS_DUPLICATES + UNRELATED for t in pair]
+    model = ThemeSpaceSimilarity(tokenizer=segmenter.tokens, background=background).fit(texts)
+    plain = TextSimilarity(tokenizer=segmenter.tokens).fit(texts)
+    scores = model.similarity_matrix(texts)
+    for n, _pair in enumerate(OBVIOUS_DUPLICATES):
+        assert scores[2 * n, 2 * n + 1] >= 0.5, OBVIOUS_DUPLICATES[n]
+        # the plain TF-IDF cosine misses these paraphrases (the 22% of the issue)
+        assert plain.similarity_matrix([texts[2 * n]])[0, 2 * n + 1] < 0.3
+    offset = 2 * len(OBVIOUS_DUPLICATES)
+    for n, _pair in enumerate(UNRELATED):
+        assert scores[offset + 2 * n, offset + 2 * n + 1] < 0.2, UNRELATED[n]
+    assert model.query("直播总是卡住，看不下去", top_k=1)[0].index in (2, 3)
+    pairs = {(i, j) for i, j, _s in model.pairs(threshold=0.5)}
+    assert {(0, 1), (2, 3), (4, 5), (6, 7)} <= pairs
+    assert (8, 9) not in pairs and (10, 11) not in pairs
+
+
+def test_the_theme_space_handles_tiny_and_empty_inputs(segmenter):
+    model = ThemeSpaceSimilarity(tokenizer=segmenter.tokens).fit(["希望增加直播回放"])
+    assert model.query("直播回放")[0].index == 0
+    assert model.query("，，，") == []
+    empty = ThemeSpaceSimilarity(tokenizer=segmenter.tokens).fit([])
+    assert empty.query("直播") == [] and empty.pairs() == []
+    with pytest.raises(NotFittedError):
+        ThemeSpaceSimilarity().query("直播")

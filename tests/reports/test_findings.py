@@ -7,6 +7,7 @@ import pytest
 
 from reports.context import Period, SentimentMix, ThemeSummary
 from reports.findings import _theme_sentence
+from reports.formatting import fmt_score
 from reports.sample import sample_context
 
 # written out here on purpose, independently of the code under test
@@ -61,7 +62,8 @@ def test_findings_cover_metrics_surveys_and_suggestions(sample_ctx):
     assert {"metric", "survey", "suggestion"} <= set(kinds)
     survey = next(f.text for f in sample_ctx.summary.findings if f.kind == "survey")
     nps = sample_ctx.surveys.nps
-    assert f"NPS 为 {nps.score:.1f}" in survey
+    assert f"NPS 为 {fmt_score(nps.score)}" in survey
+    assert fmt_score(nps.score)[0] in "+−0"
 
 
 @pytest.mark.parametrize(("current", "previous", "words"), [
@@ -91,3 +93,8 @@ def test_a_theme_from_a_small_base_is_not_called_new():
                         generated_at=datetime(2026, 11, 1))
     text = _theme_sentence(ctx, theme)
     assert "由上期 6 条增至 12 条" in text and "新出现" not in text
+@pytest.mark.parametrize(("value", "text"), [
+    (8.6, "+8.6"), (-12.04, "−12.0"), (0.0, "0.0"), (0.04, "0.0"), (None, "—"), (100, "+100.0"),
+])
+def test_scores_are_shown_with_their_sign(value, text):
+    assert fmt_score(value) == text

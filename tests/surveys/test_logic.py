@@ -124,3 +124,10 @@ def test_describe_gives_a_chinese_sentence(mixed):
         "「你有多大可能推荐本群？」小于或等于 6 且 "
         "（「你喜欢哪些内容？」包含 「干货分享」 或 并非（「还有什么建议？」已作答）） 且 "
         "「所在城市」是以下之一 「北京」、「上海」 且 「各方面评价」中的「氛围」大于或等于 4")
+
+
+def test_describe_says_when_no_value_is_chosen_yet(mixed):
+    condition = condition_from_dict({"question": "nps", "op": "lte", "value": ""})
+    assert describe(condition, mixed) == "「你有多大可能推荐本群？」小于或等于 （未选择值）"
+    condition = condition_from_dict({"question": "city", "op": "in", "value": []})
+    assert describe(condition, mixed) == "「所在城市」是以下之一 （未选择值）"

@@ -45,6 +45,7 @@ from app.models import (
 from app.models.insights import SENTIMENT_KEYS, SENTIMENT_LABELS
 from app.security.access import community_required, get_in_community
 from app.security.roles import Role
+from app.services.channels import channel_name, channel_names
 from app.services.insights import (
     alerts,
     analysis,
@@ -224,8 +225,10 @@ def inbox_page(slug: str):
     form = InboxFilterForm(request.args)
     themes = active_themes(g.community.id)
     form.theme.choices = _theme_choices(themes, blank=_("全部主题"))
-    form.channel.choices = [SelectChoice("", _("全部渠道"))] + [
-        SelectChoice(c, c) for c in inbox.channels(g.community.id)]
+    names = channel_names(g.community.id)
+    form.channel.choices = [SelectChoice("", _("全部渠道"))] + sorted(
+        (SelectChoice(c, channel_name(c, names)) for c in inbox.channels(g.community.id)),
+        key=lambda choice: choice.label)
     form.tag.choices = [SelectChoice("", _("全部标签"))] + [
         SelectChoice(name, f"{name}（{n}）") for name, n in tags_in_use(g.community.id)[:100]]
     form.survey.choices = [SelectChoice("", _("全部问卷"))] + survey_choices(g.community)
@@ -238,7 +241,7 @@ def inbox_page(slug: str):
         "insights/inbox.html", form=form, filters=filters, result=result,
         args=filters.as_args(), move_form=move_form, sentiment_form=SentimentForm(formdata=None),
         tags_form=TagsForm(formdata=None), highlight=highlight, themes=themes,
-        **_common(),
+        channel_names=names, **_common(),
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask import abort, flash, g, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
@@ -62,7 +62,7 @@ def _interview_form(interview: Interview | None = None) -> InterviewForm:
     form = InterviewForm(obj=None)
     members = service.members_for_select(g.community)
     form.interviewee_id.choices = [SelectChoice("", _("请选择成员"))] + [
-        SelectChoice(str(i), n) for i, n in members]
+        SelectChoice(str(m.id), m.label) for m in members]
     form.interviewer_id.choices = [SelectChoice("", _("未填写"))] + [
         SelectChoice(str(u.id), u.display_name) for u in service.operators_for_select(g.community)]
     form.guide_id.choices = [SelectChoice("", _("不使用提纲"))] + [
@@ -106,6 +106,15 @@ def _data(form: InterviewForm) -> service.InterviewData:
         guide_id=int(form.guide_id.data) if (form.guide_id.data or "").isdigit() else None,
         notes=form.notes.data or "",
     )
+
+
+@interviews_bp.route("/members")
+@community_required(Role.OPERATOR)
+def members(slug: str):
+    """Members whose name contains ``q`` (JSON, for the interviewee search field)."""
+    found = service.search_members(g.community, request.args.get("q", ""))
+    return jsonify({"members": [{"id": m.id, "name": m.name, "detail": m.detail}
+                                for m in found]})
 
 
 @interviews_bp.route("/new", methods=["GET", "POST"])

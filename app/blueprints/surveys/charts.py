@@ -10,13 +10,15 @@ from flask_babel import gettext as _
 from markupsafe import Markup
 
 import surveys as domain
-from reports.charts import Series, bar_chart, line_chart, nps_chart, stacked_percent_chart
-from reports.formatting import fmt_float, fmt_percent
+from reports.charts import Series, bar_chart, line_chart, nps_chart, palette, stacked_percent_chart
+from reports.formatting import fmt_float, fmt_percent, fmt_score
 from surveys.stats_results import NumericSummary
 
 CHOICE_TYPES = ("single_choice", "dropdown", "multiple_choice")
 SCALE_TYPES = ("rating", "csat", "ces")
 # Likert scales read from negative (red) through neutral (grey) to positive (green).
+NPS_GROUP_COLORS = {"promoter": palette.NPS["promoters"], "passive": palette.NPS["passives"],
+                    "detractor": palette.NPS["detractors"]}
 LIKERT_COLORS = {
     2: ["#b8412f", "#2f7d57"],
     3: ["#b8412f", "#d5d9de", "#2f7d57"],
@@ -45,10 +47,7 @@ def _pct(value: float | None) -> str:
 
 
 def _signed(value: float | None) -> str:
-    if value is None:
-        return "—"
-    text = fmt_float(value, 1)
-    return ("+" + text) if value > 0 else text
+    return fmt_score(value)
 
 
 def _numeric_facts(n: NumericSummary | None) -> list[tuple[str, str]]:
@@ -155,4 +154,8 @@ def crosstab_chart(table: domain.CrossTab) -> Markup | None:
         return None  # multiple choice: shares overlap, a stacked bar would mislead
     columns = [c.label for c in table.columns]
     parts = [Series(r.label, list(r.percents)) for r in table.rows]
-    return stacked_percent_chart(columns, parts, title=_("交叉分析（列百分比）"))
+    colors = None
+    if {r.key for r in table.rows} == set(NPS_GROUP_COLORS):
+        # NPS groups keep the colours they have in every other chart
+        colors = [NPS_GROUP_COLORS[r.key] for r in table.rows]
+    return stacked_percent_chart(columns, parts, title=_("交叉分析（列百分比）"), colors=colors)

@@ -175,6 +175,7 @@ class ChannelsForm(FlaskForm):
     """The survey's channels (e.g. wx-group-3 → 微信3群)."""
 
     channels = FieldList(FormField(ChannelRow), min_entries=0, max_entries=50)
+    as_presets = BooleanField(_l("同时设为社群常用渠道（以后新建的问卷自动带上这些渠道）"))
 
 
 class InvitationsForm(FlaskForm):

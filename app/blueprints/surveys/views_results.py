@@ -192,10 +192,40 @@ def crosstab(slug: str, survey_id: int):
             from app.blueprints.surveys.charts import crosstab_chart
 
             chart = crosstab_chart(table)
+    comparison = _comparison(survey, f, definition, question_id, item, by)
     return render_template("surveys/crosstab.html", survey=survey, f=f, table=table,
                            error=error, chart=chart, rows_choices=rows_choices,
                            by_choices=by_choices, row_key=row_key, by=by,
+                           small_base=domain.SMALL_BASE, comparison=comparison,
                            choices=_filter_choices(survey))
+
+
+def _comparison(survey, f, definition, question_id: str, item: str | None, by: str) -> dict | None:
+    """The segment comparison under the cross-tab: the segments to choose from, and the
+    result once two are chosen (``a`` and ``b`` in the query string)."""
+    from surveys.comparison import comparable
+
+    try:
+        question = definition.question(question_id)
+    except KeyError:
+        return None
+    if item or not comparable(question):
+        return None
+    try:
+        segments = results_service.segments(survey, f, by)
+    except domain.CrossTabError:
+        return None
+    keys = [key for key, _label in segments]
+    a, b = request.args.get("a"), request.args.get("b")
+    view = {"segments": segments, "a": a if a in keys else (keys[0] if keys else None),
+            "b": b if b in keys else (keys[1] if len(keys) > 1 else None),
+            "result": None, "error": None}
+    if a and b:
+        try:
+            view["result"] = results_service.compare(survey, f, question_id, by, a, b)
+        except domain.CrossTabError as exc:
+            view["error"] = str(exc)
+    return view
 
 
 @surveys_bp.route("/<int:survey_id>/open-answers")

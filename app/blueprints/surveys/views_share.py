@@ -38,6 +38,7 @@ from app.extensions import db
 from app.models import AccessMode, SurveyInvitation
 from app.security.access import community_required, get_in_community
 from app.security.roles import Role
+from app.services import channels as channel_service
 from app.services import survey_invitations as invitations_service
 from app.services import survey_responses as runs
 from app.services import surveys as survey_service
@@ -59,7 +60,10 @@ def share(slug: str, survey_id: int):
     form = ChannelsForm(data={"channels": survey.channels or []})
     for _n in range(2):
         form.channels.append_entry()
+    keys = {c["key"] for c in survey.channels or []}
+    missing_presets = [c for c in channel_service.presets(g.community) if c["key"] not in keys]
     return render_template("surveys/share.html", survey=survey, links=links, form=form,
+                           missing_presets=missing_presets,
                            closed=survey_service.closed_reason(survey))
 
 
@@ -69,10 +73,19 @@ def channels(slug: str, survey_id: int):
     """Save the survey's channels (code and name)."""
     survey = load_survey(survey_id)
     form = ChannelsForm()
-    if form.validate_on_submit():
+    if form.validate_on_submit() and request.form.get("use_presets"):
+        run(lambda: channel_service.add_presets_to(survey, g.community, actor=current_user),
+            success=_("已添加社群常用渠道。"))
+    elif form.validate_on_submit():
         pairs = [(e.form.key.data or "", e.form.label.data or "") for e in form.channels.entries]
-        run(lambda: survey_service.set_channels(survey, pairs, actor=current_user),
-            success=_("渠道已保存。"))
+
+        def save() -> None:
+            survey_service.set_channels(survey, pairs, actor=current_user)
+            if form.as_presets.data:
+                channel_service.set_presets(g.community, pairs, actor=current_user)
+
+        run(save, success=_("渠道已保存，并设为社群常用渠道。") if form.as_presets.data
+            else _("渠道已保存。"))
     else:
         flash(_("渠道信息有误，请检查后重试。"), "error")
     return redirect(url_for("surveys.share", slug=slug, survey_id=survey.id) + "#channels")

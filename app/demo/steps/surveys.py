@@ -27,10 +27,14 @@ from app.demo.vocab import (
 from app.demo.vocab import theme_weight as weight
 from app.extensions import db
 from app.models import AccessMode, ResponseSource, Survey, SurveyStatus, SurveyVersion
+from app.services import channels as channel_service
 from app.services import surveys as survey_service
 from app.services.survey_responses import NewResponse, store_response
 
 CHANNELS = [("wx-group-1", "微信1群"), ("wx-group-2", "微信2群"), ("qq-group", "QQ群")]
+#: The community's usual channels: its three WeChat groups and its QQ group.
+CHANNEL_PRESETS = [("wx-group-1", "微信1群"), ("wx-group-2", "微信2群"), ("wx-group-3", "微信3群"),
+                   ("qq-group", "QQ群")]
 CHANNEL_WEIGHTS = (0.45, 0.35, 0.2)
 SATISFACTION_RESPONSES = 230
 EVENT_RESPONSES = 90
@@ -239,6 +243,7 @@ def new_member_answers(rng: random.Random, joined_day: float, join_date) -> dict
 def create_surveys(ctx: DemoContext) -> None:
     """社群满意度调查 (anonymous), 活动反馈 (anonymous) and 新成员调研 (members)."""
     rng = ctx.rng
+    channel_service.set_presets(ctx.community, CHANNEL_PRESETS, actor=ctx.staff["operator"])
     satisfaction = _create(ctx, "community_satisfaction", 6, AccessMode.ANONYMOUS)
     days = sorted(rng.uniform(7, DEMO_DAYS - 0.5) for _n in range(SATISFACTION_RESPONSES))
     for day in days:

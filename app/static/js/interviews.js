@@ -16,7 +16,97 @@
       iform.querySelectorAll(".when-external").forEach(function (el) { el.hidden = kind !== "external"; });
     };
     radios.forEach(function (r) { r.addEventListener("change", sync); });
+    memberPicker(iform);
     sync();
+  }
+
+  // The interviewee search: a combobox over the server's member search replaces the long
+  // dropdown (which stays the form field, and the fallback without JavaScript). Each result
+  // shows the join date (and role) that tells namesakes apart.
+  function memberPicker(form) {
+    var picker = form.querySelector("[data-member-picker]");
+    var select = form.querySelector("select[name=interviewee_id]");
+    if (!picker || !select || !window.fetch) return;
+    var input = picker.querySelector("[role=combobox]");
+    var list = picker.querySelector("[role=listbox]");
+    var picked = picker.querySelector("[data-picked]");
+    var selectField = select.closest(".field") || select;
+    selectField.hidden = true;
+    selectField.classList.remove("when-member");
+    picker.hidden = false;
+    var results = [], active = -1, timer = null, asked = "";
+
+    function showPicked() {
+      var option = select.options[select.selectedIndex];
+      picked.textContent = option && option.value ? picker.getAttribute("data-picked-text") + option.text : "";
+    }
+    function close() {
+      list.hidden = true; input.setAttribute("aria-expanded", "false");
+      input.removeAttribute("aria-activedescendant"); active = -1;
+    }
+    function highlight(index) {
+      active = index;
+      list.querySelectorAll("[role=option]").forEach(function (li, i) {
+        li.setAttribute("aria-selected", i === index ? "true" : "false");
+        if (i === index) { input.setAttribute("aria-activedescendant", li.id); li.scrollIntoView({block: "nearest"}); }
+      });
+    }
+    function choose(index) {
+      var m = results[index];
+      if (!m) return;
+      var value = String(m.id), option = null;
+      for (var i = 0; i < select.options.length; i++) if (select.options[i].value === value) option = select.options[i];
+      if (!option) { option = new Option(m.name + " · " + m.detail, value); select.add(option); }
+      select.value = value;
+      input.value = m.name;
+      showPicked(); close();
+    }
+    function render() {
+      list.innerHTML = "";
+      if (!results.length) {
+        var empty = document.createElement("li");
+        empty.className = "muted"; empty.textContent = picker.getAttribute("data-empty-text");
+        list.appendChild(empty);
+      }
+      results.forEach(function (m, i) {
+        var li = document.createElement("li");
+        li.id = "interviewee-option-" + i; li.setAttribute("role", "option");
+        var name = document.createElement("span"); name.textContent = m.name;
+        var detail = document.createElement("span"); detail.className = "muted small"; detail.textContent = " " + m.detail;
+        li.appendChild(name); li.appendChild(detail);
+        li.addEventListener("mousedown", function (event) { event.preventDefault(); choose(i); });
+        list.appendChild(li);
+      });
+      list.hidden = false; input.setAttribute("aria-expanded", "true");
+      highlight(results.length ? 0 : -1);
+    }
+    function search() {
+      var q = input.value.trim();
+      if (!q) { results = []; close(); return; }
+      asked = q;
+      fetch(picker.getAttribute("data-search-url") + "?q=" + encodeURIComponent(q), {credentials: "same-origin"})
+        .then(function (r) { return r.json(); })
+        .then(function (data) { if (q !== asked) return; results = data.members || []; render(); })
+        .catch(function () { results = []; close(); });
+    }
+    input.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(search, 150); });
+    input.addEventListener("keydown", function (event) {
+      if (event.key === "ArrowDown") {
+        event.preventDefault();
+        if (list.hidden) { search(); return; }
+        highlight(Math.min(active + 1, results.length - 1));
+      } else if (event.key === "ArrowUp") {
+        event.preventDefault(); highlight(Math.max(active - 1, 0));
+      } else if (event.key === "Enter") {
+        if (!list.hidden && active >= 0) { event.preventDefault(); choose(active); }
+      } else if (event.key === "Escape") {
+        close();
+      }
+    });
+    input.addEventListener("blur", function () { setTimeout(close, 100); });
+    var current = select.options[select.selectedIndex];
+    if (current && current.value) input.value = current.text.split(" · ")[0];
+    showPicked();
   }
 
   // --- highlights -------------------------------------------------------------------------

@@ -4,12 +4,22 @@
 (function () {
   "use strict";
 
-  // Condition editor: re-render on the server when the question, row or operator changes.
+  // Condition editor: re-render on the server when the question, row, operator or value
+  // changes, so the choices offered and the summary below always match the rows. The control
+  // that changed gets the focus back after the reload (keyboard users keep their place).
   var logic = document.querySelector("[data-logic-form]");
   if (logic) {
     var refreshButton = logic.querySelector("[data-refresh-button]");
+    var focusKey = "huisheng.logic-focus";
+    try {
+      var again = window.sessionStorage.getItem(focusKey);
+      window.sessionStorage.removeItem(focusKey);
+      var target = again && document.getElementById(again);
+      if (target) target.focus();
+    } catch (e) { /* storage unavailable: the page still works, without refocusing */ }
     logic.addEventListener("change", function (event) {
       if (event.target.hasAttribute("data-refresh") && refreshButton) {
+        try { if (event.target.id) window.sessionStorage.setItem(focusKey, event.target.id); } catch (e) { /* see above */ }
         if (logic.requestSubmit) logic.requestSubmit(refreshButton); else refreshButton.click();
       }
     });

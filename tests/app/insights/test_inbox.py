@@ -158,3 +158,23 @@ def test_the_labelling_queue_lists_the_least_certain_unlabelled_items_first(app,
         ItemAnalysis.run_id == run.id, ItemAnalysis.is_filler.is_(False))).scalars().all()
     assert max(confidences) <= sorted(rest)[len(confidences) + 5]
     assert analysis.current_run_id(community.id) == run.id
+
+
+def test_the_channel_filter_and_the_items_show_channel_names(app, db, client, community,
+                                                              login_as):
+    from tests.factories import make_survey
+
+    make_survey(community, publish=False, channels=[("wx-group-1", "微信1群")])
+    add_item(community, "希望增加直播回放", key="s", kind=SourceKind.SUGGESTION,
+             channel="suggestion-box")
+    add_item(community, "电话里聊到打卡", key="i", channel="interview-phone")
+    add_item(community, "群里广告太多", key="w", channel="wx-group-1")
+    add_item(community, "没有命名的渠道", key="x", channel="moments")
+    db.session.commit()
+    login_as("operator")
+    page = client.get(f"/c/{community.slug}/insights/inbox").get_data(as_text=True)
+    for code, name in (("suggestion-box", "意见箱"), ("interview-phone", "访谈（电话）"),
+                       ("wx-group-1", "微信1群"), ("moments", "moments")):
+        assert f'<option value="{code}">{name}</option>' in page
+        assert f'<span class="muted small">{name}</span>' in page
+    assert ">wx-group-1<" not in page and ">suggestion-box<" not in page

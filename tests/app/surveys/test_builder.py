@@ -306,3 +306,35 @@ def test_an_nps_question_is_marked_as_the_community_nps_in_the_builder(client, d
         "type": "nps", "title": "你有多大可能把本群推荐给朋友？"})
     db.session.expire_all()
     assert db.session.get(Survey, survey.id).community_nps_question is None
+
+
+def test_a_new_question_gets_a_code_of_its_type_never_one_a_removed_question_had(
+        client, db, operator, survey_factory, community):
+    survey = survey_factory(SKIP_SURVEY)  # published: version 1 has nps, why and fix
+    base = _base(community, survey)
+    url = f"{base}/pages/last/questions/new"
+
+    def add(type_name: str, title: str) -> str:
+        response = client.post(url, query_string={"type": type_name},
+                               data={"type": type_name, "title": title})
+        assert response.status_code == 302
+        return _definition(db, survey.id).pages[-1].questions[-1].id
+
+    assert add("rating", "讲师打几分？") == "rating"
+    assert add("rating", "助教打几分？") == "rating_2"
+    assert add("nps", "再问一次推荐意愿") == "nps_2"  # nps is taken
+    client.post(f"{base}/questions/rating_2/delete", data={})
+    # the removed question was never published, so its code is free again …
+    assert add("rating", "课程打几分？") == "rating_2"
+    # … but once published, a question's code stays reserved after it is removed: old
+    # answers under that code must not become a new question's answers
+    from app.services import surveys as survey_service
+
+    survey_service.publish(db.session.get(Survey, survey.id), actor=None)
+    db.session.commit()
+    client.post(f"{base}/questions/rating/delete", data={})
+    assert add("rating", "换一道打分题") == "rating_3"
+    client.post(f"{base}/questions/rating_3/duplicate", data={})
+    ids = [q.id for q in _definition(db, survey.id).questions]
+    assert "rating" not in ids and "rating_4" in ids
+    assert not any(i.startswith("q") and i[1:].isdigit() for i in ids)

@@ -98,9 +98,18 @@ def test_the_cross_tab_matches_hand_computed_numbers(client, operator, community
                       query_string={"q": "nps", "by": "group"}).get_data(as_text=True)
     assert "n=3" in body and "n=2" in body and "n=1" in body
     # NPS per column: 一群 +100, 二群 −50 (8 and 6), 三群 −100.
-    assert "<strong>100.0</strong>" in body
-    assert "<strong>-50.0</strong>" in body or "<strong>−50.0</strong>" in body
-    assert "<strong>-100.0</strong>" in body or "<strong>−100.0</strong>" in body
+    assert "<strong>+100.0</strong>" in body  # signed, as on the statistics page and charts
+    assert "<strong>−50.0</strong>" in body
+    assert "<strong>−100.0</strong>" in body
+    assert "中立者（7–8）" in body and "被动者" not in body
+    # every column has fewer than 30 respondents: each is flagged and its score is hedged
+    assert body.count(">样本少<") == 3 and "仅 3 人，仅供参考" in body
+    assert "不足 30 人" in body
+    # the NPS groups wear the same colours as in the statistics page's NPS chart
+    stats = client.get(f"/c/{community.slug}/surveys/{results_survey.id}/stats").get_data(
+        as_text=True)
+    for colour in ("#2f7d57", "#d5d9de", "#b8412f"):
+        assert colour in body and colour in stats
     by_channel = client.get(f"/c/{community.slug}/surveys/{results_survey.id}/crosstab",
                             query_string={"q": "csat", "by": "@channel"}).get_data(as_text=True)
     assert "微信1群" in by_channel and "未标注渠道" in by_channel and "CSAT %" in by_channel
@@ -248,3 +257,78 @@ def test_deleting_a_response_removes_its_feedback(client, db, operator, communit
     assert db.session.execute(db.select(db.func.count(FeedbackItem.id))).scalar_one() == 4
     stats = client.get(f"/c/{community.slug}/surveys/{results_survey.id}/stats")
     assert "回答数</span>\n    <span class=\"stat-value\">5</span>" in stats.get_data(as_text=True)
+
+
+def test_exports_name_the_channels_and_give_times_to_the_second(client, db, operator, community,
+                                                                 survey_factory):
+    survey = survey_factory(RESULTS_SURVEY, channels=[("wx-group-1", "微信1群")])
+    version, definition = survey_service.live_definition(survey)
+    for channel in ("wx-group-1", "moments"):
+        runs.commit_response(survey, version, definition, runs.NewResponse(
+            answers={"group": "a", "nps": 9}, channel=channel,
+            submitted_at=datetime(2026, 3, 1, 2, 0, 5, 123456)))
+    text = client.get(f"/c/{community.slug}/surveys/{survey.id}/export.csv").data.decode(
+        "utf-8-sig")
+    lines = text.splitlines()[1:]
+    assert any(",微信1群," in line for line in lines) and "wx-group-1" not in text
+    assert any(",moments," in line for line in lines)  # a code nobody named stays as it is
+    assert "2026-03-01 10:00:05+08:00" in text and ".123456" not in text
+    xlsx = client.get(f"/c/{community.slug}/surveys/{survey.id}/export.xlsx").data
+    values = [c.value for row in load_workbook(io.BytesIO(xlsx)).active.iter_rows() for c in row]
+    assert "微信1群" in values and "wx-group-1" not in values
+    assert all(v.microsecond == 0 for v in values if isinstance(v, datetime))
+
+
+def test_two_segments_are_compared_with_a_significance_test_in_plain_words(
+        client, operator, community, results_survey):
+    base = f"/c/{community.slug}/surveys/{results_survey.id}/crosstab"
+    page = client.get(base, query_string={"q": "nps", "by": "@channel"}).get_data(as_text=True)
+    assert "分组对比" in page and '<option value="wx-1" selected>微信1群</option>' in page
+    compared = client.get(base, query_string={"q": "nps", "by": "@channel", "a": "wx-1",
+                                              "b": "wx-2"}).get_data(as_text=True)
+    # 微信1群: 10, 10, 3 → NPS +33.3; 微信2群: 9, 8 → +50.0
+    assert "「微信1群」（3 人）的 NPS 为 +33.3，「微信2群」（2 人）为 +50.0，低 16.7 分" in compared
+    assert "差异不显著" in compared and "不足 30 人，结论仅供参考" in compared
+    assert "NPS 差异的 z 检验" in compared
+    by_group = client.get(base, query_string={"q": "csat", "by": "group", "a": "a", "b": "b"}
+                          ).get_data(as_text=True)
+    assert "两比例 z 检验" in by_group
+    assert "「一群」（3 人）的 CSAT 满意率为 100.0%，「二群」（2 人）为 0.0%" in by_group
+    one = client.get(base, query_string={"q": "csat", "by": "group", "a": "a", "b": "c"})
+    assert "「三群」只有 1 人作答，回答太少，无法检验" in one.get_data(as_text=True)
+    same = client.get(base, query_string={"q": "nps", "by": "group", "a": "a", "b": "a"})
+    assert same.status_code == 200 and "请选择两个不同的分组" in same.get_data(as_text=True)
+    text_question = client.get(base, query_string={"q": "say", "by": "group"})
+    assert "分组对比" not in text_question.get_data(as_text=True)
+
+
+def test_the_community_keeps_its_channel_presets_for_new_surveys(client, db, operator,
+                                                                  community, survey_factory):
+    survey = survey_factory(RESULTS_SURVEY)
+    share = f"/c/{community.slug}/surveys/{survey.id}"
+    saved = client.post(f"{share}/channels", data={
+        "channels-0-key": "wx-group-1", "channels-0-label": "微信1群",
+        "channels-1-key": "moments", "channels-1-label": "朋友圈", "as_presets": "y"})
+    assert saved.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Survey, survey.id).channel_labels() == {"wx-group-1": "微信1群",
+                                                                  "moments": "朋友圈"}
+    created = client.post(f"/c/{community.slug}/surveys/new",
+                          data={"source": "template:event_feedback", "access_mode": "anonymous"})
+    assert created.status_code == 302
+    newest = db.session.execute(db.select(Survey).order_by(Survey.id.desc())).scalars().first()
+    assert newest.channel_labels() == {"wx-group-1": "微信1群", "moments": "朋友圈"}
+    # a survey made before the presets offers to add the ones it lacks, without re-typing
+    older = survey_factory(RESULTS_SURVEY, channels=[("qq-group", "QQ群")])
+    page = client.get(f"/c/{community.slug}/surveys/{older.id}/share").get_data(as_text=True)
+    assert "添加社群常用渠道（2 个）" in page and "微信1群、朋友圈" in page
+    client.post(f"/c/{community.slug}/surveys/{older.id}/channels", data={"use_presets": "1"})
+    db.session.expire_all()
+    assert list(db.session.get(Survey, older.id).channel_labels()) == [
+        "qq-group", "wx-group-1", "moments"]
+    # a bad preset is refused and nothing is stored
+    client.post(f"{share}/channels", data={"channels-0-key": "Bad Key!",
+                                           "channels-0-label": "坏", "as_presets": "y"})
+    db.session.expire_all()
+    assert newest.community.setting("channel_presets") == [
+        {"key": "wx-group-1", "label": "微信1群"}, {"key": "moments", "label": "朋友圈"}]

@@ -1,0 +1,121 @@
+"""An operator at a 1366 px desktop: the condition editor's summary follows every choice."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import screenshot
+
+pytestmark = pytest.mark.browser
+
+DESKTOP = {"viewport": {"width": 1366, "height": 768}, "locale": "zh-CN"}
+
+
+@pytest.fixture
+def operator_setup(live_app):
+    """A community, an operator and the published satisfaction survey."""
+    from app.extensions import db
+    from app.services import accounts, communities
+    from app.services import surveys as survey_service
+
+    with live_app.app_context():
+        admin = accounts.create_user("admin@example.org", "admin-password-1", display_name="老周")
+        community = communities.create_community("光影同行摄影社群", "photo", actor=admin)
+        operator = accounts.create_user("lin@example.org", "operator-password-1",
+                                        display_name="运营小林")
+        accounts.add_member(community, operator, "operator", actor=admin)
+        survey = survey_service.create_survey(community, actor=operator,
+                                              template_key="community_satisfaction")
+        survey_service.publish(survey, actor=operator)
+        db.session.commit()
+        return {"id": survey.id, "slug": community.slug}
+
+
+def signed_in(browser, base):
+    """A desktop page signed in as the operator."""
+    page = browser.new_context(**DESKTOP).new_page()
+    page.goto(f"{base}/auth/login")
+    page.get_by_label("邮箱").fill("lin@example.org")
+    page.get_by_label("密码").fill("operator-password-1")
+    page.get_by_role("button", name="登录").click()
+    return page
+
+
+def test_the_condition_summary_follows_the_chosen_value(browser, live_server, operator_setup):
+    page = signed_in(browser, live_server.url)
+    survey_base = f"{live_server.url}/c/{operator_setup['slug']}/surveys/{operator_setup['id']}"
+    page.goto(f"{survey_base}/questions/one_change/logic")
+    summary = page.locator(".svo-describe")
+    page.locator("#rows-0-question").select_option("nps")
+    expect(page.locator("#rows-0-op")).to_be_visible()
+    page.locator("#rows-0-op").select_option("lte")
+    expect(page.locator("#rows-0-op")).to_have_value("lte")
+    # nothing chosen yet: the value box and the summary both say so
+    expect(page.locator("#rows-0-value")).to_have_value("")
+    expect(summary).to_contain_text("小于或等于 （未选择值）")
+    page.locator("#rows-0-value").select_option("3")
+    expect(summary).to_contain_text("小于或等于 3 时显示此题")
+    expect(summary).not_to_contain_text("「」")
+    expect(page.locator("#rows-0-value")).to_be_focused()
+    screenshot(page, "survey-logic-editor-value")
+    page.get_by_role("button", name="保存").click()
+    page.goto(f"{survey_base}/questions/one_change/logic")
+    expect(page.locator("#rows-0-value")).to_have_value("3")
+    expect(summary).to_contain_text("小于或等于 3 时显示此题")
+
+
+@pytest.fixture
+def namesakes(live_app, operator_setup):
+    """Four members called Ada who joined on different days, among 60 others."""
+    from datetime import datetime
+
+    from app.extensions import db
+    from app.models import Community, Membership
+    from app.services import accounts
+
+    with live_app.app_context():
+        community = db.session.execute(db.select(Community)).scalar_one()
+        ids = []
+        for n in range(64):
+            name = "Ada" if n < 4 else f"成员{n:02d}"
+            user = accounts.create_user(f"m{n}@example.org", "member-password-1",
+                                        display_name=name)
+            accounts.add_member(community, user, "member", actor=None)
+            db.session.flush()
+            membership = db.session.execute(db.select(Membership).where(
+                Membership.user_id == user.id)).scalar_one()
+            membership.joined_at = datetime(2025, 1 + n % 12, 1 + n % 27, 4, 0)
+            ids.append(user.id)
+        db.session.commit()
+        return ids[:4]
+
+
+def test_the_interviewee_picker_searches_and_tells_namesakes_apart(browser, live_server,
+                                                                  operator_setup, namesakes):
+    page = signed_in(browser, live_server.url)
+    page.goto(f"{live_server.url}/c/{operator_setup['slug']}/interviews/new")
+    expect(page.get_by_label("选择成员")).to_be_hidden()
+    search = page.get_by_role("combobox", name="搜索成员")
+    search.fill("ada")
+    options = page.locator("#interviewee-results").get_by_role("option")
+    expect(options).to_have_count(4)
+    expect(options.nth(0)).to_contain_text("Ada 2025-01-01 加入")
+    expect(options.nth(2)).to_contain_text("Ada 2025-03-03 加入")
+    search.press("ArrowDown")
+    search.press("ArrowDown")
+    expect(options.nth(2)).to_have_attribute("aria-selected", "true")
+    search.press("Enter")
+    expect(page.get_by_role("listbox")).to_be_hidden()
+    expect(page.locator("[data-picked]")).to_have_text("已选择：Ada · 2025-03-03 加入")
+    screenshot(page, "interview-member-picker")
+    page.get_by_label("访谈日期").fill("2026-11-02")
+    page.get_by_role("button", name="保存").click()
+    expect(page.get_by_role("heading", name="与Ada的访谈")).to_be_visible()
+
+    from app.extensions import db
+    from app.models import Interview
+
+    with live_server.app.app_context():
+        interview = db.session.execute(db.select(Interview)).scalar_one()
+        assert interview.interviewee_id == namesakes[2]
