@@ -26,6 +26,7 @@ from app.models import Community, ImportStatus, MetricImport, utcnow
 from app.services import audit
 from app.services import metrics as metric_service
 from app.services.errors import ServiceError
+from app.services.spreadsheet_errors import refused
 from surveys.spreadsheet import Limits, SheetError, read_sheet
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
@@ -122,21 +123,14 @@ class Table:
     rows: list[list[object]] = field(default_factory=list)
 
 
-#: Upload limits, enforced by the shared spreadsheet reader before and while parsing.
+#: Upload limits, enforced by the shared spreadsheet reader before and while parsing; the
+#: work is bounded as well as the size (an XLSX file unpacks into far more than it weighs).
 LIMITS = Limits(max_bytes=MAX_IMPORT_BYTES, max_rows=MAX_ROWS, max_columns=MAX_COLUMNS,
-                max_uncompressed_bytes=50 * 1024 * 1024)
+                max_cells=MAX_ROWS * MAX_COLUMNS, max_shared_strings=100_000,
+                max_uncompressed_bytes=50 * 1024 * 1024, max_seconds=15)
 
-#: Messages for the reader's refusals, by its error code.
-FILE_ERRORS = {
-    "file_too_large": ("file_too_large", _l("文件过大（最大 %(mb)d MB）。",
-                                            mb=MAX_IMPORT_BYTES // 1024 // 1024)),
-    "unsupported_file": ("bad_format", _l("请另存为 CSV 或 XLSX 格式后再上传。")),
-    "empty_file": ("empty_file", _l("文件是空的。")),
-    "too_many_rows": ("too_many_rows", _l("文件行数过多（最多 %(n)d 行数据）。", n=MAX_ROWS)),
-    "too_many_columns": ("too_many_columns", _l("列数过多（最多 %(n)d 列）。", n=MAX_COLUMNS)),
-    "unreadable_file": ("bad_file", _l("文件无法读取：请上传 UTF-8 或 GBK 编码的 CSV，"
-                                       "或有效的 XLSX 表格。")),
-}
+#: Service error codes for the reader's refusals that have their own name here.
+FILE_ERROR_CODES = {"unsupported_file": "bad_format", "unreadable_file": "bad_file"}
 
 
 def read_table(filename: str, data: bytes) -> tuple[str, Table]:
@@ -146,8 +140,7 @@ def read_table(filename: str, data: bytes) -> tuple[str, Table]:
     try:
         sheet = read_sheet(data, filename, LIMITS)
     except SheetError as exc:
-        code, message = FILE_ERRORS.get(exc.code, FILE_ERRORS["unreadable_file"])
-        raise ServiceError(message, code=code, field="file") from None
+        raise refused(exc, LIMITS, code=FILE_ERROR_CODES.get(exc.code)) from None
     fmt = "xlsx" if data.startswith(b"PK\x03\x04") else "csv"
     headers = list(sheet.headers)
     while headers and not headers[-1]:

@@ -31,12 +31,15 @@ from app.models import (
 from app.services import audit
 from app.services import surveys as survey_service
 from app.services.errors import Conflict, ServiceError
+from app.services.spreadsheet_errors import refused
 from app.services.survey_responses import record_response_texts
 from app.services.survey_results import community_zone
-from surveys.messages import import_message
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
-LIMITS = domain.Limits(max_bytes=MAX_UPLOAD_BYTES)
+#: A spreadsheet is read in the web request on upload, so its work is bounded as well as its
+#: size: an XLSX file unpacks into far more than it weighs (see ``surveys.xlsx_guard``).
+LIMITS = domain.Limits(max_bytes=MAX_UPLOAD_BYTES, max_cells=1_000_000,
+                       max_shared_strings=500_000, max_seconds=20)
 MAX_STORED_ERRORS = 200
 SAMPLE_ROWS = 3
 
@@ -52,8 +55,7 @@ def upload(survey: Survey, data: bytes, filename: str, *, actor: User | None) ->
     try:
         sheet = domain.read_sheet(data, filename, LIMITS)
     except domain.SheetError as exc:
-        raise ServiceError(import_message(exc.code, exc.params), code=exc.code,
-                           field="file") from None
+        raise refused(exc, LIMITS) from None
     if not sheet.rows:
         raise ServiceError(_l("表格里只有表头，没有数据行。"), code="no_rows", field="file")
     imp = SurveyImport(
