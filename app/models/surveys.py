@@ -307,7 +307,8 @@ class SurveyImport(Base):
     """A spreadsheet upload and what became of it: mapped, checked, imported (or undone)."""
 
     __tablename__ = "survey_imports"
-    __table_args__ = (Index("ix_survey_imports_survey", "survey_id", "created_at"),)
+    __table_args__ = (Index("ix_survey_imports_survey", "survey_id", "created_at"),
+                      Index("ix_survey_imports_survey_sha256", "survey_id", "content_sha256"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     survey_id: Mapped[int] = mapped_column(
@@ -319,7 +320,11 @@ class SurveyImport(Base):
     filename: Mapped[str] = mapped_column(String(200), nullable=False)
     # The uploaded file, kept until the import finishes (then dropped).
     data: Mapped[bytes | None] = mapped_column(LargeBinary)
+    # SHA-256 of the uploaded bytes: the same file imported again is recognised.
+    content_sha256: Mapped[str | None] = mapped_column(String(64))
     headers: Mapped[list[str]] = mapped_column(JSONType, default=list, nullable=False)
+    # The first rows as text, read once on upload for the mapping page.
+    preview: Mapped[list[list[str]] | None] = mapped_column(JSONType)
     row_count: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
     mapping: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict, nullable=False)
     options: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict, nullable=False)

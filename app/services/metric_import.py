@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import secrets
 import unicodedata
@@ -221,9 +222,42 @@ def _stored_path(record: MetricImport) -> Path:
     return _upload_dir() / (record.stored_name or "missing")
 
 
-def start_import(community: Community, *, filename: str, data: bytes, actor=None
-                 ) -> MetricImport:
-    """Check and keep an uploaded file, and record a pending import with a suggested mapping."""
+class DuplicateFile(ServiceError):
+    """The same file was imported before; the operator may import it again on purpose."""
+
+    code = "duplicate_file"
+
+
+PREVIEW_ROWS = 8
+
+
+def _preview(table: Table) -> list[list[str]]:
+    return [["" if c is None else str(c)[:200] for c in row] for row in table.rows[:PREVIEW_ROWS]]
+
+
+def earlier_import(community_id: int, digest: str) -> MetricImport | None:
+    """The latest applied import of the same file into the community."""
+    return db.session.execute(
+        db.select(MetricImport).where(
+            MetricImport.community_id == community_id, MetricImport.content_sha256 == digest,
+            MetricImport.status == ImportStatus.APPLIED.value)
+        .order_by(MetricImport.created_at.desc(), MetricImport.id.desc()).limit(1)
+    ).scalar_one_or_none()
+
+
+def start_import(community: Community, *, filename: str, data: bytes, actor=None,
+                 again: bool = False) -> MetricImport:
+    """Check and keep an uploaded file, and record a pending import with a suggested mapping.
+
+    The same file imported before raises ``DuplicateFile`` unless ``again`` says the operator
+    means to import it once more.
+    """
+    digest = hashlib.sha256(data).hexdigest()
+    if data and not again and (earlier := earlier_import(community.id, digest)) is not None:
+        raise DuplicateFile(_l("这个文件已经导入过（%(first)s 至 %(last)s，%(n)d 个数值）。"
+                               "如果确实要再导入一次，请勾选「仍然导入」后重新上传。",
+                               first=earlier.first_day, last=earlier.last_day,
+                               n=earlier.values_written), field="file")
     fmt, table = read_table(filename, data)
     stored_name = f"{community.id}-{secrets.token_hex(12)}.{fmt}"
     (_upload_dir() / stored_name).write_bytes(data)
@@ -232,12 +266,21 @@ def start_import(community: Community, *, filename: str, data: bytes, actor=None
         community_id=community.id, created_by_id=getattr(actor, "id", None), source="file",
         status=ImportStatus.PENDING.value, filename=Path(filename or "upload").name[:200],
         file_format=fmt, stored_name=stored_name, headers=table.headers,
+        content_sha256=digest, preview=_preview(table),
         mapping={"date": date_column, "columns": {str(k): v for k, v in mapping.items()}},
         rows_total=len(table.rows),
     )
     db.session.add(record)
     db.session.flush()
     return record
+
+
+def preview_rows(record: MetricImport) -> list[list[str]]:
+    """The first rows for the mapping page, read once on upload (older uploads are read now
+    and keep their preview)."""
+    if record.preview is None:
+        record.preview = _preview(load_table(record))
+    return record.preview
 
 
 def load_table(record: MetricImport) -> Table:

@@ -53,7 +53,7 @@ def sheet_message(exc: SheetError, limits: Limits):
     if code == "empty_file":
         return _l("文件是空的。")
     if code == "unsupported_file":
-        return _l("请另存为 CSV 或 XLSX 格式后再上传。")
+        return _l("不支持的文件格式，请另存为 CSV 或 XLSX 格式后再上传。")
     if p.get("reason"):
         return _l("文件无法读取：%(reason)s。", reason=p["reason"])
     return _l("文件无法读取：请上传 UTF-8 或 GBK 编码的 CSV，或有效的 XLSX 表格。")
