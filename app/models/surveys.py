@@ -64,6 +64,14 @@ ACCESS_MODE_HINTS = {
     AccessMode.TOKEN: _l("为每位受访者生成专属链接，每个链接只能提交一次。"),
 }
 
+#: What the respondent is told on the welcome page: who can see what, in each mode.
+ACCESS_MODE_PRIVACY = {
+    AccessMode.ANONYMOUS: _l("匿名填写：运营团队看不到是谁填的，不记录账号，也不记录 IP 地址。"),
+    AccessMode.MEMBER: _l("实名填写：需要登录本社群账号，运营团队能看到每份回答是哪位成员提交的。"),
+    AccessMode.TOKEN: _l("不是匿名的：你的链接是专门发给你的，运营团队能看到每份回答来自哪个链接"
+                         "（以及发链接时给它的标注，比如昵称）。"),
+}
+
 
 class ResponseSource(StrEnum):
     """How a response arrived."""
