@@ -81,6 +81,7 @@ from app.models.suggestions import (
 from app.models.surveys import (
     ACCESS_MODE_HINTS,
     ACCESS_MODE_LABELS,
+    ACCESS_MODE_PRIVACY,
     RESPONSE_SOURCE_LABELS,
     SURVEY_STATUS_LABELS,
     AccessMode,
@@ -98,6 +99,7 @@ __all__ = [
     "AGGREGATION_LABELS",
     "Aggregation",
     "ACCESS_MODE_HINTS",
+    "ACCESS_MODE_PRIVACY",
     "ACCESS_MODE_LABELS",
     "AccessMode",
     "RESPONSE_SOURCE_LABELS",

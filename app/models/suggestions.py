@@ -95,6 +95,11 @@ class Suggestion(TimestampMixin, Base):
         ForeignKey("users.id", ondelete="SET NULL"), index=True
     )
     tracking_hash: Mapped[str] = mapped_column(String(64), unique=True, nullable=False)
+    # The box form's one-time submission key, hashed: a second post of the same form finds
+    # this suggestion instead of making another. The tracking code is kept sealed with the
+    # key, so only the holder of the form can see it again (the database alone cannot).
+    submission_key_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    tracking_code_sealed: Mapped[str | None] = mapped_column(String(96))
     assignee_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"), index=True
     )

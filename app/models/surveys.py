@@ -65,6 +65,14 @@ ACCESS_MODE_HINTS = {
     AccessMode.TOKEN: _l("为每位受访者生成专属链接，每个链接只能提交一次。"),
 }
 
+#: What the respondent is told on the welcome page: who can see what, in each mode.
+ACCESS_MODE_PRIVACY = {
+    AccessMode.ANONYMOUS: _l("匿名填写：运营团队看不到是谁填的，不记录账号，也不记录 IP 地址。"),
+    AccessMode.MEMBER: _l("实名填写：需要登录本社群账号，运营团队能看到每份回答是哪位成员提交的。"),
+    AccessMode.TOKEN: _l("不是匿名的：你的链接是专门发给你的，运营团队能看到每份回答来自哪个链接"
+                         "（以及发链接时给它的标注，比如昵称）。"),
+}
+
 
 class ResponseSource(StrEnum):
     """How a response arrived."""
@@ -318,7 +326,8 @@ class SurveyImport(Base):
     """A spreadsheet upload and what became of it: mapped, checked, imported (or undone)."""
 
     __tablename__ = "survey_imports"
-    __table_args__ = (Index("ix_survey_imports_survey", "survey_id", "created_at"),)
+    __table_args__ = (Index("ix_survey_imports_survey", "survey_id", "created_at"),
+                      Index("ix_survey_imports_survey_sha256", "survey_id", "content_sha256"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     survey_id: Mapped[int] = mapped_column(
@@ -330,7 +339,11 @@ class SurveyImport(Base):
     filename: Mapped[str] = mapped_column(String(200), nullable=False)
     # The uploaded file, kept until the import finishes (then dropped).
     data: Mapped[bytes | None] = mapped_column(LargeBinary)
+    # SHA-256 of the uploaded bytes: the same file imported again is recognised.
+    content_sha256: Mapped[str | None] = mapped_column(String(64))
     headers: Mapped[list[str]] = mapped_column(JSONType, default=list, nullable=False)
+    # The first rows as text, read once on upload for the mapping page.
+    preview: Mapped[list[list[str]] | None] = mapped_column(JSONType)
     row_count: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
     mapping: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict, nullable=False)
     options: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict, nullable=False)

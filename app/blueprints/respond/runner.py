@@ -17,7 +17,7 @@ from flask_babel import gettext as _
 import surveys as domain
 from app.blueprints.respond.forms import PageForm, StartForm
 from app.extensions import db
-from app.models import ACCESS_MODE_HINTS, Survey, SurveySession, SurveyVersion
+from app.models import ACCESS_MODE_PRIVACY, Survey, SurveySession, SurveyVersion
 from app.services import survey_responses as runs
 from app.services.errors import ServiceError
 from app.services.survey_texts import answer_error_message, client_messages
@@ -226,7 +226,7 @@ def clear_cookie(response, ctx: RunContext):
 
 def _base_context(ctx: RunContext) -> dict[str, Any]:
     return {"ctx": ctx, "survey": ctx.survey, "definition": ctx.definition,
-            "preview": ctx.preview, "access_hint": ACCESS_MODE_HINTS[ctx.survey.access_enum],
+            "preview": ctx.preview, "access_hint": ACCESS_MODE_PRIVACY[ctx.survey.access_enum],
             "community": ctx.survey.community}
 
 

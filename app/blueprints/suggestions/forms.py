@@ -34,6 +34,8 @@ class SuggestionForm(FlaskForm):
     images = MultipleFileField(_l("图片（可选）"))
     anonymous = BooleanField(_l("匿名提交：运营团队看不到你是谁"))
     website = StringField(_l("网址"))
+    # One key per opened form: a second post of it (a double click) makes no second suggestion.
+    submission_key = HiddenField()
 
 
 class EditSuggestionForm(FlaskForm):

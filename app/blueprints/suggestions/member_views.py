@@ -18,6 +18,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
 
 from app.blueprints.api.envelope import fail, ok
 from app.blueprints.auth.views import safe_next
@@ -48,6 +49,7 @@ from app.security.roles import Role
 from app.services import suggestion_board as board_service
 from app.services import suggestion_category as category_service
 from app.services import suggestion_similarity as similarity
+from app.services import suggestion_submissions as submissions
 from app.services import suggestions as box_service
 from app.services.errors import ServiceError
 from app.services.links import absolute_url
@@ -69,7 +71,26 @@ def _tracking_limit() -> str:
 def _box_form(settings) -> SuggestionForm:
     form = SuggestionForm()
     form.category.choices = categories_choices(settings.categories)
+    if not submissions.is_key(form.submission_key.data):
+        form.submission_key.data = submissions.new_key()
     return form
+
+
+def _show_receipt(slug: str, suggestion, code: str):
+    session[RECEIPT_KEY] = {"code": code, "id": suggestion.id,
+                            "anonymous": suggestion.is_anonymous}
+    return redirect(url_for(".thanks", slug=slug))
+
+
+def _earlier_post(slug: str, key: str | None, person):
+    """The response to a second post of a box form: the first one's receipt, a refusal, or
+    None when the form was not posted before."""
+    try:
+        earlier = submissions.earlier_submission(g.community, key, person)
+    except ServiceError as exc:
+        flash(exc.message, "error")
+        return redirect(url_for(".box", slug=slug))
+    return _show_receipt(slug, *earlier) if earlier else None
 
 
 @suggestions_bp.route("/box", methods=["GET", "POST"])
@@ -89,22 +110,28 @@ def box(slug: str):
             # A bot filled the hidden field: answer as usual, keep nothing, log no client data.
             log.info("suggestion box honeypot triggered in community %s", g.community.id)
             return render_template("suggestions/thanks.html", receipt=None)
+        key = form.submission_key.data
+        if (answer := _earlier_post(slug, key, person)) is not None:
+            return answer
         try:
             submitted = box_service.submit(
                 g.community, content=form.content.data, title=form.title.data,
                 category=form.category.data, author=person,
                 anonymous=bool(form.anonymous.data) or person is None,
-                images=uploaded_images(),
+                images=uploaded_images(), submission_key=key,
             )
         except ServiceError as exc:
             rollback()
             field_error(form, exc, "content")
+        except IntegrityError:
+            # The same form's other post stored its suggestion in the meantime.
+            rollback()
+            if (answer := _earlier_post(slug, key, person)) is None:
+                raise
+            return answer
         else:
             commit_and_deliver()
-            session[RECEIPT_KEY] = {"code": submitted.tracking_code,
-                                    "id": submitted.suggestion.id,
-                                    "anonymous": submitted.suggestion.is_anonymous}
-            return redirect(url_for(".thanks", slug=slug))
+            return _show_receipt(slug, submitted.suggestion, submitted.tracking_code)
     suggested = None
     if request.method == "POST" and not form.category.data:
         # Sent without a category: propose one from the text; the member confirms it.

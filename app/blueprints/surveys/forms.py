@@ -195,6 +195,7 @@ class ImportUploadForm(FlaskForm):
         FileRequired(_l("请选择要导入的文件。")),
         FileAllowed(["xlsx", "csv", "xls"], _l("只支持 .xlsx 和 .csv 文件。")),
     ])
+    again = BooleanField(_l("仍然导入（这个文件已经导入过，我确认要再导入一次）"))
 
 
 class ImportRunForm(FlaskForm):

@@ -26,6 +26,7 @@ from app.models import Survey
 from app.security.access import community_required
 from app.security.roles import Role
 from app.services import survey_builder as edits
+from app.services import survey_privacy
 from app.services import surveys as survey_service
 from app.services.errors import ServiceError
 from app.services.survey_texts import (
@@ -76,6 +77,7 @@ def builder(slug: str, survey_id: int):
         changed=survey_service.has_unpublished_changes(survey),
         type_labels=QUESTION_TYPE_LABELS, type_hints=QUESTION_TYPE_HINTS,
         type_order=QUESTION_TYPE_ORDER,
+        privacy_warning=survey_privacy.anonymity_mismatch(survey, definition),
     )
 
 
