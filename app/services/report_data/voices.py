@@ -27,6 +27,7 @@ from app.services.report_data import (
     printable,
     register_provider,
 )
+from app.services.report_data import clean_quote as one_sentence
 from app.services.report_data.themes import NEGATIVE, reported_themes
 from nlp.normalize import Normalizer
 from reports.context import PhraseCount, Quote
@@ -53,15 +54,13 @@ _SPACE_BEFORE_MARK = re.compile(r"\s+(?=[,.!?;:，。！？；：、])")
 def clean_quote(text: str, phrases: Sequence[str] = (), limit: int = MAX_QUOTE_CHARS) -> str:
     """A quote as printed: sticker codes, emoji, links and @mentions removed, whitespace
     collapsed, one fragment only (the first naming one of ``phrases``, else the first), and
-    cut at a sentence end when it is too long."""
+    of that one sentence without the filler and courtesy closers members wrap around their
+    point (``report_data.clean_quote``), cut when it is too long."""
     text = _SPACE_BEFORE_MARK.sub("", printable(_normalizer.normalize(text or "").text))
     fragments = [f for f in _FRAGMENT_BREAK.split(text) if f.strip()]
     if len(fragments) > 1:
         text = next((f for f in fragments if any(p and p in f for p in phrases)), fragments[0])
-    if len(text) <= limit:
-        return text
-    cut = max(text.rfind(mark, 0, limit) for mark in "。！？!?；")
-    return text[: cut + 1] if cut >= limit // 2 else text[: limit - 1] + "…"
+    return one_sentence(text, phrases, limit)
 
 
 def _gist(text: str) -> str:

@@ -49,7 +49,8 @@ def seed_voices(db, community):
         theme.frame_key = frames[theme.key]
     for row in db.session.execute(db.select(ItemAnalysis)).scalars():
         if row.sentiment_label == -1:
-            row.clauses = [{"text": "x", "label": -1, "aspects": aspects[row.theme_key]}]
+            words = aspects[row.theme_key]
+            row.clauses = [{"text": "，".join(words) or "x", "label": -1, "aspects": words}]
     db.session.commit()
     return run, period, previous
 
