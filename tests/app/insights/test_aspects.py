@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from app.extensions import db
 from app.models import ItemAnalysis
 from app.services.insights.detail import negative_aspects
 
