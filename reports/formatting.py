@@ -91,9 +91,12 @@ def count_change_words(current: int, previous: int, unit: str = "条") -> str:
 
 
 def fmt_value(value: float | None, fmt: str = "int") -> str:
-    """A value in the named format: ``int``, ``float`` or ``percent``."""
+    """A value in the named format: ``int``, ``float``, ``percent`` or ``score`` (signed,
+    one decimal, as ``fmt_score``: an NPS prints the same in a chart as in the text)."""
     if fmt == "percent":
         return fmt_percent(value)
+    if fmt == "score":
+        return fmt_score(value)
     if fmt == "float":
         if is_number(value) and value == 0:
             return "0"  # not 0.00: a zero is exact

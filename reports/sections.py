@@ -207,7 +207,7 @@ class SurveysReportSection(Section):
             if s.nps.trend:
                 out["nps_trend"] = charts.bar_chart(
                     [p.label for p in s.nps.trend], [Series("NPS", [p.value for p in s.nps.trend])],
-                    title="NPS 趋势", width=THIRD, height=135, value_format="float")
+                    title="NPS 趋势", width=THIRD, height=135, value_format="score")
         if s.csat is not None:
             if len(s.csat.distribution) == 5:
                 out["csat_dist"] = charts.bar_chart(
