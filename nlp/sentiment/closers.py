@@ -76,7 +76,7 @@ def body_span(tokens: Sequence[str], lex: Lexicon | None = None) -> tuple[int, i
 
 
 def without_sign_offs(texts: Sequence[str], cuts: Sequence[Sequence[str]]
-                      ) -> tuple[list[str], list[list[str]]]:
+                      ) -> tuple[list[str], list[Sequence[str]]]:
     """Texts and cuts without their sign-off clauses (see :func:`body_span`).
 
     A text whose tokens spell it becomes the kept tokens joined, so clause offsets still match;
@@ -84,14 +84,14 @@ def without_sign_offs(texts: Sequence[str], cuts: Sequence[Sequence[str]]
     """
     lex = load_lexicon()
     courtesy = lex.courtesy
-    out_texts, out_cuts = list(texts), [list(c) for c in cuts]
+    out_texts, out_cuts = list(texts), list(cuts)  # unchanged cuts are shared, not copied
     for i, cut in enumerate(out_cuts):
         if courtesy.isdisjoint(cut):
             continue
         start, end = body_span(cut, lex)
         if (start, end) == (0, len(cut)):
             continue
-        kept = cut[start:end]
+        kept = list(cut[start:end])
         if out_texts[i] == "".join(cut):
             out_texts[i] = "".join(kept)
         out_cuts[i] = kept

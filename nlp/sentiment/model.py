@@ -146,7 +146,7 @@ class SentimentModel:
         if cuts is None:
             cuts = segmenter.cut_many([n.text for n in normalized])
         texts_b, cuts_b = without_sign_offs([n.text for n in normalized], cuts)
-        docs = [SentimentDoc(t, c, float(n.polarity), float(n.sarcasm), float(n.courtesy))
+        docs = [SentimentDoc(t, list(c), float(n.polarity), float(n.sarcasm), float(n.courtesy))
                 for n, t, c in zip(normalized, texts_b, cuts_b, strict=True)]
         return list(normalized), docs
 
