@@ -17,6 +17,7 @@ from typing import Protocol
 
 from nlp.gc_pause import gc_paused
 from nlp.keywords import background_idf, item_keywords, theme_keywords, top_keywords
+from nlp.sentiment.closers import body_span
 from nlp.sentiment.results import ClauseSentiment
 from nlp.themes import OTHER_ID, OTHER_NAME, ThemeModel, ThemeSnapshot, model_to_bytes
 
@@ -180,7 +181,12 @@ class Pipeline:
         return self.normalizer, self.redactor, self.segmenter, self.sentiment
 
     def _content(self, cut: Sequence[str]) -> list[str]:
+        """The tokens themes and keywords read: content words, without an opening or closing
+        sign-off (…，辛苦运营了 / 谢谢！), which says nothing about what the text is about and
+        would otherwise group polite complaints into a theme of their own."""
         seg = self.segmenter
+        start, end = body_span(cut)
+        cut = cut[start:end]
         if hasattr(seg, "content_tokens"):
             return list(seg.content_tokens(cut))
         return [t.lower() if t.isascii() else t for t in cut if seg.is_content(t)]

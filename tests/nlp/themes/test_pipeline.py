@@ -275,3 +275,17 @@ def test_a_second_run_with_the_snapshot_keeps_theme_ids_and_corrections(shared_s
     same = sum(a.theme_id == b.theme_id for a, b in zip(first.items, second.items, strict=False))
     assert same >= 0.9 * len(texts) - 1
     assert second.items[0].theme_id == OTHER_ID
+
+
+def test_a_polite_sign_off_is_not_what_an_item_is_about(shared_segmenter):
+    """Complaints about different things, each ending 「辛苦运营了」 or 「谢谢！」, share no theme
+    words through their sign-off; a text that is only thanks keeps its words."""
+    pipe = Pipeline(segmenter=shared_segmenter, sentiment=KeywordSentiment())
+    res = pipe.run([
+        "直播回放一直打不开，辛苦运营了",
+        "积分兑换的周边总是缺货。谢谢！",
+        "谢谢运营，辛苦了",
+    ])
+    keywords = [set(item.keywords) for item in res.items]
+    assert not keywords[0] & {"辛苦", "运营"} and not keywords[1] & {"谢谢"}
+    assert keywords[2] & {"谢谢", "辛苦", "运营"}
