@@ -385,7 +385,24 @@ def _rest_of(plain: str, spans: list[tuple[int, int]]) -> str:
         pos = max(pos, end)
     pieces.append(plain[pos:])
     kept = [p.strip() for p in pieces if any(ch.isalnum() for ch in p)]
-    return " ".join(kept)
+    rest = " ".join(kept)
+    return rest if _has_substance(rest) else ""
+
+
+# What an interviewer writes around a quote once the quote itself is a highlight: who spoke
+# (聊到这里，他说 / 她顺便问了一句：) and bracketed notes to self (（停顿了一下）).
+_NARRATION = re.compile(
+    r"(?:(?:聊到这里|说到这里|接着|然后|最后|另外)[，,]?\s*)?"
+    r"(?:他|她|对方|受访者|ta|TA)(?:又|还|也|顺便|最后)?"
+    r"(?:说|提到|补充|问了一句|问|表示|觉得)(?:了|道)?[:：，,]?")
+_NOTE = re.compile(r"[（(][^（）()]*[）)]")
+MIN_REST_CHARS = 4
+
+
+def _has_substance(text: str) -> bool:
+    """Whether a paragraph's rest says something beyond the narration around a highlight."""
+    left = _NARRATION.sub("", _NOTE.sub("", text))
+    return sum(ch.isalnum() for ch in left) >= MIN_REST_CHARS
 
 
 def _record_highlight(interview: Interview, highlight: Highlight) -> None:

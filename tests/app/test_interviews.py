@@ -381,3 +381,16 @@ def test_the_interviewee_search_finds_members_and_tells_namesakes_apart(
     # the fallback dropdown carries the same details
     form = client.get(f"/c/{community.slug}/interviews/new").get_data(as_text=True)
     assert "Ada · 2025-04-10 加入" in form and 'role="combobox"' in form
+
+
+def test_a_paragraph_left_with_only_who_said_it_leaves_the_analysis(app, db, community,
+                                                                    operator):
+    notes = "## 直播\n\n聊到这里，他说：直播课总是卡，画面一直转圈（停顿了一下）\n\n她顺便问了一句：回放在哪里看？"
+    interview = make_interview(community, actor=operator, notes=notes)
+    db.session.commit()
+    service.create_highlight(interview, paragraph_index=1, quote="直播课总是卡，画面一直转圈",
+                             actor=operator)
+    db.session.commit()
+    texts = [i.raw_text for i in items(db, SourceKind.INTERVIEW_PASSAGE)]
+    # 「聊到这里，他说：…（停顿了一下）」 without its quote is narration, not feedback
+    assert texts == ["她顺便问了一句：回放在哪里看？"]
