@@ -385,7 +385,8 @@ def test_the_interviewee_search_finds_members_and_tells_namesakes_apart(
 
 def test_a_paragraph_left_with_only_who_said_it_leaves_the_analysis(app, db, community,
                                                                     operator):
-    notes = "## 直播\n\n聊到这里，他说：直播课总是卡，画面一直转圈（停顿了一下）\n\n她顺便问了一句：回放在哪里看？"
+    notes = ("## 直播\n\n聊到这里，他说：直播课总是卡，画面一直转圈（停顿了一下）\n\n"
+             "她顺便问了一句：回放在哪里看？")
     interview = make_interview(community, actor=operator, notes=notes)
     db.session.commit()
     service.create_highlight(interview, paragraph_index=1, quote="直播课总是卡，画面一直转圈",
