@@ -292,3 +292,38 @@ def test_deleting_removes_the_suggestion_its_feedback_and_changelog(app, db, cli
     assert db.session.execute(db.select(FeedbackItem)).first() is None
     assert db.session.execute(db.select(ChangelogEntry)).first() is None
     assert audits(db, "suggestion.deleted")[0].before["status"] == SuggestionStatus.DONE
+
+
+def test_bulk_triage_sets_status_adds_tags_and_merges_all_or_nothing(app, db, client,
+                                                                     community):
+    from app.models import Suggestion, SuggestionStatus
+
+    suggest = make_suggestion
+    operator = make_member(community, "operator", display_name="运营小林")
+    made = [suggest(community, content=f"希望增加直播回放，第 {n} 次提了")[0] for n in range(4)]
+    db.session.commit()
+    ids = [s.id for s in made]
+    sign_in(client, operator)
+    url = f"/c/{community.slug}/suggestions/bulk"
+    client.post(url, data={"items": ids[:2], "action": "status", "status": "planned",
+                           "reply": "已经排进下个月的计划。"})
+    client.post(url, data={"items": ids[:3], "action": "tag", "tags": "直播，回放"})
+    db.session.expire_all()
+    status = [db.session.get(Suggestion, i).status for i in ids]
+    assert status == ["planned", "planned", "new", "new"]
+    assert [sorted(db.session.get(Suggestion, i).tag_names) for i in ids] == [
+        ["回放", "直播"], ["回放", "直播"], ["回放", "直播"], []]
+    # 已完成 needs a reply: the whole batch is refused, naming the suggestion, and nothing stored
+    refused = client.post(url, data={"items": ids, "action": "status", "status": "done"},
+                          follow_redirects=True).get_data(as_text=True)
+    assert f"建议 #{ids[0]}：" in refused and "请写一句回复" in refused
+    db.session.expire_all()
+    assert [db.session.get(Suggestion, i).status for i in ids] == status
+    client.post(url, data={"items": ids, "action": "merge", "target": str(ids[0])})
+    db.session.expire_all()
+    merged = [db.session.get(Suggestion, i) for i in ids[1:]]
+    assert all(s.merged_into_id == ids[0] and s.status == SuggestionStatus.DUPLICATE.value
+               for s in merged)
+    # another community's suggestions cannot be reached
+    with pytest.raises(ServiceError):
+        triage.bulk_triage(community, [999999], action="tag", tags="x", actor=operator)

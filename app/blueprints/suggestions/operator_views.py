@@ -13,6 +13,7 @@ from wtforms.fields.choices import SelectChoice
 from app.blueprints.suggestions import suggestions_bp
 from app.blueprints.suggestions.forms import (
     BoxSettingsForm,
+    BulkForm,
     ConfirmForm,
     MergeForm,
     NoteForm,
@@ -83,7 +84,35 @@ def inbox(slug: str):
         categories=triage_service.categories_for_filter(g.community),
         tags=triage_service.tags_in_use(g.community),
         operators=triage_service.operators_of(g.community), duplicates=duplicates,
+        bulk_form=BulkForm(formdata=None),
     )
+
+
+@suggestions_bp.route("/suggestions/bulk", methods=["POST"])
+@community_required(Role.OPERATOR)
+def bulk(slug: str):
+    """One action for several suggestions ticked in the inbox: status and reply, tags, merge."""
+    form = BulkForm()
+    back = request.form.get("next") or ""
+    if not back.startswith(f"/c/{slug}/suggestions"):
+        back = url_for(".inbox", slug=slug)
+    if not form.validate_on_submit():
+        flash(next(iter(sum(form.errors.values(), [])), _("批量操作的信息有误，请检查后重试。")),
+              "error")
+        return redirect(back)
+    ids = [int(i) for i in request.form.getlist("items") if i.isdigit()]
+    try:
+        changed = triage_service.bulk_triage(
+            g.community, ids, action=form.action.data, actor=current_user,
+            status=form.status.data, reply=form.reply.data, tags=form.tags.data or "",
+            target_id=form.target.data)
+    except ServiceError as exc:
+        rollback()
+        flash(exc.message, "error")
+    else:
+        commit_and_deliver()
+        flash(_("已处理 %(n)d 条建议。", n=changed), "success")
+    return redirect(back)
 
 
 def _triage_form(suggestion) -> TriageForm:
