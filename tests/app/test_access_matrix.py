@@ -240,6 +240,7 @@ ROUTES.update({
     "suggestions.changelog": Route("GET", "public_community", params=A),
     "suggestions.mine": Route("GET", "community", Role.MEMBER, A),
     "suggestions.board": Route("GET", "community", Role.MEMBER, A),
+    "suggestions.roadmap": Route("GET", "community", Role.MEMBER, A),
     "suggestions.detail": Route("GET", "community", Role.MEMBER, SG),
     "suggestions.edit": Route("GET", "community", Role.MEMBER,
                               lambda w: SG(w, "member_suggestion")),
