@@ -15,7 +15,7 @@ from reports.errors import (
     RenderTimeoutError,
     URLRefusedError,
 )
-from reports.formatting import fmt_float, fmt_int
+from reports.formatting import fmt_float, fmt_int, fmt_score
 from reports.pdf import RenderLimits, render_pdf
 from reports.sections import select_sections
 
@@ -39,7 +39,7 @@ def test_pdf_contains_every_section_title_and_key_numbers(hostile_ctx, pdf_text)
     m = hostile_ctx.metrics
     assert fmt_int(m.summary("total_members").value) in pdf_text
     assert fmt_int(m.summary("new_members").value) in pdf_text
-    assert f"NPS为{fmt_float(hostile_ctx.surveys.nps.score)}" in flat
+    assert f"NPS为{fmt_score(hostile_ctx.surveys.nps.score)}" in flat
     top = hostile_ctx.recommendations.items[0]
     assert f"优先级{fmt_float(top.priority.score)}" in flat
     assert "优先级=100×V×N×G×A" in flat
