@@ -260,6 +260,7 @@ ROUTES.update({
     "suggestions.inbox": Route("GET", "community", Role.OPERATOR, A),
     "suggestions.manage": Route("GET", "community", Role.OPERATOR, SG),
     "suggestions.bulk": Route("POST", "community", Role.OPERATOR, A),
+    "suggestions.canned_replies": Route("GET", "community", Role.OPERATOR, A),
     "suggestions.set_status": Route("POST", "community", Role.OPERATOR, SG,
                                     lambda w: {"status": "in_progress", "reply": "在排期了"}),
     "suggestions.triage": Route("POST", "community", Role.OPERATOR, SG,

@@ -327,3 +327,28 @@ def test_bulk_triage_sets_status_adds_tags_and_merges_all_or_nothing(app, db, cl
     # another community's suggestions cannot be reached
     with pytest.raises(ServiceError):
         triage.bulk_triage(community, [999999], action="tag", tags="x", actor=operator)
+
+
+def test_canned_replies_are_kept_per_community_and_offered_when_replying(app, db, client,
+                                                                        community,
+                                                                        other_community):
+    operator = make_member(community, "operator", display_name="运营小林")
+    suggestion, _code = make_suggestion(community, content="希望增加直播回放")
+    db.session.commit()
+    sign_in(client, operator)
+    url = f"/c/{community.slug}/suggestions/replies"
+    saved = client.post(url, data={"replies": (
+        "已排期\n谢谢你的建议！已经排进计划，上线后会通知你。\n\n"
+        "暂不采纳\n谢谢你的建议，这件事我们暂时不做。\r\n")})
+    assert saved.status_code == 302
+    page = client.get(f"/c/{community.slug}/suggestions/{suggestion.id}").get_data(as_text=True)
+    assert '<option value="谢谢你的建议！已经排进计划，上线后会通知你。">已排期</option>' in page
+    assert 'data-canned-for="reply"' in page
+    inbox = client.get(f"/c/{community.slug}/suggestions").get_data(as_text=True)
+    assert ">暂不采纳</option>" in inbox
+    # a name without a text is refused and the saved replies stay
+    refused = client.post(url, data={"replies": "只有名称"})
+    assert refused.status_code == 400 and "只有名称" in refused.get_data(as_text=True)
+    db.session.expire_all()
+    assert [r["name"] for r in community.setting("canned_replies")] == ["已排期", "暂不采纳"]
+    assert other_community.setting("canned_replies") is None

@@ -175,3 +175,13 @@ def test_the_board_triages_several_suggestions_at_once(browser, live_server, ope
     bar.get_by_label("官方回复（每条建议的提交者和关注者都会看到）").fill("本周安排人处理。")
     bar.get_by_role("button", name="应用到已勾选").click()
     expect(page.get_by_text("已处理 2 条建议。")).to_be_visible()
+
+    # a canned reply, written once, fills the reply box on a suggestion's page
+    page.goto(f"{live_server.url}/c/{operator_setup['slug']}/suggestions/replies")
+    page.get_by_label("常用回复").fill("已排期\n谢谢你的建议！已经排进计划，上线后会通知你。")
+    page.get_by_role("button", name="保存").click()
+    expect(page.get_by_text("常用回复已保存。")).to_be_visible()
+    page.goto(f"{live_server.url}/c/{operator_setup['slug']}/suggestions/{box[3]}")
+    page.locator("select[data-canned-for]").select_option(label="已排期")
+    expect(page.locator("#reply")).to_have_value("谢谢你的建议！已经排进计划，上线后会通知你。")
+    expect(page.locator("#reply")).to_be_focused()

@@ -155,3 +155,9 @@ class BulkForm(FlaskForm):
         Optional(), Length(max=MAX_REPLY, message=_l("回复不能超过 %(max)d 个字。"))])
     tags = StringField(_l("要添加的标签（用逗号分隔）"), validators=[Optional(), Length(max=200)])
     target = IntegerField(_l("合并到编号"), validators=[Optional(), NumberRange(min=1)])
+
+
+class CannedRepliesForm(FlaskForm):
+    """The community's canned replies, as one text."""
+
+    replies = TextAreaField(_l("常用回复"), validators=[Optional(), Length(max=70_000)])

@@ -14,6 +14,7 @@ from app.blueprints.suggestions import suggestions_bp
 from app.blueprints.suggestions.forms import (
     BoxSettingsForm,
     BulkForm,
+    CannedRepliesForm,
     ConfirmForm,
     MergeForm,
     NoteForm,
@@ -32,6 +33,7 @@ from app.blueprints.suggestions.helpers import (
 from app.models import SuggestionComment, SuggestionStatus
 from app.security.access import community_required, get_in_community
 from app.security.roles import Role
+from app.services import canned_replies as canned_service
 from app.services import suggestion_board as board_service
 from app.services import suggestion_similarity as similarity
 from app.services import suggestion_triage as triage_service
@@ -84,8 +86,30 @@ def inbox(slug: str):
         categories=triage_service.categories_for_filter(g.community),
         tags=triage_service.tags_in_use(g.community),
         operators=triage_service.operators_of(g.community), duplicates=duplicates,
-        bulk_form=BulkForm(formdata=None),
+        bulk_form=BulkForm(formdata=None), canned=canned_service.canned_replies(g.community),
     )
+
+
+@suggestions_bp.route("/suggestions/replies", methods=["GET", "POST"])
+@community_required(Role.OPERATOR)
+def canned_replies(slug: str):
+    """The community's canned replies (常用回复), written as one text."""
+    form = CannedRepliesForm()
+    if form.validate_on_submit():
+        try:
+            canned_service.set_canned_replies(g.community, form.replies.data or "",
+                                              actor=current_user)
+        except ServiceError as exc:
+            rollback()
+            form.replies.errors = [exc.message]
+        else:
+            commit_and_deliver()
+            flash(_("常用回复已保存。"), "success")
+            return redirect(url_for(".canned_replies", slug=slug))
+    elif request.method == "GET":
+        form.replies.data = canned_service.as_text(canned_service.canned_replies(g.community))
+    return render_template("suggestions/canned_replies.html", form=form), \
+        400 if form.errors else 200
 
 
 @suggestions_bp.route("/suggestions/bulk", methods=["POST"])
@@ -152,6 +176,7 @@ def _render_manage(suggestion, *, status_form=None, triage_form=None, note_form=
         merged_children=triage_service.merged_into_this(suggestion),
         merge_record=triage_service.active_merge(suggestion),
         history=triage_service.history(suggestion),
+        canned=canned_service.canned_replies(g.community),
         settings=box_service.box_settings(g.community),
     ), status
 
