@@ -6,12 +6,12 @@ BIN := $(VENV)/bin
 export FLASK_APP := app:create_app
 
 # Debian packages: CJK fonts and PDF/text rendering for running; browsers and servers for tests.
-APT_RUN := python3-venv fonts-noto-cjk libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0
+APT_RUN := python3-venv fonts-noto-cjk fonts-noto-color-emoji libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0
 APT_TEST := chromium postgresql redis-server poppler-utils
 PYTEST_ARGS ?=
 
 .PHONY: run test install install-dev system-run system-test translations lint bench screenshots \
-        demo worker serve i18n-update clean models
+        demo worker serve i18n-update clean models lock
 
 run: system-run install translations
 	scripts/run.sh
@@ -63,6 +63,15 @@ bench: system-test install-dev translations
 models: install-dev
 	$(BIN)/python -m nlp train-sentiment --output nlp/models/sentiment-3.npz \
 		--corpora $${HUISHENG_CORPORA:-../shared/corpora} --force
+
+# The lock files: requirements.in and requirements-dev.in name the direct dependencies;
+# requirements.txt and requirements-dev.txt pin every package with its hashes (pip installs
+# them in hash-checking mode).
+lock: install-dev
+	$(BIN)/pip-compile -q --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url \
+		--no-emit-find-links -o requirements.txt requirements.in
+	$(BIN)/pip-compile -q --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url \
+		--no-emit-find-links -o requirements-dev.txt requirements-dev.in
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -71,6 +71,11 @@ def from_environment(env: dict[str, str] | None = None) -> dict[str, Any]:
         "WTF_CSRF_TIME_LIMIT": None,
         "MAX_CONTENT_LENGTH": int(env.get("MAX_CONTENT_LENGTH", 10 * 1024 * 1024)),
         "MAX_FORM_MEMORY_SIZE": 1024 * 1024,
+        "MAX_FORM_PARTS": int(env.get("MAX_FORM_PARTS", "1000")),
+        # Body caps by route (see app.security.body_limits).
+        "SMALL_FORM_MAX_BYTES": int(env.get("SMALL_FORM_MAX_BYTES", str(64 * 1024))),
+        "FORM_MAX_BYTES": int(env.get("FORM_MAX_BYTES", str(2 * 1024 * 1024))),
+        "API_MAX_BODY_BYTES": int(env.get("API_MAX_BODY_BYTES", str(1024 * 1024))),
         "BABEL_DEFAULT_LOCALE": "zh_CN",
         "BABEL_DEFAULT_TIMEZONE": "Asia/Shanghai",
         "LANGUAGES": {"zh_CN": "简体中文", "en": "English"},
@@ -99,6 +104,10 @@ def from_environment(env: dict[str, str] | None = None) -> dict[str, Any]:
         "PUBLIC_BASE_URL": env.get("PUBLIC_BASE_URL", "").rstrip("/"),
         "INVITE_TTL_DAYS": int(env.get("INVITE_TTL_DAYS", "14")),
         "JOB_HISTORY_DAYS": int(env.get("JOB_HISTORY_DAYS", "30")),
+        # A running job's lease: renewed every third of it; a lapsed one is failed and retried
+        # (at most JOB_LEASE_RETRIES times, so a job that kills its worker stops).
+        "JOB_LEASE_SECONDS": float(env.get("JOB_LEASE_SECONDS", "90")),
+        "JOB_LEASE_RETRIES": int(env.get("JOB_LEASE_RETRIES", "2")),
         # Analyse new feedback as it arrives (one job per request or batch).
         "INSIGHTS_AUTO_ANALYSIS": _bool(env.get("INSIGHTS_AUTO_ANALYSIS"), True),
         # At most this many themes per analysis (finer ones: split a theme).

@@ -1,4 +1,5 @@
-"""Jinja filters for dates, numbers and percentages in the user's language and timezone."""
+"""Jinja filters for dates, numbers and percentages in the user's language and timezone, and
+for member-written text (sticker codes shown as emoji)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,9 @@ from datetime import date, datetime
 
 from flask import Flask
 from flask_babel import format_date, format_datetime, format_decimal, format_percent
+from markupsafe import Markup
 
+from nlp.normalize import stickers_to_emoji
 from reports.formatting import fmt_score
 
 
@@ -43,3 +46,13 @@ def register_filters(app: Flask) -> None:
             return "–"
         pattern = "#,##0" + ("." + "0" * digits if digits else "") + "%"
         return format_percent(value, format=pattern)
+
+    @app.template_filter("emoji")
+    def emoji(value: str | None) -> str:
+        """WeChat sticker codes (``[捂脸]``) as emoji; other bracketed text stays."""
+        if not value:
+            return value or ""
+        if isinstance(value, Markup):
+            # Already escaped markup (search highlights): codes hold no markup characters.
+            return Markup(stickers_to_emoji(str(value)))  # noqa: S704
+        return stickers_to_emoji(str(value))

@@ -106,7 +106,10 @@ SECURITY_HEADERS = (
 
 
 def register_request_hooks(app: Flask) -> None:
-    """Security headers on every response, and template globals."""
+    """Body caps before any parsing, security headers on every response, template globals."""
+    from app.security import body_limits
+
+    body_limits.register(app)
     from app.models import JOB_STATE_LABELS, SOURCE_KIND_LABELS
     from app.navigation import nav_for
     from app.security.roles import ROLE_LABELS, Role

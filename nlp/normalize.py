@@ -60,6 +60,8 @@ class Signal:
     # Smiles that read as sarcasm after a complaint ([微笑] [旺柴] 🙂): on their own they count
     # as their polarity; with a complaint, sentiment reads them as scorn.
     sarcastic: bool = False
+    # Sign-off gestures ([抱拳] [强] 👍 🙏): praise only when the words do not complain.
+    courtesy: bool = False
 
 
 @dataclass(frozen=True)
@@ -80,36 +82,90 @@ class NormalizedText:
         """How many of the signals are sarcastic smiles ([微笑] [旺柴] 🙂 …)."""
         return sum(1 for s in self.signals if s.sarcastic)
 
+    @property
+    def courtesy(self) -> int:
+        """The polarity carried by sign-off gestures ([抱拳] [强] 👍 🙏) among the signals."""
+        return sum(s.polarity for s in self.signals if s.courtesy)
 
-def _read_table(path: Path) -> tuple[dict[str, int], frozenset[str]]:
-    """Read ``token polarity [sarcastic]`` lines (``#`` comments, blank lines skipped); returns
-    the polarities and the tokens marked sarcastic."""
-    table: dict[str, int] = {}
-    sarcastic: set[str] = set()
+
+def _table_rows(path: Path) -> Iterable[list[str]]:
+    """The whitespace-separated fields of each entry line (``#`` comments, blank lines
+    skipped)."""
     for raw in path.read_text(encoding="utf-8").splitlines():
         line = raw.strip()
-        if not line or line.startswith("#"):
-            continue
-        parts = line.split()
+        if line and not line.startswith("#"):
+            yield line.split()
+
+
+MARKS = frozenset({"sarcastic", "courtesy"})
+
+
+def _read_table(path: Path) -> tuple[dict[str, int], frozenset[str], frozenset[str]]:
+    """Read ``token polarity [sarcastic|courtesy] [emoji]`` lines; returns the polarities,
+    the tokens marked sarcastic and those marked courtesy."""
+    table: dict[str, int] = {}
+    sarcastic: set[str] = set()
+    courtesy: set[str] = set()
+    for parts in _table_rows(path):
         table[parts[0]] = int(parts[1])
         if "sarcastic" in parts[2:]:
             sarcastic.add(parts[0])
-    return table, frozenset(sarcastic)
+        if "courtesy" in parts[2:]:
+            courtesy.add(parts[0])
+    return table, frozenset(sarcastic), frozenset(courtesy)
+
+
+def _row_emoji(parts: list[str]) -> str | None:
+    """The display emoji of a sticker row: its last field after the polarity, unless that
+    is a mark (``sarcastic``, ``courtesy``)."""
+    extra = [p for p in parts[2:] if p not in MARKS]
+    return extra[-1] if extra else None
 
 
 @lru_cache(maxsize=1)
-def _sticker_table() -> tuple[dict[str, int], frozenset[str]]:
+def _sticker_table() -> tuple[dict[str, int], frozenset[str], frozenset[str]]:
     return _read_table(STICKERS_PATH)
 
 
 @lru_cache(maxsize=1)
-def _emoji_table() -> tuple[dict[str, int], frozenset[str]]:
+def _emoji_table() -> tuple[dict[str, int], frozenset[str], frozenset[str]]:
     return _read_table(EMOJI_PATH)
 
 
 def sticker_polarity() -> dict[str, int]:
     """Known WeChat / QQ / Weibo sticker codes (without brackets) and their polarity."""
     return _sticker_table()[0]
+
+
+@lru_cache(maxsize=1)
+def sticker_emoji() -> dict[str, str]:
+    """Sticker codes (without brackets) and the emoji that shows them; codes without one
+    (media markers such as ``[图片]``) are not listed."""
+    return {parts[0]: emoji for parts in _table_rows(STICKERS_PATH)
+            if (emoji := _row_emoji(parts))}
+
+
+def stickers_to_emoji(text: str) -> str:
+    """``text`` with each known sticker code (``[捂脸]``) replaced by its emoji (🤦).
+
+    Only listed codes change, so PII placeholders (``[手机号]``) and ordinary bracketed
+    words stay as written.
+    """
+    if not text or "[" not in text:
+        return text
+    table = sticker_emoji()
+    return _RE_BRACKET_CODE.sub(lambda m: table.get(m.group(1), m.group(0)), text)
+
+
+def sticker_rows_without_emoji() -> bytes:
+    """The sticker list as the sentiment features read it: its entry lines without the emoji
+    column, so a display emoji or a comment changed does not invalidate a trained model."""
+    lines = []
+    for parts in _table_rows(STICKERS_PATH):
+        emoji = _row_emoji(parts)
+        kept = parts[:-1] if emoji is not None and parts[-1] == emoji else parts
+        lines.append(" ".join(kept) + "\n")
+    return "".join(lines).encode("utf-8")
 
 
 def emoji_polarity() -> dict[str, int]:
@@ -238,26 +294,28 @@ class Normalizer:
 
     @staticmethod
     def _take_stickers(text: str, signals: list[Signal]) -> str:
-        table, sarcastic = _sticker_table()
+        table, sarcastic, courtesy = _sticker_table()
 
         def repl(m: re.Match) -> str:
             code = m.group(1)
             if code not in table:
                 return m.group(0)
-            signals.append(Signal("sticker", code, table[code], code in sarcastic))
+            signals.append(Signal("sticker", code, table[code], code in sarcastic,
+                                  code in courtesy))
             return " "
 
         return _RE_BRACKET_CODE.sub(repl, text)
 
     @staticmethod
     def _take_emoji(text: str, signals: list[Signal]) -> str:
-        table, sarcastic = _emoji_table()
+        table, sarcastic, courtesy = _emoji_table()
 
         def repl(m: re.Match) -> str:
             for ch in m.group(0):
                 if ch in "\u200d\ufe0e\ufe0f\u20e3" or "\U000E0020" <= ch <= "\U000E007F":
                     continue
-                signals.append(Signal("emoji", ch, table.get(ch, 0), ch in sarcastic))
+                signals.append(Signal("emoji", ch, table.get(ch, 0), ch in sarcastic,
+                                      ch in courtesy))
             return " "
 
         return _RE_EMOJI.sub(repl, text)

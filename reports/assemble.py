@@ -10,12 +10,15 @@ from datetime import UTC, date, datetime, timedelta
 
 import numpy as np
 
+from reports import recommend
+from reports import summary_plan as plan
 from reports.analytics import before_after as ba
 from reports.analytics import correlation as corr
 from reports.analytics import priority as prio
 from reports.analytics._arrays import finite_or_none, to_array, to_list
 from reports.analytics.derived import (
     MAU_APPROXIMATION,
+    count_change_pct,
     derive_mau,
     percent_change,
     ratio_of_sums,
@@ -44,9 +47,9 @@ from reports.context import (
     ThemesSection,
     ThemeSummary,
 )
-from reports.findings import write_findings
+from reports.findings import trend_change_words, write_findings
 from reports.formatting import (
-    change_words,
+    SMALL_BASE,
     count_change_words,
     fmt_int,
     fmt_percent,
@@ -59,6 +62,9 @@ from reports.playbook import Playbook, load_playbook
 BEFORE_AFTER_METRICS = ("dau", "interactions", "new_members", "churned")
 
 #: Metrics shown as headline tiles in the executive summary, when present.
+#: Beside an estimated MAU: what the figure is, so that nobody reads it as a count.
+ESTIMATE_NOTE = "估算上界，不是实际人数；导入真实 MAU 后替换"
+
 HEADLINE_METRICS = ("total_members", "growth_rate", "dau", "stickiness", "interactions",
                     "click_through")
 
@@ -130,6 +136,8 @@ def build_context(
     title: str = "社群改进报告",
     options: AnalysisOptions | None = None,
     playbook: Playbook | None = None,
+    voices: Sequence[recommend.ThemeVoice] = (),
+    assignments: Sequence[plan.ActionAssignment] = (),
 ) -> ReportContext:
     """Analyse the inputs for ``period`` (against the period just before it) into a context.
 
@@ -139,7 +147,9 @@ def build_context(
     are daily counts per sentiment over the same span. ``previous`` is the previous report's
     context (``ReportContext.from_json``), for the follow-up section. ``previous_period``
     defaults to the same number of days just before ``period``; pass the previous calendar
-    month for monthly reports.
+    month for monthly reports. ``voices`` say what members said about each theme (frame
+    key, complaint phrases, quotes), which chooses the recommendations' actions;
+    ``assignments`` are the owners and due dates the manager gave the top actions.
     """
     options = options or AnalysisOptions()
     playbook = playbook or load_playbook()
@@ -168,13 +178,18 @@ def build_context(
     if suggestions is not None:
         ctx.suggestions = _with_before_after(suggestions, metric_set, options)
     if ctx.themes is not None and ctx.themes.themes:
-        ctx.recommendations = _recommendations(ctx, all_scans, metric_set, playbook, options)
+        ctx.recommendations = _recommendations(ctx, all_scans, metric_set, playbook, options,
+                                               {v.theme_key: v for v in voices})
     if previous is not None and previous.recommendations and previous.recommendations.items:
         ctx.follow_up = _follow_up(previous, theme_inputs, follow_up, period, metric_set,
                                    options)
     ctx.methods = _methods(ctx, options)
-    ctx.summary = ExecutiveSummary(findings=write_findings(ctx),
-                                   highlights=_highlights(ctx))
+    better, worse = plan.changes(ctx)
+    ctx.summary = ExecutiveSummary(
+        findings=write_findings(ctx), highlights=_highlights(ctx),
+        actions=plan.top_actions(ctx.recommendations.items if ctx.recommendations else [],
+                                 assignments),
+        better=better, worse=worse, previous_actions=plan.previous_actions(ctx, previous))
     return ctx
 
 
@@ -264,22 +279,24 @@ class MetricSet:
         return MetricSummary(
             key=key, label=d.label, unit=d.unit, value=value, previous=before,
             change=None if value is None or before is None else value - before,
-            change_pct=percent_change(value, before), higher_is_better=d.higher_is_better,
-            fmt="int", derived=key in self.derived_keys,
+            change_pct=count_change_pct(value, before), higher_is_better=d.higher_is_better,
+            fmt="int", derived=key in self.derived_keys, estimated=key in self.derived_keys,
+            note=ESTIMATE_NOTE if key in self.derived_keys else "",
         )
 
     def derived_summaries(self, period: Period, prev: Period) -> list[MetricSummary]:
         """Growth rate, net growth, stickiness, interactions per active member, click-through."""
         out = []
 
-        def add(key, label, unit, fmt, current, previous, note=""):
+        def add(key, label, unit, fmt, current, previous, note="", estimated=False):
             if current is None and previous is None:
                 return
+            change = count_change_pct if fmt == "int" else percent_change
             out.append(MetricSummary(
                 key=key, label=label, unit=unit, value=current, previous=previous,
                 change=None if current is None or previous is None else current - previous,
-                change_pct=percent_change(current, previous), fmt=fmt, derived=True,
-                note=note))
+                change_pct=change(current, previous), fmt=fmt, derived=True,
+                note=note, estimated=estimated))
 
         if "total_members" in self.arrays:
             before_prev = prev.previous()
@@ -292,7 +309,8 @@ class MetricSet:
             note = "下界估计（MAU 为估算上界）" if "mau" in self.derived_keys else ""
             add("stickiness", "黏性（DAU/MAU）", "", "percent",
                 self._ratio("dau", "mau", period, mean=True),
-                self._ratio("dau", "mau", prev, mean=True), note)
+                self._ratio("dau", "mau", prev, mean=True), note,
+                estimated="mau" in self.derived_keys)
         if "interactions" in self.arrays and "dau" in self.arrays:
             add("interactions_per_active", "人均互动", "次/人·日", "float",
                 self._ratio("interactions", "dau", period), self._ratio("interactions", "dau",
@@ -448,12 +466,13 @@ def _themes_section(inputs: Sequence[ThemeInput], period: Period, prev: Period,
         themes.append(ThemeSummary(
             key=theme.key, name=theme.name, area=theme.area, volume=mix.total,
             share=mix.total / total if total else 0.0, previous_volume=prev_mix.total,
-            change_pct=percent_change(mix.total, prev_mix.total), sentiment=mix,
+            change_pct=count_change_pct(mix.total, prev_mix.total), sentiment=mix,
             previous_negative_share=prev_mix.share("negative") if prev_mix.total else None,
             weekly_volume=volume, weekly_negative_share=share, keywords=list(theme.keywords),
             quotes=list(theme.quotes[: options.quotes_per_theme]),
             wordcloud_png=theme.wordcloud_png, acted_on=theme.acted_on,
-            correlations=sorted(scans, key=lambda s: -abs(s.best.pearson_r)),
+            correlations=sorted((s for s in scans if corr.is_shown(s)),
+                                key=lambda s: -abs(s.best.pearson_r)),
         ))
     all_scans = {t.key: t.correlations for t in themes}
     for t in themes:
@@ -472,6 +491,8 @@ def _association(scans: Sequence[corr.CorrelationScan], metrics: MetricSet | Non
     if metrics is None:
         return best_bound, best_scan
     for scan in scans:
+        if not corr.is_shown(scan):
+            continue
         if scan.metric_key not in metrics.definitions or not metrics.worsened(
                 scan.metric_key, period, previous):
             continue
@@ -483,40 +504,77 @@ def _association(scans: Sequence[corr.CorrelationScan], metrics: MetricSet | Non
 
 
 def _recommendations(ctx: ReportContext, all_scans: dict[str, list[corr.CorrelationScan]],
-                     metrics: MetricSet | None, playbook: Playbook,
-                     options: AnalysisOptions) -> RecommendationsSection:
+                     metrics: MetricSet | None, playbook: Playbook, options: AnalysisOptions,
+                     voices: dict[str, recommend.ThemeVoice]) -> RecommendationsSection:
+    """Corrective recommendations for the top-scoring themes that are not praise, and
+    keep-and-amplify notes for the largest praise themes; no action text twice."""
     section = ctx.themes
-    inputs, chosen = [], {}
+    inputs, chosen, praise = [], {}, []
     for theme in section.themes:
-        bound, scan = _association(all_scans.get(theme.key, theme.correlations), metrics,
+        if recommend.is_praise(theme, voices.get(theme.key)):
+            praise.append(theme)
+            continue
+        _bound, scan = _association(all_scans.get(theme.key, theme.correlations), metrics,
                                    ctx.period, ctx.previous_period)
         chosen[theme.key] = scan
         best = scan.best if scan else None
         inputs.append(prio.PriorityInput(
             key=theme.key, name=theme.name, volume=theme.volume,
             previous_volume=theme.previous_volume, negative_share=theme.negative_share,
-            adverse_association=bound, association_metric=scan.metric_key if scan else "",
+            association_metric=scan.metric_key if scan else "",
             association_r=best.pearson_r if best else None,
             association_lag=best.lag if best else None))
     ranked = [f for f in prio.rank_themes(inputs) if f.score > 0][: options.recommendations]
     by_key = {t.key: t for t in section.themes}
+    used: set[str] = set()
     items = []
-    given: set[str] = set()
     for factors in ranked:
         theme = by_key[factors.key]
-        area = playbook.report_area_for(theme.area, theme.keywords)
-        actions = playbook.suggest(area, theme.keywords, options.actions_per_recommendation,
-                                   avoid=given)
-        given.update(actions)
+        voice = voices.get(theme.key)
+        found = recommend.plan_corrective(theme, voice, playbook, used,
+                                          options.actions_per_recommendation)
         label = metrics.definitions[factors.association_metric].label \
             if metrics and factors.association_metric else ""
-        items.append(Recommendation(
-            rank=factors.rank, theme_key=theme.key, theme_name=theme.name,
-            theme_area=theme.area, report_area=area, priority=factors,
-            rationale=_rationale(theme, factors, chosen[theme.key], label),
-            actions=actions, association_label=label))
+        items.append(_recommendation(theme, voice, found, playbook, factors,
+                                     _rationale(theme, factors, chosen[theme.key], label),
+                                     label))
+    keep = []
+    for theme in sorted(praise, key=lambda t: (-t.sentiment.positive, t.name))[:KEEP_THEMES]:
+        voice = voices.get(theme.key)
+        found = recommend.plan_keep(theme, voice, playbook, used)
+        keep.append(_recommendation(
+            theme, voice, found, playbook, prio.priority_factors(prio.PriorityInput(
+                key=theme.key, name=theme.name, volume=theme.volume,
+                previous_volume=theme.previous_volume, negative_share=theme.negative_share),
+                max(t.volume for t in section.themes)),
+            _keep_rationale(theme), ""))
     return RecommendationsSection(items=items, formula=prio.FORMULA_TEXT,
-                                  factor_texts=list(prio.FACTOR_TEXTS))
+                                  factor_texts=list(prio.FACTOR_TEXTS), keep=keep)
+
+
+#: Praise themes the report lists under 保持/放大.
+KEEP_THEMES = 2
+
+
+def _recommendation(theme: ThemeSummary, voice: recommend.ThemeVoice | None,
+                    found: recommend.Plan, playbook: Playbook, factors: prio.PriorityFactors,
+                    rationale: str, label: str) -> Recommendation:
+    return Recommendation(
+        rank=factors.rank, theme_key=theme.key, theme_name=theme.name,
+        theme_area=theme.area, report_area=playbook.report_area_for(theme.area),
+        priority=factors, rationale=rationale, actions=found.actions,
+        association_label=label, kind=found.kind,
+        frame_key=voice.frame_key if voice else None,
+        phrases=recommend.shown_phrases(voice, found.kind), keywords=list(theme.keywords[:5]),
+        quotes=recommend.shown_quotes(theme, voice, found.kind), reasons=found.reasons,
+        questions=found.questions, measure=found.measure)
+
+
+def _keep_rationale(theme: ThemeSummary) -> str:
+    positive = theme.sentiment.share("positive")
+    return (f"「{theme.name}」本期反馈 {fmt_int(theme.volume)} 条，其中正面 "
+            f"{fmt_int(theme.sentiment.positive)} 条（{fmt_percent(positive)}），"
+            f"负面占 {fmt_percent(theme.negative_share)}：成员认可的做法，值得保持并放大。")
 
 
 def _rationale(theme: ThemeSummary, factors: prio.PriorityFactors,
@@ -578,21 +636,19 @@ def _follow_up_summary(item: FollowUpItem, metrics: MetricSet | None) -> str:
     if item.acted_on:
         parts[0] += f"（{item.acted_on.month}月{item.acted_on.day}日）"
     if item.previous_volume is not None and item.current_volume is not None:
-        moved = change_words(percent_change(item.current_volume, item.previous_volume),
-                             "增加", "减少")
-        parts.append(f"相关反馈由上期 {fmt_int(item.previous_volume)} 条变为本期 "
-                     f"{fmt_int(item.current_volume)} 条（{moved}）")
+        text = f"相关反馈{count_change_words(item.current_volume, item.previous_volume)}"
+        if item.previous_volume >= SMALL_BASE:
+            text += (f"（上期 {fmt_int(item.previous_volume)} 条，本期 "
+                     f"{fmt_int(item.current_volume)} 条）")
+        parts.append(text)
     if item.previous_negative_share is not None and item.current_negative_share is not None:
         parts.append(f"负面占比由 {fmt_percent(item.previous_negative_share)} 变为 "
                      f"{fmt_percent(item.current_negative_share)}")
-    for change in item.metric_changes[:1]:
+    # a clear departure from the trend first; otherwise say that there was none
+    changes = sorted(item.metric_changes, key=lambda c: not c.clear)
+    for change in changes[:1]:
         label = metrics.definitions[change.metric_key].label if metrics else change.metric_key
-        interval = ""
-        if change.ci_low is not None and change.ci_high is not None and change.mean_before:
-            interval = (f"，95% 区间 {fmt_percent(change.ci_low / abs(change.mean_before))} 至 "
-                        f"{fmt_percent(change.ci_high / abs(change.mean_before))}")
-        parts.append(f"采纳前 {change.n_before} 天与采纳后 {change.n_after} 天相比，{label}日均"
-                     f"{change_words(change.change_pct, '提高', '降低')}{interval}")
+        parts.append(trend_change_words(change, label))
     return "；".join(parts) + "。"
 
 
@@ -603,7 +659,8 @@ def _with_before_after(pipeline: SuggestionPipeline, metrics: MetricSet | None,
                        options: AnalysisOptions) -> SuggestionPipeline:
     if metrics is None:
         return pipeline
-    completed = [replace(c, before_after=c.before_after or metrics.before_after(
+    # a compliment marked done is never credited with how the metrics moved
+    completed = [c if c.praise else replace(c, before_after=c.before_after or metrics.before_after(
         c.completed_on, f"建议「{c.title}」", options)) for c in pipeline.completed]
     return replace(pipeline, completed=completed)
 
@@ -629,4 +686,5 @@ def _highlights(ctx: ReportContext) -> list[MetricSummary]:
     if ctx.metrics is None:
         return []
     by_key = {s.key: s for s in ctx.metrics.summaries}
-    return [by_key[k] for k in HEADLINE_METRICS if k in by_key and by_key[k].value is not None][:4]
+    return [by_key[k] for k in HEADLINE_METRICS
+            if k in by_key and by_key[k].value is not None and not by_key[k].estimated][:4]

@@ -148,6 +148,8 @@ class MetricSummary:
     fmt: str = "int"
     derived: bool = False
     note: str = ""
+    #: An estimate (e.g. MAU derived from DAU): shown with its note, never as a headline.
+    estimated: bool = False
 
 
 @dataclass
@@ -232,6 +234,17 @@ class CsatResult:
 
 
 @dataclass
+class NamedNps:
+    """An NPS question that is not the community NPS question (e.g. an event's), reported
+    under its own name and never pooled into the headline NPS."""
+
+    survey: str
+    question: str
+    score: float
+    responses: int
+
+
+@dataclass
 class SurveySummary:
     """A short summary of one survey run in the period."""
 
@@ -242,15 +255,22 @@ class SurveySummary:
     nps: float | None = None
     csat: float | None = None
     highlights: list[str] = field(default_factory=list)
+    #: Responses of the period whose open answers fall mostly in the survey's main theme
+    #: (at most ``responses``), when the survey has analysed open answers.
+    open_theme_responses: int | None = None
 
 
 @dataclass
 class SurveysSection:
-    """NPS and CSAT across the community's surveys, and a summary per survey."""
+    """NPS and CSAT across the community's surveys, and a summary per survey.
+
+    ``nps`` pools only the questions marked as the community NPS question; every other NPS
+    question is in ``other_nps``, by name."""
 
     nps: NpsResult | None = None
     csat: CsatResult | None = None
     surveys: list[SurveySummary] = field(default_factory=list)
+    other_nps: list[NamedNps] = field(default_factory=list)
 
 
 # --- themes ------------------------------------------------------------------------------
@@ -336,6 +356,22 @@ class SuggestionCounts:
     replied: int
     resolved: int
     median_first_reply_hours: float | None = None
+    #: Of the suggestions received in the period, those resolved (已完成 or 未采纳) by its
+    #: end: the numerator of the resolution rate (``resolved`` counts every suggestion
+    #: resolved in the period, whenever sent, so it is no share of ``received``).
+    received_resolved: int | None = None
+
+    @property
+    def reply_rate(self) -> float | None:
+        """Share of the period's suggestions with an official reply by the period end."""
+        return self.replied / self.received if self.received else None
+
+    @property
+    def resolution_rate(self) -> float | None:
+        """Share of the period's suggestions resolved by the period end."""
+        if not self.received or self.received_resolved is None:
+            return None
+        return self.received_resolved / self.received
 
 
 @dataclass
@@ -345,6 +381,8 @@ class CompletedSuggestion:
     title: str
     completed_on: date
     before_after: list[BeforeAfter] = field(default_factory=list)
+    #: A compliment marked done: it is never credited with a metric change.
+    praise: bool = False
 
 
 @dataclass
@@ -374,8 +412,35 @@ class InterviewHighlight:
 
 
 @dataclass
+class PhraseCount:
+    """A phrase members used, and in how many feedback items of the period."""
+
+    text: str
+    count: int
+
+
+@dataclass
+class Measure:
+    """How to tell whether a recommendation worked: what to watch, and the target."""
+
+    watch: str
+    target: str
+
+
+#: Recommendation kinds: corrective actions, a question for operators, or keep/amplify.
+RECOMMENDATION_KINDS = {"corrective": "建议行动", "judgement": "需要运营判断",
+                        "amplify": "保持/放大"}
+
+
+@dataclass
 class Recommendation:
-    """An improvement recommendation for one theme, ranked by its priority score."""
+    """An improvement recommendation for one theme, ranked by its priority score.
+
+    ``kind`` is ``corrective`` (actions from the theme's playbook entry, chosen by what
+    members complain about), ``judgement`` (no playbook entry fits: ``questions`` for
+    operators instead of actions) or ``amplify`` (a praise theme: keep doing what members
+    like). ``reasons`` says, per action, which of the members' phrases chose it.
+    """
 
     rank: int
     theme_key: str
@@ -386,15 +451,36 @@ class Recommendation:
     rationale: str
     actions: list[str] = field(default_factory=list)
     association_label: str = ""
+    kind: str = "corrective"
+    frame_key: str | None = None
+    phrases: list[PhraseCount] = field(default_factory=list)
+    keywords: list[str] = field(default_factory=list)
+    quotes: list[Quote] = field(default_factory=list)
+    reasons: list[str] = field(default_factory=list)
+    questions: list[str] = field(default_factory=list)
+    measure: Measure | None = None
+
+    @property
+    def kind_label(self) -> str:
+        """The kind in Chinese."""
+        return RECOMMENDATION_KINDS.get(self.kind, self.kind)
+
+    @property
+    def lead_action(self) -> str:
+        """The one action the executive summary lists for this recommendation."""
+        if self.kind == "judgement":
+            return "需要运营判断：" + (self.questions[0] if self.questions else "")
+        return self.actions[0] if self.actions else ""
 
 
 @dataclass
 class RecommendationsSection:
-    """Ranked recommendations and the formula that ranked them."""
+    """Ranked corrective recommendations, the themes to keep up, and the ranking formula."""
 
     items: list[Recommendation] = field(default_factory=list)
     formula: str = ""
     factor_texts: list[str] = field(default_factory=list)
+    keep: list[Recommendation] = field(default_factory=list)
 
 
 #: Follow-up statuses and how they read in the report.
@@ -446,11 +532,48 @@ class Finding:
 
 
 @dataclass
+class SummaryAction:
+    """One of the top actions of the executive summary, with who does it by when."""
+
+    rank: int
+    theme_key: str
+    theme_name: str
+    says: str
+    action: str
+    owner: str = ""
+    due: date | None = None
+    kind: str = "corrective"
+
+
+@dataclass
+class PreviousAction:
+    """An action of the previous report and what became of it."""
+
+    theme_key: str
+    theme_name: str
+    action: str
+    owner: str = ""
+    due: date | None = None
+    status: str = "not_acted"
+    acted_on: date | None = None
+
+    @property
+    def status_label(self) -> str:
+        """The status in Chinese."""
+        return FOLLOW_UP_STATUSES.get(self.status, self.status)
+
+
+@dataclass
 class ExecutiveSummary:
-    """The 3–5 findings and the headline measures shown as tiles."""
+    """The top actions, what got better and worse, last period's actions, the findings and
+    the headline measures shown as tiles."""
 
     findings: list[Finding] = field(default_factory=list)
     highlights: list[MetricSummary] = field(default_factory=list)
+    actions: list[SummaryAction] = field(default_factory=list)
+    better: list[str] = field(default_factory=list)
+    worse: list[str] = field(default_factory=list)
+    previous_actions: list[PreviousAction] = field(default_factory=list)
 
 
 @dataclass

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from reports.analytics.before_after import BeforeAfter
 from reports.analytics.correlation import direction_label, strength_label
+from reports.analytics.derived import MIN_PERCENT_BASE
 from reports.context import Finding, ReportContext, ThemeSummary
 from reports.formatting import (
     change_words,
@@ -19,6 +21,7 @@ from reports.formatting import (
     fmt_percent,
     fmt_r,
     fmt_score,
+    fmt_signed_percent,
     is_number,
     lag_words,
 )
@@ -39,10 +42,37 @@ def write_findings(ctx: ReportContext, max_findings: int = MAX_FINDINGS) -> list
     return ordered[:max_findings]
 
 
+def _daily(value: float) -> str:
+    return fmt_float(value) if abs(value) < 100 else fmt_int(value)
+
+
+def trend_change_words(change: BeforeAfter, label: str) -> str:
+    """How a metric moved after a date, judged against the trend before it, with its caveat
+    in the same sentence. A change is stated only when it clearly left the trend, and then as
+    something that happened in the same period (同期), never as the event's effect."""
+    actual = f"其后 {change.n_after} 天{label}日均 {_daily(change.mean_after)}"
+    if change.expected_after is None or change.beyond_trend is None:
+        return f"{actual}（之前 {change.n_before} 天日均 {_daily(change.mean_before)}）"
+    if not change.clear:
+        return (f"{actual}，与按此前 {change.n_before} 天趋势的预计"
+                f"（{_daily(change.expected_after)}）相比无明显偏离")
+    base = abs(change.expected_after)
+    if base >= MIN_PERCENT_BASE:
+        size, low, high = (fmt_percent(abs(v) / base) if i == 0 else fmt_signed_percent(v / base)
+                           for i, v in enumerate((change.beyond_trend, change.beyond_low,
+                                                  change.beyond_high)))
+    else:
+        size, low, high = (_daily(abs(change.beyond_trend)), _daily(change.beyond_low),
+                           _daily(change.beyond_high))
+    side = "高于" if change.beyond_trend > 0 else "低于"
+    return (f"{actual}，同期{side}按此前趋势的预计（{_daily(change.expected_after)}）{size}"
+            f"（差值的 95% 区间 {low} 至 {high}；偏离也可能来自同期的其他变化）")
+
+
 def _theme_sentence(ctx: ReportContext, theme: ThemeSummary) -> str:
     head = (f"「{theme.name}」相关反馈"
             f"{count_change_words(theme.volume, theme.previous_volume)}"
-            if is_number(theme.change_pct)
+            if theme.previous_volume
             else f"「{theme.name}」为本期新出现的主题")
     text = (f"{head}，本期共 {fmt_int(theme.volume)} 条，其中负面占 "
             f"{fmt_percent(theme.negative_share)}")
@@ -92,7 +122,7 @@ def _community(ctx: ReportContext) -> list[Finding]:
     if dau and is_number(dau.value):
         clause = f"日活跃成员日均 {fmt_int(dau.value)} 人，较上期{change_words(dau.change_pct)}"
         sticky = m.summary("stickiness")
-        if sticky and is_number(sticky.value):
+        if sticky and is_number(sticky.value) and not sticky.estimated:
             clause += f"，黏性（DAU/MAU）为 {fmt_percent(sticky.value)}"
         parts.append(clause)
     ctr = m.summary("click_through")
@@ -113,7 +143,7 @@ def _surveys(ctx: ReportContext) -> list[Finding]:
         return []
     parts = []
     if s.nps is not None:
-        clause = f"本期 NPS 为 {fmt_score(s.nps.score)}（{fmt_int(s.nps.responses)} 份回答）"
+        clause = f"本期社群 NPS 为 {fmt_score(s.nps.score)}（{fmt_int(s.nps.responses)} 份回答）"
         if is_number(s.nps.previous_score):
             clause += f"，较上期{_points(s.nps.score - s.nps.previous_score)}"
         clause += (f"，推荐者占 {fmt_percent(s.nps.promoters / s.nps.responses)}、"
@@ -133,8 +163,11 @@ def _suggestions(ctx: ReportContext) -> list[Finding]:
     if p is None or p.current.received == 0:
         return []
     c = p.current
-    text = (f"意见箱本期收到建议 {fmt_int(c.received)} 条，已回复 {fmt_int(c.replied)} 条"
-            f"（{fmt_percent(c.replied / c.received)}），已解决 {fmt_int(c.resolved)} 条")
+    text = (f"意见箱本期收到建议 {fmt_int(c.received)} 条，到期末已回复 {fmt_int(c.replied)} 条"
+            f"（{fmt_percent(c.reply_rate)}）")
+    if c.received_resolved is not None:
+        text += f"、已解决 {fmt_int(c.received_resolved)} 条（{fmt_percent(c.resolution_rate)}）"
+    text += f"；本期共办结建议 {fmt_int(c.resolved)} 条（含往期）"
     if is_number(c.median_first_reply_hours):
         text += f"；首次回复时间中位数为 {fmt_hours(c.median_first_reply_hours)}"
         if p.previous and is_number(p.previous.median_first_reply_hours):
@@ -148,14 +181,14 @@ def _follow_up(ctx: ReportContext) -> list[Finding]:
         return []
     acted = [i for i in f.items if i.status == "acted"]
     text = f"上期 {len(f.items)} 项改进建议中已采纳 {len(acted)} 项"
-    moved = [i for i in acted if i.previous_volume and i.current_volume is not None]
+    moved = [i for i in acted if i.previous_volume is not None and i.current_volume is not None]
     if moved:
         item = moved[0]
-        change = (item.current_volume - item.previous_volume) / item.previous_volume
-        text += f"；其中「{item.theme_name}」的相关反馈较上期{change_words(change, '增加', '减少')}"
-        if item.metric_changes:
-            mc = item.metric_changes[0]
+        text += (f"；其中「{item.theme_name}」的相关反馈"
+                 f"{count_change_words(item.current_volume, item.previous_volume)}")
+        clear = [mc for mc in item.metric_changes if mc.clear]
+        if clear:
+            mc = clear[0]
             label = ctx.metrics.label(mc.metric_key) if ctx.metrics else mc.metric_key
-            text += (f"，采纳后 {mc.n_after} 天{label}日均较采纳前 {mc.n_before} 天"
-                     f"{change_words(mc.change_pct, '提高', '降低')}")
+            text += "，" + trend_change_words(mc, label)
     return [Finding(text + "。", "followup")]

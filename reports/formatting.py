@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 from datetime import date
 
+from reports.analytics.derived import MIN_PERCENT_BASE
+
 MINUS = "\u2212"  # a real minus sign: hyphens look wrong next to digits in CJK type
 
 
@@ -75,8 +77,8 @@ def change_words(fraction: float | None, up: str = "增长", down: str = "下降
 
 
 #: Below this many items in the previous period, a change reads as counts, not a percentage
-#: (1 → 15 items is clearer than "增长 1400%").
-SMALL_BASE = 5
+#: (3 → 28 items is clearer than "增长 833%").
+SMALL_BASE = MIN_PERCENT_BASE
 
 
 def count_change_words(current: int, previous: int, unit: str = "条") -> str:
@@ -89,9 +91,12 @@ def count_change_words(current: int, previous: int, unit: str = "条") -> str:
 
 
 def fmt_value(value: float | None, fmt: str = "int") -> str:
-    """A value in the named format: ``int``, ``float`` or ``percent``."""
+    """A value in the named format: ``int``, ``float``, ``percent`` or ``score`` (signed,
+    one decimal, as ``fmt_score``: an NPS prints the same in a chart as in the text)."""
     if fmt == "percent":
         return fmt_percent(value)
+    if fmt == "score":
+        return fmt_score(value)
     if fmt == "float":
         if is_number(value) and value == 0:
             return "0"  # not 0.00: a zero is exact

@@ -111,7 +111,8 @@ def environment() -> Environment:
         png=png_data_uri,
         change_class=change_class,
     )
-    env.globals.update(MAX_NAME_CHARS=MAX_NAME_CHARS, MAX_QUOTE_CHARS=MAX_QUOTE_CHARS)
+    env.globals.update(MAX_NAME_CHARS=MAX_NAME_CHARS, MAX_QUOTE_CHARS=MAX_QUOTE_CHARS,
+                       SMALL_BASE=formatting.SMALL_BASE)
     return env
 
 

@@ -23,6 +23,7 @@ from reports.context import (
     MetricDefinition,
     NpsResult,
     Period,
+    PhraseCount,
     Quote,
     ReportContext,
     SuggestionCounts,
@@ -31,6 +32,7 @@ from reports.context import (
     SurveySummary,
     TrendPoint,
 )
+from reports.recommend import ThemeVoice
 
 CJK_FONT = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
 
@@ -115,6 +117,22 @@ THEMES = [
          "希望群里能整理一份安全路线图。"),
         2.0, 0.4, 0.25),
 ]
+
+#: What members of each sample theme complain about: its code-frame theme (None when the
+#: analysis discovered it) and its complaint phrases with the share of negative items
+#: naming each.
+SAMPLE_VOICES: dict[str, tuple[str | None, tuple[tuple[str, float], ...]]] = {
+    "points-redeem": ("points", (("兑换", 0.6), ("缺货", 0.4), ("发货", 0.3), ("积分", 0.3))),
+    "checkin-app": ("tech", (("闪退", 0.6), ("签到", 0.4), ("打不开", 0.2))),
+    "event-signup": ("events", (("名额", 0.5), ("通知", 0.4), ("太晚", 0.2))),
+    "admin-reply": ("response", (("回复", 0.6), ("管理员", 0.4), ("待处理", 0.2))),
+    "weekly-topic": ("atmosphere", (("预告", 0.5),)),
+    "group-ads": ("spam", (("广告", 0.7), ("刷屏", 0.4), ("营销号", 0.3), ("拉人", 0.2))),
+    "beginner-course": ("mentoring", (("回放", 0.5), ("专题", 0.3))),
+    "article-quality": ("content", (("广告", 0.5), ("干货", 0.4), ("太长", 0.3))),
+    "merch": (None, (("尺码", 0.5), ("印歪", 0.3))),
+    "night-run-safety": (None, (("路灯", 0.5), ("收队", 0.4), ("掉队", 0.3))),
+}
 
 SURVEY_TITLES = ["2026 年秋季会员满意度调查", "线下活动体验问卷", "新手训练营结营反馈",
                  "积分商城改版意见征集", "签到小程序体验调研"]
@@ -317,10 +335,19 @@ def sample_inputs(
             quotes=["名额开放的时间固定下来，大家就不用守着手机抢了。"],
             themes=["线下活动报名", "夜跑安全"]),
     ]
+    offset = (period.start - start).days
+    voices = []
+    for theme in themes:
+        frame_key, phrases = SAMPLE_VOICES.get(theme.key, (None, ()))
+        negative = int(sum(theme.negative[offset:]))
+        voices.append(ThemeVoice(
+            theme.key, frame_key,
+            [PhraseCount(text, max(1, round(negative * share))) for text, share in phrases]))
     return {
         "community_name": community_name,
         "period": period,
         "previous_period": previous,
+        "voices": voices,
         "metrics": metrics,
         "metric_definitions": [MetricDefinition("custom:run_km", "跑量打卡", "公里", "sum")],
         "themes": themes,

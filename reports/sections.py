@@ -116,7 +116,8 @@ class SummarySection(Section):
     description = "3–5 条带数字的关键发现与核心指标"
 
     def is_available(self, ctx):
-        return ctx.summary is not None and bool(ctx.summary.findings or ctx.summary.highlights)
+        s = ctx.summary
+        return s is not None and bool(s.findings or s.highlights or s.actions)
 
     def charts(self, ctx):
         if ctx.metrics is None or ctx.summary is None:
@@ -201,11 +202,12 @@ class SurveysReportSection(Section):
         if s.nps is not None:
             out["nps"] = charts.nps_chart(s.nps.promoters, s.nps.passives, s.nps.detractors,
                                           title="NPS 构成与 0–10 分布",
-                                          distribution=s.nps.distribution, width=FULL)
+                                          distribution=s.nps.distribution, width=FULL,
+                                          score=s.nps.score)
             if s.nps.trend:
                 out["nps_trend"] = charts.bar_chart(
                     [p.label for p in s.nps.trend], [Series("NPS", [p.value for p in s.nps.trend])],
-                    title="NPS 趋势", width=THIRD, height=135, value_format="float")
+                    title="NPS 趋势", width=THIRD, height=135, value_format="score")
         if s.csat is not None:
             if len(s.csat.distribution) == 5:
                 out["csat_dist"] = charts.bar_chart(
@@ -302,7 +304,8 @@ class RecommendationsReportSection(Section):
     description = "按优先级排序的改进建议与具体行动"
 
     def is_available(self, ctx):
-        return ctx.recommendations is not None and bool(ctx.recommendations.items)
+        rec = ctx.recommendations
+        return rec is not None and bool(rec.items or rec.keep)
 
 
 @register_section

@@ -102,6 +102,12 @@ DEFINITION_MESSAGES: dict[str, _Template] = {
 IMPORT_MESSAGES: dict[str, _Template] = {
     "file_too_large": "文件过大（{size} 字节），最多 {max} 字节",
     "too_many_rows": "数据行过多（超过 {max} 行）",
+    "too_large_unpacked": "表格解压后过大（{size} 字节），最多 {max} 字节",
+    "too_many_parts": "表格文件的组成部分过多（{count} 个），最多 {max} 个",
+    "too_many_shared_strings": "表格中的不同文字过多（共享字符串超过 {max} 个）",
+    "too_many_cells": "表格的单元格过多（超过 {max} 个）",
+    "part_too_complex": "表格结构过于复杂（{part} 超过 {max} 个元素）",
+    "too_slow": "读取表格超过 {seconds} 秒，已停止",
     "too_many_columns": "列数过多（{count} 列），最多 {max} 列",
     "empty_file": "文件中没有数据",
     "unreadable_file": "无法读取文件：{reason}",

@@ -110,12 +110,24 @@ class SheetError(ValueError):
 
 @dataclass(frozen=True)
 class Limits:
-    """Size limits for uploaded spreadsheets."""
+    """Size limits for uploaded spreadsheets.
+
+    An XLSX file is a zip of XML parts, so a few hundred kilobytes can unpack into millions of
+    cells, shared strings or styles; each is bounded before the parser sees it (``xlsx_guard``)
+    and the read stops at ``max_seconds``.
+    """
 
     max_bytes: int = 10 * 1024 * 1024
     max_rows: int = 20_000
     max_columns: int = 1_000
+    max_cells: int = 1_000_000
     max_uncompressed_bytes: int = 200 * 1024 * 1024
+    max_shared_strings: int = 500_000
+    #: XML elements in a part that is neither a worksheet nor the shared strings (styles,
+    #: workbook, theme…); Excel itself allows 64,000 cell formats.
+    max_other_elements: int = 200_000
+    max_parts: int = 500
+    max_seconds: float = 30.0
 
 
 @dataclass(frozen=True)
@@ -188,10 +200,16 @@ def _read_csv(data: bytes, limits: Limits) -> list[list[Any]]:
     text = decode_text(data)
     delimiter = _guess_delimiter(text)
     rows: list[list[Any]] = []
+    cells = 0
     try:
         for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
             if len(rows) > limits.max_rows:
                 raise SheetError("too_many_rows", max=limits.max_rows)
+            if len(row) > limits.max_columns:
+                raise SheetError("too_many_columns", count=len(row), max=limits.max_columns)
+            cells += len(row)
+            if cells > limits.max_cells:
+                raise SheetError("too_many_cells", max=limits.max_cells)
             rows.append([_clean(c) for c in row])
     except csv.Error as exc:
         raise SheetError("unreadable_file", reason=f"CSV 格式错误：{exc}") from None
@@ -199,27 +217,48 @@ def _read_csv(data: bytes, limits: Limits) -> list[list[Any]]:
 
 
 def _read_xlsx(data: bytes, limits: Limits) -> list[list[Any]]:
+    import warnings
+
     from openpyxl import load_workbook
 
+    from surveys.xlsx_guard import Deadline, check_parts
+
+    deadline = Deadline(limits.max_seconds)
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            if sum(i.file_size for i in zf.infolist()) > limits.max_uncompressed_bytes:
-                raise SheetError("file_too_large", size=len(data), max=limits.max_bytes)
-    except zipfile.BadZipFile:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, ValueError):
         raise SheetError("unreadable_file", reason="不是有效的 XLSX 文件") from None
+    with archive:
+        try:
+            check_parts(archive, limits, deadline)
+        except SheetError:
+            raise
+        except (zipfile.BadZipFile, ValueError, OSError, EOFError):  # a damaged member
+            raise SheetError("unreadable_file", reason="不是有效的 XLSX 文件") from None
     try:
-        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # openpyxl warns about styles it does not know
+            wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True,
+                               keep_links=False)
     except Exception as exc:  # openpyxl raises many kinds on a damaged file
         raise SheetError("unreadable_file", reason=f"不是有效的 XLSX 文件（{type(exc).__name__}）"
                          ) from None
     try:
+        if not wb.worksheets:
+            raise SheetError("empty_file")
         ws = wb.worksheets[0]
         rows: list[list[Any]] = []
+        cells = 0
         for row in ws.iter_rows(values_only=True):
-            if len(rows) > limits.max_rows:
+            if len(rows) >= limits.max_rows + 1:
                 raise SheetError("too_many_rows", max=limits.max_rows)
             if len(row) > limits.max_columns:
                 raise SheetError("too_many_columns", count=len(row), max=limits.max_columns)
+            cells += len(row)
+            if cells > limits.max_cells:
+                raise SheetError("too_many_cells", max=limits.max_cells)
+            if len(rows) % 256 == 0:
+                deadline.check()
             rows.append([_clean(c) for c in row])
         return rows
     finally:

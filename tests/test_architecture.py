@@ -46,3 +46,40 @@ def test_pure_package_imports_no_framework_or_sibling(package):
         if any(name == f or name.startswith(f + ".") for f in FORBIDDEN + siblings)
     )
     assert bad == [], f"{package} pulled in {bad}"
+
+
+def _imported_top_levels(package: str) -> set[str]:
+    """Top-level names of every module the package's source imports (function-level too)."""
+    import ast
+
+    names: set[str] = set()
+    for path in (ROOT / package).rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                names.update(alias.name.split(".")[0] for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names.add(node.module.split(".")[0])
+    return names
+
+
+@pytest.mark.parametrize("package", PURE)
+def test_pure_package_declares_every_third_party_import(package):
+    """`pip install ".[nlp]"` must be enough for nlp: each third-party module the package
+    imports belongs to a distribution its pyproject extra names."""
+    import importlib.metadata
+    import re
+    import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    declared = {
+        re.split(r"[<>=!~\[ ;]", req, maxsplit=1)[0].lower().replace("_", "-")
+        for req in project["optional-dependencies"][package]
+    }
+    owners = importlib.metadata.packages_distributions()
+    third_party = _imported_top_levels(package) - set(sys.stdlib_module_names) - {package}
+    missing = {
+        module: owners.get(module)
+        for module in third_party
+        if not {d.lower().replace("_", "-") for d in owners.get(module, [module])} & declared
+    }
+    assert missing == {}, f"{package} imports undeclared {missing}"

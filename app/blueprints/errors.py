@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, jsonify, render_template
+from flask import Flask, g, jsonify, render_template
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from app.security.access import wants_json
+from app.security.body_limits import human_size
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +49,12 @@ def register(app: Flask) -> None:
     def http_error(exc: HTTPException):
         if exc.code is None or exc.code < 400:
             return exc
+        if exc.code == 413 and g.get("form_parts_limit"):
+            return error_response(413, _("提交的表单字段太多了：最多 %(n)d 个。",
+                                         n=g.form_parts_limit), "too_many_fields")
+        if exc.code == 413 and g.get("body_limit"):
+            return error_response(413, _("提交的内容太大了：这里最多接受 %(size)s。",
+                                         size=human_size(g.body_limit)), "too_large")
         return error_response(exc.code, None, exc.name.lower().replace(" ", "_"))
 
     @app.errorhandler(InternalServerError)

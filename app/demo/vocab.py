@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import random
+import re
 from dataclasses import dataclass, field
 
 DEMO_DAYS = 180
@@ -525,6 +526,31 @@ THEME_RESPONSES: dict[str, ThemeResponse] = {
         outcome=(0.2, 0.5, 0.15, 0.15), tags=("品牌", "周边")),
 }
 
+# The team's one-line titles for the changes above, as they appear on 你说我改. The ads
+# clean-up (入群审核, keyword filter) is announced once, by the acted-on ads theme.
+CHANGE_TITLES = {
+    "二手交易和广告统一放到每周一的固定帖，其他时间发广告直接移出":
+        "二手和推广信息集中到每周一固定帖",
+    "积分规则已整理进群公告，每次调整都会提前一周通知": "积分规则写进群公告，调整提前一周通知",
+    "积分商城上新了相机肩带、修图预设和课程优惠券": "积分商城上新相机肩带、修图预设和课程券",
+    "已更换直播线路，课程结束后两小时内上传回放和课件": "直播换了新线路，课后两小时内上传回放",
+    "直播前半小时会做网络和设备测试，回放放在课程页里": "直播前半小时先做网络和设备测试",
+    "直播时间固定为每周四晚八点，回放永久保留": "直播固定在每周四晚八点，回放永久保留",
+    "干货合集每月整理一次，放在资料库的置顶目录": "每月整理一次干货合集",
+    "每周三固定一个主题分享，本月是人像布光和街拍": "每周三固定主题分享",
+    "周末线下活动增加到每月两场，名额从 20 人加到 35 人": "周末线下活动增至每月两场、每场 35 人",
+    "活动改为按城市分组报名，外地成员也有线上拍摄挑战": "活动按城市分组报名，外地成员有线上挑战",
+    "新人指南和入门路线图已置顶在每个群的公告里": "新人指南和入门路线图置顶",
+    "每周二晚上新增新人答疑时间，由助教轮值": "每周二晚新增新人答疑时间",
+    "常见问题已经整理成一份文档，放在群公告里": "常见问题整理成文档放进群公告",
+    "作业已经分成新手和进阶两档，每周公开点评三份优秀作业":
+        "作业分新手、进阶两档，每周点评优秀作业",
+    "打卡小程序的上传问题已修复，大图会自动压缩": "打卡小程序上传问题修复，大图自动压缩",
+    "已分出通知群和交流群，通知群只发课程和活动信息": "分出通知群和交流群",
+    "每周五晚上固定话题讨论，潜水的朋友也欢迎冒泡": "每周五晚固定话题讨论",
+    "视频号每周展示三位成员的作品": "视频号每周展示三位成员作品",
+}
+
 IN_PROGRESS_REPLIES = (
     "收到，已经转给负责{area}的同学在看，有进展会在这里更新。",
     "谢谢反馈！我们正在核实这个问题，这周内给你答复。",
@@ -617,17 +643,58 @@ OBSERVATIONS = (
 )
 
 
-def reply_for(status: str, theme: Theme, rng: random.Random) -> str:
-    """An operator's reply when a suggestion about ``theme`` moves to ``status``."""
+_PUNCTUATION = re.compile(r"[\W_]+")
+
+
+def _pairs(text: str) -> set[str]:
+    core = _PUNCTUATION.sub("", text)
+    return {core[i:i + 2] for i in range(len(core) - 1)}
+
+
+def closeness(text: str, answer: str) -> int:
+    """How much of ``answer`` is about ``text``: shared character pairs, those of the text's
+    first clause (what the member complains about, before any wish) counted twice."""
+    first = re.split(r"[，。！？,!?]", text, maxsplit=1)[0]
+    mine = _pairs(answer)
+    return len(_pairs(text) & mine) + len(_pairs(first) & mine)
+
+
+def fitting(options: tuple[str, ...], text: str | None, rng: random.Random) -> str:
+    """The option that answers ``text`` best (a random one among equals, or without text)."""
+    if not text:
+        return rng.choice(options)
+    scores = [closeness(text, option) for option in options]
+    best = max(scores)
+    return rng.choice([o for o, s in zip(options, scores, strict=True) if s == best])
+
+
+def answered_status(status: str, theme: Theme, text: str) -> str:
+    """``status``, unless the other list (done or planned) answers ``text`` at least twice as
+    closely: new items in the points shop do not answer 打卡积分算错, the planned recount
+    does."""
+    response = THEME_RESPONSES[theme.key]
+    pools = {"done": response.done, "planned": response.planned}
+    if status not in pools or not pools["done"] or not pools["planned"]:
+        return status
+    other = "planned" if status == "done" else "done"
+    best = {key: max(closeness(text, o) for o in pool) for key, pool in pools.items()}
+    return other if best[other] > 0 and best[other] >= 2 * best[status] else status
+
+
+def reply_for(status: str, theme: Theme, rng: random.Random, text: str | None = None
+              ) -> tuple[str, str | None]:
+    """An operator's reply when a suggestion about ``theme`` (saying ``text``) moves to
+    ``status``, and the change it announces (a ``CHANGE_TITLES`` key) when it is done."""
     response = THEME_RESPONSES[theme.key]
     if status == "in_progress":
-        return rng.choice(IN_PROGRESS_REPLIES).format(area=theme.area)
+        return rng.choice(IN_PROGRESS_REPLIES).format(area=theme.area), None
     if status == "done":
-        return rng.choice(DONE_REPLIES).format(action=rng.choice(response.done))
+        action = fitting(response.done, text, rng)
+        return rng.choice(DONE_REPLIES).format(action=action), action
     if status == "planned":
-        return rng.choice(PLANNED_REPLIES).format(plan=rng.choice(response.planned))
+        return rng.choice(PLANNED_REPLIES).format(plan=fitting(response.planned, text, rng)), None
     reasons = response.declined or ("这个方向和社群现阶段的重点不太一致",)
-    return rng.choice(DECLINED_REPLIES).format(reason=rng.choice(reasons))
+    return rng.choice(DECLINED_REPLIES).format(reason=fitting(reasons, text, rng)), None
 
 
 def suggestion_text(theme: Theme, rng: random.Random, day: float) -> str:

@@ -63,6 +63,7 @@ from app.models.reports import (
     report_schedule_recipients,
 )
 from app.models.suggestions import (
+    MEMBER_SUGGESTION_STATUS_LABELS,
     OPEN_STATUSES,
     SUGGESTION_STATUS_LABELS,
     Suggestion,
@@ -80,6 +81,7 @@ from app.models.suggestions import (
 from app.models.surveys import (
     ACCESS_MODE_HINTS,
     ACCESS_MODE_LABELS,
+    ACCESS_MODE_PRIVACY,
     RESPONSE_SOURCE_LABELS,
     SURVEY_STATUS_LABELS,
     AccessMode,
@@ -97,6 +99,7 @@ __all__ = [
     "AGGREGATION_LABELS",
     "Aggregation",
     "ACCESS_MODE_HINTS",
+    "ACCESS_MODE_PRIVACY",
     "ACCESS_MODE_LABELS",
     "AccessMode",
     "RESPONSE_SOURCE_LABELS",
@@ -164,6 +167,7 @@ __all__ = [
     "SCHEDULE_STATUS_LABELS",
     "Notification",
     "NotificationPreference",
+    "MEMBER_SUGGESTION_STATUS_LABELS",
     "OPEN_STATUSES",
     "SENTIMENT_LABELS",
     "SOURCE_KIND_LABELS",

@@ -38,7 +38,10 @@ class JobRun(Base):
     """One execution request of a background task."""
 
     __tablename__ = "job_runs"
-    __table_args__ = (Index("ix_job_runs_enqueued", "enqueued_at"),)
+    __table_args__ = (
+        Index("ix_job_runs_enqueued", "enqueued_at"),
+        Index("ix_job_runs_state_lease", "state", "lease_expires_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     task_id: Mapped[str] = mapped_column(String(64), unique=True, nullable=False)
@@ -59,6 +62,12 @@ class JobRun(Base):
     enqueued_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, nullable=False)
     started_at: Mapped[datetime | None] = mapped_column(DateTime)
     finished_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # A running job holds a lease that its worker renews (the heartbeat); a lease that has
+    # lapsed means the worker died, and the job is failed and queued again.
+    lease_expires_at: Mapped[datetime | None] = mapped_column(DateTime)
+    worker: Mapped[str | None] = mapped_column(String(120))
+    # How many earlier runs of the same request lost their worker (bounds automatic retries).
+    lapses: Mapped[int] = mapped_column(Integer, default=0, server_default="0", nullable=False)
 
     community = relationship("Community")
     requested_by = relationship("User")

@@ -107,7 +107,9 @@ class MetricImport(Base):
     """One import of metric values: an uploaded CSV/XLSX file or an API push."""
 
     __tablename__ = "metric_imports"
-    __table_args__ = (Index("ix_metric_imports_community_created", "community_id", "created_at"),)
+    __table_args__ = (Index("ix_metric_imports_community_created", "community_id", "created_at"),
+                      Index("ix_metric_imports_community_sha256", "community_id",
+                            "content_sha256"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     community_id: Mapped[int] = mapped_column(
@@ -122,7 +124,11 @@ class MetricImport(Base):
     file_format: Mapped[str | None] = mapped_column(String(8))
     # The uploaded file under the instance folder (removed once applied or discarded).
     stored_name: Mapped[str | None] = mapped_column(String(80))
+    # SHA-256 of the uploaded bytes: the same file imported again is recognised.
+    content_sha256: Mapped[str | None] = mapped_column(String(64))
     headers: Mapped[list[str]] = mapped_column(JSONType, default=list, nullable=False)
+    # The first rows as text, read once on upload for the mapping page.
+    preview: Mapped[list[list[str]] | None] = mapped_column(JSONType)
     mapping: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict, nullable=False)
     rows_total: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
     values_written: Mapped[int] = mapped_column(Integer, default=0, nullable=False)

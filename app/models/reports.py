@@ -74,6 +74,9 @@ class Report(Base):
     previous_start: Mapped[date] = mapped_column(Date, nullable=False)
     previous_end: Mapped[date] = mapped_column(Date, nullable=False)
     sections: Mapped[list[str]] = mapped_column(JSONType, default=list, nullable=False)
+    # Owners and due dates of the top actions, entered in the builder:
+    # [{"rank": 1, "theme_key": "12", "owner": "王主理", "due": "2026-11-20"}, ...]
+    action_plan: Mapped[list[dict] | None] = mapped_column(JSONType)
     status: Mapped[str] = mapped_column(String(12), default=ReportStatus.QUEUED.value,
                                         nullable=False)
     # ReportContext.to_json(): the next report's follow-up reads it.

@@ -48,6 +48,17 @@ SUGGESTION_STATUS_LABELS = {
     SuggestionStatus.DUPLICATE: _l("重复"),
 }
 
+# The same statuses as the submitter and other members read them: what happens to their
+# suggestion, not the team's workflow words.
+MEMBER_SUGGESTION_STATUS_LABELS = {
+    SuggestionStatus.NEW: _l("已收到"),
+    SuggestionStatus.IN_PROGRESS: _l("正在处理"),
+    SuggestionStatus.PLANNED: _l("已采纳/计划中"),
+    SuggestionStatus.DONE: _l("已完成"),
+    SuggestionStatus.DECLINED: _l("暂不采纳"),
+    SuggestionStatus.DUPLICATE: _l("已合并到同类建议"),
+}
+
 # Statuses that still need the team's attention.
 OPEN_STATUSES = (SuggestionStatus.NEW, SuggestionStatus.IN_PROGRESS, SuggestionStatus.PLANNED)
 
@@ -84,6 +95,11 @@ class Suggestion(TimestampMixin, Base):
         ForeignKey("users.id", ondelete="SET NULL"), index=True
     )
     tracking_hash: Mapped[str] = mapped_column(String(64), unique=True, nullable=False)
+    # The box form's one-time submission key, hashed: a second post of the same form finds
+    # this suggestion instead of making another. The tracking code is kept sealed with the
+    # key, so only the holder of the form can see it again (the database alone cannot).
+    submission_key_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    tracking_code_sealed: Mapped[str | None] = mapped_column(String(96))
     assignee_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"), index=True
     )

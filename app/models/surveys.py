@@ -25,6 +25,7 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.sql.expression import false as sa_false
 
 from app.models.base import Base, JSONType, TimestampMixin, utcnow
 
@@ -62,6 +63,14 @@ ACCESS_MODE_HINTS = {
     AccessMode.ANONYMOUS: _l("任何拿到链接的人都能填写；不记录身份，也不记录 IP 地址。"),
     AccessMode.MEMBER: _l("需要登录本社群账号，每位成员只能提交一次。"),
     AccessMode.TOKEN: _l("为每位受访者生成专属链接，每个链接只能提交一次。"),
+}
+
+#: What the respondent is told on the welcome page: who can see what, in each mode.
+ACCESS_MODE_PRIVACY = {
+    AccessMode.ANONYMOUS: _l("匿名填写：运营团队看不到是谁填的，不记录账号，也不记录 IP 地址。"),
+    AccessMode.MEMBER: _l("实名填写：需要登录本社群账号，运营团队能看到每份回答是哪位成员提交的。"),
+    AccessMode.TOKEN: _l("不是匿名的：你的链接是专门发给你的，运营团队能看到每份回答来自哪个链接"
+                         "（以及发链接时给它的标注，比如昵称）。"),
 }
 
 
@@ -106,6 +115,13 @@ class Survey(TimestampMixin, Base):
     template_key: Mapped[str | None] = mapped_column(String(40))
     close_at: Mapped[datetime | None] = mapped_column(DateTime)
     max_responses: Mapped[int | None] = mapped_column(Integer)
+    # The NPS question whose answers count towards the community NPS of reports (the builder's
+    # 「作为社群 NPS」); the survey's other NPS questions (an event's) are reported by name.
+    community_nps_question: Mapped[str | None] = mapped_column(String(64))
+    # Anonymous surveys: one response per WeChat / browser, remembered by a cookie on the
+    # device (nothing about the person or the device is stored here).
+    one_per_device: Mapped[bool] = mapped_column(Boolean, default=False, nullable=False,
+                                                 server_default=sa_false())
     # [{"key": "wx-group-3", "label": "微信3群"}, …]
     channels: Mapped[list[dict[str, str]]] = mapped_column(JSONType, default=list, nullable=False)
     response_count: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
@@ -131,6 +147,12 @@ class Survey(TimestampMixin, Base):
     def access_enum(self) -> AccessMode:
         """The access mode as an ``AccessMode``."""
         return AccessMode(self.access_mode)
+
+    @property
+    def allows_repeats(self) -> bool:
+        """Whether one device may send several responses: anonymous surveys without the
+        one-per-device rule (members and invitations answer once)."""
+        return self.access_mode == AccessMode.ANONYMOUS.value and not self.one_per_device
 
     def channel_labels(self) -> dict[str, str]:
         """Channel keys to their labels."""
@@ -304,7 +326,8 @@ class SurveyImport(Base):
     """A spreadsheet upload and what became of it: mapped, checked, imported (or undone)."""
 
     __tablename__ = "survey_imports"
-    __table_args__ = (Index("ix_survey_imports_survey", "survey_id", "created_at"),)
+    __table_args__ = (Index("ix_survey_imports_survey", "survey_id", "created_at"),
+                      Index("ix_survey_imports_survey_sha256", "survey_id", "content_sha256"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     survey_id: Mapped[int] = mapped_column(
@@ -316,7 +339,11 @@ class SurveyImport(Base):
     filename: Mapped[str] = mapped_column(String(200), nullable=False)
     # The uploaded file, kept until the import finishes (then dropped).
     data: Mapped[bytes | None] = mapped_column(LargeBinary)
+    # SHA-256 of the uploaded bytes: the same file imported again is recognised.
+    content_sha256: Mapped[str | None] = mapped_column(String(64))
     headers: Mapped[list[str]] = mapped_column(JSONType, default=list, nullable=False)
+    # The first rows as text, read once on upload for the mapping page.
+    preview: Mapped[list[list[str]] | None] = mapped_column(JSONType)
     row_count: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
     mapping: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict, nullable=False)
     options: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict, nullable=False)

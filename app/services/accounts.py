@@ -103,8 +103,15 @@ def change_password(user: User, current: str, new: str) -> None:
         raise ServiceError(_l("当前密码不正确。"), code="wrong_password", field="current_password")
     check_password_strength(new)
     user.password_hash = hash_password(new)
-    user.session_nonce = new_session_nonce()
+    end_sessions(user)
     audit.record("user.password_changed", "user", user.id, actor=user)
+
+
+def end_sessions(user: User | None) -> None:
+    """Invalidate every session cookie of ``user`` (each carries the user's session nonce,
+    checked on every request): on sign-out, password change and role removal."""
+    if user is not None:
+        user.session_nonce = new_session_nonce()
 
 
 # --- memberships --------------------------------------------------------------------------
@@ -149,6 +156,9 @@ def set_member_role(membership: Membership, role: Role | str, *, actor) -> None:
     if before == role.value:
         return
     membership.role = role.value
+    if not role.at_least(Role(before)) and getattr(actor, "id", None) != membership.user_id:
+        # a lowered role: any copy of the person's session cookie stops working
+        end_sessions(db.session.get(User, membership.user_id))
     audit.record(
         "membership.role_changed", "membership", membership.id, actor=actor,
         community_id=membership.community_id, before={"role": before}, after={"role": role.value},
@@ -164,6 +174,8 @@ def remove_member(membership: Membership, *, actor) -> None:
         community_id=membership.community_id,
         before={"user_id": membership.user_id, "role": membership.role},
     )
+    if getattr(actor, "id", None) != membership.user_id:
+        end_sessions(db.session.get(User, membership.user_id))
     db.session.delete(membership)
 
 
@@ -255,16 +267,36 @@ def accept_invitation(invitation: Invitation, user: User) -> Membership:
         )
     ).scalar_one_or_none()
     role = Role(invitation.role)
+    _claim_use(invitation)
     if existing is not None and existing.role_enum.at_least(role):
         membership = existing
     else:
         membership = add_member(community, user, role, actor=user)
-    invitation.use_count += 1
     audit.record(
         "invitation.accepted", "invitation", invitation.id, actor=user,
         community_id=community.id, after={"user_id": user.id, "role": membership.role},
     )
     return membership
+
+
+def _claim_use(invitation: Invitation) -> None:
+    """Take one use of the link in a single conditional UPDATE, so that people accepting a
+    single-use link at the same moment cannot all get in: only one row update succeeds."""
+    now = utcnow()
+    claimed = db.session.execute(
+        db.update(Invitation)
+        .where(
+            Invitation.id == invitation.id,
+            Invitation.revoked_at.is_(None),
+            Invitation.expires_at > now,
+            db.or_(Invitation.max_uses.is_(None), Invitation.use_count < Invitation.max_uses),
+        )
+        .values(use_count=Invitation.use_count + 1)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if claimed != 1:
+        raise NotFound(_l("邀请链接无效或已过期。"), code="invitation_invalid")
+    db.session.refresh(invitation, ["use_count"])
 
 
 def revoke_invitation(invitation: Invitation, *, actor: User) -> None:

@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.extensions import db
 from app.models import FeedbackItem, SourceKind, utcnow
+from app.security.text_input import clean_text
 from app.services.errors import ServiceError
 from app.services.insights.hooks import note_core_insert
 from nlp.pii import redact
@@ -34,7 +35,8 @@ class FeedbackInput:
 
 
 def _checked_text(data: FeedbackInput) -> str:
-    text = (data.text or "").strip()
+    # imports and jobs reach here without passing through a request
+    text = clean_text(data.text or "").strip()
     if len(text) > MAX_FEEDBACK_CHARS:
         raise ServiceError(
             _l("文本过长（最多 %(n)d 字）。", n=MAX_FEEDBACK_CHARS),

@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import secrets
 import unicodedata
@@ -26,6 +27,7 @@ from app.models import Community, ImportStatus, MetricImport, utcnow
 from app.services import audit
 from app.services import metrics as metric_service
 from app.services.errors import ServiceError
+from app.services.spreadsheet_errors import refused
 from surveys.spreadsheet import Limits, SheetError, read_sheet
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
@@ -122,21 +124,14 @@ class Table:
     rows: list[list[object]] = field(default_factory=list)
 
 
-#: Upload limits, enforced by the shared spreadsheet reader before and while parsing.
+#: Upload limits, enforced by the shared spreadsheet reader before and while parsing; the
+#: work is bounded as well as the size (an XLSX file unpacks into far more than it weighs).
 LIMITS = Limits(max_bytes=MAX_IMPORT_BYTES, max_rows=MAX_ROWS, max_columns=MAX_COLUMNS,
-                max_uncompressed_bytes=50 * 1024 * 1024)
+                max_cells=MAX_ROWS * MAX_COLUMNS, max_shared_strings=100_000,
+                max_uncompressed_bytes=50 * 1024 * 1024, max_seconds=15)
 
-#: Messages for the reader's refusals, by its error code.
-FILE_ERRORS = {
-    "file_too_large": ("file_too_large", _l("文件过大（最大 %(mb)d MB）。",
-                                            mb=MAX_IMPORT_BYTES // 1024 // 1024)),
-    "unsupported_file": ("bad_format", _l("请另存为 CSV 或 XLSX 格式后再上传。")),
-    "empty_file": ("empty_file", _l("文件是空的。")),
-    "too_many_rows": ("too_many_rows", _l("文件行数过多（最多 %(n)d 行数据）。", n=MAX_ROWS)),
-    "too_many_columns": ("too_many_columns", _l("列数过多（最多 %(n)d 列）。", n=MAX_COLUMNS)),
-    "unreadable_file": ("bad_file", _l("文件无法读取：请上传 UTF-8 或 GBK 编码的 CSV，"
-                                       "或有效的 XLSX 表格。")),
-}
+#: Service error codes for the reader's refusals that have their own name here.
+FILE_ERROR_CODES = {"unsupported_file": "bad_format", "unreadable_file": "bad_file"}
 
 
 def read_table(filename: str, data: bytes) -> tuple[str, Table]:
@@ -146,8 +141,7 @@ def read_table(filename: str, data: bytes) -> tuple[str, Table]:
     try:
         sheet = read_sheet(data, filename, LIMITS)
     except SheetError as exc:
-        code, message = FILE_ERRORS.get(exc.code, FILE_ERRORS["unreadable_file"])
-        raise ServiceError(message, code=code, field="file") from None
+        raise refused(exc, LIMITS, code=FILE_ERROR_CODES.get(exc.code)) from None
     fmt = "xlsx" if data.startswith(b"PK\x03\x04") else "csv"
     headers = list(sheet.headers)
     while headers and not headers[-1]:
@@ -228,9 +222,42 @@ def _stored_path(record: MetricImport) -> Path:
     return _upload_dir() / (record.stored_name or "missing")
 
 
-def start_import(community: Community, *, filename: str, data: bytes, actor=None
-                 ) -> MetricImport:
-    """Check and keep an uploaded file, and record a pending import with a suggested mapping."""
+class DuplicateFile(ServiceError):
+    """The same file was imported before; the operator may import it again on purpose."""
+
+    code = "duplicate_file"
+
+
+PREVIEW_ROWS = 8
+
+
+def _preview(table: Table) -> list[list[str]]:
+    return [["" if c is None else str(c)[:200] for c in row] for row in table.rows[:PREVIEW_ROWS]]
+
+
+def earlier_import(community_id: int, digest: str) -> MetricImport | None:
+    """The latest applied import of the same file into the community."""
+    return db.session.execute(
+        db.select(MetricImport).where(
+            MetricImport.community_id == community_id, MetricImport.content_sha256 == digest,
+            MetricImport.status == ImportStatus.APPLIED.value)
+        .order_by(MetricImport.created_at.desc(), MetricImport.id.desc()).limit(1)
+    ).scalar_one_or_none()
+
+
+def start_import(community: Community, *, filename: str, data: bytes, actor=None,
+                 again: bool = False) -> MetricImport:
+    """Check and keep an uploaded file, and record a pending import with a suggested mapping.
+
+    The same file imported before raises ``DuplicateFile`` unless ``again`` says the operator
+    means to import it once more.
+    """
+    digest = hashlib.sha256(data).hexdigest()
+    if data and not again and (earlier := earlier_import(community.id, digest)) is not None:
+        raise DuplicateFile(_l("这个文件已经导入过（%(first)s 至 %(last)s，%(n)d 个数值）。"
+                               "如果确实要再导入一次，请勾选「仍然导入」后重新上传。",
+                               first=earlier.first_day, last=earlier.last_day,
+                               n=earlier.values_written), field="file")
     fmt, table = read_table(filename, data)
     stored_name = f"{community.id}-{secrets.token_hex(12)}.{fmt}"
     (_upload_dir() / stored_name).write_bytes(data)
@@ -239,12 +266,21 @@ def start_import(community: Community, *, filename: str, data: bytes, actor=None
         community_id=community.id, created_by_id=getattr(actor, "id", None), source="file",
         status=ImportStatus.PENDING.value, filename=Path(filename or "upload").name[:200],
         file_format=fmt, stored_name=stored_name, headers=table.headers,
+        content_sha256=digest, preview=_preview(table),
         mapping={"date": date_column, "columns": {str(k): v for k, v in mapping.items()}},
         rows_total=len(table.rows),
     )
     db.session.add(record)
     db.session.flush()
     return record
+
+
+def preview_rows(record: MetricImport) -> list[list[str]]:
+    """The first rows for the mapping page, read once on upload (older uploads are read now
+    and keep their preview)."""
+    if record.preview is None:
+        record.preview = _preview(load_table(record))
+    return record.preview
 
 
 def load_table(record: MetricImport) -> Table:

@@ -27,6 +27,7 @@ from app.security.roles import Role
 from app.services import audit
 from app.services.errors import PermanentFailure, ServiceError
 from app.services.report_data import CollectedInputs, DataRequest, collect_inputs
+from app.services.ttl_cache import TTLCache
 from reports import (
     PdfResult,
     RenderFailedError,
@@ -44,6 +45,7 @@ from reports import (
 from reports.context import Period
 from reports.paths import STATIC_DIR
 from reports.sections import Section, get_section, section_keys
+from reports.summary_plan import MAX_OWNER_CHARS, TOP_ACTIONS, ActionAssignment
 
 log = logging.getLogger(__name__)
 
@@ -187,19 +189,70 @@ class AssembledContext:
 
 def assemble(community: Community, period: Period, previous_period: Period, *,
              title: str = DEFAULT_TITLE, exclude_report_id: int | None = None,
-             detail: bool = True) -> AssembledContext:
+             detail: bool = True, assignments: Sequence[ActionAssignment] = ()
+             ) -> AssembledContext:
     """Collect every provider's data for the period and analyse it into a report context.
 
     ``detail=False`` leaves out costly extras (word clouds, quotes) when only the numbers
-    and the available sections are needed.
+    and the available sections are needed. ``assignments`` are the owners and due dates of
+    the executive summary's top actions.
     """
     request = DataRequest(community=community, period=period, previous_period=previous_period,
                           exclude_report_id=exclude_report_id, detail=detail)
     inputs = collect_inputs(request)
     context = build_context(community_name=community.name, period=period,
                             previous_period=previous_period, title=title,
-                            options=request.options, **inputs.kwargs)
+                            options=request.options, assignments=assignments, **inputs.kwargs)
     return AssembledContext(context=context, inputs=inputs)
+
+
+def top_actions(assembled: AssembledContext) -> list[dict]:
+    """The executive summary's top actions, for the builder's owner and due-date fields."""
+    summary = assembled.context.summary
+    return [{"rank": a.rank, "theme_key": a.theme_key, "theme": a.theme_name,
+             "action": a.action, "says": a.says}
+            for a in (summary.actions if summary else [])]
+
+
+# --- owners and due dates of the top actions -----------------------------------------------
+
+
+def clean_action_plan(rows: Sequence[dict], today: date) -> list[dict]:
+    """The builder's owner and due-date rows, checked: at most ``TOP_ACTIONS`` rows, owners
+    trimmed, due dates not in the past. Rows with neither an owner nor a date are dropped.
+
+    Raises ``ServiceError`` (field ``actions``) for an owner that is too long or a due date
+    before ``today``.
+    """
+    out = []
+    for position, row in enumerate(list(rows)[:TOP_ACTIONS], start=1):
+        owner = " ".join(str(row.get("owner") or "").split())
+        due = row.get("due")
+        if not owner and due is None:
+            continue
+        if len(owner) > MAX_OWNER_CHARS:
+            raise ServiceError(_l("负责人最多 %(n)d 个字。", n=MAX_OWNER_CHARS),
+                               code="owner_too_long", field="actions")
+        if due is not None and due < today:
+            raise ServiceError(_l("完成日期不能早于今天。"), code="due_in_past", field="actions")
+        theme_key = str(row.get("theme_key") or "")[:32]
+        out.append({"rank": position, "theme_key": theme_key, "owner": owner,
+                    "due": due.isoformat() if due else None})
+    return out
+
+
+def assignments_of(report: Report) -> list[ActionAssignment]:
+    """The stored owners and due dates of a report's top actions."""
+    out = []
+    for row in report.action_plan or []:
+        try:
+            due = date.fromisoformat(row["due"]) if row.get("due") else None
+            out.append(ActionAssignment(rank=int(row.get("rank", 0)),
+                                        theme_key=str(row.get("theme_key") or ""),
+                                        owner=str(row.get("owner") or ""), due=due))
+        except (TypeError, ValueError, KeyError):
+            log.warning("report %s has an unreadable action plan row", report.id)
+    return out
 
 
 def preview_html(assembled: AssembledContext, sections: Sequence[str], asset_base_url: str
@@ -207,6 +260,29 @@ def preview_html(assembled: AssembledContext, sections: Sequence[str], asset_bas
     """The report as HTML for the browser (the same template as the PDF)."""
     return render_html(assembled.context, clean_sections(sections),
                        asset_base_url=asset_base_url)
+
+
+#: How long a preview prepared for the builder waits to be fetched by its frame.
+PREVIEW_TTL_S = 120
+_prepared_previews: TTLCache[tuple[int, int, str] | None] = TTLCache(PREVIEW_TTL_S,
+                                                                      max_entries=64)
+
+
+def keep_preview(html: str, *, community_id: int, user_id: int) -> str:
+    """Keep a rendered preview for its frame to fetch once; returns the token to fetch it
+    by. Per process: a frame served by another worker renders the preview again."""
+    token = secrets.token_urlsafe(18)
+    _prepared_previews.get_or_load(token, lambda: (community_id, user_id, html))
+    return token
+
+
+def take_preview(token: str, *, community_id: int, user_id: int) -> str | None:
+    """The preview kept under ``token`` for this community and user (once), else None."""
+    found = _prepared_previews.get_or_load(token, lambda: None, keep_none=False)
+    if found is None or found[:2] != (community_id, user_id):
+        return None
+    _prepared_previews.forget(token)
+    return found[2]
 
 
 # --- storage -------------------------------------------------------------------------------
@@ -258,21 +334,26 @@ def render_limits() -> RenderLimits:
 
 def create_report(community: Community, *, period_kind: str, period: Period,
                   previous_period: Period, sections: Sequence[str], actor: User | None = None,
-                  schedule_id: int | None = None) -> Report:
-    """Record a report to generate (the caller enqueues the job after committing)."""
+                  schedule_id: int | None = None,
+                  action_plan: Sequence[dict] = ()) -> Report:
+    """Record a report to generate (the caller enqueues the job after committing).
+
+    ``action_plan`` holds the owners and due dates checked by ``clean_action_plan``.
+    """
     report = Report(
         community_id=community.id, title=report_title(period_kind), period_kind=period_kind,
         period_start=period.start, period_end=period.end,
         previous_start=previous_period.start, previous_end=previous_period.end,
         sections=clean_sections(sections), status=ReportStatus.QUEUED.value,
         requested_by_id=getattr(actor, "id", None), schedule_id=schedule_id,
+        action_plan=list(action_plan) or None,
     )
     db.session.add(report)
     db.session.flush()
     audit.record("report.requested", "report", report.id, actor=actor,
                  community_id=community.id,
                  after={"period": [period.start.isoformat(), period.end.isoformat()],
-                        "sections": report.sections})
+                        "sections": report.sections, "action_plan": report.action_plan})
     return report
 
 
@@ -322,7 +403,7 @@ def render_into(report: Report, progress: Progress = _no_progress) -> None:
     previous_period = Period(report.previous_start, report.previous_end)
     progress(0.1, str(STAGES["collect"]))
     assembled = assemble(community, period, previous_period, title=report.title,
-                         exclude_report_id=report.id)
+                         exclude_report_id=report.id, assignments=assignments_of(report))
     progress(0.45, str(STAGES["html"]))
     html = render_html(assembled.context, clean_sections(report.sections))
     progress(0.55, str(STAGES["pdf"]))

@@ -97,12 +97,19 @@ def change_status(
     reply: str | None,
     actor: User,
     at: datetime | None = None,
+    changelog_title: str | None = None,
 ) -> SuggestionUpdate:
     """Move a suggestion to a status and publish an official reply, in one step.
 
     The submitter (through the tracking link, or in-app) and every follower are told.
     Keeping the status and only replying is allowed; doing neither is refused.
+
+    A completed suggestion reaches the public 你说我改 page only under a title the team
+    wrote (``changelog_title``: what changed, 「直播课提供高清回放」), never under the
+    member's own words: those are a request, a complaint or a compliment, often cut off. A
+    suggestion completed without one keeps the entry it already has, or gets none.
     """
+    changelog_title = " ".join((changelog_title or "").split()) or None
     try:
         new = SuggestionStatus(status)
     except ValueError:
@@ -139,12 +146,15 @@ def change_status(
     sync_feedback(suggestion)
     community = _community(suggestion)
     if new == SuggestionStatus.DONE:
-        latest = reply or _latest_reply_text(suggestion)
-        changelog.publish_for_source(
-            community, "suggestion", suggestion.id, title=suggestion.display_title,
-            body=latest or "", category=suggestion.category, supporters=supporters(suggestion),
-            published_at=when if new != old else None, actor=actor,
-        )
+        entry = changelog.entry_for_source(community, "suggestion", suggestion.id)
+        title = changelog_title or (entry.title if entry is not None else None)
+        if title:
+            latest = reply or _latest_reply_text(suggestion)
+            changelog.publish_for_source(
+                community, "suggestion", suggestion.id, title=title, body=latest or "",
+                category=suggestion.category, supporters=supporters(suggestion),
+                published_at=when if new != old or entry is None else None, actor=actor,
+            )
     elif old == SuggestionStatus.DONE:
         changelog.withdraw_for_source(community, "suggestion", suggestion.id, actor=actor)
     audit.record(
@@ -417,10 +427,15 @@ def merge(source: Suggestion, target: Suggestion, *, actor: User, note: str | No
     source.merged_into_id = target.id
     source.status_changed_at = when
     target.updated_at = when
+    moved = {"votes": moved_votes, "follows": moved_follows, "update_id": update.id}
+    if previous == SuggestionStatus.DONE:
+        # Its 你说我改 entry goes with the merge; undoing it brings the written title back.
+        entry = changelog.entry_for_source(_community(source), "suggestion", source.id)
+        if entry is not None:
+            moved["changelog_title"] = entry.title
     record = SuggestionMerge(
         community_id=source.community_id, source_id=source.id, target_id=target.id,
-        previous_status=previous, merged_by_id=actor.id, merged_at=when,
-        moved={"votes": moved_votes, "follows": moved_follows, "update_id": update.id},
+        previous_status=previous, merged_by_id=actor.id, merged_at=when, moved=moved,
     )
     db.session.add(record)
     db.session.flush()
@@ -503,9 +518,9 @@ def unmerge(source: Suggestion, *, actor: User) -> SuggestionMerge:
     db.session.flush()
     db.session.expire_all()
     sync_feedback(source)
-    if record.previous_status == SuggestionStatus.DONE:
+    if record.previous_status == SuggestionStatus.DONE and moved.get("changelog_title"):
         changelog.publish_for_source(
-            _community(source), "suggestion", source.id, title=source.display_title,
+            _community(source), "suggestion", source.id, title=moved["changelog_title"],
             body=_latest_reply_text(source) or "", category=source.category,
             supporters=supporters(source), actor=actor,
         )

@@ -29,6 +29,7 @@ from app.models import (
     utcnow,
 )
 from app.services import audit, notifications
+from app.services import suggestion_submissions as submissions
 from app.services.channels import SUGGESTION_BOX_CHANNEL
 from app.services.errors import ServiceError
 from app.services.feedback import FeedbackInput, delete_feedback, record_feedback
@@ -272,12 +273,15 @@ def submit(
     anonymous: bool = False,
     images: list[bytes] | None = None,
     created_at: datetime | None = None,
+    submission_key: str | None = None,
 ) -> Submitted:
     """Drop a suggestion into the box.
 
     ``author`` is the signed-in member (None for a visitor). With ``anonymous`` (forced for
     visitors, who may only post when the community allows it) nothing about the person is kept.
-    Images are verified and re-encoded before anything is stored.
+    Images are verified and re-encoded before anything is stored. ``submission_key`` is the
+    box form's one-time key (``suggestion_submissions``): a second post of the form raises an
+    IntegrityError at the flush instead of storing a second suggestion.
     """
     content, title = validate_content(content, title)
     category = validate_category(community, category)
@@ -299,6 +303,9 @@ def submit(
         created_at=when,
         updated_at=when,
     )
+    if submissions.is_key(submission_key):
+        suggestion.submission_key_hash = submissions.key_hash(submission_key)
+        suggestion.tracking_code_sealed = submissions.seal(code, submission_key)
     db.session.add(suggestion)
     db.session.flush()
     for position, image in enumerate(prepared):

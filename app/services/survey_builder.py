@@ -351,6 +351,20 @@ def delete_question(survey: Survey, question_id: str) -> None:
         return editing.remove_question(d, question_id)
 
     edit(survey, change)
+    if survey.community_nps_question == question_id:
+        survey.community_nps_question = None
+
+
+def set_community_nps(survey: Survey, question_id: str, marked: bool) -> None:
+    """Mark (or unmark) an NPS question as the survey's community NPS question: only its
+    answers count towards the headline NPS of improvement reports."""
+    question = _question(survey_service.draft_definition(survey), question_id)
+    if marked:
+        if question.type != "nps":
+            raise ServiceError(_l("只有 NPS 题可以作为社群 NPS。"), code="not_nps")
+        survey.community_nps_question = question_id
+    elif survey.community_nps_question == question_id:
+        survey.community_nps_question = None
 
 
 def references(survey: Survey, question_id: str) -> list[str]:

@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC
@@ -31,34 +32,82 @@ from app.models import (
 from app.services import audit
 from app.services import surveys as survey_service
 from app.services.errors import Conflict, ServiceError
+from app.services.spreadsheet_errors import refused
 from app.services.survey_responses import record_response_texts
 from app.services.survey_results import community_zone
-from surveys.messages import import_message
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
-LIMITS = domain.Limits(max_bytes=MAX_UPLOAD_BYTES)
+#: A spreadsheet is read in the web request on upload, so its work is bounded as well as its
+#: size: an XLSX file unpacks into far more than it weighs (see ``surveys.xlsx_guard``).
+LIMITS = domain.Limits(max_bytes=MAX_UPLOAD_BYTES, max_cells=1_000_000,
+                       max_shared_strings=500_000, max_seconds=20)
 MAX_STORED_ERRORS = 200
 SAMPLE_ROWS = 3
 
 
-def upload(survey: Survey, data: bytes, filename: str, *, actor: User | None) -> SurveyImport:
-    """Check and keep an uploaded spreadsheet; raises ServiceError with a clear message."""
+class DuplicateFile(Conflict):
+    """The same file was imported before; the operator may import it again on purpose."""
+
+    code = "duplicate_file"
+
+
+def content_hash(data: bytes) -> str:
+    """The SHA-256 of an uploaded file, which recognises the same file uploaded again."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def earlier_import(survey_id: int, digest: str, *, exclude_id: int | None = None
+                   ) -> SurveyImport | None:
+    """The latest import of the same file into this survey that imported (or is importing)
+    its rows; an undone or failed import does not count."""
+    query = db.select(SurveyImport).where(
+        SurveyImport.survey_id == survey_id, SurveyImport.content_sha256 == digest,
+        SurveyImport.status.in_(("queued", "done")))
+    if exclude_id is not None:
+        query = query.where(SurveyImport.id != exclude_id)
+    return db.session.execute(
+        query.order_by(SurveyImport.created_at.desc(), SurveyImport.id.desc()).limit(1)
+    ).scalar_one_or_none()
+
+
+def _duplicate(earlier: SurveyImport) -> DuplicateFile:
+    when = earlier.created_at.replace(tzinfo=UTC).astimezone(community_zone(earlier.survey))
+    when_text = when.strftime("%Y-%m-%d %H:%M")
+    if earlier.status == "done":
+        return DuplicateFile(_l("这个文件已经导入过（%(when)s，%(n)d 份回答）。"
+                                "如果确实要再导入一次，请勾选「仍然导入」后重新上传。",
+                                when=when_text, n=earlier.imported_count), field="file")
+    return DuplicateFile(_l("这个文件正在导入中（%(when)s 上传）。"
+                            "如果确实要再导入一次，请勾选「仍然导入」后重新上传。",
+                            when=when_text), field="file")
+
+
+def upload(survey: Survey, data: bytes, filename: str, *, actor: User | None,
+           again: bool = False) -> SurveyImport:
+    """Check and keep an uploaded spreadsheet; raises ServiceError with a clear message.
+
+    The same file imported into the survey before raises ``DuplicateFile`` unless ``again``
+    says the operator means to import it a second time.
+    """
     if survey.live_version is None:
         raise Conflict(_l("请先发布问卷（发布后可以立即结束收集），再导入回答。"),
                        code="not_published")
     filename = (filename or "upload").strip()[-200:]
     if not data:
         raise ServiceError(_l("文件是空的，请重新选择。"), code="empty_file", field="file")
+    digest = content_hash(data)
+    if not again and (earlier := earlier_import(survey.id, digest)) is not None:
+        raise _duplicate(earlier)
     try:
         sheet = domain.read_sheet(data, filename, LIMITS)
     except domain.SheetError as exc:
-        raise ServiceError(import_message(exc.code, exc.params), code=exc.code,
-                           field="file") from None
+        raise refused(exc, LIMITS) from None
     if not sheet.rows:
         raise ServiceError(_l("表格里只有表头，没有数据行。"), code="no_rows", field="file")
     imp = SurveyImport(
         survey_id=survey.id, community_id=survey.community_id, filename=filename, data=data,
-        headers=list(sheet.headers), row_count=len(sheet.rows), mapping={}, options={},
+        content_sha256=digest, headers=list(sheet.headers), preview=_preview(sheet.rows),
+        row_count=len(sheet.rows), mapping={}, options={"again": True} if again else {},
         status="uploaded", errors=[], created_by_id=getattr(actor, "id", None),
     )
     db.session.add(imp)
@@ -66,12 +115,20 @@ def upload(survey: Survey, data: bytes, filename: str, *, actor: User | None) ->
     return imp
 
 
+def _preview(rows) -> list[list[str]]:
+    return [["" if c is None else str(c)[:200] for c in row] for row in rows[:SAMPLE_ROWS]]
+
+
 def sample_rows(imp: SurveyImport) -> list[tuple]:
-    """The first data rows, to show next to the mapping."""
+    """The first data rows, to show next to the mapping (read once, on upload)."""
+    if imp.preview is not None:
+        return [tuple(row) for row in imp.preview]
     if not imp.data:
         return []
+    # An upload from before previews were kept: read it, once, and keep its preview.
     sheet = domain.read_sheet(imp.data, imp.filename, LIMITS)
-    return [tuple("" if c is None else str(c) for c in row) for row in sheet.rows[:SAMPLE_ROWS]]
+    imp.preview = _preview(sheet.rows)
+    return [tuple(row) for row in imp.preview]
 
 
 def targets(definition: domain.Survey) -> list[tuple[str, str]]:
@@ -108,11 +165,18 @@ def set_mapping(imp: SurveyImport, mapping: Mapping[int, str | None], options: I
     """Record the operator's mapping (column index → target key) before running."""
     if imp.status not in ("uploaded", "failed"):
         raise Conflict(_l("这次导入已经处理过了。"), code="import_done")
+    again = bool((imp.options or {}).get("again"))
+    if imp.content_sha256 and not again:
+        # The same file may have been imported from another upload since this one.
+        earlier = earlier_import(imp.survey_id, imp.content_sha256, exclude_id=imp.id)
+        if earlier is not None:
+            raise _duplicate(earlier)
     clean = {str(col): key for col, key in mapping.items() if key}
     if not clean:
         raise ServiceError(_l("请至少为一列选择对应的题目。"), code="no_mapping", field="mapping")
     imp.mapping = clean
-    imp.options = {"channel": options.channel, "enforce_required": options.enforce_required}
+    imp.options = {"channel": options.channel, "enforce_required": options.enforce_required,
+                   **({"again": True} if again else {})}
     imp.status = "queued"
     imp.errors = []
 

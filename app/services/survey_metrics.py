@@ -103,11 +103,13 @@ SCORE_TYPES = ("nps", "csat", "ces")
 
 def score_trend(community: Community, kind: str = "nps", *, survey_id: int | None = None,
                 start: date | None = None, end: date | None = None,
-                period: str = "week") -> list[ScorePoint]:
+                period: str = "week", community_nps: bool = False) -> list[ScorePoint]:
     """NPS (−100..100, with a 95% interval), CSAT % (with a Wilson interval) or CES mean by
     week (weeks start on Monday) or month, over every published or closed survey of the
-    community (or one survey), using each survey's questions of that type. Periods without
-    responses are included with ``score=None``; dates are in the community's time zone."""
+    community (or one survey), using each survey's questions of that type (with
+    ``community_nps``, only the NPS questions marked as the community NPS question). Periods
+    without responses are included with ``score=None``; dates are in the community's time
+    zone."""
     if kind not in SCORE_TYPES:
         raise ValueError(f"kind must be one of {SCORE_TYPES}")
     if period not in ("week", "month"):
@@ -121,7 +123,8 @@ def score_trend(community: Community, kind: str = "nps", *, survey_id: int | Non
         definition = _definition(survey)
         if definition is None:
             continue
-        question_ids = [q.id for q in definition.questions if q.type == kind]
+        question_ids = [q.id for q in definition.questions if q.type == kind
+                        and (not community_nps or q.id == survey.community_nps_question)]
         if not question_ids:
             continue
         zone = community_zone(survey)

@@ -276,12 +276,24 @@ def create_survey(community: Community, *, actor: User | None, template_key: str
         # the community's usual channels, so they are not typed again for every survey
         channels=[dict(c) for c in community.setting(CHANNEL_PRESETS_SETTING, [])],
         created_by_id=getattr(actor, "id", None),
+        community_nps_question=_community_nps_of_template(template_key, definition),
     )
     db.session.add(survey)
     db.session.flush()
     audit.record("survey.created", "survey", survey.id, actor=actor, community_id=community.id,
                  after={"title": survey.title, "template": template_key})
     return survey
+
+
+#: Templates that ask the community's own recommendation question: their NPS question is the
+#: community NPS question from the start (an event template's NPS is about the event).
+COMMUNITY_NPS_TEMPLATES = ("community_satisfaction",)
+
+
+def _community_nps_of_template(template_key: str | None, definition) -> str | None:
+    if template_key not in COMMUNITY_NPS_TEMPLATES:
+        return None
+    return next((q.id for q in definition.questions if q.type == "nps"), None)
 
 
 def duplicate_survey(survey: Survey, *, actor: User | None) -> Survey:
@@ -294,6 +306,7 @@ def duplicate_survey(survey: Survey, *, actor: User | None) -> Survey:
         status=SurveyStatus.DRAFT.value, access_mode=survey.access_mode,
         definition=definition.to_dict(), template_key=survey.template_key,
         channels=list(survey.channels or []), created_by_id=getattr(actor, "id", None),
+        community_nps_question=survey.community_nps_question,
     )
     db.session.add(copy)
     db.session.flush()
@@ -435,6 +448,7 @@ class SettingsInput:
     access_mode: str
     close_at: datetime | None
     max_responses: int | None
+    one_per_device: bool = False
 
 
 def update_settings(survey: Survey, data: SettingsInput, *, actor: User | None) -> None:
@@ -446,13 +460,18 @@ def update_settings(survey: Survey, data: SettingsInput, *, actor: User | None) 
     if data.max_responses is not None and not 1 <= data.max_responses <= MAX_RESPONSES_LIMIT:
         raise ServiceError(_l("回收上限需在 1 到 1000000 之间。"), code="invalid_max",
                            field="max_responses")
-    before = {"access_mode": survey.access_mode, "max_responses": survey.max_responses,
-              "close_at": survey.close_at.isoformat() if survey.close_at else None}
+    def snapshot() -> dict:
+        return {"access_mode": survey.access_mode, "max_responses": survey.max_responses,
+                "close_at": survey.close_at.isoformat() if survey.close_at else None,
+                "one_per_device": survey.one_per_device}
+
+    before = snapshot()
     survey.access_mode = mode.value
     survey.close_at = data.close_at
     survey.max_responses = data.max_responses
-    after = {"access_mode": survey.access_mode, "max_responses": survey.max_responses,
-             "close_at": survey.close_at.isoformat() if survey.close_at else None}
+    # Members and invitations answer once anyway: the rule is for anonymous surveys.
+    survey.one_per_device = bool(data.one_per_device) and mode is AccessMode.ANONYMOUS
+    after = snapshot()
     forget_submission_info(survey.id)
     if before != after:
         audit.record("survey.settings_changed", "survey", survey.id, actor=actor,

@@ -8,13 +8,15 @@ import logging
 from huey import crontab
 
 from app.extensions import db
+from app.services import job_leases
 from app.tasks.registry import job
 from app.tasks.runtime import in_app_context
 
 log = logging.getLogger(__name__)
 
 
-@job("insights.full_run", label="洞察：全量分析", retries=1, retry_delay=60)
+@job("insights.full_run", label="洞察：全量分析", retries=1, retry_delay=60,
+     on_lapse=job_leases.on_analysis_lapse)
 def full_run(task_id: str | None, run_id: int) -> dict:
     """Analyse all of a community's feedback into a new run and switch to it."""
     from app.services.insights import analysis

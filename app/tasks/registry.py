@@ -15,21 +15,26 @@ __all__ = ["JOBS", "JobSpec", "PermanentFailure", "get_job", "job"]
 
 @dataclass
 class JobSpec:
-    """A registered job: its Huey task and a human label."""
+    """A registered job: its Huey task, a human label, and what to do when its worker died
+    under it (``on_lapse(job_run, retry)``; by default the same job is queued again)."""
 
     name: str
     task: object
     label: str
+    on_lapse: Callable | None = None
 
 
 JOBS: dict[str, JobSpec] = {}
 
 
-def job(name: str, *, label: str, retries: int = 2, retry_delay: int = 30, **task_options):
+def job(name: str, *, label: str, retries: int = 2, retry_delay: int = 30,
+        on_lapse: Callable | None = None, **task_options):
     """Register ``fn(task_id, *args, **kwargs)`` as a Huey task named ``name``.
 
     The function receives the Huey task id first, for ``report_progress``. Exceptions are
     retried ``retries`` times, except ``PermanentFailure``, which fails the job at once.
+    ``on_lapse(job_run, retry)`` replaces the plain re-queue of a job whose worker died, for
+    jobs that also keep a status of their own (see ``app.services.job_leases``).
     """
     from app.tasks import huey
 
@@ -45,7 +50,7 @@ def job(name: str, *, label: str, retries: int = 2, retry_delay: int = 30, **tas
                     task.retries = 0  # Huey reads this to decide on a retry
                 raise
 
-        JOBS[name] = JobSpec(name=name, task=task, label=label)
+        JOBS[name] = JobSpec(name=name, task=task, label=label, on_lapse=on_lapse)
         return task
 
     return decorator

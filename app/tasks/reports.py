@@ -8,6 +8,7 @@ from huey import crontab
 
 from app.extensions import db
 from app.models import JobRun
+from app.services import job_leases
 from app.tasks.registry import get_job, job
 from app.tasks.runtime import in_app_context, report_progress
 
@@ -32,7 +33,8 @@ def _final_attempt(task_id: str | None, name: str) -> bool:
     return attempts is None or attempts > retries
 
 
-@job("reports.generate", label="生成改进报告", retries=1, retry_delay=60)
+@job("reports.generate", label="生成改进报告", retries=1, retry_delay=60,
+     on_lapse=job_leases.on_report_lapse)
 def generate_report(task_id: str | None, report_id: int) -> dict:
     """Generate one report's PDF and store it with its context."""
     from app.services import reports
@@ -41,7 +43,8 @@ def generate_report(task_id: str | None, report_id: int) -> dict:
     return {"report": report.id, "pages": report.page_count}
 
 
-@job("reports.deliver", label="发送定期改进报告", retries=DELIVER_RETRIES, retry_delay=300)
+@job("reports.deliver", label="发送定期改进报告", retries=DELIVER_RETRIES, retry_delay=300,
+     on_lapse=job_leases.on_report_lapse)
 def deliver_report(task_id: str | None, report_id: int) -> dict:
     """Generate a scheduled report if needed and e-mail it to the schedule's recipients."""
     from app.services import report_schedules

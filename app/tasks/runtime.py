@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import threading
 import traceback
+from datetime import timedelta
 from functools import wraps
 
 from flask import Flask, current_app, has_app_context
@@ -16,6 +17,7 @@ from huey import signals as S
 
 from app.extensions import db
 from app.models import JobRun, JobState, utcnow
+from app.tasks import leases
 
 log = logging.getLogger(__name__)
 
@@ -94,6 +96,7 @@ def connect_signals(huey) -> None:
     @huey.signal(S.SIGNAL_EXECUTING)
     @in_app_context
     def on_executing(signal, task, *args):
+        app = current_app._get_current_object()
         with db.engine.begin() as conn:
             conn.execute(
                 db.update(JobRun)
@@ -103,17 +106,24 @@ def connect_signals(huey) -> None:
                     started_at=utcnow(),
                     attempts=JobRun.attempts + 1,
                     error=None,
+                    lease_expires_at=leases.lease_until(app),
+                    worker=leases.worker_name(),
                 )
             )
+        # An immediate queue runs the job inside the caller: nothing can die in between.
+        leases.hold(task.id, app, heartbeat=not huey.immediate)
 
     @huey.signal(S.SIGNAL_COMPLETE)
     @in_app_context
     def on_complete(signal, task, *args):
-        _update_run(task.id, state=JobState.SUCCEEDED.value, finished_at=utcnow(), progress=1.0)
+        leases.release(task.id)
+        _update_run(task.id, state=JobState.SUCCEEDED.value, finished_at=utcnow(), progress=1.0,
+                    lease_expires_at=None)
 
     @huey.signal(S.SIGNAL_ERROR, S.SIGNAL_TIMEOUT)
     @in_app_context
     def on_error(signal, task, exc=None, *args):
+        leases.release(task.id)
         retrying = bool(getattr(task, "retries", 0))
         error = _error_text(exc) if exc is not None else f"task {signal}"
         _update_run(
@@ -121,17 +131,21 @@ def connect_signals(huey) -> None:
             state=(JobState.RETRYING if retrying else JobState.FAILED).value,
             error=error,
             finished_at=None if retrying else utcnow(),
+            lease_expires_at=None,
         )
 
     @huey.signal(S.SIGNAL_INTERRUPTED)
     @in_app_context
     def on_interrupted(signal, task, *args):
-        _update_run(
-            task.id, state=JobState.FAILED.value, error="worker stopped before the task finished",
-            finished_at=utcnow(),
-        )
+        # The worker stopped under the job: give up the lease at once, so that the recovery
+        # (at the next worker start or scheduler tick) fails the run and queues it again.
+        leases.release(task.id)
+        _update_run(task.id, lease_expires_at=utcnow() - timedelta(seconds=1),
+                    error="worker stopped before the task finished")
 
     @huey.signal(S.SIGNAL_CANCELED, S.SIGNAL_REVOKED, S.SIGNAL_EXPIRED)
     @in_app_context
     def on_cancelled(signal, task, *args):
-        _update_run(task.id, state=JobState.CANCELLED.value, finished_at=utcnow())
+        leases.release(task.id)
+        _update_run(task.id, state=JobState.CANCELLED.value, finished_at=utcnow(),
+                    lease_expires_at=None)

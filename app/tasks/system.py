@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import socket
 from datetime import timedelta
@@ -13,6 +14,8 @@ from app.extensions import db
 from app.models import JobRun, utcnow
 from app.tasks.registry import job
 from app.tasks.runtime import in_app_context
+
+log = logging.getLogger(__name__)
 
 
 @job("system.selfcheck", label="后台任务自检", retries=0)
@@ -32,6 +35,13 @@ def prune_job_history() -> int:
     return result.rowcount or 0
 
 
+def recover_lapsed_jobs() -> list[int]:
+    """Fail and queue again the jobs whose worker died (see ``app.services.job_leases``)."""
+    from app.services import job_leases
+
+    return job_leases.recover_lapsed()
+
+
 def _register_periodic():
     from app.tasks import huey
 
@@ -40,7 +50,22 @@ def _register_periodic():
     def prune_job_history_daily():
         return prune_job_history()
 
-    return prune_job_history_daily
+    @huey.periodic_task(crontab(minute="*"), name="system.recover_lapsed_jobs")
+    @in_app_context
+    def recover_lapsed_every_minute():
+        return recover_lapsed_jobs()
+
+    @huey.on_startup("system.recover_lapsed_jobs")
+    def recover_lapsed_at_start():
+        # A worker starting after a crash finds the jobs the dead one held (once their
+        # leases lapsed; the scheduler picks up those still within their lease).
+        try:
+            in_app_context(recover_lapsed_jobs)()
+        except Exception:  # a worker must start even while the database is away
+            log.exception("recovering lapsed jobs at worker start failed")
+
+    return prune_job_history_daily, recover_lapsed_every_minute, recover_lapsed_at_start
 
 
-prune_job_history_daily = _register_periodic()
+prune_job_history_daily, recover_lapsed_every_minute, recover_lapsed_at_start = (
+    _register_periodic())

@@ -39,11 +39,13 @@ from nlp.sentiment.features import (
 from nlp.sentiment.lexicon import (
     CLOSE_QUOTES,
     CONTRAST_DISCOUNT,
+    DECLINE_SCOPE,
     DEGREE_SCOPE,
     EMPHATIC_DEGREE,
     EMPHATIC_NEXT,
     INTENSIFIED_NEGATOR,
     M_ASK,
+    M_DECLINE,
     M_EMPHATIC,
     M_NEG_INTENSIFY,
     M_PERSIST,
@@ -71,14 +73,15 @@ _IS_BREAK[[ord(ch) for ch in _BREAK_CHARS]] = True
 
 
 # Bits of the token table's ``special`` column: tokens whose reading depends on a neighbour.
-_S_PHRASE, _S_DUAL, _S_NEG_INTENSIFY, _S_EMPHATIC, _S_OPEN_QUOTE = 1, 2, 4, 8, 16
+_S_PHRASE, _S_DUAL, _S_NEG_INTENSIFY, _S_EMPHATIC, _S_OPEN_QUOTE, _S_DECLINE = 1, 2, 4, 8, 16, 32
 
 
 def _special(tok: str, lex, dual: float, marks: int) -> int:
     return ((_S_PHRASE if tok in lex.phrase_heads else 0) | (_S_DUAL if dual else 0)
             | (_S_NEG_INTENSIFY if marks & M_NEG_INTENSIFY else 0)
             | (_S_EMPHATIC if marks & M_EMPHATIC else 0)
-            | (_S_OPEN_QUOTE if tok in OPEN_QUOTES else 0))
+            | (_S_OPEN_QUOTE if tok in OPEN_QUOTES else 0)
+            | (_S_DECLINE if marks & M_DECLINE else 0))
 
 
 class TokenTable:
@@ -264,9 +267,9 @@ def _resolve_roles(tid: np.ndarray, grp: np.ndarray, arrays: dict[str, np.ndarra
     """Lexicon roles and values once neighbours are read (as ``lexicon.resolved_roles``).
 
     Only the few tokens that can change (phrase heads, 好 / 实在, neg-intensifiers, emphatic
-    words, opening quotation marks: the table's ``special`` column) are looked at. Returns the
-    roles, the values, the positions of quoted praise words, and which tokens became degree
-    words (好辛苦).
+    words, opening quotation marks, decline words: the table's ``special`` column) are looked
+    at. Returns the roles, the values, the positions of quoted praise words, and which tokens
+    became degree words (好辛苦).
     """
     n_tok = len(tid)
     lrole = arrays["lrole"][tid]
@@ -314,6 +317,19 @@ def _resolve_roles(tid: np.ndarray, grp: np.ndarray, arrays: dict[str, np.ndarra
     q = q[(lrole[q] == _L_POLAR) & (value[q] > 0)
           & arrays["close_q"][tid[np.minimum(q + 1, n_tok - 1)]]]
     value[q] = -value[q]
+    d = cand[(kind & _S_DECLINE) > 0]
+    d = d[lrole[d] == _L_POLAR]
+    if len(d):
+        # The nearest polar word before each decline word, in its clause and within reach.
+        idx = np.arange(n_tok, dtype=np.int64)
+        before = np.maximum(d - 1, 0)
+        target = _last_before((lrole == _L_POLAR) & (value != 0), idx)[before]
+        stop = _last_before((lrole == _L_BREAK) | (lrole == _L_CONTRAST), idx)[before]
+        ok = (d > 0) & (target >= 0) & (target > stop) & (d - target <= DECLINE_SCOPE)
+        ok &= grp[np.maximum(target, 0)] == grp[d]
+        read = value.copy()
+        value[target[ok]] = -read[target[ok]]
+        value[d[ok]] = 0.0
     return lrole, value, q, intensified
 
 
@@ -422,8 +438,9 @@ def scan_groups(tid: np.ndarray, groups: Groups, arrays: dict[str, np.ndarray], 
 # Columns of the dense block (dense_block), each scaled by the featuriser's lexicon weight.
 (D_POS, D_NEG, D_NEGATED, D_TAIL_POS, D_TAIL_NEG, D_QUESTION, D_WHY, D_PERSIST, D_REQUEST,
  D_PROHIBIT, D_ASK, D_COMPLAINT_Q, D_INFO_Q, D_PLAIN_REQUEST, D_REQUEST_PROBLEM, D_SARCASM,
- D_WAIT, D_NOCUE, D_REPEAT_Q, D_REPEAT_EXCLAIM, D_ELLIPSIS) = range(21)
-N_DENSE = 21
+ D_WAIT, D_NOCUE, D_REPEAT_Q, D_REPEAT_EXCLAIM, D_ELLIPSIS, D_TURN_AGAINST,
+ D_TURN_FOR) = range(23)
+N_DENSE = 23
 
 # The dense columns the polarity head reads: the lexicon mass and the rules that say which side
 # a text takes. Asking, requesting and having no cue say whether it takes a side at all (the
@@ -431,10 +448,46 @@ N_DENSE = 21
 # carry over to community feedback.
 POLARITY_DENSE = (D_POS, D_NEG, D_NEGATED, D_TAIL_POS, D_TAIL_NEG, D_COMPLAINT_Q,
                   D_REQUEST_PROBLEM, D_SARCASM, D_WAIT, D_REPEAT_Q, D_REPEAT_EXCLAIM, D_ELLIPSIS)
+# (D_TURN_AGAINST and D_TURN_FOR are the neutral head's: in star-rated reviews a reservation
+# after praise still goes with a positive rating, which does not carry over to feedback, where
+# the turn's tail is the verdict; the polarity side of a reservation is the model's contrast
+# pull, see SentimentModel.reservation_weight.)
+
+
+def turn_lean(lex: np.ndarray) -> np.ndarray:
+    """Per group, the side a mixed text turns to: -1, 0 or 1.
+
+    In 「A，但是 B」 the tail B carries the verdict. When B has lexicon mass, that decides
+    (``LEX_TAIL_*``). When B names a problem in words no lexicon lists (老师很专业，但是每次都拖堂;
+    氛围不错，不过广告有点多), the turn itself says B goes against A: after praise, a turn
+    introduces a reservation (-1). (After a complaint, a tail without mass is no concession:
+    难吃，不过送得快 is still a complaint, so it gives 0.)
+    """
+    turned = lex[:, LEX_TURNED] > 0
+    tail = lex[:, LEX_TAIL_POS] - lex[:, LEX_TAIL_NEG]
+    head = (lex[:, LEX_POS] - lex[:, LEX_TAIL_POS]) - (lex[:, LEX_NEG] - lex[:, LEX_TAIL_NEG])
+    silent = (lex[:, LEX_TAIL_POS] == 0) & (lex[:, LEX_TAIL_NEG] == 0)
+    lean = np.where(silent, np.where(head > 0, -1.0, 0.0), np.sign(tail))
+    return np.where(turned, lean, 0.0)
+
+
+def signal_mass(lex: np.ndarray, signal: np.ndarray, courtesy: np.ndarray | None = None
+                ) -> tuple[np.ndarray, np.ndarray]:
+    """Positive and negative mass of the stickers and emoji of each group.
+
+    Sign-off gestures ([抱拳] [强] 👍 🙏, their polarity in ``courtesy``) count only when the
+    words do not complain (more negative than positive mass, or persistence: 又 还没 一直, or a
+    reproachful why): after a complaint they are politeness, not praise.
+    """
+    if courtesy is not None:
+        complains = ((lex[:, LEX_NEG] > lex[:, LEX_POS]) | (lex[:, LEX_PERSIST] > 0)
+                     | (lex[:, LEX_WHY] > 0))
+        signal = signal - np.where(complains, courtesy, 0.0)
+    return np.maximum(signal, 0.0), np.maximum(-signal, 0.0)
 
 
 def dense_block(lex: np.ndarray, signal: np.ndarray, sarcasm: np.ndarray, flags: np.ndarray,
-                weight: float) -> np.ndarray:
+                weight: float, courtesy: np.ndarray | None = None) -> np.ndarray:
     """The featuriser's dense columns (``D_*``) from the lexicon reading of each group.
 
     ``flags`` are :func:`text_flags` of the groups' texts. Besides the lexicon mass (stickers
@@ -450,8 +503,9 @@ def dense_block(lex: np.ndarray, signal: np.ndarray, sarcasm: np.ndarray, flags:
     dense = np.zeros((n, N_DENSE))
     flags = np.asarray(flags, dtype=bool).reshape(n, -1)
     question = flags[:, 0]
-    pos = lex[:, LEX_POS] + np.maximum(signal, 0.0)
-    neg = lex[:, LEX_NEG] + np.maximum(-signal, 0.0)
+    sig_pos, sig_neg = signal_mass(lex, signal, courtesy)
+    pos = lex[:, LEX_POS] + sig_pos
+    neg = lex[:, LEX_NEG] + sig_neg
     has_neg = neg > 0
     why = lex[:, LEX_WHY] > 0
     persist = lex[:, LEX_PERSIST] > 0
@@ -481,6 +535,12 @@ def dense_block(lex: np.ndarray, signal: np.ndarray, sarcasm: np.ndarray, flags:
     dense[:, D_REPEAT_Q] = flags[:, 1]
     dense[:, D_REPEAT_EXCLAIM] = flags[:, 2]
     dense[:, D_ELLIPSIS] = flags[:, 3]
+    # A turn after praise whose tail praises nothing is a reservation (A 不错，就是 B), and a
+    # turn after a complaint whose tail complains of nothing is a concession.
+    turned = lex[:, LEX_TURNED] > 0
+    head = (lex[:, LEX_POS] - lex[:, LEX_TAIL_POS]) - (lex[:, LEX_NEG] - lex[:, LEX_TAIL_NEG])
+    dense[:, D_TURN_AGAINST] = turned & (head > 0) & (lex[:, LEX_TAIL_POS] == 0)
+    dense[:, D_TURN_FOR] = turned & (head < 0) & (lex[:, LEX_TAIL_NEG] == 0)
     return dense * weight
 
 
@@ -810,16 +870,17 @@ class GroupParts:
     flags: np.ndarray  # text_flags of the groups' texts
     chars: tuple[np.ndarray, np.ndarray] | None
     sarcasm: np.ndarray | None = None
+    courtesy: np.ndarray | None = None  # polarity of sign-off gestures among the signals
 
     def polar_mass(self) -> tuple[np.ndarray, np.ndarray]:
         """Positive and negative lexicon mass, stickers and emoji included."""
-        return (self.lex[:, LEX_POS] + np.maximum(self.signal, 0.0),
-                self.lex[:, LEX_NEG] + np.maximum(-self.signal, 0.0))
+        sig_pos, sig_neg = signal_mass(self.lex, self.signal, self.courtesy)
+        return self.lex[:, LEX_POS] + sig_pos, self.lex[:, LEX_NEG] + sig_neg
 
     def dense(self, weight: float) -> np.ndarray:
         """The featuriser's dense block for these groups (see :func:`dense_block`)."""
         sarcasm = self.sarcasm if self.sarcasm is not None else np.zeros(len(self.lex))
-        return dense_block(self.lex, self.signal, sarcasm, self.flags, weight)
+        return dense_block(self.lex, self.signal, sarcasm, self.flags, weight, self.courtesy)
 
 
 @dataclass

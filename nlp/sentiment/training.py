@@ -37,12 +37,15 @@ def default_model_path(instance_dir: str | Path | None = None) -> Path:
 def feature_data_fingerprint() -> dict[str, str]:
     """Short SHA-256 digests of the word lists the features read at prediction time (the
     lexicon, sticker and emoji polarities): a saved model is only right with the lists it was
-    trained with, so the model records them and a test compares."""
-    from nlp.normalize import EMOJI_PATH, STICKERS_PATH
+    trained with, so the model records them and a test compares. The stickers' display emoji
+    column is left out: the features never read it."""
+    from nlp.normalize import EMOJI_PATH, STICKERS_PATH, sticker_rows_without_emoji
     from nlp.sentiment.lexicon import LEXICON_PATH
 
-    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest()[:16]
-            for p in (LEXICON_PATH, STICKERS_PATH, EMOJI_PATH)}
+    contents = {p.name: p.read_bytes() for p in (LEXICON_PATH, EMOJI_PATH)}
+    contents[STICKERS_PATH.name] = sticker_rows_without_emoji()
+    return {name: hashlib.sha256(contents[name]).hexdigest()[:16]
+            for name in (LEXICON_PATH.name, STICKERS_PATH.name, EMOJI_PATH.name)}
 
 
 def train_default_model(corpora_dir: str | Path | None = None, **params) -> SentimentModel:

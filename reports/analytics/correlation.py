@@ -103,6 +103,17 @@ class CorrelationScan:
         return next(c for c in self.by_lag if c.lag == self.best_lag)
 
 
+#: A correlation is shown only when its adjusted p-value is below this: over 26 weekly points
+#: most correlations are noise, and a table of p ≈ 1 rows only invites misreading.
+SHOWN_BELOW_P = 0.1
+
+
+def is_shown(scan: CorrelationScan) -> bool:
+    """Whether the scan's best lag is clear enough to print (adjusted p < ``SHOWN_BELOW_P``)."""
+    return (scan.best is not None and scan.best.pearson_r is not None
+            and scan.best_p_adjusted is not None and scan.best_p_adjusted < SHOWN_BELOW_P)
+
+
 def pearson_r(x: np.ndarray, y: np.ndarray) -> float | None:
     """Pearson's r of two equally long finite arrays; ``None`` if either is constant."""
     dx, dy = x - x.mean(), y - y.mean()
@@ -286,4 +297,5 @@ def method_text(transform: str, max_lag: int) -> list[str]:
         "从多个滞后中选取最强相关属于多重比较，最佳滞后的 p 值已做 Bonferroni 校正。",
         "数据点少时估计不稳定；季节、节假日、运营活动等共同因素可能同时作用于主题和指标。"
         "相关只说明两者同步变化，并不说明其中一方是另一方的原因。",
+        f"报告只列出校正后 p < {SHOWN_BELOW_P:g} 的相关，其余视为与噪声无法区分，不予列出。",
     ]

@@ -17,6 +17,20 @@ MAU_APPROXIMATION = (
 )
 
 
+#: Below this base a change reads as counts (由上期 3 条增至 28 条), never as a percentage:
+#: "+833%" from 3 items says more about the small base than about the change.
+MIN_PERCENT_BASE = 20
+
+
+def count_change_pct(current: float | None, previous: float | None) -> float | None:
+    """The relative change of a count or a count-like level, or ``None`` when the previous
+    value is below ``MIN_PERCENT_BASE`` (the change is then given as counts)."""
+    previous = finite_or_none(previous)
+    if previous is None or abs(previous) < MIN_PERCENT_BASE:
+        return None
+    return percent_change(current, previous)
+
+
 def percent_change(current: float | None, previous: float | None) -> float | None:
     """Relative change ``(current - previous) / |previous|``; ``None`` when undefined."""
     current, previous = finite_or_none(current), finite_or_none(previous)

@@ -1,20 +1,17 @@
 """Priority score for improvement recommendations, and the ranking of themes by it.
 
-    priority = 100 × V × N × G × A, every factor in [0, 1]:
+    priority = 100 × V × N × G, every factor in [0, 1]:
 
     V (volume)      = the theme's feedback count this period ÷ the largest count among the
                       ranked themes;
     N (negativity)  = the share of the theme's feedback that is negative this period;
     G (growth)      = (1 + g) ÷ 2, where g is the change of the count against the previous
                       period, clipped to −100%…+100% (a theme that is new this period counts
-                      as +100%); so a stable theme gets 0.5;
-    A (association) = 0.5 + 0.5 × L, where L is the lower end of the 95% confidence interval
-                      of the theme's correlation, in the unfavourable direction, with a metric
-                      that worsened this period (see ``analytics.correlation``), or 0 when
-                      there is none or that lower end is not above zero. Using the lower end
-                      instead of r itself means that few or autocorrelated weeks count for
-                      less; the floor of 0.5 keeps a missing association from hiding a
-                      large, negative, growing theme.
+                      as +100%); so a stable theme gets 0.5.
+
+A correlation with a metric is not a factor: over 26 weekly points it is rarely clear, and a
+factor that is the same for nearly every theme only halves every score. A clear adverse
+correlation (``association_*``) is kept beside the score as evidence to read.
 
 Ties are broken by volume, then by name, so the order is deterministic.
 """
@@ -27,14 +24,14 @@ from dataclasses import dataclass
 from reports.analytics.correlation import LaggedCorrelation
 
 #: The formula as printed in the report.
-FORMULA_TEXT = "优先级 = 100 × V × N × G × A"
+FORMULA_TEXT = "优先级 = 100 × V × N × G"
 FACTOR_TEXTS = [
     "V（反馈量）= 本期该主题反馈量 ÷ 各主题中的最大反馈量；",
     "N（负面度）= 本期该主题反馈中负面的占比；",
     "G（增长）= (1 + g) ÷ 2，g 为反馈量较上期的变化率，截断在 −100% 至 +100% 之间"
-    "（本期新出现的主题记为 +100%），反馈量持平时 G = 0.5；",
-    "A（关联）= 0.5 + 0.5 × L，L 为该主题与本期走弱的某项指标之间不利方向相关系数"
-    "的 95% 置信区间下限（没有此类相关或下限不大于 0 时 L = 0）。",
+    "（本期新出现的主题记为 +100%），反馈量持平时 G = 0.5。",
+    "主题与指标的相关不计入优先级；校正后 p < 0.1 且与本期走弱的指标方向不利的相关"
+    "作为参考列在主题说明中。",
 ]
 
 
@@ -47,7 +44,6 @@ class PriorityInput:
     volume: int
     previous_volume: int
     negative_share: float
-    adverse_association: float = 0.0
     association_metric: str = ""
     association_r: float | None = None
     association_lag: int | None = None
@@ -64,7 +60,6 @@ class PriorityFactors:
     volume_factor: float
     negativity_factor: float
     growth_factor: float
-    association_factor: float
     volume: int
     previous_volume: int
     growth: float | None
@@ -102,11 +97,10 @@ def priority_factors(item: PriorityInput, max_volume: int) -> PriorityFactors:
     v = item.volume / max_volume if max_volume > 0 else 0.0
     n = item.negative_share
     growth_factor = (1.0 + max(-1.0, min(1.0, g))) / 2.0 if g is not None else 0.0
-    a = 0.5 + 0.5 * max(0.0, min(1.0, item.adverse_association))
     return PriorityFactors(
-        key=item.key, name=item.name, rank=0, score=100.0 * v * n * growth_factor * a,
+        key=item.key, name=item.name, rank=0, score=100.0 * v * n * growth_factor,
         volume_factor=v, negativity_factor=n, growth_factor=growth_factor,
-        association_factor=a, volume=item.volume, previous_volume=item.previous_volume,
+        volume=item.volume, previous_volume=item.previous_volume,
         growth=g, negative_share=n, association_metric=item.association_metric,
         association_r=item.association_r, association_lag=item.association_lag,
     )

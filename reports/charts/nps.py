@@ -21,8 +21,12 @@ def nps_chart(
     title: str,
     distribution: Sequence[int] = (),
     width: float = 640,
+    score: float | None = None,
 ) -> Markup:
-    """The NPS, a 100% bar of the three groups and, if given, bars for answers 0–10."""
+    """The NPS, a 100% bar of the three groups and, if given, bars for answers 0–10.
+
+    Pass the ``score`` the page prints elsewhere, so that the chart shows the same figure
+    (it is computed from the counts only when not given)."""
     total = promoters + passives + detractors
     has_dist = len(distribution) == 11 and sum(distribution) > 0
     height = 78 + (96 if has_dist else 0)
@@ -30,7 +34,8 @@ def nps_chart(
     if total == 0:
         svg.text(width / 2, 40, "暂无回答", 12, anchor="middle", fill=MUTED)
         return svg.render()
-    score = 100.0 * (promoters - detractors) / total
+    if score is None:
+        score = 100.0 * (promoters - detractors) / total
     svg.text(8, 22, "NPS", 11, fill=MUTED)
     svg.text(8 + text_width("NPS ", 11), 22, fmt_score(score), 20, fill=TEXT, weight="bold")
     groups = [("贬损者（0–6）", detractors, palette.NPS["detractors"]),

@@ -46,8 +46,21 @@ def test_the_demo_has_a_lived_in_suggestion_box_and_twelve_interviews(app, db):
     assert count(SuggestionFollow) > 200 and count(SuggestionComment) > 50
     assert count(SuggestionUpdate, SuggestionUpdate.body.is_not(None)) > 100
     assert any(s.is_hidden for s in suggestions)
-    assert count(ChangelogEntry, ChangelogEntry.source_type == "suggestion") >= 30
     assert count(ChangelogEntry, ChangelogEntry.source_type.is_(None)) >= 1
+    # 你说我改: one entry per change, under the team's written title, from completed
+    # suggestions and the acted-on theme; never a member's own (cut-off) words or codes.
+    entries = db.session.execute(db.select(ChangelogEntry)).scalars().all()
+    from_suggestions = [e for e in entries if e.source_type == "suggestion"]
+    assert len(from_suggestions) >= 10
+    assert any(e.source_type == "theme" for e in entries)
+    titles = [e.title for e in entries]
+    assert len(set(titles)) == len(titles)
+    member_words = {s.display_title for s in suggestions} | {s.content for s in suggestions}
+    assert not set(titles) & member_words
+    assert not any("[" in e.title or "[" in (e.body or "") for e in entries)
+    by_id = {s.id: s for s in suggestions}
+    for entry in from_suggestions:
+        assert by_id[entry.source_id].status == SuggestionStatus.DONE
     # The demo member has signed suggestions, notifications (some unread) and follows.
     assert count(Suggestion, Suggestion.author_id == member.id) >= 5
     assert count(Notification, Notification.recipient_id == member.id) >= 5

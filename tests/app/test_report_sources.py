@@ -103,8 +103,60 @@ def test_the_report_has_the_sections_of_its_sources(app, db, community):
     assert {"suggestions", "interviews"} <= set(assembled.inputs.with_data)
 
 
-def test_quotes_lose_emoji_the_report_fonts_cannot_print():
+def test_quotes_print_stickers_as_emoji_and_keep_emoji_and_placeholders():
     from app.services.report_data import printable
 
-    assert printable("辛苦运营了🙏 打卡 ✅ 第1️⃣名") == "辛苦运营了 打卡 第1名"
+    assert printable("辛苦运营了🙏  打卡 ✅ 第1️⃣名") == "辛苦运营了🙏 打卡 ✅ 第1️⃣名"
+    assert printable("又卡了[捂脸] 联系我 [手机号][强]") == "又卡了🤦 联系我 [手机号]👍"
     assert printable("「光影同行」①②") == "「光影同行」①②"
+
+
+def test_quotes_are_one_cleaned_sentence_without_sticker_codes_or_filler():
+    from app.services.report_data import clean_quote
+
+    assert clean_quote("吐槽一下，活动准备得很用心，希望多办几场线下活动[捂脸]") == \
+        "活动准备得很用心，希望多办几场线下活动"
+    assert clean_quote("作品接龙很有意思[强]冒泡的人越来越多了") == \
+        "作品接龙很有意思 冒泡的人越来越多了"
+    # separate remarks are never glued together: the one about the theme is kept
+    assert clean_quote("打卡积分计算有误。直播回放总是打不开，希望修一下。谢谢！",
+                       ["直播", "回放"]) == "直播回放总是打不开，希望修一下。"
+    # a redaction mark is not a sticker
+    assert clean_quote("有事打我电话 [手机号] 细聊") == "有事打我电话 [手机号] 细聊"
+    assert clean_quote("[捂脸][强]") == ""
+
+
+def test_the_resolution_rate_counts_only_the_periods_own_suggestions(app, db, community):
+    from tests.factories_sources import make_suggestion
+
+    operator = make_member(community, "operator")
+    member = make_member(community, "member")
+    old = []
+    for n in range(4):  # sent in September, all resolved in October
+        suggestion, _code = make_suggestion(community, author=member, content=f"旧建议 {n} 号")
+        suggestion.created_at = _at(10 + n, month=9)
+        old.append(suggestion)
+    new, _code = make_suggestion(community, author=member, content="十月的新建议")
+    new.created_at = _at(3)
+    db.session.flush()
+    for suggestion in old:
+        triage.change_status(suggestion, status="done", reply="已完成", actor=operator,
+                             at=_at(15))
+    db.session.commit()
+    current = get_provider("suggestions").collect(_request(community))["suggestions"].current
+    # 4 resolved in the period against 1 received: no 400% rate
+    assert (current.received, current.resolved, current.received_resolved) == (1, 4, 0)
+    assert current.resolution_rate == 0.0
+
+
+def test_follow_up_status_comes_from_the_theme_and_its_suggestions():
+    from app.services.report_data.themes import follow_up_status
+
+    since = date(2026, 10, 1)
+    assert follow_up_status("7", since, (date(2026, 10, 9), "改了"), []).status == "acted"
+    done = follow_up_status("7", since, None, [("done", date(2026, 10, 20)), ("new", None)])
+    assert (done.status, done.acted_on) == ("acted", date(2026, 10, 20))
+    assert "已完成 1 条" in done.note
+    assert follow_up_status("7", since, None, [("planned", None)]).status == "in_progress"
+    assert follow_up_status("7", since, (date(2026, 9, 1), ""), [("new", None)]).status == \
+        "not_acted"

@@ -23,8 +23,10 @@ from app.models import (
     RunStatus,
 )
 from app.services import reports as report_service
+from app.services import survey_builder as edits
 from app.services import survey_results
 from app.services import surveys as survey_service
+from app.services.errors import ServiceError
 from app.services.report_data import DataRequest, get_provider
 from app.services.survey_responses import NewResponse, store_response
 from nlp.pii import redact
@@ -111,8 +113,10 @@ def ads_and_points():
     return [(1, "广告刷屏", "规则与秩序", ads), (2, "积分兑换", "激励与积分", points)]
 
 
-def seed_survey(db, community, title: str = SURVEY["title"]):
+def seed_survey(db, community, title: str = SURVEY["title"], community_nps: bool = True):
     survey = make_survey(community, {**SURVEY, "title": title})
+    if community_nps:
+        edits.set_community_nps(survey, "nps", True)
     version, definition = survey_service.live_definition(survey)
     for day, nps, csat, likes in ANSWERS:
         answers = {"nps": nps, "csat": csat}
@@ -182,15 +186,46 @@ def test_survey_scores_pool_the_period_and_compare_with_the_previous_one(app, re
     assert any("干货分享" in h and "75%" in h for h in summary.highlights)
 
 
+def test_only_the_marked_question_makes_the_community_nps(app, db, reported):
+    # an event survey's NPS is about the event: it is listed by name, never pooled
+    event = seed_survey(db, reported, title="周年庆活动反馈", community_nps=False)
+    section = get_provider("surveys").collect(_request(reported))["surveys"]
+    assert section.nps.score == 40.0 and section.nps.responses == 5
+    assert [(n.survey, n.question, n.score, n.responses) for n in section.other_nps] == [
+        ("周年庆活动反馈", "你有多大可能把本群推荐给朋友？", 40.0, 5)]
+    assert section.nps.trend[-1].value == 40.0
+    # unmarking the only community question leaves no headline NPS, only named ones
+    edits.set_community_nps(event, "nps", True)
+    db.session.commit()
+    again = get_provider("surveys").collect(_request(reported))["surveys"]
+    assert again.nps.responses == 10 and len(again.other_nps) == 0
+
+
+def test_a_survey_with_many_open_answers_per_response_counts_responses(app, db, reported):
+    summary = get_provider("surveys").collect(_request(reported))["surveys"].surveys[0]
+    assert summary.open_theme_responses is None or \
+        summary.open_theme_responses <= summary.responses
+
+
+def test_only_nps_questions_can_be_the_community_nps(app, db, community):
+    survey = make_survey(community, SURVEY)
+    with pytest.raises(ServiceError):
+        edits.set_community_nps(survey, "csat", True)
+    edits.set_community_nps(survey, "nps", True)
+    assert survey.community_nps_question == "nps"
+    edits.set_community_nps(survey, "nps", False)
+    assert survey.community_nps_question is None
+
+
 def test_the_report_shows_themes_surveys_and_recommendations_in_chinese(app, reported):
     html = _report_html(reported)
     for text in ("热点主题", "广告刷屏", "积分兑换", "问卷结果", "十月满意度调查", "改进建议",
                  "社群规则", "[手机号]", "「广告刷屏」改进上线"):
         assert text in html, text
     assert "13812345678" not in html
-    assert "本期 NPS 为 +40.0（5 份回答），较上期上升 90.0 分" in html
+    assert "本期社群 NPS 为 +40.0（5 份回答），较上期上升 90.0 分" in html
     assert "CSAT 满意率 60.0%（上期 25.0%）" in html
-    assert "「广告刷屏」相关反馈较上期增长 100%，本期共 12 条，其中负面占 75%" in html
+    assert "「广告刷屏」相关反馈由上期 6 条增至 12 条，本期共 12 条，其中负面占 75%" in html
 
 
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs poppler-utils")
@@ -201,7 +236,7 @@ def test_the_pdf_text_has_the_theme_and_survey_sections(app, reported):
                           check=True).stdout.decode()
     flat = "".join(text.split())
     for expected in ("热点主题", "问卷结果", "改进建议", "广告刷屏", "NPS（净推荐值）",
-                     "本期NPS为+40.0（5份回答）", "本期共12条，其中负面占75%"):
+                     "本期社群NPS为+40.0（5份回答）", "本期共12条，其中负面占75%"):
         assert expected in flat, expected
 
 

@@ -84,23 +84,31 @@ def test_the_priority_ranking_is_shown_in_report_order(app, db, community, seede
     ranked = [r.theme_name for r in assembled.context.recommendations.items]
     assert ranked == ["广告刷屏", "积分兑换", "干货分享"]
     scores = [round(r.priority.score, 1) for r in assembled.context.recommendations.items]
-    assert scores == [45.0, 10.0, 7.5]  # 100·V·N·G·A with A = 0.5 (no metric worsened)
+    assert scores == [90.0, 20.0, 15.0]  # 100·V·N·G
     html = report_service.preview_html(assembled, ["recommendations"], "/report-assets/")
     section = html[html.index('id="sec-recommendations"'):]
     positions = [section.index(name) for name in ranked]
     assert positions == sorted(positions)
-    assert "优先级 = 100 × V × N × G × A" in section
+    assert "优先级 = 100 × V × N × G" in section
 
 
-def test_the_builder_marks_sections_without_data_and_frames_the_preview(app, client, db,
-                                                                        login_as, community):
+def test_the_builder_opens_without_analysing_and_its_outline_marks_sections_without_data(
+        app, client, db, login_as, community, monkeypatch):
     login_as("manager")
+    calls = []
+    real = report_service.assemble
+    monkeypatch.setattr(report_service, "assemble",
+                        lambda *a, **kw: calls.append(a) or real(*a, **kw))
     html = client.get("/c/photo/reports/new").get_data(as_text=True)
-    assert "本期无数据，不会出现在报告中" in html
-    frame = re.search(r'<iframe class="report-preview" src="([^"]+)"', html)
-    assert frame is not None
-    preview = client.get(frame.group(1).replace("&amp;", "&"))
-    assert preview.status_code == 200
+    assert calls == []  # the page itself never analyses the data
+    assert 'id="preview-status"' in html and "js/report-builder.js" in html
+    outline_url = re.search(r'data-outline-url="([^"]+)"', html).group(1).replace("&amp;", "&")
+    outline = client.get(outline_url)
+    assert outline.status_code == 200 and len(calls) == 1
+    data = outline.get_json()
+    assert data["ok"] and "metrics" in data["no_data"] and data["actions"] == []
+    preview = client.get(data["preview_url"])
+    assert preview.status_code == 200 and len(calls) == 1  # the prepared preview, once
     csp = preview.headers["Content-Security-Policy"]
     assert "unsafe-inline" not in csp and "script-src" not in csp
     assert "frame-ancestors 'self'" in csp and preview.headers["X-Frame-Options"] == "SAMEORIGIN"
@@ -112,6 +120,11 @@ def test_the_builder_marks_sections_without_data_and_frames_the_preview(app, cli
     digest = base64.b64encode(hashlib.sha256(css.encode()).digest()).decode()
     assert f"'sha256-{digest}'" in csp
     assert "<script" not in body
+    # a prepared preview is served once; asked again, it is rendered again
+    assert client.get(data["preview_url"]).status_code == 200 and len(calls) == 2
+    bad = client.get("/c/photo/reports/new/outline?period=custom&start=2026-10-05")
+    assert bad.status_code == 400 and bad.get_json()["ok"] is False
+    assert "开始和结束日期" in bad.get_json()["error"]
 
 
 def test_preview_shows_the_chosen_sections_only(app, client, db, login_as, community, seeded):

@@ -250,7 +250,7 @@ def test_the_tracking_link_shows_the_reply_and_status_and_lets_the_submitter_ans
     db.session.commit()
     page = client.get(f"/c/{community.slug}/t/{code}").get_data(as_text=True)
     assert "群里广告太多了" in page
-    assert "正在试用入群审核" in page and "处理中" in page
+    assert "正在试用入群审核" in page and "正在处理" in page and "新建" not in page
     assert operator.display_name not in page, "members see the team, not the operator's name"
     response = client.post(f"/c/{community.slug}/t/{code}/answer",
                            data={"body": "晚上八点到十点最严重"})
@@ -320,3 +320,36 @@ def test_my_suggestions_lists_only_my_signed_suggestions_with_the_latest_reply(
     page = client.get(f"/c/{community.slug}/box/mine").get_data(as_text=True)
     assert "希望多办线下活动" in page and "下个月在西湖办一次" in page
     assert "群主太凶了" not in page and "别人的建议" not in page
+
+
+def test_no_category_is_preselected_and_one_is_proposed_from_the_text(app, db, client,
+                                                                      login_as, community):
+    from app.models import Suggestion
+
+    login_as("member")
+    page = client.get(f"/c/{community.slug}/box").get_data(as_text=True)
+    assert 'name="category" value="其他" checked' not in page
+    assert re.search(r'name="category" value="[^"]+" checked', page) is None
+    # Sent without a category: nothing is stored, the text's category is proposed.
+    sent = submit(client, community.slug, category="",
+                  content="周四的直播课又卡了，画面一直转圈，回放也找不到")
+    html = sent.get_data(as_text=True)
+    assert count(db, Suggestion) == 0
+    assert 'name="category" value="技术与体验" checked' in html
+    assert "根据你写的内容推荐了「技术与体验」" in html
+    # While typing, the same proposal comes with the similar suggestions.
+    found = client.post(f"/c/{community.slug}/box/similar",
+                        json={"text": "群里广告太多了，天天有人刷屏发二维码"}).get_json()
+    assert found["data"]["category"] == "群规与秩序"
+    praise = client.post(f"/c/{community.slug}/box/similar",
+                         json={"text": "谢谢群主和助教，辛苦了，这个群真好"}).get_json()
+    assert praise["data"]["category"] is None
+
+
+def test_the_closest_category_is_found_in_the_communitys_own_words():
+    from app.services.suggestion_category import closest_category
+
+    assert closest_category(("内容", "积分与激励", "群规与秩序", "其他"), "积分与权益",
+                            "激励与积分") == "积分与激励"
+    assert closest_category(("课程", "活动"), "作业点评与学习辅导", "学习与课程") == "课程"
+    assert closest_category(("内容", "其他"), "隐私与安全", "规则与秩序") is None

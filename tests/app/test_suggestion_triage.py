@@ -260,14 +260,15 @@ def test_completed_suggestions_appear_on_the_changelog_and_leave_it_when_reopene
     db.session.commit()
     sign_in(client, follower)
     client.post(f"/c/{community.slug}/s/{suggestion.id}/vote")
-    triage.change_status(suggestion, status="done", reply="回放已经上线", actor=operator)
+    triage.change_status(suggestion, status="done", reply="回放已经上线", actor=operator,
+                         changelog_title="直播课提供回放")
     db.session.commit()
     entry = db.session.execute(db.select(ChangelogEntry)).scalar_one()
     assert (entry.source_type, entry.source_id) == ("suggestion", suggestion.id)
-    assert entry.title == "直播回放" and entry.body == "回放已经上线"
+    assert entry.title == "直播课提供回放" and entry.body == "回放已经上线"
     assert entry.supporters == 2
     public = app.test_client().get(f"/c/{community.slug}/changes").get_data(as_text=True)
-    assert "直播回放" in public and "回放已经上线" in public and "2 位成员提出过" in public
+    assert "直播课提供回放" in public and "回放已经上线" in public and "2 位成员提出过" in public
     assert author.display_name not in public
     triage.change_status(suggestion, status="in_progress", reply="回放有问题，重新处理",
                          actor=operator)
@@ -292,6 +293,61 @@ def test_deleting_removes_the_suggestion_its_feedback_and_changelog(app, db, cli
     assert db.session.execute(db.select(FeedbackItem)).first() is None
     assert db.session.execute(db.select(ChangelogEntry)).first() is None
     assert audits(db, "suggestion.deleted")[0].before["status"] == SuggestionStatus.DONE
+
+
+def test_only_a_change_the_team_titled_reaches_the_changelog(app, db, client, community, team):
+    operator, _h, author, _f = team
+    praise, _c = make_suggestion(community, author=author,
+                                 content="群主辛苦了[强] 最近群里清净多了")
+    request, _c = make_suggestion(community, author=author, title="请加强广告管理",
+                                  content="最近广告太多了，希望管理员处理")
+    db.session.commit()
+    # A compliment answered with thanks: done, but no change to announce.
+    triage.change_status(praise, status="done", reply="谢谢支持！", actor=operator)
+    triage.change_status(request, status="done", reply="入群审核已经上线", actor=operator,
+                         changelog_title="  新人入群审核上线  ")
+    db.session.commit()
+    entries = db.session.execute(db.select(ChangelogEntry)).scalars().all()
+    assert [(e.source_id, e.title) for e in entries] == [(request.id, "新人入群审核上线")]
+    # A later reply keeps the written title (never the member's 「请加强广告管理」).
+    triage.change_status(request, status="done", reply="关键词过滤也开了", actor=operator)
+    db.session.commit()
+    entry = db.session.execute(db.select(ChangelogEntry)).scalar_one()
+    assert entry.title == "新人入群审核上线" and entry.body == "关键词过滤也开了"
+    public = client.get(f"/c/{community.slug}/changes").get_data(as_text=True)
+    assert "请加强广告管理" not in public and "辛苦了" not in public
+
+
+def test_merging_a_done_suggestion_and_undoing_it_keeps_its_written_title(app, db, community,
+                                                                         team):
+    operator, _h, author, _f = team
+    first, _c = make_suggestion(community, author=author, content="直播老是卡")
+    second, _c = make_suggestion(community, author=author, content="直播卡顿严重")
+    db.session.commit()
+    triage.change_status(second, status="done", reply="换了线路", actor=operator,
+                         changelog_title="直播换了更稳的线路")
+    triage.merge(second, first, actor=operator)
+    db.session.commit()
+    assert db.session.execute(db.select(ChangelogEntry)).first() is None
+    triage.unmerge(second, actor=operator)
+    db.session.commit()
+    entry = db.session.execute(db.select(ChangelogEntry)).scalar_one()
+    assert (entry.source_id, entry.title) == (second.id, "直播换了更稳的线路")
+
+
+def test_the_operator_writes_the_changelog_title_with_the_reply(app, db, client, community,
+                                                                team):
+    operator, _h, author, _f = team
+    suggestion, _c = make_suggestion(community, author=author, content="作业能不能分难度")
+    db.session.commit()
+    sign_in(client, operator)
+    page = client.get(f"/c/{community.slug}/suggestions/{suggestion.id}").get_data(as_text=True)
+    assert "「你说我改」标题（选填）" in page
+    client.post(f"/c/{community.slug}/suggestions/{suggestion.id}/status", data={
+        "status": "done", "reply": "作业分成了新手和进阶两档",
+        "changelog_title": "作业分新手、进阶两档"})
+    entry = db.session.execute(db.select(ChangelogEntry)).scalar_one()
+    assert entry.title == "作业分新手、进阶两档"
 
 
 def test_bulk_triage_sets_status_adds_tags_and_merges_all_or_nothing(app, db, client,

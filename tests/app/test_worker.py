@@ -112,3 +112,41 @@ def test_rate_limits_are_shared_through_redis(redis_server, database_url):
     keys = redis.Redis.from_url(redis_server.url).keys("*")
     assert keys, "the limiter stored nothing in Redis"
     assert not any(b"127.0.0.1" in key for key in keys), "raw client addresses must not be stored"
+
+
+def test_a_starting_worker_recovers_the_job_a_killed_one_held(tmp_path):
+    """The row a ``kill -9`` leaves (running, lease lapsed) is failed and run again as soon
+    as a worker starts, without waiting for the scheduler."""
+    env = _env(tmp_path)
+    _flask(env, "db", "upgrade")
+    engine = create_engine(env["DATABASE_URL"])
+    with engine.begin() as conn:
+        conn.execute(text(
+            "INSERT INTO job_runs (task_id, name, state, params, progress, attempts, lapses,"
+            " enqueued_at, started_at, lease_expires_at, worker) VALUES ('dead', "
+            "'system.selfcheck', 'running', '{\"args\": [], \"kwargs\": {}}', 0, 1, 0, "
+            "datetime('now', '-10 minutes'), datetime('now', '-10 minutes'), "
+            "datetime('now', '-1 minutes'), 'gone:1')"))
+    consumer = subprocess.Popen(
+        [sys.executable, "-m", "huey.bin.huey_consumer", "app.tasks.huey", "-w", "1", "-k",
+         "thread", "-d", "0.1", "-m", "0.5"],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        rows = []
+        while time.monotonic() < deadline:
+            with engine.connect() as conn:
+                rows = conn.execute(text(
+                    "SELECT task_id, state, lapses FROM job_runs ORDER BY id")).all()
+            if len(rows) == 2 and rows[1][1] == "succeeded":
+                break
+            time.sleep(0.2)
+    finally:
+        consumer.send_signal(2)
+        try:
+            consumer.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            consumer.kill()
+        engine.dispose()
+    assert [(r[1], r[2]) for r in rows] == [("failed", 0), ("succeeded", 1)]

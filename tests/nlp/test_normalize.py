@@ -110,3 +110,30 @@ def test_normalizer_survives_pickling(norm):
 def test_is_filler_text_on_plain_strings():
     assert is_filler_text("")
     assert not is_filler_text("客服回复太慢")
+
+
+def test_sticker_codes_become_their_emoji_and_other_brackets_stay():
+    from nlp.normalize import stickers_to_emoji
+
+    assert stickers_to_emoji("又卡了[捂脸][强] 群主[旺柴]") == "又卡了🤦👍 群主🐶"
+    # PII placeholders, media markers without an emoji and unknown codes stay as written.
+    kept = "电话[手机号] [图片] [不存在的码]"
+    assert stickers_to_emoji(kept) == kept
+    assert stickers_to_emoji("") == ""
+
+
+def test_every_sticker_with_a_polarity_row_is_read_the_same_with_its_emoji_column():
+    from nlp.normalize import STICKERS_PATH, sticker_emoji, sticker_polarity
+
+    polarity = sticker_polarity()
+    assert set(sticker_emoji()) <= set(polarity)
+    assert all(v in (-1, 0, 1) for v in polarity.values())
+    assert "sarcastic" not in sticker_emoji().values()
+    assert STICKERS_PATH.read_text(encoding="utf-8").count("🤦") >= 1
+
+
+def test_the_model_fingerprint_ignores_the_display_emoji_column():
+    from nlp.normalize import sticker_rows_without_emoji
+
+    rows = sticker_rows_without_emoji().decode("utf-8")
+    assert "🤦" not in rows and "捂脸 -1\n" in rows and "微笑 0 sarcastic\n" in rows

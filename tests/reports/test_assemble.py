@@ -103,10 +103,10 @@ def test_recommendations_rank_the_negative_growing_theme_with_playbook_actions(c
     assert [r.theme_key for r in items] == ["points"]  # the other theme has no negatives
     top = items[0]
     assert top.report_area == "用户激励"
-    assert len(top.actions) == 3
+    assert len(top.actions) == 3  # a theme outside the frame borrows the 积分与权益 entry
     assert any("发货" in a or "兑换" in a for a in top.actions)
     assert top.priority.growth == pytest.approx(248 / 120 - 1)
-    assert "100 × V × N × G × A" in ctx.recommendations.formula
+    assert "100 × V × N × G" in ctx.recommendations.formula
 
 
 def test_acted_on_dates_get_a_before_after_comparison_and_a_chart_marker(ctx):
@@ -156,8 +156,8 @@ def test_options_change_the_analysis(ctx):
                         metrics=_metrics(), themes=_themes(), generated_at=GENERATED,
                         metric_definitions=[MetricDefinition("custom:posts", "发帖数", "篇")],
                         options=AnalysisOptions(correlation_weeks=12, max_lag=2,
-                                                actions_per_recommendation=5))
-    assert len(few.recommendations.items[0].actions) == 5
+                                                actions_per_recommendation=1))
+    assert len(few.recommendations.items[0].actions) == 1
     points = next(t for t in few.themes.themes if t.key == "points")
     assert len(points.weekly_volume.values) == 12
     assert all(s.max_lag == 2 for s in points.correlations)

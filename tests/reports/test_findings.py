@@ -1,9 +1,12 @@
 """Executive-summary findings: 3–5 Chinese sentences with numbers, worded as associations."""
 
 import re
+from datetime import date, datetime
 
 import pytest
 
+from reports.context import Period, SentimentMix, ThemeSummary
+from reports.findings import _theme_sentence
 from reports.formatting import fmt_score
 from reports.sample import sample_context
 
@@ -67,8 +70,10 @@ def test_findings_cover_metrics_surveys_and_suggestions(sample_ctx):
     (15, 1, "由上期 1 条增至 15 条"),
     (2, 4, "由上期 4 条降至 2 条"),
     (3, 0, "由上期 0 条增至 3 条"),
-    (12, 6, "较上期增长 100%"),
-    (6, 6, "较上期基本持平"),
+    (28, 3, "由上期 3 条增至 28 条"),
+    (12, 6, "由上期 6 条增至 12 条"),
+    (40, 20, "较上期增长 100%"),
+    (26, 26, "较上期基本持平"),
 ])
 def test_changes_from_a_small_base_read_as_counts_not_percentages(current, previous, words):
     from reports.formatting import count_change_words
@@ -76,6 +81,18 @@ def test_changes_from_a_small_base_read_as_counts_not_percentages(current, previ
     assert count_change_words(current, previous) == words
 
 
+def test_a_theme_from_a_small_base_is_not_called_new():
+    from reports.context import ReportContext
+
+    theme = ThemeSummary(key="a", name="广告刷屏", area="", volume=12, share=0.5,
+                         previous_volume=6, change_pct=None,
+                         sentiment=SentimentMix(1, 2, 9))
+    ctx = ReportContext(community_name="x", period=Period(date(2026, 10, 1),
+                                                          date(2026, 10, 31)),
+                        previous_period=Period(date(2026, 9, 1), date(2026, 9, 30)),
+                        generated_at=datetime(2026, 11, 1))
+    text = _theme_sentence(ctx, theme)
+    assert "由上期 6 条增至 12 条" in text and "新出现" not in text
 @pytest.mark.parametrize(("value", "text"), [
     (8.6, "+8.6"), (-12.04, "−12.0"), (0.0, "0.0"), (0.04, "0.0"), (None, "—"), (100, "+100.0"),
 ])

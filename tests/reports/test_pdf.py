@@ -42,7 +42,7 @@ def test_pdf_contains_every_section_title_and_key_numbers(hostile_ctx, pdf_text)
     assert f"NPS为{fmt_score(hostile_ctx.surveys.nps.score)}" in flat
     top = hostile_ctx.recommendations.items[0]
     assert f"优先级{fmt_float(top.priority.score)}" in flat
-    assert "优先级=100×V×N×G×A" in flat
+    assert "优先级=100×V×N×G" in flat
     assert _flat(hostile_ctx.summary.findings[0].text)[:30] in flat
     assert "Bonferroni" in pdf_text and "有效样本量" in pdf_text  # the method and its caveats
 

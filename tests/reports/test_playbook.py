@@ -1,5 +1,9 @@
-"""The playbook data: every operations area has enough concrete actions, every NLP theme area
-maps to an operations area, and actions are picked by relevance to a theme's keywords."""
+"""The playbook data: every code-frame theme has its own entry with several distinct actions,
+each with the phrases that call for it; praise keeps and amplifies; no action text appears
+twice; every NLP theme area maps to an operations area; broken files are refused."""
+
+import json
+from pathlib import Path
 
 import pytest
 
@@ -9,7 +13,10 @@ from reports.playbook import (
     PlaybookError,
     load_playbook,
     parse_playbook,
+    phrase_matches,
 )
+
+FRAME = Path(__file__).resolve().parents[2] / "nlp" / "data" / "codeframe" / "themes.json"
 
 
 @pytest.fixture(scope="module")
@@ -17,61 +24,77 @@ def playbook():
     return load_playbook()
 
 
-def test_every_operations_area_has_at_least_five_distinct_actions(playbook):
-    assert list(playbook.areas)[:8] == list(REPORT_AREAS)
-    for area in REPORT_AREAS:
-        texts = [a.text for a in playbook.areas[area]]
-        assert len(texts) >= 5, area
-        assert len(set(texts)) == len(texts), area
-        assert all(len(t) >= 20 and t.endswith("。") for t in texts), area
+def test_every_code_frame_theme_has_an_entry_with_several_distinct_actions(playbook):
+    keys = [t["key"] for t in json.loads(FRAME.read_text("utf-8"))["themes"]]
+    assert len(keys) == 19
+    assert sorted(playbook.themes) == sorted(keys)
+    for key in keys:
+        play = playbook.themes[key]
+        assert len(play.actions) >= 3, key
+        assert play.watch, key
+        for action in play.actions:
+            assert len(action.text) >= 20 and action.text.endswith("。"), action.text
+            assert len(action.triggers) >= 2, action.text
+    texts = [a.text for a in playbook.all_actions()]
+    assert len(texts) == len(set(texts))
+
+
+def test_only_the_praise_theme_keeps_and_amplifies(playbook):
+    assert [k for k, p in playbook.themes.items() if p.amplify] == ["praise"]
+    assert len(playbook.amplify_actions) >= 3
+    assert any("{phrases}" in q for q in playbook.judgement_questions)
 
 
 def test_every_nlp_theme_area_maps_to_an_operations_area(playbook):
     for theme_area in THEME_AREAS:
         assert playbook.report_area_for(theme_area) in REPORT_AREAS
     assert playbook.report_area_for("激励与积分") == "用户激励"
-    assert playbook.report_area_for("学习与课程") == "用户教育"
     assert playbook.report_area_for("技术支持") == "技术支持"  # already an operations area
+    assert playbook.report_area_for("") == "用户互动"
 
 
-def test_unknown_theme_areas_fall_back_on_keywords_then_on_a_default(playbook):
-    assert playbook.report_area_for("其他", ["闪退", "卡顿"]) == "技术支持"
-    assert playbook.report_area_for("其他", ["某个无关的词"]) == "用户互动"
+@pytest.mark.parametrize(("phrase", "trigger", "expected"), [
+    ("积分规则", "积分", True), ("回放", "没有回放", True), ("广告", "广告", True),
+    ("活动", "积分", False), ("卡", "卡顿", False), ("", "积分", False),
+])
+def test_a_phrase_names_a_trigger_when_one_contains_the_other(phrase, trigger, expected):
+    assert phrase_matches(phrase, trigger) is expected
 
 
-def test_actions_are_chosen_by_keyword_relevance(playbook):
-    actions = playbook.suggest("用户激励", ["发货", "兑换"], n=2)
-    assert actions[0].startswith("将兑换申请的处理时限")
-    assert len(actions) == 2
-    # without keywords the first actions of the area are used, in file order
-    assert playbook.suggest("用户激励", [], n=1) == [playbook.areas["用户激励"][0].text]
-
-
-def test_unknown_area_is_a_clear_error(playbook):
-    with pytest.raises(KeyError, match="no playbook area"):
-        playbook.suggest("市场营销")
+def _good():
+    action = [{"text": f"动作{i}", "triggers": ["甲乙", "丙丁"]} for i in range(3)]
+    return {
+        "themes": {"a": {"watch": "某指标", "actions": action},
+                   "b": {"watch": "某指标", "actions": [
+                       {**x, "text": x["text"] + "b"} for x in action]}},
+        "amplify": {"actions": [{**x, "text": x["text"] + "好"} for x in action]},
+        "judgement": {"questions": ["问题一{phrases}", "问题二"]},
+        "theme_area_map": dict.fromkeys(THEME_AREAS, "用户互动"),
+    }
 
 
 def test_incomplete_playbooks_are_rejected():
-    good = {"areas": {a: {"actions": [{"text": f"{a}动作{i}"} for i in range(5)]}
-                      for a in REPORT_AREAS},
-            "theme_area_map": dict.fromkeys(THEME_AREAS, "用户互动")}
-    parse_playbook(good)
-    thin = {**good, "areas": {**good["areas"], "品牌推广": {"actions": [{"text": "只有一条"}]}}}
-    with pytest.raises(PlaybookError, match="fewer than 5"):
+    parse_playbook(_good())
+    thin = _good()
+    thin["themes"]["a"]["actions"] = thin["themes"]["a"]["actions"][:2]
+    with pytest.raises(PlaybookError, match="fewer than 3 actions"):
         parse_playbook(thin)
-    unmapped = {**good, "theme_area_map": {"内容": "内容创建"}}
+    blind = _good()
+    blind["themes"]["a"]["actions"][0]["triggers"] = ["甲乙"]
+    with pytest.raises(PlaybookError, match="fewer than 2 triggers"):
+        parse_playbook(blind)
+    twice = _good()
+    twice["themes"]["b"]["actions"][0]["text"] = "动作0"
+    with pytest.raises(PlaybookError, match="appear twice"):
+        parse_playbook(twice)
+    unwatched = _good()
+    del unwatched["themes"]["a"]["watch"]
+    with pytest.raises(PlaybookError, match="what to watch"):
+        parse_playbook(unwatched)
+    unmapped = {**_good(), "theme_area_map": {"内容": "内容创建"}}
     with pytest.raises(PlaybookError, match="without a report area"):
         parse_playbook(unmapped)
-    wrong = {**good, "theme_area_map": {**good["theme_area_map"], "品牌": "不存在的领域"}}
+    wrong = _good()
+    wrong["theme_area_map"]["品牌"] = "不存在的领域"
     with pytest.raises(PlaybookError, match="unknown report areas"):
         parse_playbook(wrong)
-
-
-def test_a_second_theme_of_the_same_area_gets_other_actions(playbook):
-    first = playbook.suggest("用户互动", ["回复", "没人理"], 3)
-    second = playbook.suggest("用户互动", ["回复", "没人理"], 3, avoid=first)
-    assert not set(first) & set(second)
-    # Relevance still orders what is left.
-    assert second == [a for a in playbook.suggest("用户互动", ["回复", "没人理"], 8)
-                      if a not in first][:3]

@@ -71,3 +71,14 @@ def test_float_values_print_zero_as_zero_and_keep_two_decimals_below_ten():
     assert fmt_value(0.0, "float") == "0"
     assert fmt_value(3.456, "float") == "3.46"
     assert fmt_value(-10.8, "float").endswith("10.8")
+
+
+def test_the_nps_trend_prints_scores_as_the_text_does():
+    from reports.formatting import fmt_score
+    from reports.sample import sample_context
+    from reports.sections import get_section
+
+    ctx = sample_context()
+    chart = str(get_section("surveys").charts(ctx)["nps_trend"])
+    for point in ctx.surveys.nps.trend:
+        assert f">{fmt_score(point.value)}<" in chart.replace("\u2212", "−")

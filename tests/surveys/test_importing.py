@@ -266,7 +266,7 @@ def test_zip_bombs_are_refused_before_parsing():
     wb.save(buffer)
     with pytest.raises(SheetError) as exc:
         read_sheet(buffer.getvalue(), "a.xlsx", Limits(max_uncompressed_bytes=1000))
-    assert exc.value.code == "file_too_large"
+    assert exc.value.code == "too_large_unpacked"
 
 
 def test_import_sheet_accepts_a_sheet_read_earlier(mixed):

@@ -57,7 +57,11 @@ def login():
 @auth_bp.route("/auth/logout", methods=["POST"])
 @public
 def logout():
-    """Sign out (POST with CSRF, so a link on another site cannot sign you out)."""
+    """Sign out (POST with CSRF, so a link on another site cannot sign you out); a copied
+    cookie of this session stops working too."""
+    if current_user.is_authenticated:
+        accounts.end_sessions(current_user._get_current_object())
+        db.session.commit()
     logout_user()
     flash(_("你已退出登录。"), "info")
     return redirect(url_for("auth.login"))

@@ -170,6 +170,7 @@ def act(slug: str, key: int):
     if form.validate_on_submit():
         try:
             action = action_service.act_on(g.community, theme, note=form.note.data,
+                                           title=form.title.data,
                                            suggestion_ids=form.suggestions.data or [],
                                            actor=current_user)
         except ServiceError as exc:

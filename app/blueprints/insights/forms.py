@@ -127,6 +127,9 @@ class SeedForm(FlaskForm):
 class ActForm(FlaskForm):
     """Mark a theme as acted on."""
 
+    title = StringField(_l("「你说我改」标题"), validators=[
+        DataRequired(_l("请用一句话写清改了什么，它会作为「你说我改」的标题。")),
+        Length(max=80, message=_l("标题不能超过 %(max)d 个字。"))])
     note = TextAreaField(_l("做了哪些改进"), validators=[
         DataRequired(_l("请写下做了哪些改进。")),
         Length(max=MAX_NOTE, message=_l("说明不能超过 %(max)d 个字。"))])

@@ -32,6 +32,7 @@ class UploadForm(FlaskForm):
 
     file = FileField(_l("数据文件（CSV 或 XLSX）"),
                      validators=[FileRequired(_l("请选择要上传的文件。"))])
+    again = BooleanField(_l("仍然导入（这个文件已经导入过，我确认要再导入一次）"))
 
 
 class CustomMetricForm(FlaskForm):

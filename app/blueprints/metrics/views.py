@@ -67,20 +67,24 @@ def links(slug: str):
 def upload(slug: str):
     """Upload a CSV or XLSX file; the next page maps its columns to metrics."""
     form = UploadForm()
+    duplicate = False
     if form.validate_on_submit():
         upload_file = form.file.data
         data = upload_file.read(metric_import.MAX_IMPORT_BYTES + 1)
         try:
             record = metric_import.start_import(g.community, filename=upload_file.filename or "",
-                                                data=data, actor=current_user)
+                                                data=data, actor=current_user,
+                                                again=bool(form.again.data))
         except ServiceError as exc:
             db.session.rollback()
             form.file.errors.append(exc.message)
+            duplicate = exc.code == metric_import.DuplicateFile.code
         else:
             db.session.commit()
             return redirect(url_for("metrics.mapping", slug=slug, import_id=record.id))
     return render_template(
-        "metrics/upload.html", form=form, catalog=metric_service.catalog(g.community.id),
+        "metrics/upload.html", form=form, duplicate=duplicate,
+        catalog=metric_service.catalog(g.community.id),
         imports=metric_import.recent_imports(g.community.id), import_labels=IMPORT_STATUS_LABELS,
         max_rows=metric_import.MAX_ROWS, max_mb=metric_import.MAX_IMPORT_BYTES // 1024 // 1024,
         active_nav="metrics",
@@ -97,7 +101,7 @@ def mapping(slug: str, import_id: int):
     preview, file_error = [], None
     if record.can_apply:
         try:
-            preview = metric_import.load_table(record).rows[:8]
+            preview = metric_import.preview_rows(record)
         except ServiceError as exc:
             file_error = exc.message
     if record.can_apply and form.validate_on_submit():

@@ -93,13 +93,22 @@ def _resolve(form: BuilderForm):
                                          form.start.data, form.end.data)
 
 
+def _preview_args(form: BuilderForm, period) -> dict:
+    args = {"period": form.period.data, "sections": form.sections.data or []}
+    if form.period.data == "custom":
+        args.update(start=period.start.isoformat(), end=period.end.isoformat())
+    return args
+
+
 @reports_bp.route("/new", methods=["GET", "POST"])
 @community_required(Role.MANAGER)
 def builder(slug: str):
-    """Pick the period and sections, preview the report, and generate its PDF.
+    """Pick the period and sections, name who does the top actions by when, and generate.
 
-    The form posts with ``action=preview`` (show the preview of these choices) or
-    ``action=generate`` (queue the PDF); a GET shows the preview of the defaults.
+    The page opens at once: it never analyses the data itself. Its script asks ``outline``
+    for the top actions and the sections with data, then loads the preview into the frame,
+    showing the progress meanwhile. The form posts with ``action=generate`` (queue the PDF)
+    or, without JavaScript, ``action=preview`` (show the preview of these choices).
     """
     form = _builder_form(request.form if request.method == "POST" else request.args)
     if form.community.data != slug:
@@ -107,34 +116,72 @@ def builder(slug: str):
         return redirect(url_for("reports.builder", slug=form.community.data,
                                 period=form.period.data, start=form.start.raw_data or None,
                                 end=form.end.raw_data or None))
-    period = previous = assembled = None
+    period = previous = None
     try:
         period, previous = _resolve(form)
     except ServiceError as exc:
         getattr(form, exc.field or "period", form.period).errors.append(exc.message)
+    if request.method == "GET" and "sections" not in request.args:
+        form.sections.data = report_service.clean_sections(None)
     generate = request.method == "POST" and request.form.get("action") == "generate"
     if generate and period is not None and form.validate():
-        report = report_service.create_report(
-            g.community, period_kind=form.period.data, period=period,
-            previous_period=previous, sections=form.sections.data or [],
-            actor=current_user)
-        report_service.enqueue_generation(report, requested_by_id=current_user.id)
-        flash(_("报告已加入生成队列。"), "success")
-        return redirect(url_for("reports.show", slug=slug, report_id=report.id))
-    preview_url = None
+        try:
+            plan = report_service.clean_action_plan(
+                form.action_rows(), metric_service.local_today(g.community))
+        except ServiceError as exc:
+            form.actions.errors.append(exc.message)
+        else:
+            report = report_service.create_report(
+                g.community, period_kind=form.period.data, period=period,
+                previous_period=previous, sections=form.sections.data or [],
+                actor=current_user, action_plan=plan)
+            report_service.enqueue_generation(report, requested_by_id=current_user.id)
+            flash(_("报告已加入生成队列。"), "success")
+            return redirect(url_for("reports.show", slug=slug, report_id=report.id))
+    preview_url = outline_url = None
     if period is not None:
-        assembled = report_service.assemble(g.community, period, previous, detail=False)
-        if request.method == "GET" and "sections" not in request.args:
-            form.sections.data = assembled.available()
-        args = {"period": form.period.data, "sections": form.sections.data or []}
-        if form.period.data == "custom":
-            args.update(start=period.start.isoformat(), end=period.end.isoformat())
+        args = _preview_args(form, period)
         preview_url = url_for("reports.preview", slug=slug, **args)
+        outline_url = url_for("reports.outline", slug=slug, **args)
     return render_template(
         "reports/builder.html", form=form, period=period, previous=previous,
-        assembled=assembled, available=set(assembled.available()) if assembled else set(),
-        section_labels=SECTION_LABELS, preview_url=preview_url, active_nav="reports",
+        section_labels=SECTION_LABELS, preview_url=preview_url, outline_url=outline_url,
+        active_nav="reports",
     )
+
+
+@reports_bp.route("/new/outline")
+@community_required(Role.MANAGER)
+def outline(slug: str):
+    """The builder's data, as JSON: the sections with data, the top actions (for their
+    owner and due-date fields), and the address of the preview it prepared meanwhile."""
+    form = BuilderForm(request.args, meta={"csrf": False})
+    try:
+        period, previous = _resolve(form)
+        sections = report_service.clean_sections(request.args.getlist("sections"))
+    except ServiceError as exc:
+        response = jsonify({"ok": False, "error": exc.message})
+        response.status_code = 400
+        return response
+    assembled = report_service.assemble(g.community, period, previous,
+                                        title=report_service.report_title(form.period.data))
+    html = report_service.preview_html(
+        assembled, sections, asset_base_url=url_for("reports_global.asset", filename=""))
+    token = report_service.keep_preview(html, community_id=g.community.id,
+                                        user_id=current_user.id)
+    args = {"period": form.period.data, "sections": sections, "token": token}
+    if form.period.data == "custom":
+        args.update(start=period.start.isoformat(), end=period.end.isoformat())
+    available = assembled.available()
+    response = jsonify({
+        "ok": True,
+        "available": available,
+        "no_data": [k for k in sections if k not in available],
+        "actions": report_service.top_actions(assembled),
+        "preview_url": url_for("reports.preview", slug=slug, **args),
+    })
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
 
 
 _STYLE_RE = re.compile(r"<style>(.*?)</style>", re.S)
@@ -161,11 +208,15 @@ def preview(slug: str):
         period, previous = _resolve(form)
     except ServiceError as exc:
         return Response(exc.message, status=400, mimetype="text/plain")
-    assembled = report_service.assemble(g.community, period, previous,
-                                        title=report_service.report_title(form.period.data))
-    html = report_service.preview_html(
-        assembled, request.args.getlist("sections"),
-        asset_base_url=url_for("reports_global.asset", filename=""))
+    # the builder's outline request prepared it already (once, for this manager)
+    html = report_service.take_preview(request.args.get("token", ""),
+                                       community_id=g.community.id, user_id=current_user.id)
+    if html is None:
+        assembled = report_service.assemble(g.community, period, previous,
+                                            title=report_service.report_title(form.period.data))
+        html = report_service.preview_html(
+            assembled, request.args.getlist("sections"),
+            asset_base_url=url_for("reports_global.asset", filename=""))
     response = Response(html, mimetype="text/html")
     response.headers["Content-Security-Policy"] = (
         f"default-src 'none'; style-src {_style_hashes(html)}; img-src 'self' data:; "

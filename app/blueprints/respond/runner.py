@@ -11,13 +11,13 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask import current_app, g, make_response, redirect, render_template
+from flask import current_app, g, make_response, redirect, render_template, request
 from flask_babel import gettext as _
 
 import surveys as domain
 from app.blueprints.respond.forms import PageForm, StartForm
 from app.extensions import db
-from app.models import ACCESS_MODE_HINTS, Survey, SurveySession, SurveyVersion
+from app.models import ACCESS_MODE_PRIVACY, Survey, SurveySession, SurveyVersion
 from app.services import survey_responses as runs
 from app.services.errors import ServiceError
 from app.services.survey_texts import answer_error_message, client_messages
@@ -185,6 +185,39 @@ def set_cookie(response, ctx: RunContext, token: str):
     return response
 
 
+#: The device cookie: the public keys of the surveys this WeChat / browser has answered
+#: (newest last), for the one-per-device rule. It names surveys, never the person.
+DEVICE_COOKIE = "hs_answered"
+DEVICE_COOKIE_MAX_AGE = 365 * 24 * 3600
+DEVICE_COOKIE_KEYS = 60
+
+
+def _device_keys() -> list[str]:
+    raw = request.cookies.get(DEVICE_COOKIE) or ""
+    return [k for k in raw.split(".") if k][-DEVICE_COOKIE_KEYS:]
+
+
+def answered_on_device(ctx: RunContext) -> bool:
+    """Whether this device already sent a response to the survey (per its cookie)."""
+    return ctx.survey.public_key in _device_keys()
+
+
+def remember_answered(response, ctx: RunContext):
+    """Note in the device cookie that this device answered the survey."""
+    keys = [k for k in _device_keys() if k != ctx.survey.public_key] + [ctx.survey.public_key]
+    response.set_cookie(DEVICE_COOKIE, ".".join(keys[-DEVICE_COOKIE_KEYS:]),
+                        max_age=DEVICE_COOKIE_MAX_AGE, path="/s",
+                        secure=bool(current_app.config.get("SESSION_COOKIE_SECURE")),
+                        httponly=True, samesite="Lax")
+    return response
+
+
+def render_answered_on_device(ctx: RunContext):
+    """The one-per-device rule's answer to a second attempt from the same device."""
+    return render_message(ctx, _("你已经提交过了"),
+                          _("这份问卷每个微信/设备只能填一次，感谢你的参与！"))
+
+
 def clear_cookie(response, ctx: RunContext):
     """Forget the session on this device."""
     response.delete_cookie(ctx.cookie_name, path=ctx.cookie_path)
@@ -193,7 +226,8 @@ def clear_cookie(response, ctx: RunContext):
 
 def _base_context(ctx: RunContext) -> dict[str, Any]:
     return {"ctx": ctx, "survey": ctx.survey, "definition": ctx.definition,
-            "preview": ctx.preview, "access_hint": ACCESS_MODE_HINTS[ctx.survey.access_enum]}
+            "preview": ctx.preview, "access_hint": ACCESS_MODE_PRIVACY[ctx.survey.access_enum],
+            "community": ctx.survey.community}
 
 
 def render_message(ctx: RunContext, title: str, message: str, status: int = 200, *,
@@ -303,7 +337,7 @@ def handle_post(ctx: RunContext, session: SurveySession, form: PageForm,
         db.session.rollback()
         return render_message(ctx, _("无法提交"), exc.message, 409)
     g.survey_write = True
-    return redirect(ctx.page_url)
+    return remember_answered(redirect(ctx.page_url), ctx)
 
 
 def _newly_shown(error: domain.AnswerError, shown: set[str]) -> domain.AnswerError:

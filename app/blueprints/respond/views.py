@@ -20,7 +20,9 @@ from app.blueprints.respond import respond_bp
 from app.blueprints.respond.forms import PageForm, StartForm
 from app.blueprints.respond.runner import (
     RunContext,
+    answered_on_device,
     handle_post,
+    render_answered_on_device,
     render_done,
     render_message,
     render_page,
@@ -70,6 +72,8 @@ def _gate(ctx: RunContext):
     """Who may answer: members of the community for member-mode surveys. Returns a
     response to send instead, or None."""
     if ctx.survey.access_mode != AccessMode.MEMBER.value:
+        if ctx.survey.one_per_device and answered_on_device(ctx):
+            return render_answered_on_device(ctx)
         return None
     if not current_user.is_authenticated:
         return _login_redirect()
@@ -115,8 +119,8 @@ def survey(key: str):
     if session is not None and session.finished:
         if request.method == "POST":
             return redirect(ctx.page_url)
-        again = ctx.survey.access_mode == AccessMode.ANONYMOUS.value
-        return render_done(ctx, again=again and survey_service.closed_reason(ctx.survey) is None)
+        return render_done(ctx, again=ctx.survey.allows_repeats
+                           and survey_service.closed_reason(ctx.survey) is None)
     gate = _gate(ctx)
     if gate is not None:
         return gate

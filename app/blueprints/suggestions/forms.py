@@ -34,6 +34,8 @@ class SuggestionForm(FlaskForm):
     images = MultipleFileField(_l("图片（可选）"))
     anonymous = BooleanField(_l("匿名提交：运营团队看不到你是谁"))
     website = StringField(_l("网址"))
+    # One key per opened form: a second post of it (a double click) makes no second suggestion.
+    submission_key = HiddenField()
 
 
 class EditSuggestionForm(FlaskForm):
@@ -91,6 +93,8 @@ class StatusForm(FlaskForm):
                                               for s in SETTABLE_STATUSES])
     reply = TextAreaField(_l("官方回复（提交者和关注者都会看到）"), validators=[
         Optional(), Length(max=2000, message=_l("回复不能超过 %(max)d 个字。"))])
+    changelog_title = StringField(_l("「你说我改」标题（选填）"), validators=[
+        Optional(), Length(max=80, message=_l("标题不能超过 %(max)d 个字。"))])
 
 
 class TriageForm(FlaskForm):

@@ -10,7 +10,13 @@ from wtforms.fields.choices import SelectChoice
 
 from app.blueprints.suggestions import suggestions_bp
 from app.extensions import db
-from app.models import SUGGESTION_STATUS_LABELS, Suggestion, SuggestionStatus, User
+from app.models import (
+    MEMBER_SUGGESTION_STATUS_LABELS,
+    SUGGESTION_STATUS_LABELS,
+    Suggestion,
+    SuggestionStatus,
+    User,
+)
 from app.security.access import get_in_community
 from app.services import notifications
 from app.services.errors import ServiceError
@@ -59,19 +65,6 @@ def categories_choices(categories) -> list[SelectChoice]:
     return [SelectChoice(c, c) for c in categories]
 
 
-@suggestions_bp.url_value_preprocessor
-def allow_image_uploads(endpoint, values) -> None:
-    """The box accepts several images in one request, so it may be larger than other posts.
-
-    This runs before CSRF protection parses the body, so the limit applies to that parsing.
-    """
-    if endpoint == "suggestions.box" and request.method == "POST":
-        config = current_app.config
-        images = config["SUGGESTION_MAX_IMAGES"] * config["SUGGESTION_MAX_IMAGE_BYTES"]
-        request.max_content_length = max(config.get("MAX_CONTENT_LENGTH") or 0,
-                                         images + 1024 * 1024)
-
-
 def require(condition: bool, status: int = 404) -> None:
     """Abort unless the condition holds (404 by default, so nothing leaks)."""
     if not condition:
@@ -79,10 +72,12 @@ def require(condition: bool, status: int = 404) -> None:
 
 
 @suggestions_bp.app_template_global()
-def suggestion_status_label(status: str) -> str:
-    """The label of a suggestion status, in the page's language."""
+def suggestion_status_label(status: str, audience: str = "team") -> str:
+    """The label of a suggestion status, in the page's language: the team's workflow word
+    (新建), or for ``audience`` "member" what it means to members (已收到)."""
+    labels = SUGGESTION_STATUS_LABELS if audience == "team" else MEMBER_SUGGESTION_STATUS_LABELS
     try:
-        return str(SUGGESTION_STATUS_LABELS[SuggestionStatus(status)])
+        return str(labels[SuggestionStatus(status)])
     except ValueError:
         return status
 

@@ -18,6 +18,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
 
 from app.blueprints.api.envelope import fail, ok
 from app.blueprints.auth.views import safe_next
@@ -42,11 +43,13 @@ from app.blueprints.suggestions.helpers import (
     viewer,
 )
 from app.extensions import limiter
-from app.models import SUGGESTION_STATUS_LABELS, SuggestionComment, SuggestionStatus
+from app.models import MEMBER_SUGGESTION_STATUS_LABELS, SuggestionComment, SuggestionStatus
 from app.security.access import community_public, community_required, get_in_community
 from app.security.roles import Role
 from app.services import suggestion_board as board_service
+from app.services import suggestion_category as category_service
 from app.services import suggestion_similarity as similarity
+from app.services import suggestion_submissions as submissions
 from app.services import suggestions as box_service
 from app.services.errors import ServiceError
 from app.services.links import absolute_url
@@ -68,7 +71,26 @@ def _tracking_limit() -> str:
 def _box_form(settings) -> SuggestionForm:
     form = SuggestionForm()
     form.category.choices = categories_choices(settings.categories)
+    if not submissions.is_key(form.submission_key.data):
+        form.submission_key.data = submissions.new_key()
     return form
+
+
+def _show_receipt(slug: str, suggestion, code: str):
+    session[RECEIPT_KEY] = {"code": code, "id": suggestion.id,
+                            "anonymous": suggestion.is_anonymous}
+    return redirect(url_for(".thanks", slug=slug))
+
+
+def _earlier_post(slug: str, key: str | None, person):
+    """The response to a second post of a box form: the first one's receipt, a refusal, or
+    None when the form was not posted before."""
+    try:
+        earlier = submissions.earlier_submission(g.community, key, person)
+    except ServiceError as exc:
+        flash(exc.message, "error")
+        return redirect(url_for(".box", slug=slug))
+    return _show_receipt(slug, *earlier) if earlier else None
 
 
 @suggestions_bp.route("/box", methods=["GET", "POST"])
@@ -88,24 +110,37 @@ def box(slug: str):
             # A bot filled the hidden field: answer as usual, keep nothing, log no client data.
             log.info("suggestion box honeypot triggered in community %s", g.community.id)
             return render_template("suggestions/thanks.html", receipt=None)
+        key = form.submission_key.data
+        if (answer := _earlier_post(slug, key, person)) is not None:
+            return answer
         try:
             submitted = box_service.submit(
                 g.community, content=form.content.data, title=form.title.data,
                 category=form.category.data, author=person,
                 anonymous=bool(form.anonymous.data) or person is None,
-                images=uploaded_images(),
+                images=uploaded_images(), submission_key=key,
             )
         except ServiceError as exc:
             rollback()
             field_error(form, exc, "content")
+        except IntegrityError:
+            # The same form's other post stored its suggestion in the meantime.
+            rollback()
+            if (answer := _earlier_post(slug, key, person)) is None:
+                raise
+            return answer
         else:
             commit_and_deliver()
-            session[RECEIPT_KEY] = {"code": submitted.tracking_code,
-                                    "id": submitted.suggestion.id,
-                                    "anonymous": submitted.suggestion.is_anonymous}
-            return redirect(url_for(".thanks", slug=slug))
+            return _show_receipt(slug, submitted.suggestion, submitted.tracking_code)
+    suggested = None
+    if request.method == "POST" and not form.category.data:
+        # Sent without a category: propose one from the text; the member confirms it.
+        suggested = category_service.suggest_category(g.community, form.content.data or "",
+                                                      settings.categories)
+        form.category.data = suggested
     return render_template(
         "suggestions/box.html", form=form, settings=settings, can_submit=can_submit,
+        suggested_category=suggested,
         is_member=person is not None, max_images=max_images(),
         max_image_mb=max_image_bytes() // (1024 * 1024),
     )
@@ -130,15 +165,17 @@ def thanks(slug: str):
 @limiter.limit("60 per minute")
 @community_public
 def similar(slug: str):
-    """While typing: existing suggestions like this one (only what the board shows members)."""
+    """While typing: a category for the text, and existing suggestions like this one (only
+    what the board shows members)."""
     data = request.get_json(silent=True) or {}
     text = f"{data.get('title') or ''} {data.get('text') or ''}".strip()[:box_service.MAX_CONTENT]
     if len(text) < 4:
-        return ok({"items": []})
+        return ok({"items": [], "category": None})
     settings = box_service.box_settings(g.community)
+    category = category_service.suggest_category(g.community, text, settings.categories)
     if viewer() is None or not settings.public_board:
-        # Visitors and closed boards get nothing: the box's content is for members only.
-        return ok({"items": []})
+        # Visitors and closed boards get no suggestions: the box's content is for members.
+        return ok({"items": [], "category": category})
     try:
         found = similarity.similar_to_text(g.community, text, audience=similarity.MEMBER,
                                            limit=5)
@@ -148,11 +185,11 @@ def similar(slug: str):
         "id": hit.suggestion.id,
         "title": hit.suggestion.display_title,
         "status": hit.suggestion.status,
-        "status_label": str(SUGGESTION_STATUS_LABELS[hit.suggestion.status_enum]),
+        "status_label": str(MEMBER_SUGGESTION_STATUS_LABELS[hit.suggestion.status_enum]),
         "score": hit.score,
         "url": url_for(".detail", slug=slug, suggestion_id=hit.suggestion.id),
     } for hit in found]
-    return ok({"items": items})
+    return ok({"items": items, "category": category})
 
 
 @suggestions_bp.route("/track", methods=["GET", "POST"])

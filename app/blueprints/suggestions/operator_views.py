@@ -201,7 +201,8 @@ def set_status(slug: str, suggestion_id: int):
     if form.validate_on_submit():
         try:
             triage_service.change_status(suggestion, status=form.status.data,
-                                         reply=form.reply.data, actor=current_user)
+                                         reply=form.reply.data, actor=current_user,
+                                         changelog_title=form.changelog_title.data)
         except ServiceError as exc:
             rollback()
             field_error(form, exc, "reply")

@@ -114,6 +114,7 @@ class QuestionForm(FlaskForm):
     min_length = IntegerField(_l("最少字数"), validators=_optional_int(0, 20000))
     placeholder = StringField(_l("输入框提示"), validators=[Optional(), Length(max=200)])
     feedback = BooleanField(_l("回答进入反馈分析（昵称、微信号等请取消勾选）"), default=True)
+    community_nps = BooleanField(_l("作为社群 NPS"))
     min_value = StringField(_l("最小值"), validators=[Optional(), Length(max=30)])
     max_value = StringField(_l("最大值"), validators=[Optional(), Length(max=30)])
     integer_only = BooleanField(_l("只能填整数"))
@@ -160,6 +161,7 @@ class SettingsForm(FlaskForm):
                                  validators=[Optional(), NumberRange(
                                      min=1, max=1_000_000,
                                      message=_l("回收上限需在 1 到 1000000 之间。"))])
+    one_per_device = BooleanField(_l("每个微信/设备只能填一次"))
 
 
 class ChannelRow(Form):
@@ -193,6 +195,7 @@ class ImportUploadForm(FlaskForm):
         FileRequired(_l("请选择要导入的文件。")),
         FileAllowed(["xlsx", "csv", "xls"], _l("只支持 .xlsx 和 .csv 文件。")),
     ])
+    again = BooleanField(_l("仍然导入（这个文件已经导入过，我确认要再导入一次）"))
 
 
 class ImportRunForm(FlaskForm):

@@ -26,6 +26,7 @@ from app.models import Survey
 from app.security.access import community_required
 from app.security.roles import Role
 from app.services import survey_builder as edits
+from app.services import survey_privacy
 from app.services import surveys as survey_service
 from app.services.errors import ServiceError
 from app.services.survey_texts import (
@@ -76,6 +77,7 @@ def builder(slug: str, survey_id: int):
         changed=survey_service.has_unpublished_changes(survey),
         type_labels=QUESTION_TYPE_LABELS, type_hints=QUESTION_TYPE_HINTS,
         type_order=QUESTION_TYPE_ORDER,
+        privacy_warning=survey_privacy.anonymity_mismatch(survey, definition),
     )
 
 
@@ -280,6 +282,8 @@ def add_question(slug: str, survey_id: int, page_id: str):
     if form.validate_on_submit():
         try:
             qid = edits.add_question(survey, page_id, question_input(form), after)
+            if form.type.data == "nps":
+                edits.set_community_nps(survey, qid, form.community_nps.data)
         except ServiceError as exc:
             db.session.rollback()
             form.title.errors.append(exc.message)
@@ -300,7 +304,8 @@ def edit_question(slug: str, survey_id: int, question_id: str):
     if question_id not in definition.locations:
         abort(404)
     question = definition.question(question_id)
-    form = QuestionForm(data=_form_data(question) if request.method == "GET" else None)
+    data = _form_data(question) | {"community_nps": survey.community_nps_question == question_id}
+    form = QuestionForm(data=data if request.method == "GET" else None)
     form.type.choices = choices((t, QUESTION_TYPE_LABELS[t])
                                 for t in edits.compatible_types(question.type))
     if request.method == "POST" and request.form.get("more"):
@@ -310,6 +315,8 @@ def edit_question(slug: str, survey_id: int, question_id: str):
     if form.validate_on_submit():
         try:
             edits.update_question(survey, question_id, question_input(form))
+            edits.set_community_nps(survey, question_id,
+                                    form.type.data == "nps" and form.community_nps.data)
         except ServiceError as exc:
             db.session.rollback()
             form.title.errors.append(exc.message)

@@ -29,22 +29,25 @@ def import_upload(slug: str, survey_id: int):
     """Upload a spreadsheet of responses."""
     survey = load_survey(survey_id)
     form = ImportUploadForm()
+    duplicate = False
     if form.validate_on_submit():
         upload = form.file.data
         data = upload.read(import_service.MAX_UPLOAD_BYTES + 1)
         try:
             if len(data) > import_service.MAX_UPLOAD_BYTES:
                 raise ServiceError(_("文件超过 10 MB，请拆分后分批导入。"), field="file")
-            imp = import_service.upload(survey, data, upload.filename or "", actor=current_user)
+            imp = import_service.upload(survey, data, upload.filename or "", actor=current_user,
+                                        again=bool(form.again.data))
         except ServiceError as exc:
             db.session.rollback()
             form.file.errors.append(exc.message)
+            duplicate = exc.code == import_service.DuplicateFile.code
         else:
             db.session.commit()
             return redirect(url_for("surveys.import_detail", slug=slug, survey_id=survey.id,
                                     import_id=imp.id))
     return render_template("surveys/import_upload.html", survey=survey, form=form,
-                           imports=import_service.list_imports(survey),
+                           duplicate=duplicate, imports=import_service.list_imports(survey),
                            published=survey.live_version is not None)
 
 

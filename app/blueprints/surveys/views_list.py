@@ -126,11 +126,13 @@ def settings(slug: str, survey_id: int):
     survey = load_survey(survey_id)
     form = SettingsForm(data={"access_mode": survey.access_mode,
                               "close_at": _local(survey.close_at, survey),
-                              "max_responses": survey.max_responses})
+                              "max_responses": survey.max_responses,
+                              "one_per_device": survey.one_per_device})
     if form.validate_on_submit():
         data = survey_service.SettingsInput(
             access_mode=form.access_mode.data, close_at=_utc(form.close_at.data, survey),
-            max_responses=form.max_responses.data)
+            max_responses=form.max_responses.data,
+            one_per_device=bool(form.one_per_device.data))
         try:
             survey_service.update_settings(survey, data, actor=current_user)
         except ServiceError as exc:

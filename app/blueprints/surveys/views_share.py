@@ -5,7 +5,17 @@ from __future__ import annotations
 
 import base64
 
-from flask import Response, abort, flash, g, redirect, render_template, request, url_for
+from flask import (
+    Response,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -35,6 +45,8 @@ from app.services import surveys as survey_service
 from app.services.errors import ServiceError
 from app.services.links import absolute_url
 from app.services.qr import QR_KINDS, qr_code
+from app.services.share_poster import PosterText, poster_png
+from nlp.wordcloud import FontNotFoundError
 
 
 @surveys_bp.route("/<int:survey_id>/share")
@@ -95,6 +107,42 @@ def qr(slug: str, survey_id: int, kind: str):
         response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     response.headers["Cache-Control"] = "private, max-age=300"
     return response
+
+
+@surveys_bp.route("/<int:survey_id>/poster.png")
+@community_required(Role.OPERATOR)
+def poster(slug: str, survey_id: int):
+    """A PNG poster for a group chat: the survey's title, the community's name, a short
+    invitation and the QR code of the public link or of a channel link (``?ch=``)."""
+    survey = load_survey(survey_id)
+    channel = survey_service.known_channel(survey, request.args.get("ch"))
+    try:
+        data = poster_png(survey_url(survey, channel), poster_text(survey),
+                          font_path=current_app.config.get("CJK_FONT_PATH") or None)
+    except FontNotFoundError:
+        abort(503)
+    response = Response(data, mimetype="image/png")
+    if request.args.get("download"):
+        name = f"survey-{survey.id}-{channel or 'public'}-poster.png"
+        response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    response.headers["Cache-Control"] = "private, max-age=300"
+    return response
+
+
+def poster_text(survey) -> PosterText:
+    """The poster's words for ``survey``: title, community, invitation, how to answer."""
+    if survey.live_version is not None:
+        _version, definition = survey_service.live_definition(survey)
+        questions = sum(len(page.questions) for page in definition.pages)
+    else:  # a draft: the poster can be prepared before publishing
+        questions = sum(len(page.get("questions") or ())
+                        for page in (survey.definition or {}).get("pages") or ())
+    footer = {AccessMode.ANONYMOUS.value: _("匿名填写，不记录身份和 IP 地址"),
+              AccessMode.MEMBER.value: _("登录社群账号填写，每人一次")}.get(survey.access_mode, "")
+    return PosterText(
+        title=survey.title, community=survey.community.name,
+        invitation=_("共 %(n)d 道题，说说你的想法，每一条我们都会认真看。", n=questions),
+        scan_hint=_("长按或扫码识别二维码，立即填写"), footer=footer)
 
 
 # -- invitations ----------------------------------------------------------------------------

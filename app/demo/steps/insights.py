@@ -20,6 +20,7 @@ from app.services.insights import actions, alerts, analysis, corrections, hooks,
 from app.services.insights.periods import local_date
 
 ACTED_ON_DAY = 128
+ACTION_TITLE = "新人入群审核上线，广告关键词自动提醒"
 ACTION_NOTE = (
     "针对群里广告刷屏：新成员入群先审核并阅读群规，设置了广告关键词自动提醒，"
     "并安排 3 位管理员轮值，广告一般 10 分钟内清理。欢迎继续反馈！"
@@ -108,7 +109,7 @@ def analyse_feedback(ctx: DemoContext) -> None:
     if ads is not None:
         when = ctx.at(ACTED_ON_DAY)
         ids = _ads_suggestions(community.id, run.id, ads.key)
-        actions.act_on(community, ads, note=ACTION_NOTE, suggestion_ids=ids,
+        actions.act_on(community, ads, note=ACTION_NOTE, title=ACTION_TITLE, suggestion_ids=ids,
                        actor=ctx.staff["operator"], at=when)
         notifications.discard_pending_deliveries()
     _label_some(ctx)

@@ -13,6 +13,7 @@ from app.demo import DemoContext, demo_step
 from app.demo.clock import Clock
 from app.demo.vocab import (
     AGREEMENTS,
+    CHANGE_TITLES,
     CHANNELS,
     DEMO_DAYS,
     INTERNAL_NOTES,
@@ -23,7 +24,10 @@ from app.demo.vocab import (
     SUBMITTER_ANSWERS,
     THEME_RESPONSES,
     Theme,
+    answered_status,
+    closeness,
     compose,
+    intended_sentiment,
     pick_theme,
     reply_for,
     suggestion_text,
@@ -54,6 +58,9 @@ AREA_CATEGORY = {
     "内容": "内容", "活动": "活动", "学习与课程": "内容", "服务与响应": "服务",
     "用户互动": "其他", "品牌": "其他",
 }
+# How closely (shared character pairs, see vocab.closeness) a change must answer a
+# suggestion for that suggestion to announce it on 你说我改.
+ANNOUNCE_CLOSENESS = 4
 # A theme's popularity on the board: how many +1s its suggestions tend to get.
 HEAT = {"ads": 3.0, "live": 2.6, "points": 2.2, "response": 1.6, "events": 1.4}
 
@@ -209,15 +216,22 @@ def _merges(ctx: DemoContext, clock: Clock, made) -> set[int]:
 
 
 def _triage(ctx: DemoContext, clock: Clock, made, duplicates: set[int]) -> None:
-    """Tags, assignees, notes, first replies, the submitters' answers and final statuses."""
+    """Tags, assignees, notes, first replies, the submitters' answers and final statuses.
+
+    Replies answer what the suggestion says (the team's change closest to its words), and
+    each change reaches 你说我改 once, under the team's title, from the first request it
+    answered; compliments answered with thanks announce nothing.
+    """
     rng = ctx.rng
     staff, _member, _members = _people(ctx)
+    announced: set[str] = set()
     for suggestion, theme, day in made:
         if suggestion.id in duplicates:
             continue
         status, settle_day = _outcome(ctx, theme, day)
         if status is None:
             continue
+        status = answered_status(status, theme, suggestion.content)
         actor = rng.choice(staff)
         first_reply = day + rng.uniform(0.1, 1.5)
         clock.stamp(ctx.at(first_reply))
@@ -230,7 +244,8 @@ def _triage(ctx: DemoContext, clock: Clock, made, duplicates: set[int]) -> None:
         if status != "in_progress" and settle_day - first_reply > 2 and rng.random() < 0.55:
             at = ctx.at(first_reply)
             triage.change_status(suggestion, status="in_progress",
-                                 reply=reply_for("in_progress", theme, rng), actor=actor, at=at)
+                                 reply=reply_for("in_progress", theme, rng)[0], actor=actor,
+                                 at=at)
             if suggestion.is_anonymous and rng.random() < 0.35:
                 answer_at = _later(ctx, at, 0.1, 1.5)
                 clock.stamp(answer_at)
@@ -242,8 +257,17 @@ def _triage(ctx: DemoContext, clock: Clock, made, duplicates: set[int]) -> None:
             triage.add_note(suggestion, rng.choice(INTERNAL_NOTES), actor=actor, at=note_at)
         at = ctx.at(max(settle_day, first_reply))
         clock.stamp(at)
-        triage.change_status(suggestion, status=status, reply=reply_for(status, theme, rng),
-                             actor=rng.choice(staff), at=at)
+        reply, change = reply_for(status, theme, rng, suggestion.content)
+        title = CHANGE_TITLES.get(change) if change not in announced else None
+        if title and (intended_sentiment(suggestion.content) == 1
+                      or closeness(suggestion.content, change) < ANNOUNCE_CLOSENESS):
+            # Praise with a wish, or a request the change only touches: thanked, and the
+            # change is announced from a suggestion it answers.
+            title = None
+        if title:
+            announced.add(change)
+        triage.change_status(suggestion, status=status, reply=reply, actor=rng.choice(staff),
+                             at=at, changelog_title=title)
 
 
 def _comments(ctx: DemoContext, clock: Clock, made, duplicates: set[int]) -> None:

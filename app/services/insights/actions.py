@@ -79,8 +79,12 @@ def anonymous_items(community_id: int, theme_key: int) -> int:
 
 def act_on(community: Community, theme: InsightTheme, *, note: str,
            suggestion_ids: list[int] | tuple[int, ...] = (), actor,
-           at: datetime | None = None) -> InsightThemeAction:
-    """Mark a theme as acted on; the caller commits, then flushes notification deliveries."""
+           at: datetime | None = None, title: str | None = None) -> InsightThemeAction:
+    """Mark a theme as acted on; the caller commits, then flushes notification deliveries.
+
+    The 你说我改 entry carries ``title``, the team's one line on what changed (the theme's
+    name when none is given); the suggestions resolved with it publish no entries of their
+    own, so one change is one entry."""
     from app.services import suggestion_triage
 
     if theme.community_id != community.id or theme.is_other:
@@ -124,7 +128,8 @@ def act_on(community: Community, theme: InsightTheme, *, note: str,
         exclude=[getattr(actor, "id", None)],
     )
     changelog.add_entry(
-        community, title=theme.name, body=note, category=theme.area,
+        community, title=" ".join((title or "").split()) or theme.name, body=note,
+        category=theme.area,
         source_type="theme", source_id=theme.id,
         supporters=len(people) + anonymous_items(community.id, theme.key),
         published_at=when, actor=actor,

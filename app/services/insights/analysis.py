@@ -23,13 +23,15 @@ from app.models import (
     InsightState,
     InsightTheme,
     ItemAnalysis,
+    JobRun,
     JobState,
     RunStatus,
     SearchText,
     ThemeStatus,
     utcnow,
 )
-from app.services.errors import Conflict, NotFound
+from app.services import job_leases
+from app.services.errors import Conflict, NotFound, PermanentFailure
 from app.services.insights import codeframe, engine
 from app.services.insights.item_rows import (
     ItemRow,
@@ -222,9 +224,19 @@ def execute_run(run_id: int, task_id: str | None = None) -> AnalysisRun:
     run.status = RunStatus.RUNNING.value
     run.started_at = utcnow()
     run.error = None
+    if task_id:
+        # The run belongs to the attempt that executes it (a retry is a new job), so that a
+        # lapsed lease leads the recovery to the right run.
+        run.job_run_id = db.session.execute(
+            db.select(JobRun.id).where(JobRun.task_id == task_id)
+        ).scalar_one_or_none() or run.job_run_id
     db.session.commit()
     try:
-        _execute(run, progress)
+        _execute(run, progress, task_id)
+    except RunTakenOver:
+        db.session.rollback()
+        log.warning("analysis run %s was taken over by a newer attempt", run_id)
+        raise
     except Exception as exc:
         db.session.rollback()
         run = db.session.get(AnalysisRun, run_id)
@@ -238,7 +250,11 @@ def execute_run(run_id: int, task_id: str | None = None) -> AnalysisRun:
     return db.session.get(AnalysisRun, run_id)
 
 
-def _execute(run: AnalysisRun, progress: Progress) -> None:
+class RunTakenOver(PermanentFailure):
+    """This attempt's lease lapsed and a newer attempt owns the run: it must not switch."""
+
+
+def _execute(run: AnalysisRun, progress: Progress, task_id: str | None = None) -> None:
     community_id = run.community_id
     progress(0.02, "load")
     loaded_at = utcnow()
@@ -298,6 +314,8 @@ def _execute(run: AnalysisRun, progress: Progress) -> None:
         "n_with_pii": result.stats.n_with_pii,
     }
     db.session.commit()
+    if not job_leases.holds_lease(task_id):
+        raise RunTakenOver(_l("分析已由新的尝试接手。"))
     progress(0.95, "switch")
     switch_to(run, loaded_at=loaded_at)
     progress(1.0, "done")

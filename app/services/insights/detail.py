@@ -23,6 +23,8 @@ from app.models import (
 from app.services.insights import analysis
 from app.services.insights.overview import trend_window
 from app.services.insights.periods import Period
+from nlp.themes.generic import is_generic
+from nlp.themes.quotes import clean_sentence
 
 MAX_ASPECT_ITEMS = 4000
 MAX_ASPECTS = 12
@@ -123,8 +125,11 @@ def negative_aspects(run_id: int, key: int, start, end, *, limit: int = MAX_ASPE
         for clause in clauses or []:
             if clause.get("label") != -1:
                 continue
+            # What members wrap around their point (作为老成员，个人感觉) names nothing they
+            # complain about: only words of the clause's point count, and never generic ones.
+            point = clean_sentence(clause.get("text", ""))
             for word in clause.get("aspects") or []:
-                if len(word) < 2:
+                if len(word) < 2 or word not in point or is_generic(word):
                     continue
                 clause_counts[word] += 1
                 if word not in seen:

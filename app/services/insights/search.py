@@ -23,7 +23,8 @@ from app.services.insights.engine import segmenter
 MAX_QUERY_CHARS = 100
 MAX_QUERY_TOKENS = 8
 _HAN = re.compile(r"^[\u4e00-\u9fff]+$")
-_SAFE = re.compile(r"[\s\"'()*:^{}\[\]]+")
+# FTS5 syntax characters and control characters (a NUL ends the query string in SQLite)
+_SAFE = re.compile(r"[\s\x00-\x1f\"'()*:^{}\[\]]+")
 
 
 def _inner_words(token: str) -> list[str]:

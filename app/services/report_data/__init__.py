@@ -9,12 +9,15 @@ inventing numbers. A new source is one class registered with ``@register_provide
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, ClassVar
 from zoneinfo import ZoneInfo
 
 from app.models import Community
+from nlp.normalize import stickers_to_emoji
 from reports.assemble import AnalysisOptions
 from reports.context import Period
 
@@ -75,15 +78,45 @@ def utc_bounds(community: Community, period: Period) -> tuple[datetime, datetime
 
 
 def printable(text: str) -> str:
-    """``text`` without emoji and other pictographs: the report's CJK fonts have no glyphs
-    for them, and they would print as empty boxes."""
-    out = []
-    for char in text:
-        code = ord(char)
-        if code >= 0x1F000 or 0x2600 <= code <= 0x27BF or code in (0xFE0F, 0x200D, 0x20E3):
-            continue
-        out.append(char)
-    return " ".join("".join(out).split()) if out else ""
+    """``text`` as the report prints it: sticker codes (``[捂脸]``) become their emoji, which
+    the report's emoji font draws beside the CJK fonts, and runs of whitespace one space."""
+    return " ".join(stickers_to_emoji(text).split()) if text else ""
+
+
+#: A bracketed code such as [捂脸] or [强]: a WeChat sticker (a picture in the chat, bracketed
+#: text in a report) when its name is in the sticker table; redaction marks ([手机号]) stay.
+_BRACKETED = re.compile(r"\[([^\[\]\s，。！？,.!?]{1,6})\]")
+
+
+def _drop_stickers(text: str) -> str:
+    from nlp.normalize import sticker_polarity
+
+    names = sticker_polarity()
+    return _BRACKETED.sub(lambda m: " " if m.group(1) in names else m.group(0), text)
+_SENTENCES = re.compile(r"(?<=[。！？!?；;\n])")
+
+
+def clean_quote(text: str, keywords: Sequence[str] = (), limit: int = 120) -> str:
+    """A member's words as a report quotes them: one sentence, never fragments joined.
+
+    Sticker codes and emoji are dropped, and so are opening filler (说实话，吐槽一下，) and a
+    courtesy closer (辛苦运营了). Of a text with several sentences, the one that mentions the
+    most of ``keywords`` (the theme's words; the first informative sentence without them)
+    is kept on its own, so a quote never glues separate remarks together. A sentence longer
+    than ``limit`` is cut with "…"."""
+    from nlp.themes.quotes import clean_sentence
+
+    text = printable(_drop_stickers(text or ""))
+    sentences = [clean_sentence(s) for s in _SENTENCES.split(text)]
+    sentences = [s for s in sentences if len(s.strip("。！？!?；; ")) >= 4]
+    if not sentences:
+        return ""
+    hits = [sum(1 for k in keywords if k and k in s) for s in sentences]
+    best = max(range(len(sentences)), key=lambda i: (hits[i], len(sentences[i]) >= 8, -i))
+    sentence = sentences[best].rstrip("；;，, ")
+    if len(sentence) > limit:
+        sentence = sentence[: limit - 1] + "…"
+    return sentence
 
 
 def chinese(label: object) -> str:
@@ -165,4 +198,5 @@ from app.services.report_data import (  # noqa: E402,F401  (registers providers)
     suggestions,
     surveys,
     themes,
+    voices,
 )

@@ -27,7 +27,7 @@ from app.services.report_data import (
     DataProvider,
     DataRequest,
     chinese,
-    printable,
+    clean_quote,
     register_provider,
 )
 from reports.context import InterviewHighlight
@@ -80,7 +80,8 @@ def highlight_of(interview: Interview) -> InterviewHighlight:
     # operators' titles usually name the interviewee; the report names roles only
     return InterviewHighlight(
         title=f"{role}访谈（{channel}）", summary=summary + "。", interviewee=role,
-        held_on=interview.held_on, quotes=[printable(i.redacted_text) for i in items[:MAX_QUOTES]],
+        held_on=interview.held_on,
+        quotes=[q for q in (clean_quote(i.redacted_text) for i in items) if q][:MAX_QUOTES],
         themes=names,
     )
 

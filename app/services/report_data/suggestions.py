@@ -18,12 +18,16 @@ from flask_babel import lazy_gettext as _l
 from app.extensions import db
 from app.models import (
     SUGGESTION_STATUS_LABELS,
+    FeedbackItem,
+    ItemAnalysis,
+    SourceKind,
     Suggestion,
     SuggestionStatus,
     SuggestionUpdate,
     SuggestionVote,
     UpdateKind,
 )
+from app.services.insights import analysis
 from app.services.report_data import (
     DataProvider,
     DataRequest,
@@ -82,9 +86,21 @@ def counts(community_id: int, start, end) -> tuple[SuggestionCounts, list[float]
         .limit(MAX_REPLY_SAMPLE)
     ).all()
     hours = [max(0.0, (reply - sent).total_seconds() / 3600) for sent, reply in pairs]
+    # the resolution rate's numerator: of the suggestions received in the period (its
+    # denominator), those moved to 已完成 or 未采纳 before the period end
+    resolved_by_end = db.select(SuggestionUpdate.id).where(
+        SuggestionUpdate.suggestion_id == Suggestion.id,
+        SuggestionUpdate.kind == UpdateKind.STATUS.value,
+        SuggestionUpdate.to_status.in_(RESOLVED), SuggestionUpdate.created_at < end)
+    received_resolved = db.session.execute(
+        db.select(db.func.count(Suggestion.id))
+        .where(Suggestion.community_id == community_id, Suggestion.created_at >= start,
+               Suggestion.created_at < end, resolved_by_end.exists())
+    ).scalar_one()
     return SuggestionCounts(
         received=received, replied=replied, resolved=resolved,
         median_first_reply_hours=statistics.median(hours) if hours else None,
+        received_resolved=received_resolved,
     ), hours
 
 
@@ -119,10 +135,26 @@ def completed(community_id: int, start, end, zone_day) -> list[CompletedSuggesti
                   db.func.max(SuggestionUpdate.created_at).desc(), Suggestion.id.desc())
         .limit(MAX_COMPLETED)
     ).all()
+    praise = _praise_ids(community_id, [s.id for s, _at in rows])
     # titles are member text: personal details are removed before they reach a report
     return [CompletedSuggestion(title=printable(redact(s.short_title(30)).text),
-                                completed_on=zone_day(at))
+                                completed_on=zone_day(at), praise=s.id in praise)
             for s, at in rows]
+
+
+def _praise_ids(community_id: int, ids: list[int]) -> set[int]:
+    """The suggestions among ``ids`` that the current analysis read as positive: compliments,
+    which a report never credits with a metric change."""
+    run_id = analysis.current_run_id(community_id)
+    if run_id is None or not ids:
+        return set()
+    return set(db.session.execute(
+        db.select(FeedbackItem.source_id)
+        .join(ItemAnalysis, ItemAnalysis.feedback_item_id == FeedbackItem.id)
+        .where(ItemAnalysis.run_id == run_id, FeedbackItem.community_id == community_id,
+               FeedbackItem.source_kind == SourceKind.SUGGESTION.value,
+               FeedbackItem.source_id.in_(ids), ItemAnalysis.sentiment_label > 0)
+    ).scalars())
 
 
 @register_provider

@@ -3,8 +3,9 @@ their monthly (or weekly) trend, and a summary of each survey answered in the pe
 
 The numbers come from the survey services (``survey_results.results`` for a period's
 statistics, ``survey_metrics.score_trend`` for trends), so the report and the survey pages
-agree. The community's NPS pools every NPS question of every survey answered in the period
-(each answer counts once); CSAT pools the CSAT questions the same way.
+agree. The community's NPS pools only the NPS questions marked 「作为社群 NPS」 in the builder
+(each answer counts once); every other NPS question (an event's) is reported under its own
+name. CSAT pools the CSAT questions of every survey.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ from app.services.report_data import (
 )
 from reports.context import (
     CsatResult,
+    NamedNps,
     NpsResult,
     Period,
     SurveysSection,
@@ -88,6 +90,7 @@ class PeriodScores:
     nps: ScoreCounts = field(default_factory=ScoreCounts)
     csat: ScoreCounts = field(default_factory=ScoreCounts)
     summaries: list[SurveySummary] = field(default_factory=list)
+    other_nps: list[NamedNps] = field(default_factory=list)
 
 
 def answered_surveys(community_id: int, start, end) -> list[tuple[Survey, int]]:
@@ -121,18 +124,30 @@ def period_scores(community_id: int, period: Period, bounds, *, summaries: bool
         survey_nps = survey_csat = None
         for q in stats.questions:
             if q.nps is not None and q.nps.total:
-                out.nps.add(q.categories)
+                if q.question_id == survey.community_nps_question:
+                    out.nps.add(q.categories)
+                else:
+                    out.other_nps.append(NamedNps(
+                        survey=printable(survey.title) or f"问卷 {survey.id}",
+                        question=printable(q.title)[:60], score=round(q.nps.score, 1),
+                        responses=q.nps.total))
                 survey_nps = q.nps.score if survey_nps is None else survey_nps
             if q.csat is not None and q.csat.total:
                 out.csat.add(q.categories)
                 survey_csat = q.csat.percent if survey_csat is None else survey_csat
         if summaries and len(out.summaries) < MAX_SURVEYS and stats.total_responses:
+            theme = _main_open_theme(survey, bounds)
+            highlights = _highlights(stats)
+            if theme is not None:
+                highlights.append(f"开放回答最常谈到「{printable(theme[0])}」"
+                                  f"（{fmt_int(theme[1])} 份回答）")
             out.summaries.append(SurveySummary(
                 title=printable(survey.title) or f"问卷 {survey.id}",
                 responses=stats.total_responses, completion_rate=_answer_rate(stats),
                 nps=None if survey_nps is None else round(survey_nps, 1),
                 csat=None if survey_csat is None else round(survey_csat, 1),
-                highlights=_highlights(survey, stats)))
+                highlights=highlights,
+                open_theme_responses=None if theme is None else theme[1]))
     return out
 
 
@@ -144,9 +159,8 @@ def _answer_rate(stats) -> float | None:
     return answered / shown if shown else None
 
 
-def _highlights(survey: Survey, stats, limit: int = 2) -> list[str]:
-    """The most chosen option of the survey's most answered choice questions, and the main
-    theme of its open answers."""
+def _highlights(stats, limit: int = 2) -> list[str]:
+    """The most chosen option of the survey's most answered choice questions."""
     out = []
     choice = [q for q in stats.questions
               if q.categories and q.nps is None and q.csat is None and q.ces is None
@@ -156,31 +170,34 @@ def _highlights(survey: Survey, stats, limit: int = 2) -> list[str]:
         if top.count:
             out.append(f"「{printable(q.title)[:24]}」最多人选「{printable(top.label)[:16]}」"
                        f"（{top.percent:.0f}%）")
-    theme = _main_open_theme(survey)
-    if theme:
-        out.append(theme)
-    return out[: limit + 1]
+    return out
 
 
-def _main_open_theme(survey: Survey) -> str:
-    """The theme that most of the survey's open answers fall in (from the stored analysis)."""
+def _main_open_theme(survey: Survey, bounds) -> tuple[str, int] | None:
+    """The theme that the most of the period's responses (``bounds``, naive UTC) wrote open
+    answers about, and how many responses did: a response with several open answers in the
+    theme counts once, so the count never exceeds the period's responses."""
     run_id = analysis.current_run_id(survey.community_id)
     if run_id is None:
-        return ""
+        return None
+    start, end = bounds
+    responses = db.func.count(db.distinct(FeedbackItem.source_id))
     row = db.session.execute(
-        db.select(InsightTheme.name, db.func.count(ItemAnalysis.id))
+        db.select(InsightTheme.name, responses).select_from(ItemAnalysis)
         .join(FeedbackItem, FeedbackItem.id == ItemAnalysis.feedback_item_id)
         .join(InsightTheme, db.and_(InsightTheme.community_id == survey.community_id,
                                     InsightTheme.key == ItemAnalysis.theme_key))
         .where(ItemAnalysis.run_id == run_id, FeedbackItem.community_id == survey.community_id,
-               survey_metrics.feedback_clause(survey.id), InsightTheme.is_other.is_(False))
+               survey_metrics.feedback_clause(survey.id), InsightTheme.is_other.is_(False),
+               FeedbackItem.source_id.in_(
+                   db.select(SurveyResponse.id).where(
+                       SurveyResponse.survey_id == survey.id,
+                       SurveyResponse.submitted_at >= start, SurveyResponse.submitted_at < end)))
         .group_by(InsightTheme.name)
-        .order_by(db.func.count(ItemAnalysis.id).desc(), InsightTheme.name)
+        .order_by(responses.desc(), InsightTheme.name)
         .limit(1)
     ).first()
-    if row is None:
-        return ""
-    return f"开放回答最常谈到「{printable(row[0])}」（{fmt_int(row[1])} 条）"
+    return None if row is None else (row[0], int(row[1]))
 
 
 def _trend_points(community, kind: str, period: Period) -> list[TrendPoint]:
@@ -193,7 +210,8 @@ def _trend_points(community, kind: str, period: Period) -> list[TrendPoint]:
     else:
         first = period.end - timedelta(days=period.end.weekday(), weeks=TREND_POINTS - 1)
     points = survey_metrics.score_trend(community, kind, start=first, end=period.end,
-                                        period="month" if monthly else "week")
+                                        period="month" if monthly else "week",
+                                        community_nps=kind == "nps")
     return [TrendPoint(_point_label(p.start, monthly),
                        None if p.score is None else round(p.score, 1)) for p in points]
 
@@ -252,4 +270,4 @@ class SurveysProvider(DataProvider):
         return {"surveys": SurveysSection(
             nps=_nps(current.nps, previous.nps, nps_trend),
             csat=_csat(current.csat, previous.csat, csat_trend),
-            surveys=current.summaries)}
+            surveys=current.summaries, other_nps=current.other_nps)}

@@ -7,7 +7,7 @@ analysed again at report time. Quotes are the redacted texts of the feedback ite
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from datetime import date
 from typing import Any
 
@@ -16,11 +16,17 @@ from flask_babel import lazy_gettext as _l
 from app.extensions import db
 from app.models import (
     SOURCE_KIND_LABELS,
+    SUGGESTION_STATUS_LABELS,
     Community,
     FeedbackItem,
     InsightTheme,
     InsightThemeAction,
     ItemAnalysis,
+    SourceKind,
+    Suggestion,
+    SuggestionStatus,
+    SuggestionUpdate,
+    UpdateKind,
 )
 from app.services.insights import analysis
 from app.services.insights import wordclouds as wordcloud_service
@@ -28,9 +34,11 @@ from app.services.report_data import (
     DataProvider,
     DataRequest,
     chinese,
+    clean_quote,
     local_day,
     printable,
     register_provider,
+    utc_bounds,
 )
 from app.services.report_data.previous import previous_report
 from reports.assemble import FollowUpStatus, ThemeInput
@@ -91,14 +99,6 @@ def acted_on_days(community: Community, last_day: date) -> dict[int, tuple[date,
     return out
 
 
-def _clip(text: str, limit: int = MAX_QUOTE_CHARS) -> str:
-    text = printable(text)
-    if len(text) <= limit:
-        return text
-    cut = max(text.rfind(mark, 0, limit) for mark in "。！？!?；")
-    return text[: cut + 1] if cut >= limit // 2 else text[: limit - 1] + "…"
-
-
 def period_quotes(run_id: int, theme: InsightTheme, first: int, last: int, n: int
                   ) -> list[Quote]:
     """Up to ``n`` quotes of the theme from local days ``first``..``last`` (ordinals): its
@@ -129,9 +129,10 @@ def period_quotes(run_id: int, theme: InsightTheme, first: int, last: int, n: in
             .limit(QUOTE_CANDIDATES // 2)).all()
         for i in range(max(len(negative), len(other))):
             rows += [r[i] for r in (negative, other) if i < len(r)]
+    theme_words = [w for w in [theme.name, *(theme.keywords or [])[:12]] if w]
     quotes, seen = [], set()
     for row in rows:
-        text = _clip(row.redacted_text or "")
+        text = clean_quote(row.redacted_text or "", theme_words, MAX_QUOTE_CHARS)
         if len(text) < 6 or text in seen or row.id in seen:
             continue
         seen.update((text, row.id))
@@ -150,9 +151,66 @@ def _wordcloud(community: Community, theme: InsightTheme) -> bytes | None:
     return wordcloud_service.cloud_png(community, weights, size="small")
 
 
-def _follow_up(request: DataRequest, acted: dict[int, tuple[date, str]]) -> list[FollowUpStatus]:
-    """Whether each theme the previous report recommended was acted on since that report's
-    period started (an older action is what the previous report already knew)."""
+def linked_suggestions(request: DataRequest, run_id: int, keys: list[int]
+                       ) -> dict[int, list[tuple[str, date | None]]]:
+    """Per theme key, the status of each suggestion the analysis put in the theme (sent by
+    the period end) and the local day it was last marked 已完成 (``None`` if never)."""
+    if not keys:
+        return {}
+    _start, end = utc_bounds(request.community, request.period)
+    done = (db.select(SuggestionUpdate.suggestion_id,
+                      db.func.max(SuggestionUpdate.created_at).label("done_at"))
+            .where(SuggestionUpdate.community_id == request.community.id,
+                   SuggestionUpdate.kind == UpdateKind.STATUS.value,
+                   SuggestionUpdate.to_status == SuggestionStatus.DONE.value,
+                   SuggestionUpdate.created_at < end)
+            .group_by(SuggestionUpdate.suggestion_id).subquery())
+    rows = db.session.execute(
+        db.select(ItemAnalysis.theme_key, Suggestion.status, done.c.done_at)
+        .join(FeedbackItem, FeedbackItem.id == ItemAnalysis.feedback_item_id)
+        .join(Suggestion, db.and_(Suggestion.id == FeedbackItem.source_id,
+                                  Suggestion.community_id == FeedbackItem.community_id))
+        .outerjoin(done, done.c.suggestion_id == Suggestion.id)
+        .where(ItemAnalysis.run_id == run_id, ItemAnalysis.theme_key.in_(keys),
+               FeedbackItem.community_id == request.community.id,
+               FeedbackItem.source_kind == SourceKind.SUGGESTION.value,
+               Suggestion.created_at < end)
+    ).all()
+    out: dict[int, list[tuple[str, date | None]]] = defaultdict(list)
+    for key, status, done_at in rows:
+        out[int(key)].append((status, local_day(request.community, done_at) if done_at else None))
+    return out
+
+
+#: Suggestion statuses that mean the team took a suggestion up (in order of progress).
+TAKEN_UP = (SuggestionStatus.IN_PROGRESS.value, SuggestionStatus.PLANNED.value,
+            SuggestionStatus.DONE.value)
+
+
+def follow_up_status(theme_key: str, since: date, acted: tuple[date, str] | None,
+                     suggestions: list[tuple[str, date | None]]) -> FollowUpStatus:
+    """What became of a recommended theme since ``since`` (the previous report's period
+    start), from the real state: the theme marked as acted on (你说我改) or one of its
+    suggestions completed since then is 已采纳; a suggestion of it taken up (处理中,
+    已采纳/计划中, or completed earlier) is 推进中; otherwise 未采纳."""
+    if acted is not None and acted[0] >= since:
+        return FollowUpStatus(theme_key, "acted", acted[0], printable(acted[1])[:200])
+    done = sorted(day for status, day in suggestions
+                  if status == SuggestionStatus.DONE.value and day is not None and day >= since)
+    counts = Counter(status for status, _day in suggestions if status in TAKEN_UP)
+    note = "；".join(f"相关建议{chinese(SUGGESTION_STATUS_LABELS[SuggestionStatus(s)])} "
+                    f"{counts[s]} 条" for s in TAKEN_UP if counts[s])
+    if done:
+        return FollowUpStatus(theme_key, "acted", done[-1], note)
+    if counts:
+        return FollowUpStatus(theme_key, "in_progress", None, note)
+    return FollowUpStatus(theme_key, "not_acted")
+
+
+def _follow_up(request: DataRequest, acted: dict[int, tuple[date, str]], run_id: int
+               ) -> list[FollowUpStatus]:
+    """What became of each theme the previous report recommended (see
+    ``follow_up_status``); an action older than that report's period is what it knew."""
     report = previous_report(request)
     if report is None or not report.context_json:
         return []
@@ -162,18 +220,16 @@ def _follow_up(request: DataRequest, acted: dict[int, tuple[date, str]]) -> list
         return []
     if previous.recommendations is None:
         return []
-    out = []
+    keys = {}
     for rec in previous.recommendations.items:
         try:
-            key = int(rec.theme_key)
+            keys[rec.theme_key] = int(rec.theme_key)
         except ValueError:
             continue
-        day, note = acted.get(key, (None, ""))
-        if day is not None and day >= previous.period.start:
-            out.append(FollowUpStatus(rec.theme_key, "acted", day, printable(note)[:200]))
-        else:
-            out.append(FollowUpStatus(rec.theme_key, "not_acted"))
-    return out
+    linked = linked_suggestions(request, run_id, list(keys.values()))
+    return [follow_up_status(theme_key, previous.period.start, acted.get(key),
+                             linked.get(key, []))
+            for theme_key, key in keys.items()]
 
 
 @register_provider
@@ -227,7 +283,7 @@ class ThemesProvider(DataProvider):
                 acted_on=day_note[0] if day_note else None,
             ))
         out: dict[str, Any] = {"themes": inputs}
-        follow_up = _follow_up(request, acted)
+        follow_up = _follow_up(request, acted, run_id)
         if follow_up:
             out["follow_up"] = follow_up
         return out

@@ -1,5 +1,6 @@
-// The suggestion box: a character counter, image checks before upload, and similar
-// suggestions while typing (debounced; only what the member may already see on the board).
+// The suggestion box: a character counter, image checks before upload, errors that clear
+// once the member fixes the field, and while typing (debounced) a proposed category and
+// similar suggestions (only what the member may already see on the board).
 (function () {
   "use strict";
   var form = document.getElementById("box-form");
@@ -20,6 +21,50 @@
   if (content) {
     content.addEventListener("input", updateCounter);
     updateCounter();
+  }
+
+  // A server error under a field ("请填写建议内容。") goes once the field has an answer.
+  function clearErrors(field) {
+    var box = field.closest(".field");
+    if (!box || !box.classList.contains("has-error")) return;
+    box.classList.remove("has-error");
+    var errors = box.querySelectorAll("p.error:not(#image-error)");
+    for (var i = 0; i < errors.length; i++) errors[i].remove();
+    field.removeAttribute("aria-invalid");
+  }
+  form.addEventListener("input", function (event) {
+    var field = event.target;
+    if (field.matches("textarea, input[type=text]") && field.value.trim()) clearErrors(field);
+  });
+  form.addEventListener("change", function (event) {
+    if (event.target.matches("input[type=radio]")) clearErrors(event.target);
+  });
+
+  // The category: the member's choice wins; until there is one, the box proposes one.
+  var hint = document.getElementById("category-hint");
+  var radios = form.querySelectorAll("input[type=radio][name=category]");
+  var chosenByMember = false;
+  var proposed = null;
+  for (var r = 0; r < radios.length; r++) {
+    if (radios[r].checked) proposed = radios[r].value;
+    radios[r].addEventListener("change", function () {
+      chosenByMember = true;
+      if (hint) hint.hidden = true;
+    });
+  }
+  function propose(category) {
+    if (chosenByMember || !category || category === proposed) return;
+    for (var k = 0; k < radios.length; k++) {
+      if (radios[k].value === category) {
+        radios[k].checked = true;
+        proposed = category;
+        clearErrors(radios[k]);
+        if (hint) {
+          hint.textContent = hint.getAttribute("data-template").replace("__CATEGORY__", category);
+          hint.hidden = false;
+        }
+      }
+    }
   }
 
   // Images: count and size, so that people do not wait for an upload that will be refused.
@@ -102,6 +147,7 @@
       .then(function (data) {
         if (mine !== seq || !data || !data.success) return;
         render(data.data.items || []);
+        propose(data.data.category);
       })
       .catch(function () { /* suggestions are a help, never a blocker */ });
   }

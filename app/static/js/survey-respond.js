@@ -338,8 +338,23 @@
   });
 
   // -- exclusive options, 其他 text, counters ------------------------------------------
+  // A box beyond the question's maximum is not ticked: the member hears why at once.
+  function overTheMaximum(el) {
+    if (el.type !== "checkbox" || !el.checked || el.hasAttribute("data-exclusive")) return false;
+    var qid = el.name.replace(/^a\./, "");
+    var rules = rulesOf[qid] || {};
+    if (!rules.maxChoices || rules.type !== "multiple_choice") return false;
+    var ticked = form.querySelectorAll("input[type=checkbox][name='" + cssEscape(el.name) + "']:checked:not([data-exclusive])");
+    if (ticked.length <= rules.maxChoices) return false;
+    el.checked = false;
+    var block = el.closest("fieldset[data-question]");
+    if (block) showProblems(block, [fill(messages.too_many_choices, { max: rules.maxChoices })]);
+    return true;
+  }
+
   form.addEventListener("change", function (event) {
     var el = event.target;
+    if (overTheMaximum(el)) { refresh(); return; }
     if (el.type === "checkbox" && el.checked) {
       var group = form.querySelectorAll("input[type=checkbox][name='" + cssEscape(el.name) + "']");
       group.forEach(function (other) {

@@ -106,7 +106,7 @@ def test_acting_on_a_theme_notifies_contributors_but_never_anonymous_ones(
     people, theme = contributions["people"], contributions["theme"]
     when = datetime(2026, 9, 1, 4, 0)
     action = actions.act_on(community, theme, note="新成员入群先审核，广告关键词自动提醒。",
-                            actor=contributions["operator"], at=when)
+                            title="新人入群审核上线", actor=contributions["operator"], at=when)
     db.session.commit()
     notes = db.session.execute(db.select(Notification).where(
         Notification.kind == "insight.acted_on")).scalars().all()
@@ -120,6 +120,7 @@ def test_acting_on_a_theme_notifies_contributors_but_never_anonymous_ones(
     entry = db.session.execute(db.select(ChangelogEntry).where(
         ChangelogEntry.source_type == "theme")).scalar_one()
     assert entry.source_id == theme.id and entry.published_at == when
+    assert entry.title == "新人入群审核上线"
     assert "入群先审核" in entry.body
     # Three identified contributors plus the anonymous survey answer and suggestion.
     assert entry.supporters >= 5

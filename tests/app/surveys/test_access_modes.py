@@ -277,3 +277,56 @@ def test_invitation_errors_are_explained(client, db, operator, survey_factory, c
     assert "每次可生成 1 到 1000 个链接" in page.get_data(as_text=True)
     assert db.session.execute(db.select(db.func.count(SurveyInvitation.id))).scalar_one() == 0
 
+
+
+# -- one response per WeChat / device --------------------------------------------------------
+
+def _responses(db) -> int:
+    return db.session.execute(db.select(db.func.count(SurveyResponse.id))).scalar_one()
+
+
+def test_one_per_device_turns_away_a_second_response_from_the_same_device(app, db,
+                                                                         survey_factory):
+    survey = survey_factory(SKIP_SURVEY, one_per_device=True)
+    phone = app.test_client()
+    done = answer_pages(phone, survey, {"first": {"nps": "10"}})
+    assert "再填一份" not in done
+    assert phone.get_cookie("hs_answered", path="/s").value == survey.public_key
+
+    # The response's own cookie gone (it expires), the device cookie still remembers.
+    phone.delete_cookie("hs_resume", path=f"/s/{survey.public_key}")
+    page = phone.get(f"/s/{survey.public_key}").get_data(as_text=True)
+    assert "每个微信/设备只能填一次" in page and "开始填写" not in page
+    refused = phone.post(f"/s/{survey.public_key}/start", data={})
+    assert "每个微信/设备只能填一次" in refused.get_data(as_text=True)
+    assert _responses(db) == 1
+
+    # Another phone answers as usual; nothing about either device is stored.
+    answer_pages(app.test_client(), survey, {"first": {"nps": "9"}})
+    assert _responses(db) == 2
+    assert "hs_answered" not in _all_text_in_database(db)
+
+
+def test_without_the_rule_the_thank_you_page_offers_another_response(app, db, community,
+                                                                      survey_factory):
+    survey = survey_factory(SKIP_SURVEY)
+    done = answer_pages(app.test_client(), survey, {"first": {"nps": "10"}})
+    assert "再填一份" in done
+    assert f'href="/c/{community.slug}/box"' in done
+    assert f'href="/c/{community.slug}/changes"' in done
+    member_survey = survey_factory(SKIP_SURVEY, access_mode="member")
+    assert not member_survey.allows_repeats
+
+
+def test_the_rule_is_kept_only_for_anonymous_surveys(app, db, survey_factory):
+    from app.services import surveys as survey_service
+
+    survey = survey_factory(SKIP_SURVEY, publish=False)
+    survey_service.update_settings(survey, survey_service.SettingsInput(
+        access_mode="anonymous", close_at=None, max_responses=None, one_per_device=True),
+        actor=None)
+    assert survey.one_per_device and not survey.allows_repeats
+    survey_service.update_settings(survey, survey_service.SettingsInput(
+        access_mode="member", close_at=None, max_responses=None, one_per_device=True),
+        actor=None)
+    assert not survey.one_per_device

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 
 import pytest
 
@@ -282,6 +283,29 @@ def test_the_preview_runs_the_draft_and_stores_nothing(client, db, operator, sur
     assert "这是预览，回答没有被保存" in done.get_data(as_text=True)
     assert db.session.execute(db.select(db.func.count(SurveyResponse.id))).scalar_one() == 0
     assert db.session.execute(db.select(db.func.count(SurveySession.id))).scalar_one() == 0
+
+
+def test_an_nps_question_is_marked_as_the_community_nps_in_the_builder(client, db, operator,
+                                                                       survey_factory,
+                                                                       community):
+    survey = survey_factory(SKIP_SURVEY, publish=False)
+    page = _definition(db, survey.id).pages[0].id
+    url = f"{_base(community, survey)}/pages/{page}/questions/new"
+    form = client.get(url, query_string={"type": "nps"}).get_data(as_text=True)
+    assert "作为社群 NPS" in form
+    response = client.post(url, query_string={"type": "nps"}, data={
+        "type": "nps", "title": "你有多大可能把本群推荐给朋友？", "community_nps": "y"})
+    assert response.status_code == 302
+    qid = _definition(db, survey.id).pages[0].questions[-1].id
+    db.session.expire_all()
+    assert db.session.get(Survey, survey.id).community_nps_question == qid
+    edit = client.get(f"{_base(community, survey)}/questions/{qid}").get_data(as_text=True)
+    (box,) = re.findall(r'<input[^>]*name="community_nps"[^>]*>', edit)
+    assert "checked" in box
+    client.post(f"{_base(community, survey)}/questions/{qid}", data={
+        "type": "nps", "title": "你有多大可能把本群推荐给朋友？"})
+    db.session.expire_all()
+    assert db.session.get(Survey, survey.id).community_nps_question is None
 
 
 def test_a_new_question_gets_a_code_of_its_type_never_one_a_removed_question_had(

@@ -29,6 +29,7 @@ def foreign(db, other_community):
 @pytest.mark.parametrize("path", [
     "/", "/details", "/settings", "/share", "/stats", "/responses", "/crosstab",
     "/open-answers", "/export.csv", "/invitations", "/import", "/preview", "/qr.svg",
+    "/poster.png",
     "/questions/nps", "/pages/first", "/definition.json",
 ])
 def test_another_communitys_survey_is_not_found(client, login_as, community, foreign, path):

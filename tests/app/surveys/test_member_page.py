@@ -41,7 +41,7 @@ def test_the_welcome_screen_shows_texts_and_counts(client, survey_factory):
     page = client.get(f"/s/{survey.public_key}").get_data(as_text=True)
     assert "全题型问卷" in page and "欢迎参与全题型测试" in page
     assert "共 13 道题" in page and "分 4 页" in page
-    assert "不记录身份，也不记录 IP 地址" in page
+    assert "运营团队看不到是谁填的" in page and "也不记录 IP 地址" in page
     assert "开始填写" in page
 
 
