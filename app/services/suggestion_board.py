@@ -132,6 +132,31 @@ def board(
     return items_for(list(rows), viewer), total
 
 
+#: The roadmap's columns, in reading order: what will be done, what is under way, what was done.
+ROADMAP_COLUMNS = (SuggestionStatus.PLANNED, SuggestionStatus.IN_PROGRESS, SuggestionStatus.DONE)
+
+
+def roadmap(community: Community, *, viewer: User | None,
+            per_column: int = 30) -> dict[SuggestionStatus, tuple[list[BoardItem], int]]:
+    """The board's suggestions by roadmap column (计划中 / 进行中 / 已完成), with each column's
+    total: planned and in-progress ones most supported first, done ones most recent first."""
+    votes = (db.select(db.func.count(SuggestionVote.id))
+             .where(SuggestionVote.suggestion_id == Suggestion.id).scalar_subquery())
+    columns = {}
+    for status in ROADMAP_COLUMNS:
+        stmt = db.select(Suggestion).where(
+            Suggestion.community_id == community.id, Suggestion.hidden_at.is_(None),
+            Suggestion.status == status.value)
+        total = int(db.session.execute(
+            db.select(db.func.count()).select_from(stmt.subquery())).scalar_one())
+        changed = db.func.coalesce(Suggestion.status_changed_at, Suggestion.updated_at)
+        order = ((changed.desc(), Suggestion.id.desc()) if status == SuggestionStatus.DONE
+                 else (votes.desc(), changed.desc(), Suggestion.id.desc()))
+        rows = db.session.execute(stmt.order_by(*order).limit(per_column)).scalars().all()
+        columns[status] = (items_for(list(rows), viewer), total)
+    return columns
+
+
 def toggle_vote(suggestion: Suggestion, user: User) -> bool:
     """+1 (我也想要) or take it back; voting also follows the suggestion. Returns the new state."""
     _require_board(suggestion)

@@ -262,6 +262,72 @@ def triage(
     return True
 
 
+MAX_BULK = 100
+BULK_ACTIONS = ("status", "tag", "merge")
+
+
+def bulk_triage(community: Community, ids: list[int], *, action: str, actor: User,
+                status: str | None = None, reply: str | None = None, tags: str = "",
+                target_id: int | None = None) -> int:
+    """Triage several suggestions at once: one status and reply for all (``status``), tags
+    added to each (``tag``), or all merged into one (``merge``, into ``target_id``, which may
+    be one of them). Everything or nothing: the first refusal names its suggestion and the
+    caller rolls back. Returns how many suggestions changed."""
+    ids = list(dict.fromkeys(int(i) for i in ids))
+    if not ids:
+        raise ServiceError(_l("请先勾选要处理的建议。"), code="nothing_selected", field="items")
+    if len(ids) > MAX_BULK:
+        raise ServiceError(_l("一次最多处理 %(n)d 条建议。", n=MAX_BULK), code="too_many",
+                           field="items")
+    if action not in BULK_ACTIONS:
+        raise ServiceError(_l("请选择批量操作。"), code="invalid_action", field="action")
+    found = {s.id: s for s in db.session.execute(
+        db.select(Suggestion).where(Suggestion.community_id == community.id,
+                                    Suggestion.id.in_(ids))).scalars()}
+    missing = [i for i in ids if i not in found]
+    if missing:
+        raise ServiceError(_l("找不到建议 #%(id)d。", id=missing[0]), code="not_found",
+                           field="items")
+    chosen = [found[i] for i in ids]
+    if action == "merge":
+        target = found.get(target_id) if target_id in found else db.session.execute(
+            db.select(Suggestion).where(Suggestion.community_id == community.id,
+                                        Suggestion.id == (target_id or 0))).scalar_one_or_none()
+        if target is None:
+            raise ServiceError(_l("请填写要合并到的建议编号。"), code="merge_target_missing",
+                               field="target")
+        sources = [s for s in chosen if s.id != target.id]
+        if not sources:
+            raise ServiceError(_l("请至少再勾选一条要合并的建议。"), code="nothing_selected",
+                               field="items")
+        for source in sources:
+            _each(source, lambda s=source: merge(s, target, actor=actor))
+        return len(sources)
+    if action == "status":
+        for suggestion in chosen:
+            _each(suggestion, lambda s=suggestion: change_status(s, status=status or "",
+                                                                 reply=reply, actor=actor))
+        return len(chosen)
+    wanted = set(parse_tags(tags))
+    if not wanted:
+        raise ServiceError(_l("请填写要添加的标签。"), code="tags_required", field="tags")
+    changed = 0
+    for suggestion in chosen:
+        changed += _each(suggestion, lambda s=suggestion: triage(
+            s, category=s.category, tags=sorted(set(s.tag_names) | wanted),
+            assignee_id=s.assignee_id, actor=actor))
+    return changed
+
+
+def _each(suggestion: Suggestion, act):
+    """Run one step of a bulk action; a refusal says which suggestion it was about."""
+    try:
+        return act()
+    except ServiceError as exc:
+        raise type(exc)(_l("建议 #%(id)d：%(reason)s", id=suggestion.id, reason=exc.message),
+                        code=exc.code, field=getattr(exc, "field", None)) from None
+
+
 def add_note(suggestion: Suggestion, body: str, *, actor: User,
              at: datetime | None = None) -> SuggestionNote:
     """Add an internal note (never shown to members)."""

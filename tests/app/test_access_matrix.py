@@ -243,6 +243,7 @@ ROUTES.update({
     "suggestions.changelog": Route("GET", "public_community", params=A),
     "suggestions.mine": Route("GET", "community", Role.MEMBER, A),
     "suggestions.board": Route("GET", "community", Role.MEMBER, A),
+    "suggestions.roadmap": Route("GET", "community", Role.MEMBER, A),
     "suggestions.detail": Route("GET", "community", Role.MEMBER, SG),
     "suggestions.edit": Route("GET", "community", Role.MEMBER,
                               lambda w: SG(w, "member_suggestion")),
@@ -261,6 +262,8 @@ ROUTES.update({
     # The operators' inbox.
     "suggestions.inbox": Route("GET", "community", Role.OPERATOR, A),
     "suggestions.manage": Route("GET", "community", Role.OPERATOR, SG),
+    "suggestions.bulk": Route("POST", "community", Role.OPERATOR, A),
+    "suggestions.canned_replies": Route("GET", "community", Role.OPERATOR, A),
     "suggestions.set_status": Route("POST", "community", Role.OPERATOR, SG,
                                     lambda w: {"status": "in_progress", "reply": "在排期了"}),
     "suggestions.triage": Route("POST", "community", Role.OPERATOR, SG,

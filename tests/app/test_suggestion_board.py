@@ -156,3 +156,32 @@ def test_objects_of_another_community_are_not_found_through_this_ones_urls(
     sign_in(client, op_b)
     assert client.get(f"/c/{slug}/suggestions/{signed.id}").status_code == 404
     assert client.get(f"/c/{other_community.slug}/suggestions/{signed.id}").status_code == 404
+
+
+def test_the_roadmap_shows_planned_in_progress_and_done_suggestions(app, db, client,
+                                                                   community):
+    from app.models import utcnow
+
+    member = make_member(community, display_name="阿青")
+    made = {}
+    for key, status in (("plan", "planned"), ("work", "in_progress"), ("done", "done"),
+                        ("new", "new"), ("hidden", "planned")):
+        suggestion, _code = make_suggestion(community, author=member,
+                                            content=f"路线图测试建议：{key} 的内容")
+        suggestion.status = status
+        made[key] = suggestion
+    made["hidden"].hidden_at = utcnow()
+    db.session.commit()
+    sign_in(client, member)
+    closed = client.get(f"/c/{community.slug}/board/roadmap").get_data(as_text=True)
+    assert "路线图测试建议" not in closed
+    enable_board(community)
+    db.session.commit()
+    page = client.get(f"/c/{community.slug}/board/roadmap").get_data(as_text=True)
+    columns = {status: page.split(f'id="roadmap-{status}"')[1].split("</section>")[0]
+               for status in ("planned", "in_progress", "done")}
+    assert "plan 的内容" in columns["planned"] and "work 的内容" in columns["in_progress"]
+    assert "done 的内容" in columns["done"]
+    assert "new 的内容" not in page and "hidden 的内容" not in page
+    assert page.index('id="roadmap-planned"') < page.index('id="roadmap-in_progress"') < \
+        page.index('id="roadmap-done"')

@@ -348,3 +348,63 @@ def test_the_operator_writes_the_changelog_title_with_the_reply(app, db, client,
         "changelog_title": "作业分新手、进阶两档"})
     entry = db.session.execute(db.select(ChangelogEntry)).scalar_one()
     assert entry.title == "作业分新手、进阶两档"
+
+
+def test_bulk_triage_sets_status_adds_tags_and_merges_all_or_nothing(app, db, client,
+                                                                     community):
+    from app.models import Suggestion, SuggestionStatus
+
+    suggest = make_suggestion
+    operator = make_member(community, "operator", display_name="运营小林")
+    made = [suggest(community, content=f"希望增加直播回放，第 {n} 次提了")[0] for n in range(4)]
+    db.session.commit()
+    ids = [s.id for s in made]
+    sign_in(client, operator)
+    url = f"/c/{community.slug}/suggestions/bulk"
+    client.post(url, data={"items": ids[:2], "action": "status", "status": "planned",
+                           "reply": "已经排进下个月的计划。"})
+    client.post(url, data={"items": ids[:3], "action": "tag", "tags": "直播，回放"})
+    db.session.expire_all()
+    status = [db.session.get(Suggestion, i).status for i in ids]
+    assert status == ["planned", "planned", "new", "new"]
+    assert [sorted(db.session.get(Suggestion, i).tag_names) for i in ids] == [
+        ["回放", "直播"], ["回放", "直播"], ["回放", "直播"], []]
+    # 已完成 needs a reply: the whole batch is refused, naming the suggestion, and nothing stored
+    refused = client.post(url, data={"items": ids, "action": "status", "status": "done"},
+                          follow_redirects=True).get_data(as_text=True)
+    assert f"建议 #{ids[0]}：" in refused and "请写一句回复" in refused
+    db.session.expire_all()
+    assert [db.session.get(Suggestion, i).status for i in ids] == status
+    client.post(url, data={"items": ids, "action": "merge", "target": str(ids[0])})
+    db.session.expire_all()
+    merged = [db.session.get(Suggestion, i) for i in ids[1:]]
+    assert all(s.merged_into_id == ids[0] and s.status == SuggestionStatus.DUPLICATE.value
+               for s in merged)
+    # another community's suggestions cannot be reached
+    with pytest.raises(ServiceError):
+        triage.bulk_triage(community, [999999], action="tag", tags="x", actor=operator)
+
+
+def test_canned_replies_are_kept_per_community_and_offered_when_replying(app, db, client,
+                                                                        community,
+                                                                        other_community):
+    operator = make_member(community, "operator", display_name="运营小林")
+    suggestion, _code = make_suggestion(community, content="希望增加直播回放")
+    db.session.commit()
+    sign_in(client, operator)
+    url = f"/c/{community.slug}/suggestions/replies"
+    saved = client.post(url, data={"replies": (
+        "已排期\n谢谢你的建议！已经排进计划，上线后会通知你。\n\n"
+        "暂不采纳\n谢谢你的建议，这件事我们暂时不做。\r\n")})
+    assert saved.status_code == 302
+    page = client.get(f"/c/{community.slug}/suggestions/{suggestion.id}").get_data(as_text=True)
+    assert '<option value="谢谢你的建议！已经排进计划，上线后会通知你。">已排期</option>' in page
+    assert 'data-canned-for="reply"' in page
+    inbox = client.get(f"/c/{community.slug}/suggestions").get_data(as_text=True)
+    assert ">暂不采纳</option>" in inbox
+    # a name without a text is refused and the saved replies stay
+    refused = client.post(url, data={"replies": "只有名称"})
+    assert refused.status_code == 400 and "只有名称" in refused.get_data(as_text=True)
+    db.session.expire_all()
+    assert [r["name"] for r in community.setting("canned_replies")] == ["已排期", "暂不采纳"]
+    assert other_community.setting("canned_replies") is None

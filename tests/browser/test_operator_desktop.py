@@ -105,10 +105,10 @@ def test_the_interviewee_picker_searches_and_tells_namesakes_apart(browser, live
     search.press("ArrowDown")
     search.press("ArrowDown")
     expect(options.nth(2)).to_have_attribute("aria-selected", "true")
+    screenshot(page, "interview-member-picker")
     search.press("Enter")
     expect(page.get_by_role("listbox")).to_be_hidden()
     expect(page.locator("[data-picked]")).to_have_text("已选择：Ada · 2025-03-03 加入")
-    screenshot(page, "interview-member-picker")
     page.get_by_label("访谈日期").fill("2026-11-02")
     page.get_by_role("button", name="保存").click()
     expect(page.get_by_role("heading", name="与Ada的访谈")).to_be_visible()
@@ -119,3 +119,70 @@ def test_the_interviewee_picker_searches_and_tells_namesakes_apart(browser, live
     with live_server.app.app_context():
         interview = db.session.execute(db.select(Interview)).scalar_one()
         assert interview.interviewee_id == namesakes[2]
+
+
+@pytest.fixture
+def box(live_app, operator_setup):
+    """Five suggestions in the box, three of them about replays."""
+    from app.extensions import db
+    from app.models import Community
+    from app.services import suggestions as box_service
+
+    texts = ["希望增加直播回放", "直播能不能有回放，上班看不了", "直播课能录下来吗，想回看",
+             "积分商城的东西太少了", "群里广告太多了"]
+    with live_app.app_context():
+        community = db.session.execute(db.select(Community)).scalar_one()
+        community.settings = {**(community.settings or {}), "anonymous_visitors": True}
+        ids = [box_service.submit(community, content=t, title=None, category="其他",
+                                  author=None, anonymous=True).suggestion.id for t in texts]
+        db.session.commit()
+        return ids
+
+
+def test_the_board_triages_several_suggestions_at_once(browser, live_server, operator_setup,
+                                                       box):
+    page = signed_in(browser, live_server.url)
+    page.goto(f"{live_server.url}/c/{operator_setup['slug']}/suggestions")
+    bar = page.locator("#bulk-triage")
+    expect(bar.locator("[data-bulk-count]")).to_have_text("0")
+    for sid in box[:3]:
+        page.get_by_label(f"勾选 #{sid}").check()
+    expect(bar.locator("[data-bulk-count]")).to_have_text("3")
+    expect(bar.get_by_label("要添加的标签（用逗号分隔）")).to_be_hidden()
+    bar.get_by_label("批量操作").select_option("tag")
+    bar.get_by_label("要添加的标签（用逗号分隔）").fill("直播回放")
+    page.evaluate("window.scrollTo(0, 0)")  # the bar is sticky: show it in its place
+    screenshot(page, "suggestion-bulk-triage")
+    bar.get_by_role("button", name="应用到已勾选").click()
+    expect(page.get_by_text("已处理 3 条建议。")).to_be_visible()
+    expect(page.locator(".inbox-row", has_text="#直播回放")).to_have_count(3)
+
+    for sid in box[:3]:
+        page.get_by_label(f"勾选 #{sid}").check()
+    bar.get_by_label("批量操作").select_option("merge")
+    bar.get_by_label("合并到编号").fill(str(box[0]))
+    bar.get_by_role("button", name="应用到已勾选").click()
+    expect(page.get_by_text("已处理 2 条建议。")).to_be_visible()
+
+    for sid in box[3:]:
+        page.get_by_label(f"勾选 #{sid}").check()
+    bar.get_by_label("批量操作").select_option("status")
+    bar.locator("select[name=status]").select_option(label="已完成")
+    bar.get_by_role("button", name="应用到已勾选").click()
+    expect(page.get_by_text("请写一句回复")).to_be_visible()
+    for sid in box[3:]:
+        page.get_by_label(f"勾选 #{sid}").check()
+    bar.locator("select[name=status]").select_option(label="处理中")
+    bar.get_by_label("官方回复（每条建议的提交者和关注者都会看到）").fill("本周安排人处理。")
+    bar.get_by_role("button", name="应用到已勾选").click()
+    expect(page.get_by_text("已处理 2 条建议。")).to_be_visible()
+
+    # a canned reply, written once, fills the reply box on a suggestion's page
+    page.goto(f"{live_server.url}/c/{operator_setup['slug']}/suggestions/replies")
+    page.get_by_label("常用回复").fill("已排期\n谢谢你的建议！已经排进计划，上线后会通知你。")
+    page.get_by_role("button", name="保存").click()
+    expect(page.get_by_text("常用回复已保存。")).to_be_visible()
+    page.goto(f"{live_server.url}/c/{operator_setup['slug']}/suggestions/{box[3]}")
+    page.locator("select[data-canned-for]").select_option(label="已排期")
+    expect(page.locator("#reply")).to_have_value("谢谢你的建议！已经排进计划，上线后会通知你。")
+    expect(page.locator("#reply")).to_be_focused()

@@ -114,3 +114,17 @@ def test_misaligned_series_and_unknown_transforms_are_rejected():
                                           (0.7, "较强"), (-0.95, "很强")])
 def test_strength_labels(r, label):
     assert strength_label(r) == label
+
+
+def test_the_fast_ranks_and_p_values_match_scipy():
+    import numpy as np
+    from scipy import stats
+
+    from reports.analytics.correlation import average_ranks, t_two_sided_p
+
+    rng = np.random.default_rng(3)
+    for n in (1, 2, 5, 12, 40):
+        values = np.round(rng.normal(size=n), 1)  # rounding makes ties
+        assert np.allclose(average_ranks(values), stats.rankdata(values))
+    for t, dof in ((0.0, 5), (1.3, 10), (-2.7, 3.4), (8.0, 30)):
+        assert t_two_sided_p(t, dof) == pytest.approx(2 * stats.t.sf(abs(t), dof), rel=1e-9)

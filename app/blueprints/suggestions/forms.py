@@ -144,3 +144,24 @@ class ChangelogEntryForm(FlaskForm):
     title = StringField(_l("做了什么"), validators=[DataRequired(_l("请填写标题。")),
                                                     Length(max=200)])
     body = TextAreaField(_l("说明（可选）"), validators=[Optional(), Length(max=4000)])
+
+
+class BulkForm(FlaskForm):
+    """One action for the suggestions ticked in the inbox."""
+
+    action = SelectField(_l("批量操作"), choices=[
+        SelectChoice("status", _l("设置状态并回复")), SelectChoice("tag", _l("添加标签")),
+        SelectChoice("merge", _l("合并到一条"))], validate_choice=False)
+    # the service checks the action and the status, with messages in the user's language
+    status = SelectField(_l("状态"), choices=[SelectChoice(s.value, SUGGESTION_STATUS_LABELS[s])
+                                              for s in SETTABLE_STATUSES], validate_choice=False)
+    reply = TextAreaField(_l("官方回复（每条建议的提交者和关注者都会看到）"), validators=[
+        Optional(), Length(max=MAX_REPLY, message=_l("回复不能超过 %(max)d 个字。"))])
+    tags = StringField(_l("要添加的标签（用逗号分隔）"), validators=[Optional(), Length(max=200)])
+    target = IntegerField(_l("合并到编号"), validators=[Optional(), NumberRange(min=1)])
+
+
+class CannedRepliesForm(FlaskForm):
+    """The community's canned replies, as one text."""
+
+    replies = TextAreaField(_l("常用回复"), validators=[Optional(), Length(max=70_000)])

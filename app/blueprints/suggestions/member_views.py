@@ -348,6 +348,19 @@ def board(slug: str):
     )
 
 
+@suggestions_bp.route("/board/roadmap")
+@community_required(Role.MEMBER)
+def roadmap(slug: str):
+    """The roadmap: the board's suggestions that are planned, in progress or done."""
+    settings = box_service.box_settings(g.community)
+    if not settings.public_board:
+        return render_template("suggestions/board_closed.html"), 200
+    return render_template("suggestions/roadmap.html",
+                           columns=board_service.roadmap(g.community, viewer=current_user),
+                           roadmap_titles={"planned": _("计划中"), "in_progress": _("进行中"),
+                                           "done": _("已完成")})
+
+
 def _visible(suggestion) -> None:
     require(board_service.can_view(suggestion, current_user, g.role))
 

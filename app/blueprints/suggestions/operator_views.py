@@ -13,6 +13,8 @@ from wtforms.fields.choices import SelectChoice
 from app.blueprints.suggestions import suggestions_bp
 from app.blueprints.suggestions.forms import (
     BoxSettingsForm,
+    BulkForm,
+    CannedRepliesForm,
     ConfirmForm,
     MergeForm,
     NoteForm,
@@ -31,6 +33,7 @@ from app.blueprints.suggestions.helpers import (
 from app.models import SuggestionComment, SuggestionStatus
 from app.security.access import community_required, get_in_community
 from app.security.roles import Role
+from app.services import canned_replies as canned_service
 from app.services import suggestion_board as board_service
 from app.services import suggestion_similarity as similarity
 from app.services import suggestion_triage as triage_service
@@ -83,7 +86,57 @@ def inbox(slug: str):
         categories=triage_service.categories_for_filter(g.community),
         tags=triage_service.tags_in_use(g.community),
         operators=triage_service.operators_of(g.community), duplicates=duplicates,
+        bulk_form=BulkForm(formdata=None), canned=canned_service.canned_replies(g.community),
     )
+
+
+@suggestions_bp.route("/suggestions/replies", methods=["GET", "POST"])
+@community_required(Role.OPERATOR)
+def canned_replies(slug: str):
+    """The community's canned replies (常用回复), written as one text."""
+    form = CannedRepliesForm()
+    if form.validate_on_submit():
+        try:
+            canned_service.set_canned_replies(g.community, form.replies.data or "",
+                                              actor=current_user)
+        except ServiceError as exc:
+            rollback()
+            form.replies.errors = [exc.message]
+        else:
+            commit_and_deliver()
+            flash(_("常用回复已保存。"), "success")
+            return redirect(url_for(".canned_replies", slug=slug))
+    elif request.method == "GET":
+        form.replies.data = canned_service.as_text(canned_service.canned_replies(g.community))
+    return render_template("suggestions/canned_replies.html", form=form), \
+        400 if form.errors else 200
+
+
+@suggestions_bp.route("/suggestions/bulk", methods=["POST"])
+@community_required(Role.OPERATOR)
+def bulk(slug: str):
+    """One action for several suggestions ticked in the inbox: status and reply, tags, merge."""
+    form = BulkForm()
+    back = request.form.get("next") or ""
+    if not back.startswith(f"/c/{slug}/suggestions"):
+        back = url_for(".inbox", slug=slug)
+    if not form.validate_on_submit():
+        flash(next(iter(sum(form.errors.values(), [])), _("批量操作的信息有误，请检查后重试。")),
+              "error")
+        return redirect(back)
+    ids = [int(i) for i in request.form.getlist("items") if i.isdigit()]
+    try:
+        changed = triage_service.bulk_triage(
+            g.community, ids, action=form.action.data, actor=current_user,
+            status=form.status.data, reply=form.reply.data, tags=form.tags.data or "",
+            target_id=form.target.data)
+    except ServiceError as exc:
+        rollback()
+        flash(exc.message, "error")
+    else:
+        commit_and_deliver()
+        flash(_("已处理 %(n)d 条建议。", n=changed), "success")
+    return redirect(back)
 
 
 def _triage_form(suggestion) -> TriageForm:
@@ -123,6 +176,7 @@ def _render_manage(suggestion, *, status_form=None, triage_form=None, note_form=
         merged_children=triage_service.merged_into_this(suggestion),
         merge_record=triage_service.active_merge(suggestion),
         history=triage_service.history(suggestion),
+        canned=canned_service.canned_replies(g.community),
         settings=box_service.box_settings(g.community),
     ), status
 
