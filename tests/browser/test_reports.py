@@ -62,7 +62,10 @@ def test_manager_reads_metrics_and_generates_a_report(page, live_server, manager
     expect(page.get_by_role("heading", name="生成改进报告")).to_be_visible()
     frame = page.frame_locator("iframe.report-preview")
     expect(frame.get_by_role("heading", name="社群指标")).to_be_visible()
-    expect(page.get_by_text("本期无数据，不会出现在报告中").first).to_be_visible()
+    # only the sections without data say so: there are metrics but no surveys
+    expect(page.locator('[data-section="surveys"]').get_by_text("本期无数据，不会出现在报告中")
+           ).to_be_visible()
+    expect(page.locator('[data-section="metrics"] .badge')).to_be_hidden()
     page.wait_for_timeout(500)
     screenshot(page, "report-builder")
 
