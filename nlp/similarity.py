@@ -56,6 +56,24 @@ def char_bigrams(text: str) -> list[str]:
     return grams
 
 
+def best_matches(scores: np.ndarray, limit: float, exclude: Iterable[int] = (),
+                 top_k: int = 5) -> list[SimilarMatch]:
+    """The indices of ``scores`` best first, scoring at least ``limit`` (and above 0), without
+    ``exclude``, at most ``top_k``."""
+    skip = set(exclude)
+    matches = []
+    for i in np.argsort(-scores, kind="stable"):
+        score = float(scores[i])
+        if score < limit or score <= 0.0:
+            break
+        if int(i) in skip:
+            continue
+        matches.append(SimilarMatch(int(i), round(score, 4)))
+        if len(matches) >= top_k:
+            break
+    return matches
+
+
 def _identity(tokens):
     return tokens
 
@@ -180,20 +198,7 @@ class TextSimilarity(BaseEstimator):
         if self.n_documents_ == 0 or not (text or "").strip():
             return []
         limit = self.threshold if threshold is None else threshold
-        scores = self.similarity_matrix([text])[0]
-        skip = set(exclude)
-        order = np.argsort(-scores, kind="stable")
-        matches = []
-        for i in order:
-            score = float(scores[i])
-            if score < limit or score <= 0.0:
-                break
-            if int(i) in skip:
-                continue
-            matches.append(SimilarMatch(int(i), round(score, 4)))
-            if len(matches) >= top_k:
-                break
-        return matches
+        return best_matches(self.similarity_matrix([text])[0], limit, exclude, top_k)
 
     def pairs(self, threshold: float | None = None) -> list[tuple[int, int, float]]:
         """Pairs ``(i, j, score)`` with ``i < j`` among the fitted texts that look alike."""
@@ -297,19 +302,7 @@ class ThemeSpaceSimilarity(BaseEstimator):
         if self.n_documents_ == 0 or not (text or "").strip():
             return []
         limit = self.threshold if threshold is None else threshold
-        scores = self.similarity_matrix([text])[0]
-        skip = set(exclude)
-        matches = []
-        for i in np.argsort(-scores, kind="stable"):
-            score = float(scores[i])
-            if score < limit or score <= 0.0:
-                break
-            if int(i) in skip:
-                continue
-            matches.append(SimilarMatch(int(i), round(score, 4)))
-            if len(matches) >= top_k:
-                break
-        return matches
+        return best_matches(self.similarity_matrix([text])[0], limit, exclude, top_k)
 
     def pairs(self, threshold: float | None = None) -> list[tuple[int, int, float]]:
         """Pairs ``(i, j, score)`` with ``i < j`` among the fitted texts that look alike."""
