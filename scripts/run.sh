@@ -42,6 +42,6 @@ $BIN/flask demo logins
 echo "Job worker log: $INSTANCE_PATH/worker.log   Stop with Ctrl-C."
 echo
 
-# No access log: request lines can carry private tracking and invite tokens.
-$BIN/gunicorn "app:create_app()" --bind "$HOST:$PORT" --workers "$WEB_WORKERS" \
-  --threads 4 --worker-class gthread --timeout 120 --error-logfile -
+# gunicorn.conf.py: no access log (request lines carry private tracking and invite tokens)
+# and an error log without client addresses.
+$BIN/gunicorn --config gunicorn.conf.py --bind "$HOST:$PORT" --workers "$WEB_WORKERS"
