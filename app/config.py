@@ -79,7 +79,11 @@ def from_environment(env: dict[str, str] | None = None) -> dict[str, Any]:
         "BABEL_DEFAULT_LOCALE": "zh_CN",
         "BABEL_DEFAULT_TIMEZONE": "Asia/Shanghai",
         "LANGUAGES": {"zh_CN": "简体中文", "en": "English"},
-        "RATELIMIT_STORAGE_URI": redis_url or "memory://",
+        # Shared counters in Redis; in memory, each process enforces its share of a limit
+        # (app.security.rate_limits).
+        "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI") or redis_url or "memory://",
+        "RATELIMIT_PROCESSES": int(env.get("RATELIMIT_PROCESSES")
+                                   or env.get("WEB_CONCURRENCY") or "1"),
         "RATELIMIT_ENABLED": _bool(env.get("RATELIMIT_ENABLED"), True),
         "RATELIMIT_HEADERS_ENABLED": True,
         "LOGIN_RATE_LIMIT": env.get("LOGIN_RATE_LIMIT", "10 per minute;50 per hour"),

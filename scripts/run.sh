@@ -8,6 +8,8 @@ BIN=.venv/bin
 HOST=${HOST:-127.0.0.1}
 PORT=${PORT:-5000}
 WEB_WORKERS=${WEB_WORKERS:-2}
+# Without Redis, each web process enforces its share of every rate limit.
+export WEB_CONCURRENCY=$WEB_WORKERS
 export FLASK_APP=app:create_app
 export INSTANCE_PATH=${INSTANCE_PATH:-$PWD/instance}
 mkdir -p "$INSTANCE_PATH"
