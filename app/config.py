@@ -58,7 +58,7 @@ def from_environment(env: dict[str, str] | None = None) -> dict[str, Any]:
         "APP_ENV": profile,
         "SECRET_KEY": env.get("SECRET_KEY") or DEV_SECRET,
         "SQLALCHEMY_DATABASE_URI": database_url,
-        "SQLALCHEMY_ENGINE_OPTIONS": engine_options(database_url),
+        "SQLALCHEMY_ENGINE_OPTIONS": engine_options(database_url, hide_parameters=production),
         "REDIS_URL": redis_url,
         "SESSION_COOKIE_SECURE": _bool(env.get("SESSION_COOKIE_SECURE"), True),
         "SESSION_COOKIE_HTTPONLY": True,
@@ -79,7 +79,11 @@ def from_environment(env: dict[str, str] | None = None) -> dict[str, Any]:
         "BABEL_DEFAULT_LOCALE": "zh_CN",
         "BABEL_DEFAULT_TIMEZONE": "Asia/Shanghai",
         "LANGUAGES": {"zh_CN": "简体中文", "en": "English"},
-        "RATELIMIT_STORAGE_URI": redis_url or "memory://",
+        # Shared counters in Redis; in memory, each process enforces its share of a limit
+        # (app.security.rate_limits).
+        "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI") or redis_url or "memory://",
+        "RATELIMIT_PROCESSES": int(env.get("RATELIMIT_PROCESSES")
+                                   or env.get("WEB_CONCURRENCY") or "1"),
         "RATELIMIT_ENABLED": _bool(env.get("RATELIMIT_ENABLED"), True),
         "RATELIMIT_HEADERS_ENABLED": True,
         "LOGIN_RATE_LIMIT": env.get("LOGIN_RATE_LIMIT", "10 per minute;50 per hour"),
@@ -136,9 +140,14 @@ def check_production(config: dict[str, Any]) -> None:
         )
 
 
-def engine_options(database_url: str) -> dict[str, Any]:
+def engine_options(database_url: str, *, hide_parameters: bool = False) -> dict[str, Any]:
     """SQLAlchemy engine options for the database: a server connection is checked before
-    use (it may have been dropped while idle); a SQLite file cannot drop, so it is not."""
-    if database_url.startswith("sqlite"):
-        return {}
-    return {"pool_pre_ping": True}
+    use (it may have been dropped while idle); a SQLite file cannot drop, so it is not.
+
+    With ``hide_parameters`` (production), a database error's message leaves out the bound
+    values, which are members' answers and suggestions, so the error log never holds them.
+    """
+    options: dict[str, Any] = {"hide_parameters": True} if hide_parameters else {}
+    if not database_url.startswith("sqlite"):
+        options["pool_pre_ping"] = True
+    return options

@@ -49,6 +49,7 @@ def register_extensions(app: Flask) -> None:
     app.session_interface = BrowserSessionInterface()
     babel.init_app(app, locale_selector=select_locale)
     limiter.init_app(app)
+    _warn_about_per_process_limits(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = None
@@ -158,3 +159,16 @@ def register_commands(app: Flask) -> None:
 
     for command in COMMANDS:
         app.cli.add_command(command)
+
+
+def _warn_about_per_process_limits(app: Flask) -> None:
+    """Say once, in production, that rate limits are counted per process without Redis."""
+    from app.security.rate_limits import shared_storage
+
+    if app.config.get("APP_ENV") != "production" or not app.config.get("RATELIMIT_ENABLED"):
+        return
+    if not shared_storage(app.config.get("RATELIMIT_STORAGE_URI")):
+        app.logger.warning(
+            "Rate limits are counted in each process's memory (no REDIS_URL or "
+            "RATELIMIT_STORAGE_URI): each of RATELIMIT_PROCESSES=%s processes enforces its "
+            "share of every limit.", app.config.get("RATELIMIT_PROCESSES") or 1)

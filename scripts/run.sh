@@ -8,6 +8,8 @@ BIN=.venv/bin
 HOST=${HOST:-127.0.0.1}
 PORT=${PORT:-5000}
 WEB_WORKERS=${WEB_WORKERS:-2}
+# Without Redis, each web process enforces its share of every rate limit.
+export WEB_CONCURRENCY=$WEB_WORKERS
 export FLASK_APP=app:create_app
 export INSTANCE_PATH=${INSTANCE_PATH:-$PWD/instance}
 mkdir -p "$INSTANCE_PATH"
@@ -42,6 +44,6 @@ $BIN/flask demo logins
 echo "Job worker log: $INSTANCE_PATH/worker.log   Stop with Ctrl-C."
 echo
 
-# No access log: request lines can carry private tracking and invite tokens.
-$BIN/gunicorn "app:create_app()" --bind "$HOST:$PORT" --workers "$WEB_WORKERS" \
-  --threads 4 --worker-class gthread --timeout 120 --error-logfile -
+# gunicorn.conf.py: no access log (request lines carry private tracking and invite tokens)
+# and an error log without client addresses.
+$BIN/gunicorn --config gunicorn.conf.py --bind "$HOST:$PORT" --workers "$WEB_WORKERS"

@@ -17,6 +17,7 @@ from typing import Any
 
 from surveys._parsing import Reader, join_path
 from surveys.conditions import Condition, read_condition
+from surveys.limits import size_problems
 from surveys.options import Option
 from surveys.problems import DefinitionError, DefinitionProblem
 from surveys.question_types import QUESTION_TYPES, QuestionType, get_question_type
@@ -234,7 +235,8 @@ def dumps(survey: Survey, indent: int | None = 2) -> str:
 
 
 def loads(text: str | bytes, *, validate: bool = False) -> Survey:
-    """Read a definition from JSON text; raises DefinitionError. With ``validate=True`` the
+    """Read a definition from JSON text; raises DefinitionError. A definition past the size
+    caps (``surveys.limits``) is refused before it is built. With ``validate=True`` the
     meaning is checked too (as before publishing)."""
     if isinstance(text, bytes):
         try:
@@ -250,6 +252,9 @@ def loads(text: str | bytes, *, validate: bool = False) -> Survey:
     except RecursionError:
         raise DefinitionError([DefinitionProblem.make(
             "invalid_json", line=1, column=1, reason="嵌套层数过多")]) from None
+    too_big = size_problems(data)
+    if too_big:
+        raise DefinitionError(too_big)
     survey = survey_from_dict(data)
     if validate:
         from surveys.definition_checks import validate_definition

@@ -15,12 +15,11 @@ from typing import Any
 from surveys._parsing import ID_PATTERN
 from surveys.conditions import NO_VALUE_OPERATORS, Compare, Condition, leaves
 from surveys.definition import END, RESERVED_IDS, Page, Question, Survey
+from surveys.limits import MAX_PAGES, MAX_QUESTIONS
 from surveys.problems import DefinitionProblem
 
 MAX_TITLE = 500
 MAX_TEXT = 5000
-MAX_PAGES = 100
-MAX_QUESTIONS = 500
 
 
 def page_label(index: int, page: Page) -> str:

@@ -22,8 +22,7 @@ from app.services import surveys as survey_service
 from app.services.errors import NotFound, ServiceError
 from surveys import editing
 from surveys.conditions import NO_VALUE_OPERATORS, AllOf, AnyOf, Compare, Not
-
-MAX_OPTIONS = 200
+from surveys.limits import MAX_OPTIONS
 
 
 def edit(survey: Survey, change: Callable[[domain.Survey], domain.Survey]) -> domain.Survey:

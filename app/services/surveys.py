@@ -35,6 +35,7 @@ from app.models import (
 from app.services import audit
 from app.services.errors import Conflict, NotFound, ServiceError
 from app.services.ttl_cache import TTLCache
+from surveys.limits import MAX_PAGES, MAX_QUESTIONS
 
 #: The community setting that keeps its usual channels (``[{"key", "label"}]``).
 CHANNEL_PRESETS_SETTING = "channel_presets"
@@ -315,8 +316,28 @@ def duplicate_survey(survey: Survey, *, actor: User | None) -> Survey:
     return copy
 
 
+def _stored_size(stored: dict | None) -> tuple[int, int]:
+    pages = (stored or {}).get("pages") or []
+    return len(pages), sum(len(p.get("questions") or []) for p in pages if isinstance(p, dict))
+
+
+def check_size(survey: Survey, definition: domain.Survey) -> None:
+    """Refuse an edit that takes the survey past the page or question cap (a survey already
+    past it, from before the cap, may still shrink)."""
+    old_pages, old_questions = _stored_size(survey.definition)
+    pages, questions = len(definition.pages), len(definition.questions)
+    if questions > MAX_QUESTIONS and questions > old_questions:
+        raise ServiceError(
+            _l("一份问卷最多 %(n)d 道题，请删去一些题目，或把问卷拆成几份。", n=MAX_QUESTIONS),
+            code="too_many_questions")
+    if pages > MAX_PAGES and pages > old_pages:
+        raise ServiceError(_l("一份问卷最多 %(n)d 页。", n=MAX_PAGES), code="too_many_pages")
+
+
 def save_definition(survey: Survey, definition: domain.Survey) -> None:
-    """Store an edited working definition (drafts may still have problems)."""
+    """Store an edited working definition (drafts may still have problems, but never
+    exceed the size caps)."""
+    check_size(survey, definition)
     survey.definition = definition.to_dict()
     survey.title = (definition.title or "").strip()[:500] or "未命名问卷"
 

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from surveys._parsing import ID_PATTERN, Reader, coerce, is_missing, join_path
 from surveys.conditions import COMPARISONS, NO_VALUE_OPERATORS
+from surveys.limits import MAX_OPTIONS
 from surveys.options import Option, ScalePoint, read_options
 from surveys.problems import InvalidAnswer
 from surveys.stats_results import CategoryCount, NumericSummary, QuestionStats
@@ -355,7 +356,6 @@ def match_key(text: str) -> str:
     return "".join(unicodedata.normalize("NFKC", text).split()).casefold()
 
 
-MAX_OPTIONS = 200
 MAX_LABEL_LENGTH = 200
 
 

@@ -88,6 +88,10 @@ ROUTES: dict[str, Route] = {
         "POST", "community", Role.ADMIN,
         lambda w: {**A(w), "membership_id": w.extra_membership.id},
     ),
+    "community.export_member_data": Route(
+        "POST", "community", Role.ADMIN,
+        lambda w: {**A(w), "membership_id": w.extra_membership.id},
+    ),
     "community.invitations": Route("GET", "community", Role.ADMIN, A),
     "community.revoke_invitation": Route(
         "POST", "community", Role.ADMIN, lambda w: {**A(w), "invitation_id": w.invitation.id}

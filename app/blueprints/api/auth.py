@@ -4,20 +4,21 @@ from __future__ import annotations
 
 from functools import wraps
 
-from flask import current_app, g, request
+from flask import g, request
 from flask_babel import gettext as _
 
 from app.blueprints.api.envelope import fail
 from app.extensions import db, limiter
 from app.models import utcnow
 from app.security.access import AccessPolicy
+from app.security.rate_limits import limit_for
 from app.security.roles import Role
 from app.services.accounts import resolve_api_caller
 from app.services.api_credentials import record_use, resolve_api_credentials
 
 
 def _api_limit() -> str:
-    return current_app.config["API_RATE_LIMIT"]
+    return limit_for("API_RATE_LIMIT")
 
 
 def api_token_required(min_role: Role | str = Role.OPERATOR, *, objects: bool = True):

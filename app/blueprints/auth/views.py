@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
@@ -17,6 +17,7 @@ from app.blueprints.auth.forms import (
 )
 from app.extensions import db, limiter
 from app.security.access import login_required, public
+from app.security.rate_limits import limit_for
 from app.services import accounts
 from app.services.errors import ServiceError
 
@@ -32,7 +33,7 @@ def safe_next(target: str | None, default: str) -> str:
 
 
 def _login_limit() -> str:
-    return current_app.config["LOGIN_RATE_LIMIT"]
+    return limit_for("LOGIN_RATE_LIMIT")
 
 
 @auth_bp.route("/auth/login", methods=["GET", "POST"])

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, g, redirect, render_template, request, url_for
+import json
+
+from flask import Response, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -19,7 +21,7 @@ from app.extensions import db
 from app.models import ApiToken, Invitation, Membership
 from app.security.access import community_required, get_in_community
 from app.security.roles import Role
-from app.services import accounts, audit
+from app.services import accounts, audit, member_data
 from app.services import communities as community_service
 from app.services import settings as settings_service
 from app.services.errors import ServiceError
@@ -80,6 +82,21 @@ def remove_member(slug: str, membership_id: int):
         run_action(lambda: accounts.remove_member(membership, actor=current_user),
                    success=_("已将该成员移出社群。"))
     return redirect(url_for("community.members", slug=slug))
+
+
+@community_bp.route("/members/<int:membership_id>/export", methods=["POST"])
+@community_required(Role.ADMIN)
+def export_member_data(slug: str, membership_id: int):
+    """Download everything the community holds about one member (PIPL access right)."""
+    membership = get_in_community(Membership, membership_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    data = member_data.export_member(membership, actor=current_user)
+    db.session.commit()
+    body = json.dumps(data, ensure_ascii=False, indent=2)
+    return Response(body.encode("utf-8"), mimetype="application/json", headers={
+        "Content-Disposition": f'attachment; filename="member-{membership.id}.json"',
+        "Cache-Control": "no-store"})
 
 
 @community_bp.route("/invitations", methods=["GET", "POST"])

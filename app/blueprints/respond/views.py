@@ -12,7 +12,7 @@ client (``ANON_RATE_LIMIT``, counted on a keyed hash of the address, kept only i
 
 from __future__ import annotations
 
-from flask import abort, current_app, g, redirect, request, url_for
+from flask import abort, g, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -32,6 +32,7 @@ from app.blueprints.respond.runner import (
 from app.extensions import db, limiter
 from app.models import AccessMode, Survey, SurveySession, SurveyStatus
 from app.security.access import membership_of, public
+from app.security.rate_limits import limit_for
 from app.services import survey_responses as runs
 from app.services import surveys as survey_service
 from app.services.errors import ServiceError
@@ -41,7 +42,7 @@ COOKIE_NAME = "hs_resume"
 
 
 def _anon_limit() -> str:
-    return current_app.config["ANON_RATE_LIMIT"]
+    return limit_for("ANON_RATE_LIMIT")
 
 
 def _counted(response) -> bool:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import logging
 
 from flask import (
-    current_app,
     flash,
     g,
     redirect,
@@ -45,6 +44,7 @@ from app.blueprints.suggestions.helpers import (
 from app.extensions import limiter
 from app.models import MEMBER_SUGGESTION_STATUS_LABELS, SuggestionComment, SuggestionStatus
 from app.security.access import community_public, community_required, get_in_community
+from app.security.rate_limits import limit_for
 from app.security.roles import Role
 from app.services import suggestion_board as board_service
 from app.services import suggestion_category as category_service
@@ -61,11 +61,11 @@ RECEIPT_KEY = "suggestion_receipt"
 
 
 def _anon_limit() -> str:
-    return current_app.config["ANON_RATE_LIMIT"]
+    return limit_for("ANON_RATE_LIMIT")
 
 
 def _tracking_limit() -> str:
-    return current_app.config["TRACKING_RATE_LIMIT"]
+    return limit_for("TRACKING_RATE_LIMIT")
 
 
 def _box_form(settings) -> SuggestionForm:

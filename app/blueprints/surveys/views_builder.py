@@ -114,7 +114,12 @@ def add_page(slug: str, survey_id: int):
     survey = load_survey(survey_id)
     if ConfirmForm().validate_on_submit():
         after = request.form.get("after") or None
-        page_id = edits.add_page(survey, "", after)
+        try:
+            page_id = edits.add_page(survey, "", after)
+        except ServiceError as exc:
+            db.session.rollback()
+            flash(exc.message, "error")
+            return back_to_builder(survey)
         db.session.commit()
         return back_to_builder(survey, f"page-{page_id}")
     return back_to_builder(survey)
