@@ -81,5 +81,6 @@ def test_the_demo_has_a_lived_in_suggestion_box_and_twelve_interviews(app, db):
     assert all(not h.stale for h in db.session.execute(db.select(Highlight)).scalars())
     passages = count(FeedbackItem, FeedbackItem.source_kind == SourceKind.INTERVIEW_PASSAGE)
     highlights = count(FeedbackItem, FeedbackItem.source_kind == SourceKind.INTERVIEW_HIGHLIGHT)
-    assert passages > 80 and highlights >= 30
+    # a paragraph left with only narration once its quote is a highlight is not analysed
+    assert passages > 60 and highlights >= 30
     assert count(FeedbackItem, FeedbackItem.source_kind == SourceKind.SUGGESTION) > 150
