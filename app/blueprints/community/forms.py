@@ -62,7 +62,8 @@ class CommunitySettingsForm(FlaskForm):
 class WebhookForm(FlaskForm):
     """Add a group-chat robot: its platform, webhook URL and the events it receives."""
 
-    vendor = SelectField(_l("平台"), choices=[])
+    # the service checks the platform, with a message in the admin's language
+    vendor = SelectField(_l("平台"), choices=[], validate_choice=False)
     name = StringField(_l("名称（可选）"), validators=[Optional(), Length(max=60)])
     url = StringField(_l("Webhook 地址"), validators=[DataRequired(_l("请填写 Webhook 地址。")),
                                                        Length(max=500)])
