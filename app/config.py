@@ -102,6 +102,11 @@ def from_environment(env: dict[str, str] | None = None) -> dict[str, Any]:
         "MAIL_SENDER": env.get("MAIL_SENDER", "回声 Huisheng <noreply@localhost>"),
         "MAIL_USE_SSL": _bool(env.get("MAIL_USE_SSL"), False),
         "MAIL_TIMEOUT": float(env.get("MAIL_TIMEOUT", "30")),
+        # Group-chat robots (企业微信/钉钉/飞书): seconds to wait for the platform, and hosts
+        # allowed besides the platforms' own (a relay or a local test server; http allowed).
+        "WEBHOOK_TIMEOUT": float(env.get("WEBHOOK_TIMEOUT", "5")),
+        "WEBHOOK_EXTRA_HOSTS": [h.strip() for h in env.get("WEBHOOK_EXTRA_HOSTS", "").split(",")
+                                if h.strip()],
         "REPORT_RENDER_TIMEOUT": float(env.get("REPORT_RENDER_TIMEOUT", "120")),
         "REPORT_RENDER_MEMORY_MB": int(env.get("REPORT_RENDER_MEMORY_MB", "1536")),
         "REPORT_MAX_HTML_BYTES": int(env.get("REPORT_MAX_HTML_BYTES", "20000000")),

@@ -95,16 +95,21 @@ def notify(
 
 def discard_pending_deliveries() -> None:
     """Forget deliveries that were not queued (after a rollback, or for generated data)."""
+    from app.services import webhooks
+
     db.session.info.pop(_PENDING_KEY, None)
+    webhooks.discard_pending()
 
 
 def flush_deliveries(base_url: str | None = None):
     """Queue the background deliveries of notifications created since the last flush.
 
-    Call it after committing. Returns the JobRun, or None when there was nothing to send.
+    Call it after committing; it also queues the group-chat robots' messages
+    (``webhooks.announce``). Returns the JobRun, or None when there was nothing to send.
     """
-    from app.services import jobs
+    from app.services import jobs, webhooks
 
+    webhooks.flush(base_url)
     pending = db.session.info.pop(_PENDING_KEY, None)
     if not pending:
         return None

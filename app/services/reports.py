@@ -449,7 +449,23 @@ def generate(report_id: int, progress: Progress = _no_progress) -> Report:
         _mark_failed(report_id, str(_l("报告生成时出现内部错误，系统会自动重试。")))
         raise
     db.session.commit()
+    _announce_ready(report)
     return report
+
+
+def _announce_ready(report: Report) -> None:
+    """Tell the community's group-chat robots that the report can be downloaded."""
+    from app.services import webhooks
+
+    community = report.community
+    if webhooks.announce(
+        community, "report.ready",
+        title=_l("改进报告已生成：%(title)s", title=report.title),
+        body=_l("%(start)s 至 %(end)s，共 %(pages)d 页。", start=report.period_start.isoformat(),
+                end=report.period_end.isoformat(), pages=report.page_count or 0),
+        link=f"/c/{community.slug}/reports/{report.id}",
+    ):
+        webhooks.flush()
 
 
 def _mark_failed(report_id: int, message: str) -> None:

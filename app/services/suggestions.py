@@ -28,12 +28,13 @@ from app.models import (
     User,
     utcnow,
 )
-from app.services import audit, notifications
+from app.services import audit, notifications, webhooks
 from app.services import suggestion_submissions as submissions
 from app.services.channels import SUGGESTION_BOX_CHANNEL
 from app.services.errors import ServiceError
 from app.services.feedback import FeedbackInput, delete_feedback, record_feedback
 from app.services.suggestion_images import prepare_images, store_image
+from nlp.pii import redact_text
 
 MAX_CONTENT = 2000
 MAX_TITLE = 80
@@ -320,7 +321,19 @@ def submit(
         actor=None if anonymous else author, community_id=community.id,
         after={"category": category, "anonymous": anonymous, "images": len(prepared)},
     )
+    _announce_new(community, suggestion)
     return Submitted(suggestion, code)
+
+
+def _announce_new(community: Community, suggestion: Suggestion) -> None:
+    """Tell the community's group-chat robots; the text leaves the site, so personal data
+    (phones, emails, IDs…) is redacted and the author is never named."""
+    webhooks.announce(
+        community, "suggestion.new",
+        title=_l("新建议：%(title)s", title=redact_text(suggestion.short_title(40))),
+        body=redact_text(suggestion.content),
+        link=f"/c/{community.slug}/suggestions/{suggestion.id}",
+    )
 
 
 def edit_by_submitter(suggestion: Suggestion, *, content: str, title: str | None,

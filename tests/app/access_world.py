@@ -39,6 +39,11 @@ def build_world() -> SimpleNamespace:
         w.tokens[who] = accounts.create_api_token(w.a, w.users[who], f"{who} token").secret
     w.tokens["outsider"] = accounts.create_api_token(w.b, w.users["outsider"], "b token").secret
     w.token_row = accounts.resolve_api_token(w.tokens["operator"])
+    # A group-chat robot whose (refused) local port fails fast when a test message is sent.
+    w.hook_id = "0a1b2c3d"
+    w.a.settings = {**(w.a.settings or {}), "webhooks": [
+        {"id": w.hook_id, "vendor": "wecom", "name": "运营群", "events": ["suggestion.new"],
+         "url": "http://127.0.0.1:9/cgi-bin/webhook/send?key=0123456789abcdef"}]}
     for builder in WORLD_BUILDERS:
         builder(w)
     db.session.commit()

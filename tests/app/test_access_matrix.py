@@ -101,6 +101,11 @@ ROUTES: dict[str, Route] = {
         "POST", "community", Role.OPERATOR, lambda w: {**A(w), "token_id": w.token_row.id}
     ),
     "community.settings": Route("GET", "community", Role.ADMIN, A),
+    "community.webhook_settings": Route("GET", "community", Role.ADMIN, A),
+    **{f"community.webhook_{action}": Route(
+        "POST", "community", Role.ADMIN, lambda w: {**A(w), "hook_id": w.hook_id},
+        lambda w: {"events": ["report.ready"]})
+       for action in ("events", "test", "delete")},
     "community.audit_log": Route("GET", "community", Role.ADMIN, A),
     "api.me": Route("GET", "api", Role.MEMBER),
     # metrics: operators and up see and import them

@@ -8,6 +8,7 @@ from wtforms import EmailField, IntegerField, SelectField, StringField, TextArea
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from app.blueprints.reports.forms import MultiCheckboxField
 from app.security.roles import ROLE_LABELS, ROLE_ORDER
 
 ROLE_CHOICES = [SelectChoice(role.value, ROLE_LABELS[role]) for role in ROLE_ORDER]
@@ -56,3 +57,20 @@ class CommunitySettingsForm(FlaskForm):
     name = StringField(_l("社群名称"), validators=[DataRequired(_l("请填写社群名称。")),
                                                    Length(max=120)])
     description = TextAreaField(_l("简介"), validators=[Optional(), Length(max=2000)])
+
+
+class WebhookForm(FlaskForm):
+    """Add a group-chat robot: its platform, webhook URL and the events it receives."""
+
+    # the service checks the platform, with a message in the admin's language
+    vendor = SelectField(_l("平台"), choices=[], validate_choice=False)
+    name = StringField(_l("名称（可选）"), validators=[Optional(), Length(max=60)])
+    url = StringField(_l("Webhook 地址"), validators=[DataRequired(_l("请填写 Webhook 地址。")),
+                                                       Length(max=500)])
+    events = MultiCheckboxField(_l("推送内容"), choices=[])
+
+
+class WebhookEventsForm(FlaskForm):
+    """Choose again which events a robot receives."""
+
+    events = MultiCheckboxField(_l("推送内容"), choices=[])

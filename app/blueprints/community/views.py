@@ -7,6 +7,7 @@ import json
 from flask import Response, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
 
 from app.blueprints.community import community_bp
 from app.blueprints.community.forms import (
@@ -15,13 +16,16 @@ from app.blueprints.community.forms import (
     InvitationForm,
     RoleForm,
     TokenForm,
+    WebhookEventsForm,
+    WebhookForm,
 )
 from app.blueprints.service_calls import run_action
 from app.extensions import db
 from app.models import ApiToken, Invitation, Membership
+from app.notifications import webhooks as robots
 from app.security.access import community_required, get_in_community
 from app.security.roles import Role
-from app.services import accounts, audit, member_data
+from app.services import accounts, audit, member_data, webhooks
 from app.services import communities as community_service
 from app.services import settings as settings_service
 from app.services.errors import ServiceError
@@ -194,6 +198,99 @@ def settings(slug: str):
             flash(_("设置已保存。"), "success")
             return redirect(url_for("community.settings", slug=slug))
     return render_template("community/settings.html", form=form)
+
+
+def _event_choices():
+    return [SelectChoice(key, label) for key, label in webhooks.EVENTS.items()]
+
+
+def _webhook_form() -> WebhookForm:
+    form = WebhookForm()
+    form.vendor.choices = [SelectChoice(v.name, v.label) for v in robots.VENDORS.values()]
+    form.events.choices = _event_choices()
+    if request.method == "GET":
+        form.events.data = list(webhooks.EVENTS)
+    return form
+
+
+def _hook_or_404(hook_id: str) -> webhooks.Hook:
+    hook = webhooks.get_hook(g.community, hook_id)
+    if hook is None:
+        abort(404)
+    return hook
+
+
+@community_bp.route("/settings/webhooks", methods=["GET", "POST"])
+@community_required(Role.ADMIN)
+def webhook_settings(slug: str):
+    """The community's group-chat robots (企业微信, 钉钉, 飞书): add one, see them all."""
+    form = _webhook_form()
+    if form.validate_on_submit():
+        try:
+            webhooks.add_hook(g.community, vendor=form.vendor.data, name=form.name.data or "",
+                              url=form.url.data, events=form.events.data, actor=current_user)
+        except ServiceError as exc:
+            db.session.rollback()
+            getattr(form, exc.field or "url").errors.append(exc.message)
+        else:
+            db.session.commit()
+            flash(_("机器人已添加。可以先发一条测试消息看看。"), "success")
+            return redirect(url_for("community.webhook_settings", slug=slug))
+    edit_forms = {}
+    for hook in webhooks.list_hooks(g.community):
+        edit = WebhookEventsForm(formdata=None)
+        edit.events.choices = _event_choices()
+        edit.events.data = list(hook.events)
+        edit_forms[hook.id] = edit
+    return render_template("community/webhooks.html", form=form,
+                           hooks=webhooks.list_hooks(g.community), edit_forms=edit_forms,
+                           events=webhooks.EVENTS, confirm_form=ConfirmForm())
+
+
+@community_bp.route("/settings/webhooks/<hook_id>/events", methods=["POST"])
+@community_required(Role.ADMIN)
+def webhook_events(slug: str, hook_id: str):
+    """Choose which events a robot receives."""
+    _hook_or_404(hook_id)
+    form = WebhookEventsForm()
+    form.events.choices = _event_choices()
+    if form.validate_on_submit():
+        try:
+            webhooks.update_events(g.community, hook_id, form.events.data, actor=current_user)
+        except ServiceError as exc:
+            db.session.rollback()
+            flash(exc.message, "error")
+        else:
+            db.session.commit()
+            flash(_("推送内容已保存。"), "success")
+    else:
+        flash(_("表单已过期，请重试。"), "error")
+    return redirect(url_for("community.webhook_settings", slug=slug))
+
+
+@community_bp.route("/settings/webhooks/<hook_id>/test", methods=["POST"])
+@community_required(Role.ADMIN)
+def webhook_test(slug: str, hook_id: str):
+    """Queue a test message to one robot."""
+    _hook_or_404(hook_id)
+    if ConfirmForm().validate_on_submit():
+        webhooks.send_test(g.community, hook_id)
+        db.session.commit()
+        webhooks.flush(base_url=request.host_url)
+        flash(_("测试消息已排队发送，稍后刷新本页查看结果。"), "success")
+    return redirect(url_for("community.webhook_settings", slug=slug))
+
+
+@community_bp.route("/settings/webhooks/<hook_id>/delete", methods=["POST"])
+@community_required(Role.ADMIN)
+def webhook_delete(slug: str, hook_id: str):
+    """Remove a robot."""
+    _hook_or_404(hook_id)
+    if ConfirmForm().validate_on_submit():
+        webhooks.delete_hook(g.community, hook_id, actor=current_user)
+        db.session.commit()
+        flash(_("机器人已删除。"), "success")
+    return redirect(url_for("community.webhook_settings", slug=slug))
 
 
 @community_bp.route("/audit")

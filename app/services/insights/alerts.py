@@ -306,7 +306,7 @@ def alert_text(alert: InsightAlert):
 
 def _notify(community: Community, alerts: Sequence[InsightAlert]) -> None:
     """Tell the community's staff in the app and by email, linking to each theme."""
-    from app.services import notifications
+    from app.services import notifications, webhooks
 
     people = staff_ids(community.id)
     for alert in alerts:
@@ -316,6 +316,8 @@ def _notify(community: Community, alerts: Sequence[InsightAlert]) -> None:
             link=f"/c/{community.slug}/insights/themes/{alert.theme_key}",
             channels=("in_app", "email"),
         )
+        webhooks.announce(community, "insight.alert", title=title, body=body,
+                          link=f"/c/{community.slug}/insights/themes/{alert.theme_key}")
 
 
 def flush_notifications() -> None:
