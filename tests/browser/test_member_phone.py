@@ -87,6 +87,9 @@ def test_the_box_clears_its_error_and_proposes_a_category(browser, live_server, 
     expect(error).to_be_visible()
     content = page.get_by_label("你的建议")
     expect(content).to_have_css("border-color", DANGER)
+    # the page's script must be running before the member types (on a busy machine the error
+    # shows before the script at the end of the page has loaded)
+    page.wait_for_load_state("load")
 
     content.fill("周四晚上的直播课又卡了，画面一直转圈，回放也找不到")
     expect(error).to_have_count(0)
