@@ -172,8 +172,12 @@ def app(database_url, app_config):
     try:
         yield application
     finally:
+        from app.services.ttl_cache import forget_everything
+
         db.session.remove()
         _clear_tables(db.engine, db.metadata)
+        # Emptied tables are reused with the same ids: no cached row may outlive them.
+        forget_everything()
         db.engine.dispose()
         ctx.pop()
 

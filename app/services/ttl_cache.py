@@ -9,11 +9,20 @@ the process that makes a change forgets the entry at once.
 from __future__ import annotations
 
 import time
+import weakref
 from collections.abc import Callable, Hashable
 from threading import Lock
 from typing import Generic, TypeVar
 
 V = TypeVar("V")
+_ALL: weakref.WeakSet[TTLCache] = weakref.WeakSet()
+
+
+def forget_everything() -> None:
+    """Empty every cache of the process (the database they mirror was emptied or replaced,
+    as between tests)."""
+    for cache in list(_ALL):
+        cache.forget()
 
 
 class TTLCache(Generic[V]):
@@ -26,6 +35,7 @@ class TTLCache(Generic[V]):
         self.max_entries = max_entries
         self._entries: dict[Hashable, tuple[float, V]] = {}
         self._lock = Lock()
+        _ALL.add(self)
 
     def get_or_load(self, key: Hashable, load: Callable[[], V], *,
                     keep_none: bool = True) -> V:

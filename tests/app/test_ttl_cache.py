@@ -67,3 +67,14 @@ def test_it_empties_when_full(monkeypatch):
     cache.get_or_load("d", lambda: "d")
     assert cache.get_or_load("a", lambda: "reloaded") == "reloaded"
     assert cache.get_or_load("d", lambda: "reloaded") == "d"
+
+
+def test_forget_everything_empties_every_cache_of_the_process():
+    from app.services.ttl_cache import TTLCache, forget_everything
+
+    first, second = TTLCache(60.0), TTLCache(60.0)
+    first.get_or_load("k", lambda: "old")
+    second.get_or_load("k", lambda: "old")
+    forget_everything()
+    assert first.get_or_load("k", lambda: "new") == "new"
+    assert second.get_or_load("k", lambda: "new") == "new"
