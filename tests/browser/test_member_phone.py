@@ -129,6 +129,7 @@ def test_stickers_show_as_emoji_and_statuses_in_members_words(browser, live_serv
     screenshot(page, "suggestion-tracking-new-mobile")
 
     # Every community tab is in sight on the phone (they wrap) and big enough to tap.
+    page.wait_for_load_state("load")
     tabs = page.get_by_role("navigation", name="社群导航").get_by_role("link")
     assert tabs.count() >= 5
     for i in range(tabs.count()):
@@ -147,9 +148,11 @@ def test_a_phone_answer_with_a_maximum_and_one_response_per_device(browser, live
     page.goto(f"{base}/s/{world['key']}")
     page.get_by_role("button", name="开始填写").click()
 
-    # NPS: eleven buttons, each a 44 px touch target on a 390 px screen.
+    # NPS: eleven buttons, each a 44 px touch target on a 390 px screen (measured once the
+    # stylesheet has loaded: on a busy machine the buttons exist before it applies).
     buttons = page.locator("#q-nps .sv-nps-btn span")
     expect(buttons).to_have_count(11)
+    page.wait_for_load_state("load")
     for i in range(11):
         box = buttons.nth(i).bounding_box()
         assert box["width"] >= 44 and box["height"] >= 44, (i, box)
