@@ -47,14 +47,19 @@ def test_the_condition_summary_follows_the_chosen_value(browser, live_server, op
     survey_base = f"{live_server.url}/c/{operator_setup['slug']}/surveys/{operator_setup['id']}"
     page.goto(f"{survey_base}/questions/one_change/logic")
     summary = page.locator(".svo-describe")
-    page.locator("#rows-0-question").select_option("nps")
+    # each choice refreshes the editor (the form is sent and the page comes back): wait for it,
+    # or on a busy machine the next choice lands on the page that is going away
+    with page.expect_navigation():
+        page.locator("#rows-0-question").select_option("nps")
     expect(page.locator("#rows-0-op")).to_be_visible()
-    page.locator("#rows-0-op").select_option("lte")
+    with page.expect_navigation():
+        page.locator("#rows-0-op").select_option("lte")
     expect(page.locator("#rows-0-op")).to_have_value("lte")
     # nothing chosen yet: the value box and the summary both say so
     expect(page.locator("#rows-0-value")).to_have_value("")
     expect(summary).to_contain_text("小于或等于 （未选择值）")
-    page.locator("#rows-0-value").select_option("3")
+    with page.expect_navigation():
+        page.locator("#rows-0-value").select_option("3")
     expect(summary).to_contain_text("小于或等于 3 时显示此题")
     expect(summary).not_to_contain_text("「」")
     expect(page.locator("#rows-0-value")).to_be_focused()
