@@ -78,7 +78,27 @@ def _identity(tokens):
     return tokens
 
 
-class TextSimilarity(BaseEstimator):
+class _Searchable:
+    """``query`` for an estimator with ``similarity_matrix``, ``threshold``, ``n_documents_``
+    and ``_check_fitted``."""
+
+    def query(
+        self,
+        text: str,
+        *,
+        top_k: int = 5,
+        threshold: float | None = None,
+        exclude: Iterable[int] = (),
+    ) -> list[SimilarMatch]:
+        """The fitted texts most similar to ``text``, best first, scoring at least ``threshold``."""
+        self._check_fitted()
+        if self.n_documents_ == 0 or not (text or "").strip():
+            return []
+        limit = self.threshold if threshold is None else threshold
+        return best_matches(self.similarity_matrix([text])[0], limit, exclude, top_k)
+
+
+class TextSimilarity(_Searchable, BaseEstimator):
     """Find the fitted texts most similar to a query text (cosine of TF-IDF vectors).
 
     Parameters
@@ -185,21 +205,6 @@ class TextSimilarity(BaseEstimator):
             return np.zeros(shape)
         return np.clip(scores, 0.0, 1.0)
 
-    def query(
-        self,
-        text: str,
-        *,
-        top_k: int = 5,
-        threshold: float | None = None,
-        exclude: Iterable[int] = (),
-    ) -> list[SimilarMatch]:
-        """The fitted texts most similar to ``text``, best first, scoring at least ``threshold``."""
-        self._check_fitted()
-        if self.n_documents_ == 0 or not (text or "").strip():
-            return []
-        limit = self.threshold if threshold is None else threshold
-        return best_matches(self.similarity_matrix([text])[0], limit, exclude, top_k)
-
     def pairs(self, threshold: float | None = None) -> list[tuple[int, int, float]]:
         """Pairs ``(i, j, score)`` with ``i < j`` among the fitted texts that look alike."""
         self._check_fitted()
@@ -224,7 +229,7 @@ class TextSimilarity(BaseEstimator):
         return sorted(found, key=lambda p: (-p[2], p[0], p[1]))
 
 
-class ThemeSpaceSimilarity(BaseEstimator):
+class ThemeSpaceSimilarity(_Searchable, BaseEstimator):
     """Find similar texts by the cosine of their vectors in the insights' theme space.
 
     The analysis clusters feedback in an LSA space (``nlp.themes.features.ThemeVectorizer``:
@@ -294,15 +299,6 @@ class ThemeSpaceSimilarity(BaseEstimator):
             return np.zeros((len(texts), self.n_documents_))
         query = self.vectorizer_.transform([self.tokenizer_(t or "") for t in texts])
         return np.clip(query @ self.vectors_.T, 0.0, 1.0).astype(float)
-
-    def query(self, text: str, *, top_k: int = 5, threshold: float | None = None,
-              exclude: Iterable[int] = ()) -> list[SimilarMatch]:
-        """The fitted texts most similar to ``text``, best first, scoring at least ``threshold``."""
-        self._check_fitted()
-        if self.n_documents_ == 0 or not (text or "").strip():
-            return []
-        limit = self.threshold if threshold is None else threshold
-        return best_matches(self.similarity_matrix([text])[0], limit, exclude, top_k)
 
     def pairs(self, threshold: float | None = None) -> list[tuple[int, int, float]]:
         """Pairs ``(i, j, score)`` with ``i < j`` among the fitted texts that look alike."""
