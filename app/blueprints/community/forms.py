@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, EmailField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
@@ -32,6 +32,12 @@ class InvitationForm(FlaskForm):
                     NumberRange(min=1, max=365, message=_l("有效天数需在 1 到 365 之间。"))],
     )
     note = StringField(_l("备注"), validators=[Optional(), Length(max=200)])
+
+
+class EraseMemberForm(FlaskForm):
+    """Delete one member and their data: an explicit tick, as it cannot be undone."""
+
+    confirm = BooleanField(_l("确认永久删除"), validators=[DataRequired()])
 
 
 class RoleForm(FlaskForm):
