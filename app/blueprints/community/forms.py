@@ -10,6 +10,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from app.blueprints.reports.forms import MultiCheckboxField
 from app.security.roles import ROLE_LABELS, ROLE_ORDER
+from app.services.retention import MAX_RETENTION_DAYS, MIN_RETENTION_DAYS
 
 ROLE_CHOICES = [SelectChoice(role.value, ROLE_LABELS[role]) for role in ROLE_ORDER]
 
@@ -63,6 +64,11 @@ class CommunitySettingsForm(FlaskForm):
     name = StringField(_l("社群名称"), validators=[DataRequired(_l("请填写社群名称。")),
                                                    Length(max=120)])
     description = TextAreaField(_l("简介"), validators=[Optional(), Length(max=2000)])
+    retention_days = IntegerField(
+        _l("原文保留天数（留空则按站点设置）"),
+        validators=[Optional(), NumberRange(min=MIN_RETENTION_DAYS, max=MAX_RETENTION_DAYS,
+                                            message=_l("保留天数需在 %(min)d 到 %(max)d 之间。"))],
+    )
 
 
 class WebhookForm(FlaskForm):

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 import json
 
-from flask import Response, abort, flash, g, redirect, render_template, request, url_for
+from flask import (
+    Response,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
@@ -205,20 +215,23 @@ def revoke_token(slug: str, token_id: int):
 def settings(slug: str):
     """The community's name and description, and links to administration."""
     form = CommunitySettingsForm(obj=g.community)
+    if request.method == "GET":
+        form.retention_days.data = (g.community.settings or {}).get("retention_days")
     if form.validate_on_submit():
         try:
             settings_service.update_community(
                 g.community, name=form.name.data, description=form.description.data or "",
-                actor=current_user,
+                actor=current_user, retention_days=form.retention_days.data,
             )
         except ServiceError as exc:
             db.session.rollback()
-            form.name.errors.append(exc.message)
+            getattr(form, exc.field or "name", form.name).errors.append(exc.message)
         else:
             db.session.commit()
             flash(_("设置已保存。"), "success")
             return redirect(url_for("community.settings", slug=slug))
-    return render_template("community/settings.html", form=form)
+    return render_template("community/settings.html", form=form,
+                           site_retention_days=current_app.config["RETENTION_DAYS"])
 
 
 def _event_choices():
