@@ -53,7 +53,8 @@ def purge_expired_text() -> dict:
 def _register_periodic():
     from app.tasks import huey
 
-    @huey.periodic_task(crontab(hour="4", minute="23"), name="system.purge_expired_text")
+    # 19:23 UTC is 03:23 in China, when the boxes are quiet (the queue keeps UTC).
+    @huey.periodic_task(crontab(hour="19", minute="23"), name="system.purge_expired_text")
     @in_app_context
     def purge_expired_text_daily():
         return purge_expired_text()
