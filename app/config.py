@@ -12,7 +12,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_INSTANCE = ROOT / "instance"
-DEV_SECRET = "dev-only-insecure-secret-key"  # noqa: S105 - refused in production, see check_production
+DEV_SECRET = "dev-only-insecure-secret-key"  # noqa: S105 - refused in production, see check_production  # nosec B105
 MIN_SECRET_LENGTH = 32
 
 

@@ -323,7 +323,7 @@ def list_invitations(community: Community) -> list[Invitation]:
 
 # --- API tokens ----------------------------------------------------------------------------
 
-API_TOKEN_PREFIX = "hs_"  # noqa: S105 - a public prefix, not a secret
+API_TOKEN_PREFIX = "hs_"  # noqa: S105 - a public prefix, not a secret  # nosec B105
 
 
 @dataclass
