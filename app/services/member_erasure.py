@@ -1,14 +1,14 @@
 """A member's right to erasure (PIPL): delete one member and everything derived from their words.
 
 Within one community this removes the member's signed suggestions (with their images and
-timeline), comments, votes and follows, survey responses and unfinished sessions linked to
-them, interviews that name them as interviewee, their notifications and API tokens, and every
-feedback item written in their name with the analysis built from it (sentiment, theme
-assignments, labels, tags, search tokens; cascaded by the database). Themes stop quoting
-them and word clouds are drawn again. Stored report contexts keep their numbers but lose the
-member's quotes, and their PDFs are rendered again from that context (``reports.redact``
-job). Anonymous suggestions and responses point to nobody and stay, as do the counts of past
-reports.
+timeline, and everyone's notifications about them), comments, votes and follows, survey
+responses and unfinished sessions linked to them, interviews that name them as interviewee,
+their own notifications and API tokens, and every feedback item written in their name with
+the analysis built from it (sentiment, theme assignments, labels, tags, search tokens;
+cascaded by the database). Themes stop quoting them and word clouds are drawn again. Stored
+report contexts keep their numbers but lose the member's quotes, and their PDFs are rendered
+again from that context (``reports.redact`` job). Anonymous suggestions and responses point
+to nobody and stay, as do the counts of past reports.
 
 The audit log gets one ``member.erased`` entry with counts only; older entries about the
 deleted suggestions and interviews lose their before/after details (titles name people).
@@ -148,6 +148,17 @@ def _redact_reports(community_id: int, words: TheirWords, erasure: Erasure) -> N
     erasure.add("reports_redacted", len(erasure.report_ids))
 
 
+def _forget_notifications_about(community, suggestion_ids: list[int]) -> None:
+    """Delete everyone's notifications about the erased suggestions: their titles quote the
+    member, and their links lead nowhere now."""
+    for suggestion_id in suggestion_ids:
+        for base in (f"/c/{community.slug}/s/{suggestion_id}",
+                     f"/c/{community.slug}/suggestions/{suggestion_id}"):
+            _delete_rows(Notification, Notification.community_id == community.id, db.or_(
+                Notification.link == base, Notification.link.like(base + "#%"),
+                Notification.link.like(base + "?%"), Notification.link.like(base + "/%")))
+
+
 def _scrub_old_audit(community_id: int, targets: Iterable[tuple[str, int]]) -> None:
     for target_type, target_id in targets:
         db.session.execute(
@@ -176,6 +187,7 @@ def erase_member(membership: Membership, *, actor: User | None) -> Erasure:
         FeedbackItem.community_id == community_id, FeedbackItem.author_id == user.id)))
     touched: list[tuple[str, int]] = []
 
+    _forget_notifications_about(membership.community, [s.id for s in suggestions])
     for suggestion in suggestions:
         item_ids |= set(_all(db.select(FeedbackItem.id).where(
             FeedbackItem.community_id == community_id,

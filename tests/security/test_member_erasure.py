@@ -19,6 +19,7 @@ from app.models import (
     Interview,
     ItemAnalysis,
     Membership,
+    Notification,
     Report,
     ReportStatus,
     RunStatus,
@@ -201,6 +202,33 @@ def test_an_admin_deletes_a_member_and_everything_derived_from_their_words(
         db.select(AuditEntry)).scalars()], ensure_ascii=False)
     for pii in (email, "张小雨", "周末自习室", THEIR_SUGGESTION[:8], "小雨"):
         assert pii not in logged
+
+
+def test_notifications_quoting_their_suggestions_go_for_everyone(client, db, community, story):
+    from app.services import notifications
+
+    signed = db.session.get(Suggestion, story["signed"])
+    others = db.session.get(Suggestion, story["others"])
+    signed_id = signed.id
+    notifications.notify([story["other"]], community=community, kind="suggestion.status",
+                         title=f"建议「{signed.short_title()}」的状态更新为：处理中",
+                         link=f"/c/{community.slug}/s/{signed.id}#updates")
+    notifications.notify([story["admin"]], community=community, kind="suggestion.new",
+                         title="新建议", link=f"/c/{community.slug}/suggestions/{signed.id}")
+    notifications.notify([story["other"]], community=community, kind="suggestion.status",
+                         title="另一条建议有更新", link=f"/c/{community.slug}/s/{others.id}")
+    if signed.id < 10:  # an id that another suggestion's id starts with is not confused
+        notifications.notify([story["other"]], community=community, kind="suggestion.status",
+                             title="编号相近的建议", link=f"/c/{community.slug}/s/{signed.id}0")
+    db.session.commit()
+    sign_in(client, story["admin"])
+    assert _erase(client, community, _membership(story["member"], community).id
+                  ).status_code == 302
+    db.session.expire_all()
+    titles = db.session.execute(db.select(Notification.title)).scalars().all()
+    assert not any("周末自习室" in t or t == "新建议" for t in titles)
+    assert "另一条建议有更新" in titles
+    assert signed_id >= 10 or "编号相近的建议" in titles
 
 
 def test_nothing_is_deleted_without_the_explicit_confirmation(client, db, community, story):
