@@ -305,3 +305,15 @@ def test_a_member_deletes_their_own_account_with_their_password(client, db, comm
     assert not any(THEIR_ANSWER in t for t in _texts(community))
     # the session is over
     assert client.get(f"/c/{community.slug}/").status_code == 302
+
+
+def test_a_huge_account_deletion_form_is_refused_before_its_password_is_checked(
+        client, db, community, story):
+    sign_in(client, story["member"])
+    body = ("password=" + "%E4%B8%AD" * 120_000 + "&confirm=y").encode()
+    response = client.post("/account/delete", data=body,
+                           content_type="application/x-www-form-urlencoded")
+    assert response.status_code == 413
+    assert "最多接受 64 KB" in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(User, story["member"].id) is not None
