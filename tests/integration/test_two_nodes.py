@@ -101,18 +101,25 @@ def _start_node(name: str, base: Path, env: dict[str, str]) -> Node:
     return Node(name=name, port=port, web=web, worker=worker, root=root)
 
 
-def _stop(process: subprocess.Popen, sig: int) -> None:
-    if process.poll() is not None:
-        return
-    try:
-        os.killpg(process.pid, sig)
-        process.wait(timeout=20)
-    except (subprocess.TimeoutExpired, ProcessLookupError):
+def _stop(processes: list[tuple[subprocess.Popen, int]]) -> None:
+    """Signal each process (and its children: gunicorn's worker, the renderer), then wait;
+    whatever is still running after 20 s is killed."""
+    for process, sig in processes:
+        if process.poll() is None:
+            try:
+                os.killpg(process.pid, sig)
+            except ProcessLookupError:
+                pass
+    deadline = time.monotonic() + 20
+    for process, _sig in processes:
         try:
-            os.killpg(process.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        process.wait(timeout=10)
+            process.wait(timeout=max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            try:
+                os.killpg(process.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            process.wait(timeout=10)
 
 
 def _wait_until_ready(nodes: list[Node]) -> None:
@@ -203,11 +210,10 @@ def _sign_in(browser: Browser, node: Node, email: str, password: str) -> int:
 # --- the world -------------------------------------------------------------------------------
 
 
-def _prepare_database(pg_server, env: dict[str, str], name: str) -> str:
+def _prepare_database(pg_server, name: str) -> str:
+    """A database with the schema (built from the models, as the app tests do:
+    tests/app/test_migrations.py checks that the migrations build the same) and the people."""
     url = pg_server.create_database(name)
-    subprocess.run([sys.executable, "-m", "flask", "db", "upgrade"], cwd=ROOT,
-                   env={**env, "DATABASE_URL": url}, check=True, capture_output=True,
-                   timeout=STARTUP_TIMEOUT)
     from app import create_app
     from app.extensions import db
     from tests.conftest import make_test_config
@@ -215,6 +221,7 @@ def _prepare_database(pg_server, env: dict[str, str], name: str) -> str:
 
     app = create_app(make_test_config(url))
     with app.app_context():
+        db.create_all()
         community = make_community(slug="two", name="双节点社群")
         make_member(community, "manager", email="boss@example.org")
         db.session.commit()
@@ -230,17 +237,17 @@ def two_nodes(tmp_path, pg_server, redis_server):
     redis.Redis.from_url(redis_url).flushdb()
     name = f"two_nodes_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
     pg_server.drop_database(name)
-    env = _environment(tmp_path, "", redis_url, secrets.token_urlsafe(48))
-    env["DATABASE_URL"] = _prepare_database(pg_server, env, name)
+    database_url = _prepare_database(pg_server, name)
+    env = _environment(tmp_path, database_url, redis_url, secrets.token_urlsafe(48))
     nodes = []
     try:
         nodes = [_start_node("a", tmp_path, env), _start_node("b", tmp_path, env)]
         _wait_until_ready(nodes)
         yield nodes, env
     finally:
-        for node in nodes:
-            _stop(node.web, signal.SIGTERM)
-            _stop(node.worker, signal.SIGINT)
+        # gunicorn stops at once on SIGINT, a Huey consumer on SIGTERM; all four together
+        _stop([(node.web, signal.SIGINT) for node in nodes]
+              + [(node.worker, signal.SIGTERM) for node in nodes])
         redis.Redis.from_url(redis_url).flushdb()
         pg_server.drop_database(name)
 
