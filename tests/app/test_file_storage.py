@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import re
 from datetime import date
 from pathlib import Path
 
@@ -257,3 +258,56 @@ def test_orphaned_report_files_are_pruned_on_either_backend(app, db, community):
     assert report_service.prune_orphaned_files(min_age_s=0) >= 1  # earlier tests leave some
     db.session.commit()
     assert not storage.exists(f"reports/{community.id}/orphan.pdf")
+
+
+# --- switching backends ----------------------------------------------------------------------
+
+
+def test_copying_files_to_the_other_backend_keeps_keys_bytes_and_communities(
+        app, db, community, tmp_path):
+    from app.storage.transfer import community_of, copy_files
+
+    if app.config["FILE_STORAGE"] != "local":
+        pytest.skip("the copy does not depend on the configured backend")
+    disk, database = LocalStorage(tmp_path), DatabaseStorage()
+    files = {f"reports/{community.id}/3-ab.pdf": b"%PDF-1.7 a",
+             f"uploads/suggestions/{community.id}/cd.png": image_bytes("PNG"),
+             f"uploads/metric-imports/{community.id}-ef.csv": "日期,活跃人数\n".encode(),
+             "reports/9999/7-gone.pdf": b"%PDF of a deleted community"}
+    for key, data in files.items():
+        disk.put(key, data, content_type="application/octet-stream")
+    database.put(f"reports/{community.id}/3-ab.pdf", b"%PDF-1.7 a",
+                 content_type="application/pdf", community_id=community.id)
+    db.session.commit()
+    assert copy_files(disk, database) == (3, 1)
+    assert {key: database.get(key) for key in files} == files
+    rows = dict(db.session.execute(db.select(StoredFile.key, StoredFile.community_id)).all())
+    assert rows == {f"reports/{community.id}/3-ab.pdf": community.id,
+                    f"uploads/suggestions/{community.id}/cd.png": community.id,
+                    f"uploads/metric-imports/{community.id}-ef.csv": community.id,
+                    "reports/9999/7-gone.pdf": None}
+    content_types = dict(db.session.execute(
+        db.select(StoredFile.key, StoredFile.content_type)).all())
+    assert content_types[f"uploads/suggestions/{community.id}/cd.png"] == "image/png"
+    assert copy_files(disk, database) == (0, 4)
+    back = LocalStorage(tmp_path / "back")
+    assert copy_files(database, back) == (4, 0)
+    assert {key: back.get(key) for key in files} == files
+    assert community_of("uploads/survey-imports/5/2-x.csv") == 5
+    assert community_of("elsewhere/5/x") is None
+
+
+def test_the_copy_command_reports_what_it_copied(app, db, community):
+    if app.config["FILE_STORAGE"] != "local":
+        pytest.skip("the copy does not depend on the configured backend")
+    key = f"uploads/suggestions/{community.id}/copied-by-the-command.png"
+    file_storage().put(key, image_bytes("PNG"), content_type="image/png")
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["files", "copy", "--from", "local", "--to", "database"])
+    assert result.exit_code == 0, result.output
+    assert re.search(r"copied [1-9]\d* file\(s\) from local to database; 0 already there",
+                     result.output)
+    assert DatabaseStorage().exists(key)
+    file_storage().delete(key)
+    result = runner.invoke(args=["files", "copy", "--from", "local", "--to", "local"])
+    assert result.exit_code != 0 and "must differ" in result.output
