@@ -297,12 +297,6 @@ def pdf_key(report: Report) -> str | None:
     return f"{REPORTS_PREFIX}{int(report.community_id)}/{report.pdf_name}"
 
 
-def has_pdf(report: Report) -> bool:
-    """Whether the report's PDF is stored (on this machine's disk or in the database)."""
-    key = pdf_key(report)
-    return key is not None and file_storage().exists(key)
-
-
 def pdf_bytes(report: Report) -> bytes | None:
     """The stored PDF of a report, or None when it has none or the file is gone."""
     key = pdf_key(report)

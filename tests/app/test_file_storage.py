@@ -177,7 +177,7 @@ def test_a_report_whose_file_is_gone_answers_404(app, db, client, community, sto
     db.session.commit()
     sign_in(client, manager)
     assert client.get(f"/c/{community.slug}/reports/{report.id}/pdf").status_code == 404
-    assert not report_service.has_pdf(report)
+    assert report_service.pdf_bytes(report) is None
 
 
 def test_suggestion_images_are_stored_served_and_deleted_with_their_suggestion(
