@@ -53,6 +53,9 @@ def from_environment(env: dict[str, str] | None = None) -> dict[str, Any]:
         raise ConfigError(f"APP_ENV must be development, production or testing, not {profile!r}")
     production = profile == "production"
     redis_url = env.get("REDIS_URL") or None
+    file_storage = (env.get("FILE_STORAGE") or "local").strip().lower()
+    if file_storage not in {"local", "database"}:
+        raise ConfigError(f"FILE_STORAGE must be local or database, not {file_storage!r}")
     database_url = normalise_database_url(env.get("DATABASE_URL") or default_database_url(env))
     config: dict[str, Any] = {
         "APP_ENV": profile,
@@ -60,6 +63,9 @@ def from_environment(env: dict[str, str] | None = None) -> dict[str, Any]:
         "SQLALCHEMY_DATABASE_URI": database_url,
         "SQLALCHEMY_ENGINE_OPTIONS": engine_options(database_url, hide_parameters=production),
         "REDIS_URL": redis_url,
+        # Report PDFs, suggestion images and pending uploads (app.storage): under the instance
+        # folder, or in the database so that every machine sharing it sees every file.
+        "FILE_STORAGE": file_storage,
         "SESSION_COOKIE_SECURE": _bool(env.get("SESSION_COOKIE_SECURE"), True),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

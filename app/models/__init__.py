@@ -62,6 +62,7 @@ from app.models.reports import (
     ReportStatus,
     report_schedule_recipients,
 )
+from app.models.storage import StoredFile
 from app.models.suggestions import (
     MEMBER_SUGGESTION_STATUS_LABELS,
     OPEN_STATUSES,
@@ -96,6 +97,7 @@ from app.models.surveys import (
 )
 
 __all__ = [
+    "StoredFile",
     "AGGREGATION_LABELS",
     "Aggregation",
     "ACCESS_MODE_HINTS",

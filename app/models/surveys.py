@@ -337,7 +337,9 @@ class SurveyImport(Base):
         ForeignKey("communities.id", ondelete="CASCADE"), nullable=False
     )
     filename: Mapped[str] = mapped_column(String(200), nullable=False)
-    # The uploaded file, kept until the import finishes (then dropped).
+    # The uploaded file, kept in the file storage (``app.storage``) under ``file_key`` until
+    # the import finishes (then deleted). ``data`` holds uploads from before the storage.
+    file_key: Mapped[str | None] = mapped_column(String(200))
     data: Mapped[bytes | None] = mapped_column(LargeBinary)
     # SHA-256 of the uploaded bytes: the same file imported again is recognised.
     content_sha256: Mapped[str | None] = mapped_column(String(64))

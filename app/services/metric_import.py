@@ -1,8 +1,8 @@
 """Importing daily metrics from CSV or XLSX files, in two steps.
 
-1. ``start_import`` reads the upload (size, format and encoding checks), stores it under the
-   instance folder and records a pending ``MetricImport`` with the headers and a suggested
-   column mapping (日期 → date, 活跃人数 → dau …).
+1. ``start_import`` reads the upload (size, format and encoding checks), keeps it in the file
+   storage (``app.storage``) and records a pending ``MetricImport`` with the headers and a
+   suggested column mapping (日期 → date, 活跃人数 → dau …).
 2. ``apply_import`` checks every row against the chosen mapping. Any error (a bad or
    duplicate date, a value that is not a number, negative or too large…) is reported with its
    row number and nothing is stored; otherwise all values are upserted in the caller's
@@ -19,7 +19,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from app.extensions import db
@@ -28,6 +27,7 @@ from app.services import audit
 from app.services import metrics as metric_service
 from app.services.errors import ServiceError
 from app.services.spreadsheet_errors import refused
+from app.storage import FileMissing, file_storage
 from surveys.spreadsheet import Limits, SheetError, read_sheet
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
@@ -212,14 +212,14 @@ def parse_number(cell: object) -> float | None:
 # --- the import itself ----------------------------------------------------------------------
 
 
-def _upload_dir() -> Path:
-    path = Path(current_app.instance_path) / "uploads" / "metric-imports"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+UPLOADS_PREFIX = "uploads/metric-imports/"
+CONTENT_TYPES = {"csv": "text/csv",
+                 "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
 
-def _stored_path(record: MetricImport) -> Path:
-    return _upload_dir() / (record.stored_name or "missing")
+def stored_key(record: MetricImport) -> str | None:
+    """The storage key of a pending import's file (``uploads/metric-imports/<name>``)."""
+    return f"{UPLOADS_PREFIX}{record.stored_name}" if record.stored_name else None
 
 
 class DuplicateFile(ServiceError):
@@ -260,7 +260,9 @@ def start_import(community: Community, *, filename: str, data: bytes, actor=None
                                n=earlier.values_written), field="file")
     fmt, table = read_table(filename, data)
     stored_name = f"{community.id}-{secrets.token_hex(12)}.{fmt}"
-    (_upload_dir() / stored_name).write_bytes(data)
+    file_storage().put(f"{UPLOADS_PREFIX}{stored_name}", data,
+                       content_type=CONTENT_TYPES.get(fmt, "application/octet-stream"),
+                       community_id=community.id)
     date_column, mapping = suggest_mapping(table.headers, metric_service.catalog(community.id))
     record = MetricImport(
         community_id=community.id, created_by_id=getattr(actor, "id", None), source="file",
@@ -285,10 +287,14 @@ def preview_rows(record: MetricImport) -> list[list[str]]:
 
 def load_table(record: MetricImport) -> Table:
     """Read the stored file of a pending import again."""
-    path = _stored_path(record)
-    if not path.is_file():
+    key = stored_key(record)
+    try:
+        data = file_storage().get(key) if key else None
+    except FileMissing:
+        data = None
+    if data is None:
         raise ServiceError(_l("上传的文件已失效，请重新上传。"), code="file_gone", field="file")
-    return read_table(record.filename or path.name, path.read_bytes())[1]
+    return read_table(record.filename or record.stored_name, data)[1]
 
 
 @dataclass
@@ -432,9 +438,10 @@ def apply_import(record: MetricImport, *, date_column: int | None, columns: dict
 
 
 def finish_file(record: MetricImport) -> None:
-    """Delete the stored upload of an applied or discarded import (after the commit)."""
-    if record.stored_name:
-        _stored_path(record).unlink(missing_ok=True)
+    """Delete the stored upload of an applied or discarded import (after the commit of its
+    status; the caller commits again, for the database storage deletes in a transaction)."""
+    if (key := stored_key(record)) is not None:
+        file_storage().delete(key)
 
 
 def discard_import(record: MetricImport) -> None:
@@ -591,4 +598,5 @@ def prune_stale_uploads(older_than: timedelta = timedelta(days=7)) -> int:
     db.session.commit()
     for record in stale:
         finish_file(record)
+    db.session.commit()
     return len(stale)

@@ -346,8 +346,8 @@ def deliver(report_id: int, progress: report_service.Progress = report_service._
     schedule = db.session.get(ReportSchedule, schedule_id) if schedule_id else None
     if schedule is None:
         return {"report": report_id, "sent": []}
-    path = report_service.pdf_path(report)
-    if path is None:
+    pdf = report_service.pdf_bytes(report)
+    if pdf is None:
         _set_status(schedule_id, "failed", str(_l("报告 PDF 文件不存在。")))
         raise report_service.ReportFailed(_l("报告 PDF 文件不存在。"), code="pdf_missing")
     if not mailer.is_configured():
@@ -355,7 +355,7 @@ def deliver(report_id: int, progress: report_service.Progress = report_service._
         _set_status(schedule_id, "failed", message)
         raise mailer.MailNotConfigured(message)
     context = ReportContext.from_json(report.context_json) if report.context_json else None
-    attachment = mailer.Attachment(report_service.download_name(report), path.read_bytes(),
+    attachment = mailer.Attachment(report_service.download_name(report), pdf,
                                    "application/pdf")
     subject = (f"[{report.community.name}] {report.title} · {fmt_date(report.period_start)} 至 "
                f"{fmt_date(report.period_end)}")

@@ -11,12 +11,10 @@ from __future__ import annotations
 
 import calendar
 import logging
-import os
 import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from pathlib import Path
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
@@ -28,6 +26,7 @@ from app.services import audit
 from app.services.errors import PermanentFailure, ServiceError
 from app.services.report_data import CollectedInputs, DataRequest, collect_inputs
 from app.services.ttl_cache import TTLCache
+from app.storage import FileMissing, file_storage
 from reports import (
     PdfResult,
     RenderFailedError,
@@ -288,27 +287,31 @@ def take_preview(token: str, *, community_id: int, user_id: int) -> str | None:
 # --- storage -------------------------------------------------------------------------------
 
 
-def reports_dir(community_id: int) -> Path:
-    """Where a community's report PDFs are kept (never under static)."""
-    path = Path(current_app.instance_path) / "reports" / str(int(community_id))
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+REPORTS_PREFIX = "reports/"
 
 
-def pdf_path(report: Report) -> Path | None:
-    """The stored PDF of a report, if it exists."""
+def pdf_key(report: Report) -> str | None:
+    """The storage key of a report's PDF (``reports/<community>/<name>``), if it has one."""
     if not report.pdf_name:
         return None
-    path = reports_dir(report.community_id) / report.pdf_name
-    return path if path.is_file() else None
+    return f"{REPORTS_PREFIX}{int(report.community_id)}/{report.pdf_name}"
+
+
+def pdf_bytes(report: Report) -> bytes | None:
+    """The stored PDF of a report, or None when it has none or the file is gone."""
+    key = pdf_key(report)
+    if key is None:
+        return None
+    try:
+        return file_storage().get(key)
+    except FileMissing:
+        return None
 
 
 def _store_pdf(report: Report, data: bytes) -> str:
     name = f"{report.id}-{secrets.token_hex(8)}.pdf"
-    folder = reports_dir(report.community_id)
-    temporary = folder / f".{name}.tmp"
-    temporary.write_bytes(data)
-    os.replace(temporary, folder / name)
+    file_storage().put(f"{REPORTS_PREFIX}{int(report.community_id)}/{name}", data,
+                       content_type="application/pdf", community_id=report.community_id)
     return name
 
 
@@ -557,36 +560,30 @@ def managed_community_ids(user: User) -> list[int]:
 
 def delete_report(report: Report, *, actor: User | None = None) -> None:
     """Remove a report and its PDF."""
-    path = pdf_path(report)
+    key = pdf_key(report)
     audit.record("report.deleted", "report", report.id, actor=actor,
                  community_id=report.community_id,
                  before={"period": [report.period_start.isoformat(),
                                     report.period_end.isoformat()]})
     db.session.delete(report)
-    if path is not None:
-        path.unlink(missing_ok=True)
+    if key is not None:
+        file_storage().delete(key)
 
 
 def prune_orphaned_files(min_age_s: float = 3600) -> int:
     """Delete report PDFs that no report refers to any more (e.g. of a deleted community).
 
     Files younger than ``min_age_s`` are kept: a render stores its PDF just before its
-    report row is committed.
+    report row is committed. The caller commits (the database storage deletes in its
+    transaction).
     """
-    import time
-
-    root = Path(current_app.instance_path) / "reports"
-    if not root.is_dir():
-        return 0
-    known = {(cid, name) for cid, name in db.session.execute(
+    known = {f"{REPORTS_PREFIX}{cid}/{name}" for cid, name in db.session.execute(
         db.select(Report.community_id, Report.pdf_name).where(Report.pdf_name.is_not(None)))}
+    cutoff = utcnow() - timedelta(seconds=min_age_s)
+    storage = file_storage()
     removed = 0
-    for folder in root.iterdir():
-        if not folder.is_dir() or not folder.name.isdigit():
-            continue
-        for path in folder.glob("*.pdf"):
-            if (int(folder.name), path.name) not in known and \
-                    time.time() - path.stat().st_mtime > min_age_s:
-                path.unlink(missing_ok=True)
-                removed += 1
+    for info in list(storage.list(REPORTS_PREFIX)):
+        if info.key.endswith(".pdf") and info.key not in known and info.created_at < cutoff:
+            storage.delete(info.key)
+            removed += 1
     return removed

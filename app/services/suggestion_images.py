@@ -1,5 +1,5 @@
 """Images attached to suggestions: verified by decoding, stripped of EXIF/GPS and other
-metadata, re-encoded, and stored under the instance folder (never under static)."""
+metadata, re-encoded, and stored through ``app.storage`` (never under static)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ import io
 import secrets
 import warnings
 from dataclasses import dataclass
-from pathlib import Path
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
@@ -15,6 +14,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 from app.models import SuggestionImage
 from app.services.errors import ServiceError
+from app.storage import file_storage
 
 ALLOWED_FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
 MAX_PIXELS = 40_000_000  # refuse decompression bombs long before memory runs out
@@ -101,19 +101,18 @@ def prepare_images(uploads: list[bytes]) -> list[PreparedImage]:
     return [prepare_image(raw) for raw in uploads]
 
 
-def upload_dir(community_id: int) -> Path:
-    """Where a community's suggestion images live."""
-    return Path(current_app.instance_path) / "uploads" / "suggestions" / str(int(community_id))
+def image_key(community_id: int, stored_name: str) -> str:
+    """The storage key of a suggestion image (``uploads/suggestions/<community>/<name>``)."""
+    return f"uploads/suggestions/{int(community_id)}/{stored_name}"
 
 
 def store_image(prepared: PreparedImage, *, suggestion_id: int, community_id: int,
                 position: int) -> SuggestionImage:
-    """Write the file under the instance folder and return its (unsaved) row."""
+    """Store the file (``app.storage``) and return its (unsaved) row."""
     ext = {"image/jpeg": ".jpg", "image/png": ".png", "image/webp": ".webp"}[prepared.mime_type]
     name = secrets.token_hex(16) + ext
-    folder = upload_dir(community_id)
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / name).write_bytes(prepared.data)
+    file_storage().put(image_key(community_id, name), prepared.data,
+                       content_type=prepared.mime_type, community_id=community_id)
     return SuggestionImage(
         suggestion_id=suggestion_id, community_id=community_id, position=position,
         stored_name=name, mime_type=prepared.mime_type, width=prepared.width,
@@ -121,15 +120,17 @@ def store_image(prepared: PreparedImage, *, suggestion_id: int, community_id: in
     )
 
 
-def image_path(image: SuggestionImage) -> Path:
-    """The file of a stored image."""
-    return upload_dir(image.community_id) / image.stored_name
+def stored_key(image: SuggestionImage) -> str:
+    """The storage key of a stored image."""
+    return image_key(image.community_id, image.stored_name)
 
 
 def delete_files(images: list[SuggestionImage]) -> None:
-    """Remove the files of images whose rows are being deleted."""
+    """Remove the files of images whose rows are being deleted (in the caller's transaction
+    with the database storage)."""
+    storage = file_storage()
     for image in images:
         try:
-            image_path(image).unlink(missing_ok=True)
+            storage.delete(stored_key(image))
         except OSError:
             current_app.logger.warning("could not delete image file %s", image.stored_name)

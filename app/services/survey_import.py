@@ -1,7 +1,7 @@
 """Importing responses from spreadsheets exported by 问卷星, 腾讯问卷 or this app.
 
 1. ``upload`` reads the file (size, encoding and format checked by the domain) and keeps it
-   with its headers;
+   in the file storage (``app.storage``) with its headers on the import;
 2. the operator maps columns to questions, starting from ``suggestions``;
 3. ``run_import`` (a background job) parses and validates every row: all rows are stored,
    with their feedback items, or none, and the problems are kept by row number;
@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import hashlib
+import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC
@@ -35,6 +36,7 @@ from app.services.errors import Conflict, ServiceError
 from app.services.spreadsheet_errors import refused
 from app.services.survey_responses import record_response_texts
 from app.services.survey_results import community_zone
+from app.storage import FileMissing, file_storage
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 #: A spreadsheet is read in the web request on upload, so its work is bounded as well as its
@@ -43,6 +45,7 @@ LIMITS = domain.Limits(max_bytes=MAX_UPLOAD_BYTES, max_cells=1_000_000,
                        max_shared_strings=500_000, max_seconds=20)
 MAX_STORED_ERRORS = 200
 SAMPLE_ROWS = 3
+UPLOADS_PREFIX = "uploads/survey-imports/"
 
 
 class DuplicateFile(Conflict):
@@ -104,8 +107,12 @@ def upload(survey: Survey, data: bytes, filename: str, *, actor: User | None,
         raise refused(exc, LIMITS) from None
     if not sheet.rows:
         raise ServiceError(_l("表格里只有表头，没有数据行。"), code="no_rows", field="file")
+    key = (f"{UPLOADS_PREFIX}{int(survey.community_id)}/{int(survey.id)}-"
+           f"{secrets.token_hex(12)}.{'xlsx' if data[:2] == b'PK' else 'csv'}")
+    file_storage().put(key, data, content_type="application/octet-stream",
+                       community_id=survey.community_id)
     imp = SurveyImport(
-        survey_id=survey.id, community_id=survey.community_id, filename=filename, data=data,
+        survey_id=survey.id, community_id=survey.community_id, filename=filename, file_key=key,
         content_sha256=digest, headers=list(sheet.headers), preview=_preview(sheet.rows),
         row_count=len(sheet.rows), mapping={}, options={"again": True} if again else {},
         status="uploaded", errors=[], created_by_id=getattr(actor, "id", None),
@@ -119,14 +126,43 @@ def _preview(rows) -> list[list[str]]:
     return [["" if c is None else str(c)[:200] for c in row] for row in rows[:SAMPLE_ROWS]]
 
 
+def file_bytes(imp: SurveyImport) -> bytes | None:
+    """The uploaded file of an import still waiting to run, or None once it is gone."""
+    if imp.data is not None:  # uploaded before the file storage
+        return imp.data
+    if not imp.file_key:
+        return None
+    try:
+        return file_storage().get(imp.file_key)
+    except FileMissing:
+        return None
+
+
+def has_file(imp: SurveyImport) -> bool:
+    """Whether the import's uploaded file is still kept (it can be mapped and run)."""
+    if imp.data is not None:
+        return True
+    return bool(imp.file_key) and file_storage().exists(imp.file_key)
+
+
+def drop_file(imp: SurveyImport) -> None:
+    """Delete the import's uploaded file (in the caller's transaction with the database
+    storage)."""
+    if imp.file_key:
+        file_storage().delete(imp.file_key)
+        imp.file_key = None
+    imp.data = None
+
+
 def sample_rows(imp: SurveyImport) -> list[tuple]:
     """The first data rows, to show next to the mapping (read once, on upload)."""
     if imp.preview is not None:
         return [tuple(row) for row in imp.preview]
-    if not imp.data:
+    data = file_bytes(imp)
+    if not data:
         return []
     # An upload from before previews were kept: read it, once, and keep its preview.
-    sheet = domain.read_sheet(imp.data, imp.filename, LIMITS)
+    sheet = domain.read_sheet(data, imp.filename, LIMITS)
     imp.preview = _preview(sheet.rows)
     return [tuple(row) for row in imp.preview]
 
@@ -193,7 +229,7 @@ def run_import(imp: SurveyImport) -> SurveyImport:
     survey = db.session.get(Survey, imp.survey_id)
     version, definition = survey_service.live_definition(survey)
     result = domain.import_responses(
-        definition, imp.data or b"", imp.filename,
+        definition, file_bytes(imp) or b"", imp.filename,
         {int(col): key for col, key in (imp.mapping or {}).items()},
         limits=LIMITS, max_errors=MAX_STORED_ERRORS,
         enforce_required=bool((imp.options or {}).get("enforce_required", True)),
@@ -231,7 +267,7 @@ def run_import(imp: SurveyImport) -> SurveyImport:
     imp.status = "done"
     imp.imported_count = count
     imp.errors = []
-    imp.data = None  # the rows now live as responses; do not keep a second copy
+    drop_file(imp)  # the rows now live as responses; do not keep a second copy
     imp.finished_at = utcnow()
     audit.record("survey.responses_imported", "survey", survey.id,
                  actor=imp.created_by_id and db.session.get(User, imp.created_by_id),

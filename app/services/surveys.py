@@ -25,6 +25,7 @@ from app.models import (
     FeedbackItem,
     SourceKind,
     Survey,
+    SurveyImport,
     SurveyResponse,
     SurveySession,
     SurveyStatus,
@@ -35,6 +36,7 @@ from app.models import (
 from app.services import audit
 from app.services.errors import Conflict, NotFound, ServiceError
 from app.services.ttl_cache import TTLCache
+from app.storage import file_storage
 from surveys.limits import MAX_PAGES, MAX_QUESTIONS
 
 #: The community setting that keeps its usual channels (``[{"key", "label"}]``).
@@ -545,8 +547,13 @@ def known_channel(survey: Survey, channel: str | None) -> str | None:
 
 
 def delete_survey(survey: Survey, *, actor: User | None) -> None:
-    """Delete a survey with its versions, responses, sessions and feedback items."""
+    """Delete a survey with its versions, responses, sessions, feedback items and the files
+    of its imports."""
     prefix = f"survey:{survey.id}:"
+    storage = file_storage()
+    for key in db.session.execute(db.select(SurveyImport.file_key).where(
+            SurveyImport.survey_id == survey.id, SurveyImport.file_key.is_not(None))).scalars():
+        storage.delete(key)
     db.session.execute(db.delete(FeedbackItem).where(
         FeedbackItem.community_id == survey.community_id,
         FeedbackItem.source_kind == SourceKind.SURVEY_ANSWER.value,

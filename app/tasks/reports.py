@@ -76,10 +76,13 @@ def _register_periodic():
     @huey.periodic_task(crontab(hour="3", minute="41"), name="reports.prune_files")
     @in_app_context
     def prune_files():
+        from app.extensions import db
         from app.services import metric_import, reports
 
-        return {"uploads": metric_import.prune_stale_uploads(),
-                "pdfs": reports.prune_orphaned_files()}
+        pruned = {"uploads": metric_import.prune_stale_uploads(),
+                  "pdfs": reports.prune_orphaned_files()}
+        db.session.commit()
+        return pruned
 
     return dispatch_schedules, prune_files
 

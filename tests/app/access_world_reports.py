@@ -8,6 +8,7 @@ from app.models import Report, ReportStatus
 from app.services import metric_import, report_schedules
 from app.services import metrics as metric_service
 from app.services import reports as report_service
+from app.storage import file_storage
 from reports.context import Period
 from tests.app.access_world import world_builder
 
@@ -30,7 +31,8 @@ def metrics_and_reports(w) -> None:
         sections=["summary"])
     w.report.status = ReportStatus.READY.value
     w.report.pdf_name = f"{w.report.id}-world.pdf"
-    (report_service.reports_dir(w.a.id) / w.report.pdf_name).write_bytes(TINY_PDF)
+    file_storage().put(report_service.pdf_key(w.report), TINY_PDF,
+                       content_type="application/pdf", community_id=w.a.id)
     w.schedule = report_schedules.save_schedule(
         w.a, cadence="monthly", send_day=1, send_hour=9, sections=["summary"],
         recipient_ids=[w.users["manager"].id])

@@ -158,7 +158,7 @@ def test_the_scheduled_email_arrives_with_the_pdf_attached(app, db, community, s
     assert attachment.get_content_type() == "application/pdf"
     assert attachment.get_filename().startswith("改进报告-photo-")
     pdf = attachment.get_content()
-    assert pdf.startswith(b"%PDF") and pdf == report_service.pdf_path(report).read_bytes()
+    assert pdf.startswith(b"%PDF") and pdf == report_service.pdf_bytes(report)
     db.session.refresh(schedule)
     assert schedule.last_status == "sent" and schedule.last_sent_at is not None
     assert sorted(report.emailed_to) == ["boss@example.org", "manager@example.org"]

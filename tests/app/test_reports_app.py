@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+import tempfile
 from datetime import date, timedelta
 
 import pytest
@@ -12,6 +13,7 @@ import pytest
 from app.models import JobRun, JobState, Report, ReportStatus
 from app.services import metrics as metric_service
 from app.services import reports as report_service
+from app.storage import file_storage
 from reports.context import Period
 from tests.factories import make_member
 from tests.factories_reports import (
@@ -136,12 +138,16 @@ def test_preview_shows_the_chosen_sections_only(app, client, db, login_as, commu
     assert "/report-assets/logo.svg" in body
 
 
-def _pdf_text(path) -> str:
+def _pdf_text(pdf: bytes | None) -> str:
     tool = shutil.which("pdftotext")
     if tool is None:
         pytest.skip("pdftotext (poppler-utils) is not installed")
-    return subprocess.run([tool, "-layout", str(path), "-"], capture_output=True, text=True,
-                          check=True).stdout
+    assert pdf is not None, "the report has no stored PDF"
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as handle:
+        handle.write(pdf)
+        handle.flush()
+        return subprocess.run([tool, "-layout", handle.name, "-"], capture_output=True, text=True,
+                              check=True).stdout
 
 
 def test_generating_from_the_builder_makes_a_pdf_with_the_seeded_numbers(
@@ -157,7 +163,7 @@ def test_generating_from_the_builder_makes_a_pdf_with_the_seeded_numbers(
     assert report.requested_by_id == manager.id and report.page_count >= 5
     run = db.session.execute(db.select(JobRun)).scalar_one()
     assert (run.state, run.progress) == (JobState.SUCCEEDED, 1.0)
-    text = _pdf_text(report_service.pdf_path(report))
+    text = _pdf_text(report_service.pdf_bytes(report))
     for heading in ("执行摘要", "社群指标", "热点主题", "改进建议", "方法与说明", "光影同行"):
         assert heading in text
     assert "336" in text          # 12 new members a day over 28 days
@@ -240,7 +246,7 @@ def test_a_report_that_hits_a_render_limit_fails_cleanly_without_retrying(
     run = db.session.execute(db.select(JobRun)).scalar_one()
     assert run.state == JobState.FAILED and run.attempts == 1
     assert message in run.error
-    assert report_service.pdf_path(report) is None
+    assert report_service.pdf_bytes(report) is None
 
 
 @pytest.mark.parametrize("url", [
@@ -311,12 +317,14 @@ def test_pdfs_that_no_report_refers_to_are_pruned(app, db, community):
                                           previous_period=period.previous(), sections=[])
     report.pdf_name = "kept.pdf"
     db.session.commit()
-    folder = report_service.reports_dir(community.id)
-    (folder / "kept.pdf").write_bytes(b"%PDF")
-    (folder / "orphan.pdf").write_bytes(b"%PDF")
-    gone = report_service.reports_dir(community.id + 999)
-    (gone / "old.pdf").write_bytes(b"%PDF")
+    storage = file_storage()
+    for key in (f"reports/{community.id}/kept.pdf", f"reports/{community.id}/orphan.pdf",
+                f"reports/{community.id + 999}/old.pdf"):
+        storage.put(key, b"%PDF", content_type="application/pdf")
+    db.session.commit()
     assert report_service.prune_orphaned_files() == 0  # too young: may be a render finishing
     assert report_service.prune_orphaned_files(min_age_s=0) >= 2  # earlier tests leave some
-    assert sorted(p.name for p in folder.iterdir()) == ["kept.pdf"]
-    assert not (gone / "old.pdf").exists()
+    db.session.commit()
+    assert [f.key for f in storage.list(f"reports/{community.id}/")] == [
+        f"reports/{community.id}/kept.pdf"]
+    assert not storage.exists(f"reports/{community.id + 999}/old.pdf")

@@ -14,6 +14,7 @@ from PIL import Image
 from app.models import AuditEntry, FeedbackItem, Suggestion, SuggestionImage, SuggestionUpdate
 from app.services import suggestion_triage as triage
 from app.services import suggestions as box
+from app.storage import file_storage
 from tests.conftest import sign_in
 from tests.factories import make_member
 from tests.factories_sources import enable_board, image_bytes, make_suggestion
@@ -171,9 +172,9 @@ def test_images_are_verified_stripped_of_metadata_and_stored_outside_static(
     images = db.session.execute(db.select(SuggestionImage).order_by(SuggestionImage.position)
                                 ).scalars().all()
     assert [i.mime_type for i in images] == ["image/jpeg", "image/png"]
-    from app.services.suggestion_images import image_path
+    from app.services.suggestion_images import stored_key
 
-    stored = image_path(images[0])
+    stored = file_storage().path(stored_key(images[0]))
     assert str(app.instance_path) in str(stored) and "static" not in stored.parts
     data = stored.read_bytes()
     assert b"PhoneMaker" not in data and b"Exif" not in data

@@ -84,6 +84,7 @@ def test_a_report_in_progress_updates_without_reloading_by_hand(page, live_serve
     from app.models import Community, Report, ReportStatus
     from app.services import metrics as metric_service
     from app.services import reports as report_service
+    from app.storage import file_storage
 
     with live_app.app_context():
         community = db.session.execute(db.select(Community)).scalar_one()
@@ -101,7 +102,7 @@ def test_a_report_in_progress_updates_without_reloading_by_hand(page, live_serve
         report = db.session.get(Report, report_id)
         report.status = ReportStatus.READY.value
         report.pdf_name = f"{report_id}-browser.pdf"
-        (report_service.reports_dir(report.community_id) / report.pdf_name).write_bytes(
-            b"%PDF-1.4\n%%EOF\n")
+        file_storage().put(report_service.pdf_key(report), b"%PDF-1.4\n%%EOF\n",
+                           content_type="application/pdf")
         db.session.commit()
     expect(page.get_by_role("link", name="下载 PDF")).to_be_visible(timeout=15_000)

@@ -116,6 +116,7 @@ def mapping(slug: str, import_id: int):
             db.session.commit()
             if outcome.ok:
                 metric_import.finish_file(record)
+                db.session.commit()
                 flash(_("已导入 %(n)d 个数值（%(first)s 至 %(last)s），"
                         "另有 %(same)d 个与已有数据相同。", n=outcome.written,
                         first=record.first_day, last=record.last_day, same=outcome.unchanged),
@@ -144,6 +145,7 @@ def discard(slug: str, import_id: int):
         else:
             db.session.commit()
             metric_import.finish_file(record)
+            db.session.commit()
             flash(_("已放弃这次导入。"), "success")
     return redirect(url_for("metrics.upload", slug=slug))
 

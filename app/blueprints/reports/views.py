@@ -17,7 +17,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     send_from_directory,
     url_for,
 )
@@ -43,6 +42,7 @@ from app.services import metrics as metric_service
 from app.services import report_schedules
 from app.services import reports as report_service
 from app.services.errors import ServiceError
+from app.storage import FileMissing, send_stored
 from reports.paths import STATIC_DIR
 
 PAGE_SIZE = 30
@@ -281,13 +281,14 @@ def status(slug: str, report_id: int):
 def download(slug: str, report_id: int):
     """The report's PDF, as an attachment."""
     report = get_in_community(Report, report_id)
-    path = report_service.pdf_path(report) if report.is_ready else None
-    if path is None:
+    key = report_service.pdf_key(report) if report.is_ready else None
+    if key is None:
         abort(404)
-    response = send_file(path, mimetype="application/pdf", as_attachment=True,
-                         download_name=report_service.download_name(report), max_age=0)
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    try:
+        return send_stored(key, mimetype="application/pdf",
+                           download_name=report_service.download_name(report))
+    except FileMissing:
+        abort(404)
 
 
 @reports_bp.route("/<int:report_id>/retry", methods=["POST"])

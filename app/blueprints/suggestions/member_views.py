@@ -6,12 +6,12 @@ from __future__ import annotations
 import logging
 
 from flask import (
+    abort,
     flash,
     g,
     redirect,
     render_template,
     request,
-    send_file,
     session,
     url_for,
 )
@@ -53,7 +53,8 @@ from app.services import suggestion_submissions as submissions
 from app.services import suggestions as box_service
 from app.services.errors import ServiceError
 from app.services.links import absolute_url
-from app.services.suggestion_images import image_path, max_image_bytes, max_images
+from app.services.suggestion_images import max_image_bytes, max_images, stored_key
+from app.storage import FileMissing, send_stored
 
 log = logging.getLogger(__name__)
 BOARD_PAGE = 20
@@ -291,13 +292,12 @@ def _edit(suggestion, back: str, *, author):
 def _send_image(suggestion, image_id: int):
     image = box_service.image_of(suggestion, image_id)
     require(image is not None)
-    path = image_path(image)
-    require(path.is_file())
-    response = send_file(
-        path, mimetype=image.mime_type, as_attachment=True,
-        download_name=f"suggestion-{suggestion.id}-{image.position + 1}.{image.extension}",
-        max_age=0,
-    )
+    try:
+        response = send_stored(
+            stored_key(image), mimetype=image.mime_type,
+            download_name=f"suggestion-{suggestion.id}-{image.position + 1}.{image.extension}")
+    except FileMissing:
+        abort(404)
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "private, no-store"
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"

@@ -92,7 +92,8 @@ def import_detail(slug: str, survey_id: int, import_id: int):
                 db.session.commit()
                 return redirect(url_for("surveys.import_detail", slug=slug, survey_id=survey.id,
                                         import_id=imp.id))
-    suggestions = import_service.suggestions(imp, definition) if imp.data else []
+    has_file = import_service.has_file(imp)
+    suggestions = import_service.suggestions(imp, definition) if has_file else []
     chosen = {}
     if imp.mapping:
         chosen = {int(k): v for k, v in imp.mapping.items()}
@@ -102,7 +103,8 @@ def import_detail(slug: str, survey_id: int, import_id: int):
         form.channel.data = imp.options.get("channel") or ""
         form.enforce_required.data = imp.options.get("enforce_required", True)
     return render_template(
-        "surveys/import_detail.html", survey=survey, imp=imp, form=form, targets=targets,
+        "surveys/import_detail.html", survey=survey, imp=imp, has_file=has_file, form=form,
+        targets=targets,
         suggestions={s.column: s for s in suggestions}, chosen=chosen,
         samples=import_service.sample_rows(imp), confirm_form=ConfirmForm())
 

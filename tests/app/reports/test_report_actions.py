@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import tempfile
 from datetime import timedelta
 
 import pytest
@@ -102,12 +103,16 @@ def test_the_report_recommends_from_the_frame_judges_the_unknown_and_keeps_prais
     assert [a["theme_key"] for a in outline] == ["1", "3"]
 
 
-def _pdf_text(path) -> str:
+def _pdf_text(pdf: bytes | None) -> str:
     tool = shutil.which("pdftotext")
     if tool is None:
         pytest.skip("pdftotext (poppler-utils) is not installed")
-    return subprocess.run([tool, str(path), "-"], capture_output=True, text=True,
-                          check=True).stdout
+    assert pdf is not None, "the report has no stored PDF"
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as handle:
+        handle.write(pdf)
+        handle.flush()
+        return subprocess.run([tool, handle.name, "-"], capture_output=True, text=True,
+                              check=True).stdout
 
 
 def test_owners_and_due_dates_from_the_builder_are_printed_in_the_summary(
@@ -127,7 +132,7 @@ def test_owners_and_due_dates_from_the_builder_are_printed_in_the_summary(
         {"rank": 2, "theme_key": "1", "owner": "钱主理", "due": None}]
     db.session.refresh(report)
     assert report.is_ready, report.error
-    text = _pdf_text(report_service.pdf_path(report))
+    text = _pdf_text(report_service.pdf_bytes(report))
     assert "本期要做的 2 件事" in text
     assert "赵 运营" in text and f"{due.year}年{due.month}月{due.day}日" in text
     assert "钱主理" in text and "需要运营判断" in text and "保持/放大" in text

@@ -14,6 +14,7 @@ from openpyxl import load_workbook
 from app.models import FeedbackItem, Survey, SurveyImport, SurveyResponse
 from app.services import survey_responses as runs
 from app.services import surveys as survey_service
+from app.storage import file_storage
 
 RESULTS_SURVEY = {
     "schema_version": 1,
@@ -153,6 +154,8 @@ def test_export_defuses_formulas_and_imports_back_unchanged(client, db, operator
         "file": (io.BytesIO(csv_bytes), "export.csv")}, content_type="multipart/form-data")
     assert upload.status_code == 302
     imp = db.session.execute(db.select(SurveyImport)).scalar_one()
+    stored = imp.file_key
+    assert imp.data is None and file_storage().get(stored) == csv_bytes
     mapping_page = client.get(upload.headers["Location"]).get_data(as_text=True)
     chosen = dict(re.findall(r'name="(col-\d+)".*?<option value="([^"]+)" selected', mapping_page,
                              re.S))
@@ -162,6 +165,7 @@ def test_export_defuses_formulas_and_imports_back_unchanged(client, db, operator
     db.session.expire_all()
     imp = db.session.get(SurveyImport, imp.id)
     assert imp.status == "done" and imp.imported_count == 6 and imp.data is None
+    assert imp.file_key is None and not file_storage().exists(stored)
 
     def rows(survey_id):
         return sorted((r.answers["group"], r.answers["nps"], r.answers.get("say"), r.channel,
