@@ -20,7 +20,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from flask_babel import lazy_gettext as _l
 
@@ -85,7 +84,7 @@ class Erasure:
 
     counts: dict[str, int] = field(default_factory=dict)
     report_ids: list[int] = field(default_factory=list)
-    stale_files: list[Path] = field(default_factory=list)
+    stale_files: list[str] = field(default_factory=list)  # storage keys of old PDFs
     account_deleted: bool = False
 
     def add(self, kind: str, n: int) -> None:
@@ -140,7 +139,7 @@ def _redact_reports(community_id: int, words: TheirWords, erasure: Erasure) -> N
 
     for report in _all(db.select(Report).where(Report.community_id == community_id,
                                                Report.context_json.is_not(None))):
-        old_pdf = reports.pdf_path(report)
+        old_pdf = reports.pdf_key(report)
         if reports.redact_context(report, words.said, words.titled):
             erasure.report_ids.append(report.id)
             if old_pdf is not None:
@@ -292,9 +291,12 @@ def after_commit(erasure: Erasure) -> None:
     the commit: a rollback keeps the old files, and the worker must see the redacted
     contexts)."""
     from app.services import jobs
+    from app.storage import file_storage
 
-    for path in erasure.stale_files:
-        path.unlink(missing_ok=True)
+    storage = file_storage()
+    for key in erasure.stale_files:
+        storage.delete(key)
+    db.session.commit()  # the database storage deletes in the session
     for report_id in erasure.report_ids:
         report = db.session.get(Report, report_id)
         if report is not None and report.status == ReportStatus.QUEUED:

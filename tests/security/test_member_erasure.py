@@ -36,6 +36,7 @@ from app.services import suggestion_board
 from app.services import survey_responses as runs
 from app.services import surveys as survey_service
 from app.services.feedback import FeedbackInput, record_feedback
+from app.storage import file_storage
 from reports.context import Quote, ReportContext
 from reports.sample import sample_context
 from tests.app.surveys.helpers import SKIP_SURVEY
@@ -134,8 +135,8 @@ def _ready_report(community) -> tuple[Report, ReportContext]:
     _db.session.add(report)
     _db.session.flush()
     report.pdf_name = f"{report.id}-old.pdf"
-    (report_service.reports_dir(community.id) / report.pdf_name).write_bytes(
-        b"%PDF-1.4 " + THEIR_ANSWER.encode())
+    file_storage().put(report_service.pdf_key(report), b"%PDF-1.4 " + THEIR_ANSWER.encode(),
+                       content_type="application/pdf", community_id=community.id)
     _db.session.commit()
     return report, context
 
@@ -150,7 +151,7 @@ def test_an_admin_deletes_a_member_and_everything_derived_from_their_words(
     member = story["member"]
     run, theme, theirs, rest = _analysis(community, member)
     report, before = _ready_report(community)
-    old_pdf = report_service.reports_dir(community.id) / report.pdf_name
+    old_key, old_name = report_service.pdf_key(report), report.pdf_name
     membership_id = _membership(member, community).id
     member_id, email = member.id, member.email
     sign_in(client, story["admin"])
@@ -189,9 +190,9 @@ def test_an_admin_deletes_a_member_and_everything_derived_from_their_words(
     assert after.themes.themes[0].volume == before.themes.themes[0].volume
     assert after.themes.total_feedback == before.themes.total_feedback
     assert THEIR_COMMENT not in report.context_json
-    assert not old_pdf.exists()
-    assert report.status == ReportStatus.READY and report.pdf_name != old_pdf.name
-    assert report_service.pdf_path(report).read_bytes().startswith(b"%PDF")
+    assert not file_storage().exists(old_key)
+    assert report.status == ReportStatus.READY and report.pdf_name != old_name
+    assert report_service.pdf_bytes(report).startswith(b"%PDF")
     # one audit entry, with counts and no trace of who it was
     entry = db.session.execute(db.select(AuditEntry).filter_by(action="member.erased")
                                ).scalar_one()
