@@ -16,6 +16,7 @@ from app.services import changelog as changelog_service
 from app.services import suggestion_board as board_service
 from app.services import suggestions as box_service
 from app.services.errors import ServiceError
+from nlp.normalize import stickers_to_emoji
 
 PAGE = 20
 
@@ -51,7 +52,8 @@ def _answers(entries) -> dict[int, tuple[list, int]]:
 
 def _offer_suggestions(form: ChangelogEntryForm) -> None:
     form.answers.choices = [
-        (s.id, f"#{s.id} {s.display_title}（{SUGGESTION_STATUS_LABELS[s.status_enum]}）")
+        (s.id, f"#{s.id} {stickers_to_emoji(s.display_title)}"
+               f"（{SUGGESTION_STATUS_LABELS[s.status_enum]}）")
         for s in changelog_service.picker_choices(g.community)]
 
 
