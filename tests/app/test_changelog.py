@@ -163,3 +163,24 @@ def test_visitors_see_how_many_suggestions_an_entry_answers_not_their_words(app,
     assert "调整了作业点评时间" in page
     assert "某位成员的私下建议" not in page
     assert "回应了 1 条成员建议" in page
+
+
+def test_operators_change_what_an_entry_answers(app, db, client, community):
+    first, _c1 = make_suggestion(community, author=make_member(community), title="群里广告太多")
+    second, _c2 = make_suggestion(community, author=make_member(community), title="广告管管吧")
+    entry = changelog.add_entry(community, title="新增广告巡查员", answers=[first.id])
+    sign_in(client, _operator(community))
+    db.session.commit()
+    page = client.get(f"/c/{community.slug}/changes?edit={entry.id}").get_data(as_text=True)
+    assert f'name="entry{entry.id}-answers"' in page
+    response = client.post(f"/c/{community.slug}/changes/{entry.id}/answers",
+                           data={f"entry{entry.id}-answers": [str(second.id)]})
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert [a.suggestion_id for a in db.session.get(ChangelogEntry, entry.id).answers] == \
+        [second.id]
+    assert changelog.entries_answering(first) == []
+    sign_in(client, make_member(community))
+    db.session.commit()
+    assert client.post(f"/c/{community.slug}/changes/{entry.id}/answers",
+                       data={f"entry{entry.id}-answers": [str(first.id)]}).status_code == 403

@@ -7,7 +7,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.blueprints.suggestions import suggestions_bp
-from app.blueprints.suggestions.forms import ChangelogEntryForm, ConfirmForm
+from app.blueprints.suggestions.forms import (
+    ChangelogAnswersForm,
+    ChangelogEntryForm,
+    ConfirmForm,
+)
 from app.blueprints.suggestions.helpers import commit_and_deliver, field_error, rollback
 from app.models import SUGGESTION_STATUS_LABELS, ChangelogEntry
 from app.security.access import community_public, community_required, get_in_community
@@ -32,11 +36,21 @@ def _render(form=None, status=200):
     can_edit = g.get("role") is not None and g.role.at_least(Role.OPERATOR)
     if can_edit:
         form = form or ChangelogEntryForm(formdata=None)
-        _offer_suggestions(form)
+    answers_forms = {}
+    if can_edit:
+        choices = _suggestion_choices()
+        form.answers.choices = choices
+        editing = request.args.get("edit", type=int)
+        for entry in (e for e in entries if e.id == editing):
+            answers_form = ChangelogAnswersForm(formdata=None, prefix=f"entry{entry.id}",
+                                                answers=[a.suggestion_id for a in entry.answers])
+            answers_form.answers.choices = choices
+            answers_forms[entry.id] = answers_form
     return render_template(
         "suggestions/changelog.html", entries=entries, page=page,
         has_next=has_next, can_edit=can_edit, answers=_answers(entries),
-        form=form, confirm_form=ConfirmForm(), is_member=is_member,
+        form=form, answers_forms=answers_forms, confirm_form=ConfirmForm(),
+        is_member=is_member,
     ), status
 
 
@@ -50,11 +64,10 @@ def _answers(entries) -> dict[int, tuple[list, int]]:
     return out
 
 
-def _offer_suggestions(form: ChangelogEntryForm) -> None:
-    form.answers.choices = [
-        (s.id, f"#{s.id} {stickers_to_emoji(s.display_title)}"
-               f"（{SUGGESTION_STATUS_LABELS[s.status_enum]}）")
-        for s in changelog_service.picker_choices(g.community)]
+def _suggestion_choices() -> list[tuple[int, str]]:
+    return [(s.id, f"#{s.id} {stickers_to_emoji(s.display_title)}"
+                   f"（{SUGGESTION_STATUS_LABELS[s.status_enum]}）")
+            for s in changelog_service.picker_choices(g.community)]
 
 
 @suggestions_bp.route("/changes")
@@ -94,3 +107,21 @@ def changelog_delete(slug: str, entry_id: int):
         commit_and_deliver()
         flash(_("已从「你说我改」移除。"), "success")
     return redirect(url_for(".changelog", slug=slug))
+
+
+@suggestions_bp.route("/changes/<int:entry_id>/answers", methods=["POST"])
+@community_required(Role.OPERATOR)
+def changelog_answers(slug: str, entry_id: int):
+    """Change which suggestions an entry answers."""
+    entry = get_in_community(ChangelogEntry, entry_id)
+    form = ChangelogAnswersForm(prefix=f"entry{entry.id}")
+    if form.validate_on_submit():
+        try:
+            changelog_service.set_answers(entry, form.answers.data or [], actor=current_user)
+        except ServiceError as exc:
+            rollback()
+            flash(exc.message, "error")
+        else:
+            commit_and_deliver()
+            flash(_("已更新这条改进回应的建议。"), "success")
+    return redirect(url_for(".changelog", slug=slug) + f"#entry-{entry.id}")

@@ -149,6 +149,13 @@ class ChangelogEntryForm(FlaskForm):
     answers = SelectMultipleField(_l("回应了哪些建议（可多选）"), coerce=int, validate_choice=False)
 
 
+class ChangelogAnswersForm(FlaskForm):
+    """The suggestions an existing changelog entry answers."""
+
+    # the service checks that each id is a suggestion of this community
+    answers = SelectMultipleField(_l("回应了哪些建议（可多选）"), coerce=int, validate_choice=False)
+
+
 class BulkForm(FlaskForm):
     """One action for the suggestions ticked in the inbox."""
 
