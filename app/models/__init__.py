@@ -3,7 +3,7 @@
 from app.models.accounts import ApiToken, Invitation, Membership, User
 from app.models.audit import AuditEntry
 from app.models.base import Base, utcnow
-from app.models.changelog import ChangelogEntry
+from app.models.changelog import ChangelogAnswer, ChangelogEntry
 from app.models.community import Community
 from app.models.feedback import SOURCE_KIND_LABELS, FeedbackItem, SourceKind
 from app.models.insights import (
@@ -142,6 +142,7 @@ __all__ = [
     "Base",
     "CADENCE_LABELS",
     "Cadence",
+    "ChangelogAnswer",
     "ChangelogEntry",
     "Community",
     "CustomMetric",

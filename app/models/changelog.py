@@ -39,3 +39,26 @@ class ChangelogEntry(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, nullable=False)
 
     created_by = relationship("User")
+    answers = relationship("ChangelogAnswer", back_populates="entry",
+                           cascade="all, delete-orphan", order_by="ChangelogAnswer.suggestion_id")
+
+
+class ChangelogAnswer(Base):
+    """A suggestion that a changelog entry answers. An entry may answer several (a theme
+    acted on, or one change that settles a few requests), and a suggestion may be answered
+    by more than one entry over time."""
+
+    __tablename__ = "changelog_answers"
+    __table_args__ = (
+        Index("ix_changelog_answers_suggestion", "suggestion_id"),
+    )
+
+    entry_id: Mapped[int] = mapped_column(
+        ForeignKey("changelog_entries.id", ondelete="CASCADE"), primary_key=True
+    )
+    suggestion_id: Mapped[int] = mapped_column(
+        ForeignKey("suggestions.id", ondelete="CASCADE"), primary_key=True
+    )
+
+    entry = relationship("ChangelogEntry", back_populates="answers")
+    suggestion = relationship("Suggestion")

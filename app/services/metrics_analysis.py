@@ -16,6 +16,7 @@ from markupsafe import Markup
 
 from app.models import Community
 from app.services import metrics as metric_service
+from app.services import report_analysis
 from app.services.report_data import PROVIDERS, DataRequest, collect_inputs, get_provider
 from reports import charts
 from reports.analytics.weekly import weekly_aggregate
@@ -211,22 +212,24 @@ def theme_sources_available() -> bool:
     return any("themes" in cls.sections for cls in PROVIDERS.values())
 
 
+#: What the 关联分析 page analyses (the other providers' data is not read for it).
+LINKS_ARGUMENTS = frozenset({"metrics", "metric_definitions", "themes", "suggestions", "events"})
+
+
 def links(community: Community, period: Period) -> LinksView:
     """Correlations of each theme's weekly volume and negative share with each metric, and
     before/after comparisons around themes acted on and suggestions completed."""
     previous = period.previous()
     request = DataRequest(community=community, period=period, previous_period=previous,
                           options=PAGE_OPTIONS, detail=False)
-    collected = collect_inputs(request)
-    kwargs = {k: v for k, v in collected.kwargs.items()
-              if k in {"metrics", "metric_definitions", "themes", "suggestions", "events"}}
+    kwargs = collect_inputs(request, LINKS_ARGUMENTS).kwargs
     view = LinksView(period=period)
     view.has_metrics = bool(kwargs.get("metrics"))
     view.has_themes = bool(kwargs.get("themes"))
     if not view.has_metrics and not view.has_themes:
         return view
-    ctx = build_context(community_name=community.name, period=period, previous_period=previous,
-                        options=PAGE_OPTIONS, **kwargs)
+    ctx = report_analysis.analyse(community_name=community.name, period=period,
+                                  previous_period=previous, options=PAGE_OPTIONS, **kwargs)
     view.method = ctx.methods.correlation if ctx.methods else []
     view.before_after_method = ctx.methods.before_after if ctx.methods else ""
     view.section = ctx.metrics

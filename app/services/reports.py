@@ -22,7 +22,7 @@ from flask_babel import lazy_gettext as _l
 from app.extensions import db
 from app.models import Community, Membership, Report, ReportStatus, User, utcnow
 from app.security.roles import Role
-from app.services import audit
+from app.services import audit, report_analysis
 from app.services.errors import PermanentFailure, ServiceError
 from app.services.report_data import CollectedInputs, DataRequest, collect_inputs
 from app.services.ttl_cache import TTLCache
@@ -37,7 +37,6 @@ from reports import (
     ReportContext,
     ReportRenderError,
     URLRefusedError,
-    build_context,
     render_html,
     render_pdf,
 )
@@ -199,9 +198,9 @@ def assemble(community: Community, period: Period, previous_period: Period, *,
     request = DataRequest(community=community, period=period, previous_period=previous_period,
                           exclude_report_id=exclude_report_id, detail=detail)
     inputs = collect_inputs(request)
-    context = build_context(community_name=community.name, period=period,
-                            previous_period=previous_period, title=title,
-                            options=request.options, assignments=assignments, **inputs.kwargs)
+    context = report_analysis.analyse(
+        community_name=community.name, period=period, previous_period=previous_period,
+        title=title, options=request.options, assignments=tuple(assignments), **inputs.kwargs)
     return AssembledContext(context=context, inputs=inputs)
 
 

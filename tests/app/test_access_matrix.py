@@ -300,6 +300,8 @@ ROUTES.update({
                                        lambda w: {"title": "作业点评改为 48 小时内完成"}),
     "suggestions.changelog_delete": Route("POST", "community", Role.OPERATOR,
                                           lambda w: {**A(w), "entry_id": w.entry.id}),
+    "suggestions.changelog_answers": Route("POST", "community", Role.OPERATOR,
+                                           lambda w: {**A(w), "entry_id": w.entry.id}),
     # Notifications.
     "notifications.index": Route("GET", "community", Role.MEMBER, A),
     "notifications.open_one": Route(

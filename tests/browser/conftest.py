@@ -34,7 +34,7 @@ def browser_type_launch_args(browser_type_launch_args):
 @pytest.fixture(scope="session")
 def browser_context_args(browser_context_args):
     """Chinese locale and a desktop viewport by default."""
-    return {**browser_context_args, "locale": "zh-CN", "viewport": {"width": 1280, "height": 800}}
+    return {**browser_context_args, "locale": "zh-CN", "viewport": {"width": 1366, "height": 900}}
 
 
 class LiveServer:

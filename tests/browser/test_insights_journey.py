@@ -49,14 +49,12 @@ def test_operator_corrects_themes_and_sentiment_and_the_edits_survive_a_reanalys
     (first_key, first_name), (second_key, second_name) = analysed_community["themes"][:2]
     expect(page.get_by_role("link", name=first_name, exact=True)).to_be_visible()
     page.wait_for_load_state("networkidle")  # the word cloud is drawn on first request
-    screenshot(page, "insights-overview")
 
     # Drill into the second theme and merge it into the first.
     page.get_by_role("link", name=second_name, exact=True).click()
     expect(page.get_by_role("heading", name=second_name)).to_be_visible()
     expect(page.get_by_text("大家具体在抱怨什么")).to_be_visible()
     page.wait_for_load_state("networkidle")
-    screenshot(page, "insights-theme")
     page.get_by_label("合并到").select_option(str(first_key))
     page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="合并", exact=True).click()

@@ -191,3 +191,66 @@ def test_the_board_triages_several_suggestions_at_once(browser, live_server, ope
     page.locator("select[data-canned-for]").select_option(label="已排期")
     expect(page.locator("#reply")).to_have_value("谢谢你的建议！已经排进计划，上线后会通知你。")
     expect(page.locator("#reply")).to_be_focused()
+
+
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True,
+         "device_scale_factor": 2, "locale": "zh-CN"}
+
+
+@pytest.fixture
+def answered_box(live_app, operator_setup):
+    """A member's two suggestions about ads and one about points, on a public board."""
+    from app.extensions import db
+    from app.models import Community
+    from app.services import accounts
+    from app.services import suggestions as box_service
+
+    with live_app.app_context():
+        community = db.session.execute(db.select(Community)).scalar_one()
+        community.settings = {**(community.settings or {}), "public_board": True}
+        member = accounts.create_user("yu@example.org", "member-password-1",
+                                      display_name="小雨")
+        accounts.add_member(community, member, "member")
+        ids = [box_service.submit(community, content=text, title=title, category="其他",
+                                  author=member).suggestion.id
+               for title, text in (("群里广告太多", "每天都有人发广告，重要通知被刷掉"),
+                                   ("请加强广告管理", "希望有人专门管一下广告"),
+                                   ("积分商城上新", "积分能换的东西太少了"))]
+        db.session.commit()
+        return ids
+
+
+def test_an_entry_names_the_suggestions_it_answers(browser, live_server, operator_setup,
+                                                  answered_box):
+    ads, more_ads, points = answered_box
+    slug = operator_setup["slug"]
+    page = signed_in(browser, live_server.url)
+    page.goto(f"{live_server.url}/c/{slug}/changes")
+    page.get_by_text("手动添加一条（不来自意见箱的改进）").click()
+    page.get_by_label("做了什么").fill("新增两位广告巡查员，广告 10 分钟内清理")
+    picker = page.get_by_label("回应了哪些建议（可多选）")
+    picker.select_option([str(ads), str(more_ads)])
+    screenshot(page, "changelog-answers")
+    page.get_by_role("button", name="发布").click()
+    expect(page.get_by_text("已发布到「你说我改」。")).to_be_visible()
+    entry = page.locator(".changelog-entry", has_text="新增两位广告巡查员")
+    expect(entry.locator(".changelog-answers li")).to_have_count(2)
+    expect(entry.get_by_role("link", name="请加强广告管理")).to_be_visible()
+    expect(entry.get_by_text("积分商城上新")).to_have_count(0)
+
+    # the member, on a phone, sees on their suggestion that it was answered
+    phone = browser.new_context(**PHONE).new_page()
+    phone.goto(f"{live_server.url}/auth/login")
+    phone.get_by_label("邮箱").fill("yu@example.org")
+    phone.get_by_label("密码").fill("member-password-1")
+    phone.get_by_role("button", name="登录").click()
+    phone.goto(f"{live_server.url}/c/{slug}/s/{more_ads}")
+    answered = phone.locator("section.answered")
+    expect(answered).to_contain_text("已写进「你说我改」")
+    expect(answered).to_contain_text("新增两位广告巡查员")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    screenshot(phone, "suggestion-answered-mobile")
+    answered.get_by_role("link", name="新增两位广告巡查员，广告 10 分钟内清理").click()
+    expect(phone).to_have_url(f"{live_server.url}/c/{slug}/changes#entry-1")
+    phone.goto(f"{live_server.url}/c/{slug}/s/{points}")
+    expect(phone.locator("section.answered")).to_have_count(0)

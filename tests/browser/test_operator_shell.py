@@ -5,8 +5,6 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import screenshot
-
 pytestmark = pytest.mark.browser
 
 
@@ -39,10 +37,8 @@ def test_operator_logs_in_and_sees_the_shell(page, live_server, operator):
     for label in ("概览", "问卷", "意见箱", "用户访谈", "洞察", "成员"):
         expect(nav.get_by_role("link", name=label)).to_be_visible()
     expect(page.get_by_role("heading", name="光影同行摄影社群")).to_be_visible()
-    screenshot(page, "operator-shell")
     page.set_viewport_size({"width": 390, "height": 844})
     expect(nav.get_by_role("link", name="成员")).to_be_attached()
-    screenshot(page, "operator-shell-mobile")
 
 
 def test_english_interface_in_the_browser(page, live_server, operator):

@@ -8,8 +8,6 @@ from datetime import timedelta
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import screenshot
-
 pytestmark = pytest.mark.browser
 
 
@@ -55,7 +53,6 @@ def test_manager_reads_metrics_and_generates_a_report(page, live_server, manager
     expect(page.get_by_role("heading", name="社群数据")).to_be_visible()
     expect(page.locator("#chart-active svg")).to_be_visible()
     expect(page.get_by_text("点击率").first).to_be_visible()
-    screenshot(page, "metrics-page")
 
     nav.get_by_role("link", name="改进报告").click()
     page.get_by_role("link", name="生成报告").first.click()
@@ -67,7 +64,6 @@ def test_manager_reads_metrics_and_generates_a_report(page, live_server, manager
            ).to_be_visible()
     expect(page.locator('[data-section="metrics"] .badge')).to_be_hidden()
     page.wait_for_timeout(500)
-    screenshot(page, "report-builder")
 
     page.get_by_role("button", name="生成 PDF").click()
     expect(page.get_by_text("已生成").first).to_be_visible(timeout=60_000)

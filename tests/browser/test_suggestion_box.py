@@ -133,7 +133,7 @@ def test_a_member_sends_anonymously_on_a_phone_and_reads_the_reply_later(
 
 
 def test_an_operator_triages_replies_and_merges_a_duplicate(browser, live_server, box_world):
-    context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1366, "height": 900})
     page = context.new_page()
     page.on("dialog", lambda dialog: dialog.accept())
     base = live_server.url
@@ -149,7 +149,6 @@ def test_an_operator_triages_replies_and_merges_a_duplicate(browser, live_server
     page.get_by_role("button", name="筛选").click()
     expect(page.locator(".inbox-row")).to_have_count(2)
     expect(page.locator(".badge.dup").first).to_be_visible()
-    screenshot(page, "suggestion-inbox")
 
     # Open the original, triage it: tags and assignee.
     page.locator(".inbox-row").filter(has_text="老师讲构图").get_by_role("link").click()
@@ -181,5 +180,4 @@ def test_an_operator_triages_replies_and_merges_a_duplicate(browser, live_server
     page.goto(original_url)
     expect(page.get_by_role("heading", name="合并到这里的建议")).to_be_visible()
     expect(page.locator(".suggestion-card")).to_contain_text("▲ 2")
-    screenshot(page, "suggestion-triage")
     context.close()

@@ -121,7 +121,7 @@ def test_a_member_answers_on_a_phone_and_the_operator_sees_it(browser, live_serv
     promoter.close()
 
     # The operator finds the response, the statistics and the export.
-    page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    page = browser.new_page(viewport={"width": 1366, "height": 900}, locale="zh-CN")
     page.goto(f"{base}/auth/login")
     page.get_by_label("邮箱").fill("lin@example.org")
     page.get_by_label("密码").fill("operator-password-1")
@@ -139,7 +139,6 @@ def test_a_member_answers_on_a_phone_and_the_operator_sees_it(browser, live_serv
     expect(page.locator(".stat", has_text="回答数")).to_contain_text("81")
     expect(page.locator("#stat-nps svg")).to_be_visible()
     expect(page.locator("#stat-nps .svo-score")).to_contain_text("NPS")
-    screenshot(page, "survey-statistics")
 
     page.goto(f"{survey_base}/responses")
     with page.expect_download() as download_info:
@@ -152,9 +151,7 @@ def test_a_member_answers_on_a_phone_and_the_operator_sees_it(browser, live_serv
 
     page.goto(f"{survey_base}/")
     expect(page.get_by_role("heading", name="已是最新版本")).to_be_visible()
-    screenshot(page, "survey-builder")
     page.goto(f"{survey_base}/questions/liked_most/logic")
     expect(page.get_by_text("时显示此题")).to_be_visible()
     screenshot(page, "survey-logic-editor")
     page.goto(f"{survey_base}/share")
-    screenshot(page, "survey-share")

@@ -60,6 +60,7 @@ from app.services.insights.inbox import InboxFilters
 from app.services.insights.periods import parse_day, period_from
 from app.services.insights.segments import SEGMENTS
 from app.services.insights.tags import tags_in_use
+from nlp.normalize import stickers_to_emoji
 
 NAV = "insights"
 
@@ -178,7 +179,8 @@ def theme(slug: str, key: int):
         [t for t in themes if not t.is_other], blank=_("选择主题"), exclude=key)
     act_form = ActForm(formdata=None)
     act_form.suggestions.choices = [
-        SelectChoice(s.suggestion.id, s.suggestion.display_title) for s in data.suggestions
+        SelectChoice(s.suggestion.id, stickers_to_emoji(s.suggestion.display_title))
+        for s in data.suggestions
         if s.suggestion.status not in ("done", "duplicate") and not s.suggestion.merged_into_id]
     rename_form = RenameForm(formdata=None)
     rename_form.name.data = data.theme.name

@@ -7,14 +7,20 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.blueprints.suggestions import suggestions_bp
-from app.blueprints.suggestions.forms import ChangelogEntryForm, ConfirmForm
+from app.blueprints.suggestions.forms import (
+    ChangelogAnswersForm,
+    ChangelogEntryForm,
+    ConfirmForm,
+)
 from app.blueprints.suggestions.helpers import commit_and_deliver, field_error, rollback
-from app.models import ChangelogEntry
+from app.models import SUGGESTION_STATUS_LABELS, ChangelogEntry
 from app.security.access import community_public, community_required, get_in_community
 from app.security.roles import Role
 from app.services import changelog as changelog_service
+from app.services import suggestion_board as board_service
 from app.services import suggestions as box_service
 from app.services.errors import ServiceError
+from nlp.normalize import stickers_to_emoji
 
 PAGE = 20
 
@@ -26,13 +32,42 @@ def _render(form=None, status=200):
         return render_template("suggestions/changelog_private.html"), 200
     page = max(1, request.args.get("page", 1, type=int) or 1)
     entries = changelog_service.entries(g.community, limit=PAGE + 1, offset=(page - 1) * PAGE)
+    has_next, entries = len(entries) > PAGE, entries[:PAGE]
     can_edit = g.get("role") is not None and g.role.at_least(Role.OPERATOR)
+    if can_edit:
+        form = form or ChangelogEntryForm(formdata=None)
+    answers_forms = {}
+    if can_edit:
+        choices = _suggestion_choices()
+        form.answers.choices = choices
+        editing = request.args.get("edit", type=int)
+        for entry in (e for e in entries if e.id == editing):
+            answers_form = ChangelogAnswersForm(formdata=None, prefix=f"entry{entry.id}",
+                                                answers=[a.suggestion_id for a in entry.answers])
+            answers_form.answers.choices = choices
+            answers_forms[entry.id] = answers_form
     return render_template(
-        "suggestions/changelog.html", entries=entries[:PAGE], page=page,
-        has_next=len(entries) > PAGE, can_edit=can_edit,
-        form=form or ChangelogEntryForm(formdata=None), confirm_form=ConfirmForm(),
+        "suggestions/changelog.html", entries=entries, page=page,
+        has_next=has_next, can_edit=can_edit, answers=_answers(entries),
+        form=form, answers_forms=answers_forms, confirm_form=ConfirmForm(),
         is_member=is_member,
     ), status
+
+
+def _answers(entries) -> dict[int, tuple[list, int]]:
+    """By entry: the answered suggestions this reader may open, and how many others."""
+    user = current_user if current_user.is_authenticated else None
+    out = {}
+    for entry_id, suggestions in changelog_service.answered_by(entries).items():
+        shown = [s for s in suggestions if board_service.can_view(s, user, g.get("role"))]
+        out[entry_id] = (shown, len(suggestions) - len(shown))
+    return out
+
+
+def _suggestion_choices() -> list[tuple[int, str]]:
+    return [(s.id, f"#{s.id} {stickers_to_emoji(s.display_title)}"
+                   f"（{SUGGESTION_STATUS_LABELS[s.status_enum]}）")
+            for s in changelog_service.picker_choices(g.community)]
 
 
 @suggestions_bp.route("/changes")
@@ -50,7 +85,8 @@ def changelog_add(slug: str):
     if form.validate_on_submit():
         try:
             changelog_service.add_entry(g.community, title=form.title.data,
-                                        body=form.body.data or "", actor=current_user)
+                                        body=form.body.data or "", actor=current_user,
+                                        answers=form.answers.data or [])
         except ServiceError as exc:
             rollback()
             field_error(form, exc, "title")
@@ -71,3 +107,21 @@ def changelog_delete(slug: str, entry_id: int):
         commit_and_deliver()
         flash(_("已从「你说我改」移除。"), "success")
     return redirect(url_for(".changelog", slug=slug))
+
+
+@suggestions_bp.route("/changes/<int:entry_id>/answers", methods=["POST"])
+@community_required(Role.OPERATOR)
+def changelog_answers(slug: str, entry_id: int):
+    """Change which suggestions an entry answers."""
+    entry = get_in_community(ChangelogEntry, entry_id)
+    form = ChangelogAnswersForm(prefix=f"entry{entry.id}")
+    if form.validate_on_submit():
+        try:
+            changelog_service.set_answers(entry, form.answers.data or [], actor=current_user)
+        except ServiceError as exc:
+            rollback()
+            flash(exc.message, "error")
+        else:
+            commit_and_deliver()
+            flash(_("已更新这条改进回应的建议。"), "success")
+    return redirect(url_for(".changelog", slug=slug) + f"#entry-{entry.id}")

@@ -10,6 +10,7 @@ from wtforms import (
     IntegerField,
     MultipleFileField,
     SelectField,
+    SelectMultipleField,
     StringField,
     TextAreaField,
 )
@@ -144,6 +145,15 @@ class ChangelogEntryForm(FlaskForm):
     title = StringField(_l("做了什么"), validators=[DataRequired(_l("请填写标题。")),
                                                     Length(max=200)])
     body = TextAreaField(_l("说明（可选）"), validators=[Optional(), Length(max=4000)])
+    # the service checks that each id is a suggestion of this community
+    answers = SelectMultipleField(_l("回应了哪些建议（可多选）"), coerce=int, validate_choice=False)
+
+
+class ChangelogAnswersForm(FlaskForm):
+    """The suggestions an existing changelog entry answers."""
+
+    # the service checks that each id is a suggestion of this community
+    answers = SelectMultipleField(_l("回应了哪些建议（可多选）"), coerce=int, validate_choice=False)
 
 
 class BulkForm(FlaskForm):

@@ -46,6 +46,7 @@ from app.models import MEMBER_SUGGESTION_STATUS_LABELS, SuggestionComment, Sugge
 from app.security.access import community_public, community_required, get_in_community
 from app.security.rate_limits import limit_for
 from app.security.roles import Role
+from app.services import changelog as changelog_service
 from app.services import suggestion_board as board_service
 from app.services import suggestion_category as category_service
 from app.services import suggestion_similarity as similarity
@@ -231,6 +232,7 @@ def _render_tracking(suggestion, code: str, form: AnswerForm, edit_form=None):
         updates=box_service.timeline(suggestion, include_private=True),
         target=target,
         target_updates=box_service.timeline(target, include_private=False) if target else [],
+        changelog_entries=changelog_service.entries_answering(suggestion),
     )
 
 
@@ -387,6 +389,7 @@ def _render_detail(suggestion, comment_form=None, answer_form=None, status=200):
         answer_form=answer_form or AnswerForm(formdata=None),
         confirm_form=ConfirmForm(), follow_form=FollowForm(),
         target=box_service.merge_target_chain(suggestion),
+        changelog_entries=changelog_service.entries_answering(suggestion),
         open_for_support=board_service.is_open_for_support(suggestion)
         and settings.public_board,
     ), status

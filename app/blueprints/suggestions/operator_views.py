@@ -34,6 +34,7 @@ from app.models import SuggestionComment, SuggestionStatus
 from app.security.access import community_required, get_in_community
 from app.security.roles import Role
 from app.services import canned_replies as canned_service
+from app.services import changelog as changelog_service
 from app.services import suggestion_board as board_service
 from app.services import suggestion_similarity as similarity
 from app.services import suggestion_triage as triage_service
@@ -174,6 +175,7 @@ def _render_manage(suggestion, *, status_form=None, triage_form=None, note_form=
         comments=board_service.comments_of(suggestion, include_hidden=True),
         similar=similarity.similar_to(suggestion, limit=5),
         merged_children=triage_service.merged_into_this(suggestion),
+        changelog_entries=changelog_service.entries_answering(suggestion),
         merge_record=triage_service.active_merge(suggestion),
         history=triage_service.history(suggestion),
         canned=canned_service.canned_replies(g.community),

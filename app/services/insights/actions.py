@@ -132,7 +132,7 @@ def act_on(community: Community, theme: InsightTheme, *, note: str,
         category=theme.area,
         source_type="theme", source_id=theme.id,
         supporters=len(people) + anonymous_items(community.id, theme.key),
-        published_at=when, actor=actor,
+        published_at=when, actor=actor, answers=ids,
     )
     action = InsightThemeAction(
         community_id=community.id, theme_key=theme.key, theme_name=theme.name, note=note,

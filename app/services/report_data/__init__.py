@@ -10,11 +10,14 @@ inventing numbers. A new source is one class registered with ``@register_provide
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 from typing import Any, ClassVar
 from zoneinfo import ZoneInfo
+
+from babel import Locale
 
 from app.models import Community
 from nlp.normalize import stickers_to_emoji
@@ -119,11 +122,18 @@ def clean_quote(text: str, keywords: Sequence[str] = (), limit: int = 120) -> st
     return sentence
 
 
+@lru_cache(maxsize=1)
+def _zh_cn() -> Locale:
+    return Locale.parse("zh_CN")
+
+
 def chinese(label: object) -> str:
     """A translatable label in Chinese, whatever the reader's language: reports are Chinese."""
     from flask_babel import force_locale
 
-    with force_locale("zh_CN"):
+    # parsed once: parsing a locale name lists babel's locale files, and a report asks for
+    # dozens of labels
+    with force_locale(_zh_cn()):
         return str(label)
 
 
@@ -135,6 +145,9 @@ class DataProvider:
     label: ClassVar[object] = ""
     # The report sections this source feeds (for the builder's "no data" notes).
     sections: ClassVar[tuple[str, ...]] = ()
+    # The ``build_context`` arguments ``collect`` may return, so that a page needing only
+    # some of them asks only the providers that give them (empty: unknown, always asked).
+    provides: ClassVar[tuple[str, ...]] = ()
 
     def collect(self, request: DataRequest) -> dict[str, Any]:
         """Keyword arguments for ``build_context``; empty when there is no data."""
@@ -170,15 +183,19 @@ class CollectedInputs:
     without_data: list[str]
 
 
-def collect_inputs(request: DataRequest) -> CollectedInputs:
-    """Ask every provider for its data and merge the keyword arguments.
+def collect_inputs(request: DataRequest, arguments: Collection[str] | None = None
+                   ) -> CollectedInputs:
+    """Ask every provider for its data and merge the keyword arguments; with
+    ``arguments``, skip the providers known to give none of them, and keep only those.
 
     List-valued arguments (``events``, ``follow_up``) from several providers are
     concatenated; any other argument may come from one provider only.
     """
     kwargs: dict[str, Any] = {}
     with_data, without_data = [], []
-    for key in PROVIDERS:
+    for key, cls in PROVIDERS.items():
+        if arguments is not None and cls.provides and not set(cls.provides) & set(arguments):
+            continue
         found = get_provider(key).collect(request)
         (with_data if found else without_data).append(key)
         for name, value in found.items():
@@ -188,6 +205,8 @@ def collect_inputs(request: DataRequest) -> CollectedInputs:
                 raise ValueError(f"report input {name!r} comes from two providers")
             else:
                 kwargs[name] = value
+    if arguments is not None:
+        kwargs = {name: value for name, value in kwargs.items() if name in arguments}
     return CollectedInputs(kwargs=kwargs, with_data=with_data, without_data=without_data)
 
 

@@ -93,6 +93,7 @@ class InterviewsProvider(DataProvider):
     key = "interviews"
     label = _l("用户访谈")
     sections = ("interviews",)
+    provides = ("interviews",)
 
     def collect(self, request: DataRequest) -> dict[str, Any]:
         rows = list(db.session.execute(

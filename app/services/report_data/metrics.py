@@ -18,6 +18,7 @@ class MetricsProvider(DataProvider):
     key = "metrics"
     label = _l("社群指标")
     sections = ("metrics",)
+    provides = ("metrics", "metric_definitions")
 
     def collect(self, request: DataRequest) -> dict[str, Any]:
         community_id = request.community.id

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from typing import Any
 
@@ -10,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from app.extensions import db
 from app.models import Report, ReportStatus
 from app.services.report_data import DataProvider, DataRequest, register_provider
+from app.services.ttl_cache import TTLCache
 from reports.context import ReportContext
 
 log = logging.getLogger(__name__)
@@ -31,6 +33,22 @@ def previous_report(request: DataRequest) -> Report | None:
     return db.session.execute(stmt).scalar_one_or_none()
 
 
+#: Parsed contexts of stored reports by (report id, digest of the stored JSON): both this
+#: provider and the themes' follow-up read the previous report, on every preview.
+_parsed: TTLCache[ReportContext] = TTLCache(15 * 60, max_entries=32)
+
+
+def stored_context(report: Report) -> ReportContext:
+    """The report's stored context, parsed (once per version of the stored JSON).
+
+    Raises ``ValueError``, ``TypeError`` or ``KeyError`` for a context that cannot be
+    read. The context is shared by every caller: read it, never change it.
+    """
+    text = report.context_json or ""
+    key = (report.id, hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest())
+    return _parsed.get_or_load(key, lambda: ReportContext.from_json(text))
+
+
 @register_provider
 class PreviousReportProvider(DataProvider):
     """The stored context of the previous report, for the follow-up section."""
@@ -38,13 +56,14 @@ class PreviousReportProvider(DataProvider):
     key = "previous"
     label = _l("上期报告")
     sections = ("followup",)
+    provides = ("previous",)
 
     def collect(self, request: DataRequest) -> dict[str, Any]:
         report = previous_report(request)
         if report is None:
             return {}
         try:
-            context = ReportContext.from_json(report.context_json)
+            context = stored_context(report)
         except (ValueError, TypeError, KeyError):
             # an unreadable old context must not block this report; it only loses follow-up
             log.warning("report %s has an unreadable stored context", report.id)

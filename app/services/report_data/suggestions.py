@@ -164,6 +164,7 @@ class SuggestionsProvider(DataProvider):
     key = "suggestions"
     label = _l("意见箱")
     sections = ("suggestions",)
+    provides = ("suggestions",)
 
     def collect(self, request: DataRequest) -> dict[str, Any]:
         community = request.community

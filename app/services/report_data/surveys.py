@@ -254,6 +254,7 @@ class SurveysProvider(DataProvider):
     key = "surveys"
     label = _l("问卷")
     sections = ("surveys",)
+    provides = ("surveys",)
 
     def collect(self, request: DataRequest) -> dict[str, Any]:
         community = request.community

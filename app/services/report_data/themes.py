@@ -40,9 +40,9 @@ from app.services.report_data import (
     register_provider,
     utc_bounds,
 )
-from app.services.report_data.previous import previous_report
+from app.services.report_data.previous import previous_report, stored_context
 from reports.assemble import FollowUpStatus, ThemeInput
-from reports.context import Quote, ReportContext
+from reports.context import Quote
 
 #: The longest quote printed; longer items are cut at a sentence end where possible.
 MAX_QUOTE_CHARS = 120
@@ -215,7 +215,7 @@ def _follow_up(request: DataRequest, acted: dict[int, tuple[date, str]], run_id:
     if report is None or not report.context_json:
         return []
     try:
-        previous = ReportContext.from_json(report.context_json)
+        previous = stored_context(report)
     except (ValueError, TypeError, KeyError):
         return []
     if previous.recommendations is None:
@@ -240,6 +240,7 @@ class ThemesProvider(DataProvider):
     key = "themes"
     label = _l("反馈主题")
     sections = ("themes", "recommendations")
+    provides = ("themes", "follow_up")
 
     def collect(self, request: DataRequest) -> dict[str, Any]:
         community = request.community

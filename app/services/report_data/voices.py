@@ -119,6 +119,7 @@ class VoicesProvider(DataProvider):
     key = "voices"
     label = _l("成员说法")
     sections = ("recommendations",)
+    provides = ("voices",)
 
     def collect(self, request: DataRequest) -> dict[str, Any]:
         run_id = analysis.current_run_id(request.community.id)
