@@ -84,6 +84,8 @@ def from_environment(env: dict[str, str] | None = None) -> dict[str, Any]:
         "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI") or redis_url or "memory://",
         "RATELIMIT_PROCESSES": int(env.get("RATELIMIT_PROCESSES")
                                    or env.get("WEB_CONCURRENCY") or "1"),
+        # While Redis is away, limits are counted in memory instead of failing the request.
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
         "RATELIMIT_ENABLED": _bool(env.get("RATELIMIT_ENABLED"), True),
         "RATELIMIT_HEADERS_ENABLED": True,
         "LOGIN_RATE_LIMIT": env.get("LOGIN_RATE_LIMIT", "10 per minute;50 per hour"),
@@ -127,6 +129,8 @@ def from_environment(env: dict[str, str] | None = None) -> dict[str, Any]:
             "CJK_FONT_PATH", "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
         ),
     }
+    if config["RATELIMIT_STORAGE_URI"].startswith(("redis://", "rediss://")):
+        config["RATELIMIT_STORAGE_OPTIONS"] = {"socket_connect_timeout": 2}
     if profile == "testing":
         config.update(TESTING=True, WTF_CSRF_ENABLED=True)
     if production:

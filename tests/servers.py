@@ -124,13 +124,13 @@ class RedisServer:
         return f"redis://127.0.0.1:{self.port}/0"
 
     @classmethod
-    def start(cls) -> RedisServer:
-        """Start redis-server without persistence."""
+    def start(cls, port: int | None = None) -> RedisServer:
+        """Start redis-server without persistence (on ``port``, or a free one)."""
         binary = shutil.which("redis-server")
         if binary is None:
             raise RuntimeError("redis-server not found; run `make test` to install it")
         root = Path(tempfile.mkdtemp(prefix="huisheng-redis-"))
-        port = free_port()
+        port = port or free_port()
         process = subprocess.Popen(  # noqa: S603 - fixed arguments
             [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
              "--appendonly", "no", "--dir", str(root)],
@@ -147,3 +147,7 @@ class RedisServer:
         except subprocess.TimeoutExpired:
             self.process.kill()
         shutil.rmtree(self.root, ignore_errors=True)
+
+    def restart(self) -> RedisServer:
+        """A new, empty server on the same port (after :meth:`stop`)."""
+        return type(self).start(self.port)
