@@ -96,13 +96,24 @@ class PostgresServer:
         data = root / "data"
         server._run(str(binaries / "initdb"), "-D", str(data), "-U", "postgres",
                     "--auth=trust", "--encoding=UTF8", "--locale=C.UTF-8")
-        options = (f"-p {server.port} -c listen_addresses=127.0.0.1 -k {root} "
-                   "-c fsync=off -c synchronous_commit=off -c full_page_writes=off "
-                   "-c max_connections=200")
-        server._run(str(binaries / "pg_ctl"), "-D", str(data), "-o", options,
-                    "-l", str(root / "server.log"), "-w", "start")
-        _wait_for_port(server.port)
+        server.resume()
         return server
+
+    def _options(self) -> str:
+        return (f"-p {self.port} -c listen_addresses=127.0.0.1 -k {self.root} "
+                "-c fsync=off -c synchronous_commit=off -c full_page_writes=off "
+                "-c max_connections=200")
+
+    def pause(self) -> None:
+        """Stop the server but keep its data (a restart in two steps: see :meth:`resume`)."""
+        self._run(str(pg_bin() / "pg_ctl"), "-D", str(self.root / "data"), "-m", "fast",
+                  "-w", "stop")
+
+    def resume(self) -> None:
+        """Start the server on its data folder and port."""
+        self._run(str(pg_bin() / "pg_ctl"), "-D", str(self.root / "data"), "-o",
+                  self._options(), "-l", str(self.root / "server.log"), "-w", "start")
+        _wait_for_port(self.port)
 
     def stop(self) -> None:
         """Stop the cluster and delete its files."""
