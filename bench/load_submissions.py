@@ -68,6 +68,8 @@ TEXTS = [
 HIDDEN = re.compile(r"<input\b[^>]*\btype=\"hidden\"[^>]*>")
 ATTR = re.compile(r'\b(name|value)="([^"]*)"')
 LOCKED = "database is locked"
+# A request without an answer by then counts as a connection error.
+REQUEST_TIMEOUT = 60.0
 
 
 # -- a small HTTP/1.1 client with cookies ------------------------------------------------------
@@ -108,7 +110,10 @@ class Connection:
         try:
             self.writer.write(("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + body)
             await self.writer.drain()
-            reply, close = await self._read()
+            reply, close = await asyncio.wait_for(self._read(), REQUEST_TIMEOUT)
+        except TimeoutError as exc:
+            self.close()
+            raise OSError("no answer in time") from exc
         except Exception:
             self.close()
             raise
@@ -359,10 +364,10 @@ def serve(env: dict[str, str], work: Path, name: str) -> Served:
 
     port = free_port()
     log = work / f"{name}.log"
-    binary = str(Path(sys.executable).with_name("gunicorn"))
     process = subprocess.Popen(  # noqa: S603 - fixed arguments
-        [binary, "--config", str(ROOT / "gunicorn.conf.py"), "--bind", f"127.0.0.1:{port}",
-         "--workers", str(WEB_WORKERS), "--backlog", "2048", "--log-level", "warning"],
+        [sys.executable, "-m", "gunicorn", "--config", str(ROOT / "gunicorn.conf.py"),
+         "--bind", f"127.0.0.1:{port}", "--workers", str(WEB_WORKERS), "--backlog", "2048",
+         "--log-level", "warning"],
         cwd=ROOT, env={**os.environ, **env, "WEB_CONCURRENCY": str(WEB_WORKERS)},
         stdout=subprocess.DEVNULL, stderr=log.open("w"),
     )

@@ -17,13 +17,17 @@ from app.config import instance_path
 
 HUEY_NAME = "huisheng"
 REDIS_CONNECT_TIMEOUT = 2.0
+# Longer than the worker's blocking read (1 s), short enough that a hung Redis fails a
+# request instead of holding it.
+REDIS_SOCKET_TIMEOUT = 5.0
 
 
 def redis_pool(url: str):
-    """A Redis connection pool whose connection attempts give up after a moment."""
+    """A Redis connection pool whose connections give up after a moment."""
     from redis import ConnectionPool
 
-    return ConnectionPool.from_url(url, socket_connect_timeout=REDIS_CONNECT_TIMEOUT)
+    return ConnectionPool.from_url(url, socket_connect_timeout=REDIS_CONNECT_TIMEOUT,
+                                   socket_timeout=REDIS_SOCKET_TIMEOUT)
 
 
 def make_huey(env: dict[str, str] | None = None) -> Huey:
