@@ -35,7 +35,7 @@ from pathlib import Path
 from bench._report import write_section
 
 ROOT = Path(__file__).resolve().parent.parent
-ITEMS = int(os.environ.get("BENCH_ITEMS", "20000"))
+ITEMS = int(os.environ.get("BENCH_ITEMS", "8000"))
 LEASE_SECONDS = int(os.environ.get("BENCH_LEASE_SECONDS", "15"))
 LOAD_SECONDS = float(os.environ.get("BENCH_FAULT_LOAD_SECONDS", "45"))
 OUTAGE_AT, OUTAGE_FOR = 10.0, 15.0
