@@ -82,14 +82,17 @@ class Consumer:
                 self.process.wait()
 
 
-def _wait(check, what: str, limit: float = WAIT_LIMIT, every: float = 0.1):
+def _wait(check, what: str, limit: float = WAIT_LIMIT, every: float = 0.1, *,
+          required: bool = True):
     deadline = time.monotonic() + limit
     while time.monotonic() < deadline:
         value = check()
         if value:
             return value
         time.sleep(every)
-    raise RuntimeError(f"timed out waiting for {what}")
+    if required:
+        raise RuntimeError(f"timed out waiting for {what}")
+    return None
 
 
 def kill_during_analysis(app, consumer: Consumer, slug: str) -> dict:
@@ -131,6 +134,13 @@ def kill_during_analysis(app, consumer: Consumer, slug: str) -> dict:
 
         done = _wait(finished, "the retried analysis", every=0.5)
         recovered = time.monotonic() - killed
+
+        def job_ended():
+            db.session.rollback()
+            return not db.session.execute(db.select(JobRun.id).where(
+                JobRun.name == "insights.full_run", JobRun.state == "running")).first()
+
+        _wait(job_ended, "the retried job to record its end", every=0.2)
         jobs = db.session.execute(db.select(JobRun.state, JobRun.error).where(
             JobRun.name == "insights.full_run").order_by(JobRun.id)).all()
         keys = db.session.execute(db.select(InsightTheme.key).where(
@@ -246,25 +256,33 @@ def redis_down_during_load(app, setup: dict, url: str, server, broker: dict) -> 
     def start():
         broker["server"] = broker["server"].restart()
 
+    with app.app_context():
+        first_id = (db.session.execute(db.select(db.func.max(JobRun.id))).scalar() or 0) + 1
+        db.session.rollback()
     tally, figures = _load_with_outage(setup, url, server, stop, start)
     back = time.monotonic()
     with app.app_context():
-        def pending():
+        ours = JobRun.id >= first_id
+
+        def count(*states):
             db.session.rollback()
             return db.session.execute(db.select(db.func.count(JobRun.id)).where(
-                JobRun.state == "pending")).scalar_one()
+                ours, JobRun.state.in_(states))).scalar_one()
 
-        figures["pending_after_load"] = pending()
-        _wait(lambda: pending() == 0, "the outbox to drain", every=1.0)
-        figures["drained_s"] = time.monotonic() - back
-        figures["outbox_jobs"] = db.session.execute(db.select(db.func.count(JobRun.id)).where(
-            JobRun.name == "insights.analyze_items", JobRun.attempts > 0)).scalar_one()
-        _wait(lambda: db.session.execute(db.select(db.func.count(JobRun.id)).where(
-            JobRun.state.in_(["pending", "queued", "running"]))).scalar_one() == 0 or None,
-            "the queued jobs to finish", every=1.0)
+        figures["pending_after_load"] = count("pending")
+        drained = _wait(lambda: count("pending") == 0, "the outbox to drain", every=1.0,
+                        required=False)
+        figures["drained_s"] = time.monotonic() - back if drained else None
+        _wait(lambda: count("pending", "queued", "running") == 0, "the jobs to finish",
+              every=1.0, required=False)
+        figures["unfinished"] = count("pending", "queued", "running")
         states = dict(db.session.execute(db.select(JobRun.state, db.func.count(JobRun.id))
-                                         .where(JobRun.name == "insights.analyze_items")
+                                         .where(ours, JobRun.name == "insights.analyze_items")
                                          .group_by(JobRun.state)).all())
+        # Queued before this scenario and never started: taken by a worker killed above
+        # before it began them, or held by the Redis that restarted empty.
+        figures["stranded"] = db.session.execute(db.select(db.func.count(JobRun.id)).where(
+            JobRun.id < first_id, JobRun.state == "queued", JobRun.attempts == 0)).scalar_one()
     figures["analysis_jobs"] = states
     figures["statuses"] = dict(tally.statuses)
     figures["errors"] = tally.errors
@@ -348,6 +366,9 @@ def write_report(analysis_fig, render_fig, redis_fig, pg_fig, timings, load_befo
                          for k in load.KINDS)
 
     a, r = analysis_fig, render_fig
+    drained = ("at once" if redis_fig["drained_s"] is not None and redis_fig["drained_s"] < 1
+               else f"{redis_fig['drained_s']:.0f} s after that"
+               if redis_fig["drained_s"] is not None else f"NOT within {WAIT_LIMIT:.0f} s")
     body = f"""PostgreSQL, Redis, one Huey consumer (`-w 2 -k thread -m 1`) and gunicorn (4 web
 workers, gthread) on this machine; job leases shortened to {LEASE_SECONDS} s (production:
 90 s), the consumer restarted at once after each kill. Load average (1/5/15 min)
@@ -372,10 +393,11 @@ killed while the report was `{r['killed_while']}`): the report was **{r['status'
 stopped at {redis_fig['stopped_at']:.0f} s and started again, empty, at
 {redis_fig['restored_at']:.0f} s): responses {_statuses(redis_fig)}; connection errors
 {redis_fig['errors']}. Acknowledged / stored: {ack_line(redis_fig)}; exact:
-**{'yes' if redis_fig['exact'] else 'NO'}**. {redis_fig['pending_after_load']} analysis job(s)
-waited in the outbox when the load ended; the outbox was empty
-{redis_fig['drained_s']:.0f} s after that, and the analysis jobs ended
-{redis_fig['analysis_jobs']}. Tracebacks in the server log: {redis_fig['tracebacks']}.
+**{'yes' if redis_fig['exact'] else 'NO'}**. {redis_fig['pending_after_load']} job run(s)
+waited in the outbox when the load ended; the outbox was empty {drained}, and the analysis
+jobs of the run ended {redis_fig['analysis_jobs']} ({redis_fig['unfinished']} unfinished).
+Tracebacks in the server log: {redis_fig['tracebacks']}. Job runs queued before this step and
+never started: {redis_fig['stranded']}.
 
 **PostgreSQL restarted during submissions** (same load; `pg_ctl stop -m fast` at
 {pg_fig['stopped_at']:.0f} s, started again at {pg_fig['restored_at']:.0f} s): responses
