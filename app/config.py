@@ -119,6 +119,9 @@ def from_environment(env: dict[str, str] | None = None) -> dict[str, Any]:
         # (at most JOB_LEASE_RETRIES times, so a job that kills its worker stops).
         "JOB_LEASE_SECONDS": float(env.get("JOB_LEASE_SECONDS", "90")),
         "JOB_LEASE_RETRIES": int(env.get("JOB_LEASE_RETRIES", "2")),
+        # A job still queued after this long that the queue no longer holds (a Redis that
+        # restarted empty, a worker killed between taking a job and starting it) is queued again.
+        "JOB_STRANDED_SECONDS": float(env.get("JOB_STRANDED_SECONDS", "600")),
         # Analyse new feedback as it arrives (one job per request or batch).
         "INSIGHTS_AUTO_ANALYSIS": _bool(env.get("INSIGHTS_AUTO_ANALYSIS"), True),
         # At most this many themes per analysis (finer ones: split a theme).

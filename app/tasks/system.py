@@ -36,10 +36,11 @@ def prune_job_history() -> int:
 
 
 def recover_lapsed_jobs() -> list[int]:
-    """Fail and queue again the jobs whose worker died (see ``app.services.job_leases``)."""
+    """Fail and queue again the jobs whose worker died, and queue again those the queue lost
+    (see ``app.services.job_leases``)."""
     from app.services import job_leases
 
-    return job_leases.recover_lapsed()
+    return job_leases.recover_lapsed() + job_leases.recover_stranded()
 
 
 def send_outbox() -> int:

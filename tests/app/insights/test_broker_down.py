@@ -3,11 +3,21 @@ down; their jobs wait in the outbox and run once it is back."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from huey.storage import RedisStorage
 
-from app.models import FeedbackItem, ItemAnalysis, JobRun, JobState, Suggestion, SurveyResponse
-from app.services import accounts, jobs
+from app.models import (
+    FeedbackItem,
+    ItemAnalysis,
+    JobRun,
+    JobState,
+    Suggestion,
+    SurveyResponse,
+    utcnow,
+)
+from app.services import accounts, job_leases, jobs
 from app.services.insights import analysis, hooks
 from app.tasks import huey
 from app.tasks.queue import HUEY_NAME, redis_pool
@@ -127,3 +137,25 @@ def test_dispatching_twice_queues_a_pending_run_once(app, db, broker, redis_queu
     assert jobs.dispatch_pending() == 1
     assert jobs.dispatch_pending() == 0
     assert _run_worker_until_idle() == 1
+
+
+def test_a_job_lost_by_a_redis_that_restarted_empty_is_queued_again(app, db, broker,
+                                                                    redis_queue):
+    lost = jobs.enqueue("system.selfcheck")
+    assert lost.state == JobState.QUEUED.value
+    broker["server"].stop()
+    broker["server"] = broker["server"].restart()  # without the job
+    assert job_leases.recover_stranded() == []  # too recent to tell from a long queue
+    later = utcnow() + timedelta(seconds=app.config["JOB_STRANDED_SECONDS"] + 1)
+    assert job_leases.recover_stranded(later) == [lost.id]
+    assert job_leases.recover_stranded(later) == []
+    assert _run_worker_until_idle() == 1
+    db.session.expire_all()
+    assert db.session.get(JobRun, lost.id).state == JobState.FAILED.value
+    states = db.session.execute(db.select(JobRun.state).order_by(JobRun.id)).scalars().all()
+    assert states == [JobState.FAILED.value, JobState.SUCCEEDED.value]
+    # a job that still waits in the queue, however long, is left alone
+    waiting = jobs.enqueue("system.selfcheck")
+    much_later = utcnow() + timedelta(days=1)
+    assert job_leases.recover_stranded(much_later) == []
+    assert db.session.get(JobRun, waiting.id).state == JobState.QUEUED.value
