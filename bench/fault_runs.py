@@ -37,6 +37,7 @@ from bench._report import write_section
 ROOT = Path(__file__).resolve().parent.parent
 ITEMS = int(os.environ.get("BENCH_ITEMS", "8000"))
 LEASE_SECONDS = int(os.environ.get("BENCH_LEASE_SECONDS", "15"))
+STRANDED_SECONDS = int(os.environ.get("BENCH_STRANDED_SECONDS", "30"))
 LOAD_SECONDS = float(os.environ.get("BENCH_FAULT_LOAD_SECONDS", "45"))
 OUTAGE_AT, OUTAGE_FOR = 10.0, 15.0
 CONNECTIONS = 32
@@ -46,7 +47,8 @@ WAIT_LIMIT = 300.0
 def _env(url: str, redis_url: str, work: Path) -> dict[str, str]:
     from bench.load_submissions import app_env
 
-    env = app_env(url, work, REDIS_URL=redis_url, JOB_LEASE_SECONDS=str(LEASE_SECONDS))
+    env = app_env(url, work, REDIS_URL=redis_url, JOB_LEASE_SECONDS=str(LEASE_SECONDS),
+                  JOB_STRANDED_SECONDS=str(STRANDED_SECONDS))
     env.pop("HUEY_SQLITE_PATH")
     return env
 
@@ -371,7 +373,8 @@ def write_report(analysis_fig, render_fig, redis_fig, pg_fig, timings, load_befo
                if redis_fig["drained_s"] is not None else f"NOT within {WAIT_LIMIT:.0f} s")
     body = f"""PostgreSQL, Redis, one Huey consumer (`-w 2 -k thread -m 1`) and gunicorn (4 web
 workers, gthread) on this machine; job leases shortened to {LEASE_SECONDS} s (production:
-90 s), the consumer restarted at once after each kill. Load average (1/5/15 min)
+90 s) and `JOB_STRANDED_SECONDS` to {STRANDED_SECONDS} s (production: 600 s), the consumer
+restarted at once after each kill. Load average (1/5/15 min)
 {load_before} before and {load.load_average()} after: the machine is shared with other work.
 
 **kill -9 of the consumer during a full analysis** ({a['items']:,} items; the first analysis
@@ -390,7 +393,7 @@ killed while the report was `{r['killed_while']}`): the report was **{r['status'
 ({r['lapsed']} failed by the lapsed lease).
 
 **Redis stopped during submissions** ({CONNECTIONS} connections for {LOAD_SECONDS:.0f} s; Redis
-stopped at {redis_fig['stopped_at']:.0f} s and started again, empty, at
+stopped at {redis_fig['stopped_at']:.0f} s and started again, empty (no persistence), at
 {redis_fig['restored_at']:.0f} s): responses {_statuses(redis_fig)}; connection errors
 {redis_fig['errors']}. Acknowledged / stored: {ack_line(redis_fig)}; exact:
 **{'yes' if redis_fig['exact'] else 'NO'}**. {redis_fig['pending_after_load']} job run(s)
