@@ -237,10 +237,19 @@ def _load_with_outage(setup: dict, url: str, server, stop, start) -> tuple:
     found = load.stored(url, run)
     ack = tally.acknowledged
     page_stored = int(found["responses"]) - before - len(found["api"])
-    exact = (sorted(f"api-{k}" for k in ack["api"]) == sorted(found["api"])
-             and sorted(ack["box"]) == sorted(found["box"]) and page_stored == len(ack["page"]))
+    api_ack, api_stored = {f"api-{k}" for k in ack["api"]}, set(found["api"])
+    box_ack, box_stored = set(ack["box"]), set(found["box"])
+    # Acknowledged but not stored is data lost; stored but not acknowledged is a commit that
+    # went through just before the connection dropped (sending it again is harmless).
+    lost = (len(api_ack - api_stored) + len(box_ack - box_stored)
+            + max(0, len(ack["page"]) - page_stored))
+    unacknowledged = (len(api_stored - api_ack) + len(box_stored - box_ack)
+                      + max(0, page_stored - len(ack["page"])))
+    exact = (lost == 0 and unacknowledged == 0 and len(found["api"]) == len(api_stored)
+             and len(found["box"]) == len(box_stored))
     log = server.log_text()[log_before:]
     return tally, {"stopped_at": stopped, "restored_at": restored, "exact": exact,
+                   "lost": lost, "unacknowledged": unacknowledged,
                    "ack": {k: len(v) for k, v in ack.items()},
                    "stored": {"page": page_stored, "api": len(found["api"]),
                               "box": len(found["box"])},
@@ -405,9 +414,11 @@ never started: {redis_fig['stranded']}.
 **PostgreSQL restarted during submissions** (same load; `pg_ctl stop -m fast` at
 {pg_fig['stopped_at']:.0f} s, started again at {pg_fig['restored_at']:.0f} s): responses
 {_statuses(pg_fig)}; connection errors {pg_fig['errors']}; flows cut short by the outage:
-{sum(pg_fig['refused'].values())}. Acknowledged / stored: {ack_line(pg_fig)}; exact:
-**{'yes' if pg_fig['exact'] else 'NO'}**. Tracebacks in the server log:
-{pg_fig['tracebacks']}; the same gunicorn and consumer processes served on after the restart.
+{sum(pg_fig['refused'].values())}. Acknowledged / stored: {ack_line(pg_fig)}; acknowledged but
+lost: **{pg_fig['lost']}**; stored but answered with a 503 (the commit went through as the
+connection dropped): {pg_fig['unacknowledged']}; exact: {'yes' if pg_fig['exact'] else 'no'}.
+Tracebacks in the server log: {pg_fig['tracebacks']}; the same gunicorn and consumer processes
+served on after the restart.
 
 The whole run took {elapsed / 60:.1f} minutes.
 """

@@ -82,7 +82,7 @@ def test_a_postgresql_restart_gives_clean_503s_and_the_app_recovers(outage_app, 
         assert response.headers["Retry-After"] == "5"
     text = page.get_data(as_text=True)
     assert "服务暂时不可用" in text and "数据库暂时无法访问" in text and "Traceback" not in text
-    assert "没有保存" in posted.get_data(as_text=True)
+    assert "可能没有保存" in posted.get_data(as_text=True)
     assert listed.status_code == 503
     assert listed.get_json() == {"success": False, "errors": [{
         "code": "database_unavailable", "message": listed.get_json()["errors"][0]["message"]}]}
@@ -105,3 +105,13 @@ def test_a_bug_in_sql_stays_a_500_and_a_locked_sqlite_file_is_a_503():
     assert database_unavailable(locked)
     assert not database_unavailable(missing)
     assert not database_unavailable(ValueError("nope"))
+
+
+def test_a_connection_lost_inside_a_transaction_rolls_back_without_a_second_error(app, db):
+    from app.services.insights.hooks import note_core_insert
+
+    with db.engine.connect() as conn:
+        transaction = conn.begin()
+        note_core_insert(conn, [{"community_id": 1, "source_key": "survey:1:why"}])
+        conn.invalidate()  # what a server that went away mid-transaction leaves behind
+        transaction.rollback()  # raised PendingRollbackError from the rollback listener

@@ -149,8 +149,17 @@ def note_core_insert(conn, rows) -> None:
                 if row.get("community_id") and row.get("source_key"))
 
 
+def _notes_of(conn):
+    """The connection's notes, or None when the connection was lost (its notes went with it:
+    asking would raise, and hide the error that lost it)."""
+    if conn.invalidated:
+        return None
+    return conn.info
+
+
 def _core_commit(conn) -> None:
-    keys = conn.info.pop(CORE_KEYS, None)
+    notes = _notes_of(conn)
+    keys = notes.pop(CORE_KEYS, None) if notes is not None else None
     if keys:
         due = getattr(_committed_keys, "keys", None) or set()
         due.update(keys)
@@ -158,7 +167,9 @@ def _core_commit(conn) -> None:
 
 
 def _core_rollback(conn) -> None:
-    conn.info.pop(CORE_KEYS, None)
+    notes = _notes_of(conn)
+    if notes is not None:
+        notes.pop(CORE_KEYS, None)
 
 
 def _resolve_keys(session: Session, keys) -> set[tuple[int, int]]:
