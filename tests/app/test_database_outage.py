@@ -115,3 +115,20 @@ def test_a_connection_lost_inside_a_transaction_rolls_back_without_a_second_erro
         note_core_insert(conn, [{"community_id": 1, "source_key": "survey:1:why"}])
         conn.invalidate()  # what a server that went away mid-transaction leaves behind
         transaction.rollback()  # raised PendingRollbackError from the rollback listener
+
+
+@pytest.mark.postgres
+def test_a_session_whose_connection_was_killed_ends_without_an_error(outage_app, own_postgres):
+    import psycopg
+    from sqlalchemy import text
+
+    application, _ids = outage_app
+    context = application.app_context()
+    context.push()
+    pid = db.session.execute(text("SELECT pg_backend_pid()")).scalar_one()
+    with psycopg.connect(f"host=127.0.0.1 port={own_postgres.port} user=postgres "
+                         "dbname=postgres", autocommit=True) as admin:
+        admin.execute("SELECT pg_terminate_backend(%s)", [pid])
+    context.pop()  # Flask-SQLAlchemy's teardown raised here: gunicorn answered a bare 500
+    with application.app_context():
+        assert db.session.execute(text("SELECT 1")).scalar_one() == 1
