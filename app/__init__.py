@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import Flask
 
-from app.config import from_environment, instance_path
+from app.config import engine_options, from_environment, instance_path, normalise_database_url
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -19,6 +19,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config.from_mapping(from_environment())
     if config:
         app.config.from_mapping(config)
+        if "SQLALCHEMY_DATABASE_URI" in config and "SQLALCHEMY_ENGINE_OPTIONS" not in config:
+            # The options follow the database actually used (a server's connections are
+            # checked before use), not the one the environment named.
+            app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(
+                normalise_database_url(config["SQLALCHEMY_DATABASE_URI"]),
+                hide_parameters=app.config["APP_ENV"] == "production")
     from app.setup import (
         register_blueprints,
         register_commands,

@@ -90,6 +90,8 @@ def from_environment(env: dict[str, str] | None = None) -> dict[str, Any]:
         "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI") or redis_url or "memory://",
         "RATELIMIT_PROCESSES": int(env.get("RATELIMIT_PROCESSES")
                                    or env.get("WEB_CONCURRENCY") or "1"),
+        # While Redis is away, limits are counted in memory instead of failing the request.
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
         "RATELIMIT_ENABLED": _bool(env.get("RATELIMIT_ENABLED"), True),
         "RATELIMIT_HEADERS_ENABLED": True,
         "LOGIN_RATE_LIMIT": env.get("LOGIN_RATE_LIMIT", "10 per minute;50 per hour"),
@@ -126,6 +128,9 @@ def from_environment(env: dict[str, str] | None = None) -> dict[str, Any]:
         # (at most JOB_LEASE_RETRIES times, so a job that kills its worker stops).
         "JOB_LEASE_SECONDS": float(env.get("JOB_LEASE_SECONDS", "90")),
         "JOB_LEASE_RETRIES": int(env.get("JOB_LEASE_RETRIES", "2")),
+        # A job still queued after this long that the queue no longer holds (a Redis that
+        # restarted empty, a worker killed between taking a job and starting it) is queued again.
+        "JOB_STRANDED_SECONDS": float(env.get("JOB_STRANDED_SECONDS", "600")),
         # Analyse new feedback as it arrives (one job per request or batch).
         "INSIGHTS_AUTO_ANALYSIS": _bool(env.get("INSIGHTS_AUTO_ANALYSIS"), True),
         # At most this many themes per analysis (finer ones: split a theme).
@@ -136,6 +141,8 @@ def from_environment(env: dict[str, str] | None = None) -> dict[str, Any]:
             "CJK_FONT_PATH", "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
         ),
     }
+    if config["RATELIMIT_STORAGE_URI"].startswith(("redis://", "rediss://")):
+        config["RATELIMIT_STORAGE_OPTIONS"] = {"socket_connect_timeout": 2}
     if profile == "testing":
         config.update(TESTING=True, WTF_CSRF_ENABLED=True)
     if production:

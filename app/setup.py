@@ -145,6 +145,7 @@ def register_request_hooks(app: Flask) -> None:
     from app.services.api_credentials import register as register_credentials_cache
     from app.services.insights.hooks import register as register_insight_hooks
 
+    _release_sessions_quietly(app)  # registered first: runs after the hooks below
     register_insight_hooks(app)
     register_credentials_cache()
 
@@ -159,6 +160,28 @@ def register_commands(app: Flask) -> None:
 
     for command in COMMANDS:
         app.cli.add_command(command)
+
+
+def _release_sessions_quietly(app: Flask) -> None:
+    """End each context's database session before Flask-SQLAlchemy's own teardown, without
+    raising when the server dropped the connection under the request: the response (a 503,
+    or a success whose commit went through) is already made, and an error here would turn
+    it into gunicorn's bare 500. The pool replaces the lost connection."""
+    import logging
+
+    log = logging.getLogger("app.database")
+
+    @app.teardown_appcontext
+    def release_session(exc):
+        if not db.session.registry.has():
+            return
+        try:
+            db.session.remove()
+        except Exception as error:
+            db.session.registry.clear()
+            orig = getattr(error, "orig", None) or error
+            log.warning("database session ended with a lost connection: %s",
+                        type(orig).__name__)
 
 
 def _warn_about_per_process_limits(app: Flask) -> None:

@@ -96,13 +96,24 @@ class PostgresServer:
         data = root / "data"
         server._run(str(binaries / "initdb"), "-D", str(data), "-U", "postgres",
                     "--auth=trust", "--encoding=UTF8", "--locale=C.UTF-8")
-        options = (f"-p {server.port} -c listen_addresses=127.0.0.1 -k {root} "
-                   "-c fsync=off -c synchronous_commit=off -c full_page_writes=off "
-                   "-c max_connections=200")
-        server._run(str(binaries / "pg_ctl"), "-D", str(data), "-o", options,
-                    "-l", str(root / "server.log"), "-w", "start")
-        _wait_for_port(server.port)
+        server.resume()
         return server
+
+    def _options(self) -> str:
+        return (f"-p {self.port} -c listen_addresses=127.0.0.1 -k {self.root} "
+                "-c fsync=off -c synchronous_commit=off -c full_page_writes=off "
+                "-c max_connections=200")
+
+    def pause(self) -> None:
+        """Stop the server but keep its data (a restart in two steps: see :meth:`resume`)."""
+        self._run(str(pg_bin() / "pg_ctl"), "-D", str(self.root / "data"), "-m", "fast",
+                  "-w", "stop")
+
+    def resume(self) -> None:
+        """Start the server on its data folder and port."""
+        self._run(str(pg_bin() / "pg_ctl"), "-D", str(self.root / "data"), "-o",
+                  self._options(), "-l", str(self.root / "server.log"), "-w", "start")
+        _wait_for_port(self.port)
 
     def stop(self) -> None:
         """Stop the cluster and delete its files."""
@@ -124,13 +135,13 @@ class RedisServer:
         return f"redis://127.0.0.1:{self.port}/0"
 
     @classmethod
-    def start(cls) -> RedisServer:
-        """Start redis-server without persistence."""
+    def start(cls, port: int | None = None) -> RedisServer:
+        """Start redis-server without persistence (on ``port``, or a free one)."""
         binary = shutil.which("redis-server")
         if binary is None:
             raise RuntimeError("redis-server not found; run `make test` to install it")
         root = Path(tempfile.mkdtemp(prefix="huisheng-redis-"))
-        port = free_port()
+        port = port or free_port()
         process = subprocess.Popen(  # noqa: S603 - fixed arguments
             [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
              "--appendonly", "no", "--dir", str(root)],
@@ -147,3 +158,7 @@ class RedisServer:
         except subprocess.TimeoutExpired:
             self.process.kill()
         shutil.rmtree(self.root, ignore_errors=True)
+
+    def restart(self) -> RedisServer:
+        """A new, empty server on the same port (after :meth:`stop`)."""
+        return type(self).start(self.port)

@@ -14,8 +14,14 @@ from app.models.base import Base, JSONType, utcnow
 
 
 class JobState(StrEnum):
-    """Lifecycle of a job run."""
+    """Lifecycle of a job run.
 
+    ``pending`` is the outbox: the run is recorded but not yet handed to the job queue (the
+    broker was unreachable, or the process is about to hand it over); it moves to ``queued``
+    once the queue has it.
+    """
+
+    PENDING = "pending"
     QUEUED = "queued"
     RUNNING = "running"
     RETRYING = "retrying"
@@ -25,6 +31,7 @@ class JobState(StrEnum):
 
 
 JOB_STATE_LABELS = {
+    JobState.PENDING: _l("等待投递"),
     JobState.QUEUED: _l("排队中"),
     JobState.RUNNING: _l("运行中"),
     JobState.RETRYING: _l("等待重试"),

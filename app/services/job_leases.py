@@ -77,6 +77,61 @@ def recover_lapsed(now: datetime | None = None) -> list[int]:
     return recovered
 
 
+STRANDED_ERROR = "lost by the job queue before it started"
+
+
+def recover_stranded(now: datetime | None = None, limit: int = 500) -> list[int]:
+    """Queue again the jobs recorded as queued long ago that the queue no longer holds;
+    returns their ids.
+
+    A Redis that restarted without its data, or a worker killed between taking a job and
+    starting it, loses the job while its ``JobRun`` still says queued. Only runs queued more
+    than ``JOB_STRANDED_SECONDS`` ago are looked at, and only when there are any is the queue
+    read, so this costs nothing in the usual case.
+    """
+    from app.tasks import huey
+    from app.tasks.registry import JOBS
+
+    if huey.immediate:
+        return []
+    now = now or utcnow()
+    cutoff = now - timedelta(seconds=current_app.config["JOB_STRANDED_SECONDS"])
+    old = db.session.execute(
+        db.select(JobRun.id, JobRun.task_id)
+        .where(JobRun.state == JobState.QUEUED.value, JobRun.enqueued_at < cutoff)
+        .order_by(JobRun.id).limit(limit)).all()
+    db.session.rollback()
+    if not old:
+        return []
+    held = {task.id for task in huey.pending()} | {task.id for task in huey.scheduled()}
+    recovered = []
+    for job_id, task_id in old:
+        if task_id in held:
+            continue  # still waiting its turn in a long queue
+        claimed = db.session.execute(
+            db.update(JobRun).where(JobRun.id == job_id, JobRun.state == JobState.QUEUED.value)
+            .values(state=JobState.FAILED.value, finished_at=now, error=STRANDED_ERROR)
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        db.session.commit()
+        if claimed != 1:
+            continue
+        run = db.session.get(JobRun, job_id)
+        db.session.refresh(run)
+        log.warning("job %s (%s) was lost by the queue; queued again", run.id, run.name)
+        spec = JOBS.get(run.name)
+        if spec is None:
+            continue
+        try:
+            (spec.on_lapse or requeue_job)(run, True)
+        except Exception:
+            db.session.rollback()
+            log.exception("could not queue job %s again", job_id)
+            continue
+        recovered.append(job_id)
+    return recovered
+
+
 def holds_lease(task_id: str | None) -> bool:
     """Whether the job ``task_id`` is still running as far as the database knows (False
     once its lease lapsed and the recovery took it over)."""

@@ -37,10 +37,18 @@ def prune_job_history() -> int:
 
 
 def recover_lapsed_jobs() -> list[int]:
-    """Fail and queue again the jobs whose worker died (see ``app.services.job_leases``)."""
+    """Fail and queue again the jobs whose worker died, and queue again those the queue lost
+    (see ``app.services.job_leases``)."""
     from app.services import job_leases
 
-    return job_leases.recover_lapsed()
+    return job_leases.recover_lapsed() + job_leases.recover_stranded()
+
+
+def send_outbox() -> int:
+    """Hand the job runs that wait in the outbox (the broker was away) to the queue."""
+    from app.services import jobs
+
+    return jobs.dispatch_pending()
 
 
 def purge_expired_text() -> dict:
@@ -69,18 +77,25 @@ def _register_periodic():
     def recover_lapsed_every_minute():
         return recover_lapsed_jobs()
 
+    @huey.periodic_task(crontab(minute="*"), name="system.send_outbox")
+    @in_app_context
+    def send_outbox_every_minute():
+        return send_outbox()
+
     @huey.on_startup("system.recover_lapsed_jobs")
     def recover_lapsed_at_start():
         # A worker starting after a crash finds the jobs the dead one held (once their
-        # leases lapsed; the scheduler picks up those still within their lease).
+        # leases lapsed; the scheduler picks up those still within their lease), and the
+        # runs that waited in the outbox while the broker was away.
         try:
             in_app_context(recover_lapsed_jobs)()
+            in_app_context(send_outbox)()
         except Exception:  # a worker must start even while the database is away
-            log.exception("recovering lapsed jobs at worker start failed")
+            log.exception("recovering jobs at worker start failed")
 
-    return (prune_job_history_daily, recover_lapsed_every_minute, recover_lapsed_at_start,
-            purge_expired_text_daily)
+    return (prune_job_history_daily, recover_lapsed_every_minute, send_outbox_every_minute,
+            recover_lapsed_at_start, purge_expired_text_daily)
 
 
-(prune_job_history_daily, recover_lapsed_every_minute, recover_lapsed_at_start,
- purge_expired_text_daily) = _register_periodic()
+(prune_job_history_daily, recover_lapsed_every_minute, send_outbox_every_minute,
+ recover_lapsed_at_start, purge_expired_text_daily) = _register_periodic()

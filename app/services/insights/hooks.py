@@ -32,6 +32,7 @@ from app.models import FeedbackItem
 
 log = logging.getLogger(__name__)
 
+ANALYZE_JOB = "insights.analyze_items"
 PENDING = "insights.pending_items"
 DUE = "insights.due_items"
 WATCHED = ("redacted_text", "occurred_at", "author_id", "source_kind")
@@ -62,6 +63,29 @@ def _claim(community_id: int) -> bool:
     with _claim_lock:
         if now - _claimed_at.get(community_id, float("-inf")) < _LOCAL_WINDOW_SECONDS:
             return False
+    from app.services import jobs
+
+    if jobs.broker_backing_off():
+        return _claim_in_outbox(community_id, now)
+    try:
+        return _claim_flag(huey, community_id, now)
+    except Exception as exc:  # the queue's broker is away: fall back to the outbox
+        jobs.broker_unreachable(exc)
+        return _claim_in_outbox(community_id, now)
+
+
+def _claim_in_outbox(community_id: int, now: float) -> bool:
+    """While the broker is away, one analysis job per community waits in the outbox: the
+    job sweeps up every recent item when it runs, so more would only repeat it."""
+    from app.services import jobs
+
+    with _claim_lock:
+        _claimed_at[community_id] = now
+    return jobs.pending_count(ANALYZE_JOB, community_id) == 0
+
+
+def _claim_flag(huey, community_id: int, now: float) -> bool:
+    """Set the community's flag in the queue's store, unless a job is already on its way."""
     key = _flag_key(community_id)
     # Reading first: while a job waits, every request finds the flag, and a read is cheaper
     # than a failed write.
@@ -88,7 +112,10 @@ def release(community_id: int) -> None:
     from app.tasks import huey
 
     if not huey.immediate:
-        huey.get(_flag_key(community_id))
+        try:
+            huey.get(_flag_key(community_id))
+        except Exception:  # the broker is away, and the flag with it
+            log.warning("could not take off the analysis flag of community %s", community_id)
 
 
 def _note(session: Session, flush_context) -> None:
@@ -122,8 +149,17 @@ def note_core_insert(conn, rows) -> None:
                 if row.get("community_id") and row.get("source_key"))
 
 
+def _notes_of(conn):
+    """The connection's notes, or None when the connection was lost (its notes went with it:
+    asking would raise, and hide the error that lost it)."""
+    if conn.invalidated:
+        return None
+    return conn.info
+
+
 def _core_commit(conn) -> None:
-    keys = conn.info.pop(CORE_KEYS, None)
+    notes = _notes_of(conn)
+    keys = notes.pop(CORE_KEYS, None) if notes is not None else None
     if keys:
         due = getattr(_committed_keys, "keys", None) or set()
         due.update(keys)
@@ -131,7 +167,9 @@ def _core_commit(conn) -> None:
 
 
 def _core_rollback(conn) -> None:
-    conn.info.pop(CORE_KEYS, None)
+    notes = _notes_of(conn)
+    if notes is not None:
+        notes.pop(CORE_KEYS, None)
 
 
 def _resolve_keys(session: Session, keys) -> set[tuple[int, int]]:
@@ -194,7 +232,7 @@ def flush_due() -> int:
         try:
             if keys:
                 ids.update(i for _c, i in _resolve_keys(session, keys))
-            jobs.enqueue("insights.analyze_items", community_id, sorted(ids),
+            jobs.enqueue(ANALYZE_JOB, community_id, sorted(ids),
                          community_id=community_id, delay=JOB_DELAY_SECONDS)
             queued += 1
         except Exception:  # the nightly run still picks these items up
