@@ -132,7 +132,8 @@ def main() -> None:
              f"{best['on'][1]:.2f}", f"{gc_gain:.2f}"],
         ])
         + f"\n\nVerdict: batch.py's fast decision {'pays' if pays else 'does NOT pay'} for "
-        f"itself ({speedup:.2f}× the speed of the matrix, {memory:.1f}× less peak memory); "
+        f"itself ({speedup:.2f}× the speed of the matrix; peak memory {s['peak_batch_mb']:.0f} MB "
+        f"against the matrix's {s['peak_matrix_mb']:.0f} MB); "
         "gc_pause "
         f"{'pays' if gc_gain >= 1.05 else 'does NOT pay'} for itself (the run costs "
         f"{gc_gain:.2f}× the CPU time without it). The thresholds for keeping them: 20% faster "
