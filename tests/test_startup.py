@@ -1,4 +1,5 @@
-"""Start-up stays light: the CLI and a web worker do not import the NLP and statistics libraries.
+"""Start-up stays light: the CLI and a web worker do not import the NLP and statistics libraries
+(nor Alembic, which only ``flask db`` needs).
 
 scikit-learn and SciPy alone cost more than a second at import; they load when a text is scored,
 a theme model is fitted or a report computes a p-value, never when the app is built. These
@@ -16,7 +17,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 # What a web worker or ``flask --help`` must not import (imported where used instead).
-HEAVY = ("sklearn", "scipy", "jieba", "matplotlib", "weasyprint")
+HEAVY = ("sklearn", "scipy", "jieba", "matplotlib", "weasyprint", "alembic")
 
 _PROBE = """
 import json, sys
