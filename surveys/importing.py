@@ -246,7 +246,7 @@ def parse_datetime(cell: Any, assume_timezone: tzinfo | None = None) -> datetime
 def always_shown(survey: Survey) -> list[Question]:
     """Questions every respondent sees: no display logic, and no skip rule can pass their
     page (a skip rule on the page itself, or one on an earlier page jumping beyond it)."""
-    out = []
+    out: list[Question] = []
     reach = 0  # pages before this index may be jumped over by an earlier skip rule
     for i, page in enumerate(survey.pages):
         passable = bool(page.skip) or i < reach
