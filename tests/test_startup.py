@@ -1,5 +1,5 @@
 """Start-up stays light: the CLI and a web worker do not import the NLP and statistics libraries
-(nor Alembic, which only ``flask db`` needs).
+(nor Alembic, which only ``flask db`` needs, nor the job queue before the first job).
 
 scikit-learn and SciPy alone cost more than a second at import; they load when a text is scored,
 a theme model is fitted or a report computes a p-value, never when the app is built. These
@@ -17,7 +17,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 # What a web worker or ``flask --help`` must not import (imported where used instead).
-HEAVY = ("sklearn", "scipy", "jieba", "matplotlib", "weasyprint", "alembic")
+# Alembic only for ``flask db``; Huey (with psycopg and redis) with the first queued job.
+HEAVY = ("sklearn", "scipy", "jieba", "matplotlib", "weasyprint", "alembic", "huey")
 
 _PROBE = """
 import json, sys

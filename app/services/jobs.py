@@ -9,7 +9,6 @@ from flask_babel import lazy_gettext as _l
 from app.extensions import db
 from app.models import JobRun, JobState
 from app.services.errors import Conflict
-from app.tasks.registry import get_job
 
 
 def enqueue(
@@ -26,6 +25,9 @@ def enqueue(
     the worker must see them, and on SQLite it could not write while we hold the lock.
     ``delay`` (seconds) holds the job back in the worker; an immediate queue runs it now.
     """
+    # Here, not at import: the queue (Huey and its storage drivers) loads with the first job.
+    from app.tasks.registry import get_job
+
     spec = get_job(name)
     if delay and not spec.task.huey.immediate:
         pending = spec.task.s(*args, delay=delay, **kwargs)
