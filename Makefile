@@ -11,14 +11,25 @@ APT_TEST := chromium postgresql redis-server poppler-utils
 PYTEST_ARGS ?=
 
 .PHONY: run test install install-dev system-run system-test translations lint bench screenshots \
-        demo worker serve i18n-update clean models lock audit
+        demo worker serve i18n-update clean models lock audit typecheck
 
 run: system-run install translations
 	scripts/run.sh
 
+# Coverage floor of the pure packages (surveys/, nlp/, reports/), just under the 93.7% their own
+# tests reach; the full report of every package is printed at the end of `make test`.
+COVERAGE_FLOOR ?= 93
+
 test: system-test install-dev translations
 	$(BIN)/ruff check .
-	FLASK_APP=$(FLASK_APP) $(BIN)/python -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
+	$(BIN)/mypy
+	FLASK_APP=$(FLASK_APP) $(BIN)/python -m pytest -n 2 --dist loadgroup \
+		--cov --cov-report=term $(PYTEST_ARGS)
+	$(BIN)/coverage report --include='surveys/*,nlp/*,reports/*' --skip-covered \
+		--fail-under=$(COVERAGE_FLOOR)
+
+typecheck: install-dev
+	$(BIN)/mypy
 
 system-run:
 	@scripts/ensure-apt.sh $(APT_RUN)
@@ -81,4 +92,4 @@ lock: install-dev
 		--no-emit-find-links -o requirements-dev.txt requirements-dev.in
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache .coverage .coverage.*

@@ -9,12 +9,12 @@ from flask import current_app, request
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_login import LoginManager
-from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
+from app.lazy_migrate import LazyMigrate
 from app.models.base import Base
 
 
@@ -26,7 +26,7 @@ def anonymised_client_key() -> str:
 
 
 db = SQLAlchemy(model_class=Base)
-migrate = Migrate()
+migrate = LazyMigrate()  # Flask-Migrate, imported when a migration runs
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()

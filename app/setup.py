@@ -141,13 +141,11 @@ def register_request_hooks(app: Flask) -> None:
             "current_locale": str(get_locale() or app.config["BABEL_DEFAULT_LOCALE"]),
         }
 
+    from app import side_effects
     from app.filters import register_filters
-    from app.services.api_credentials import register as register_credentials_cache
-    from app.services.insights.hooks import register as register_insight_hooks
 
     _release_sessions_quietly(app)  # registered first: runs after the hooks below
-    register_insight_hooks(app)
-    register_credentials_cache()
+    side_effects.register(app)
 
     register_filters(app)
     app.json.ensure_ascii = False

@@ -24,10 +24,12 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
-from scipy import sparse
-from sklearn.exceptions import NotFittedError
+
+if TYPE_CHECKING:
+    from scipy import sparse
 
 __all__ = [
     "FRAME_DIR",
@@ -302,6 +304,8 @@ class _Design:
             ok = r >= 0
             r, c = r[ok], c[ok]
             n_rows = len(keep_rows)
+        from scipy import sparse  # here, not at import: the web worker never builds a design
+
         m = sparse.csr_matrix(
             (np.ones(len(r), dtype=np.float32), (r, c)),
             shape=(n_rows, len(self.terms)), dtype=np.float32,
@@ -501,6 +505,8 @@ class CodeFrameClassifier:
     def check_fitted(self) -> None:
         """Raise NotFittedError unless :meth:`fit` (or loading) has run."""
         if not hasattr(self, "coef_"):
+            from sklearn.exceptions import NotFittedError
+
             raise NotFittedError("CodeFrameClassifier is not fitted yet: call fit() first")
 
     def decision_function(self, token_lists: Sequence[Sequence[str]]) -> np.ndarray:

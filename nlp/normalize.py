@@ -14,14 +14,12 @@ from pathlib import Path
 
 import numpy as np
 
+from nlp.halfwidth import HALF_WIDTH, fold_codes, is_wide
+
 DATA_DIR = Path(__file__).resolve().parent / "data"
 STICKERS_PATH = DATA_DIR / "stickers.txt"
 EMOJI_PATH = DATA_DIR / "emoji_polarity.txt"
 FILLERS_PATH = DATA_DIR / "fillers.txt"
-
-# Full-width ASCII (U+FF01..U+FF5E) to half-width, and the ideographic space to a space.
-_HALF_WIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
-_HALF_WIDTH[0x3000] = 0x20
 
 _RE_URL = re.compile(
     r"(?:https?://|ftp://|www\.)[^\s\u4e00-\u9fff，。！？；：“”‘’（）【】《》,]+"
@@ -248,7 +246,7 @@ class Normalizer:
         """Normalise one text; never raises on empty or odd input."""
         if not text:
             return NormalizedText("", (), True)
-        text = str(text).translate(_HALF_WIDTH)
+        text = str(text).translate(HALF_WIDTH)
         if not text.isascii():
             try:
                 text.encode("utf-8")
@@ -342,11 +340,9 @@ def _half_width_batch(texts: list[str]) -> tuple[list[str], list[tuple[bool, boo
     whitespace), computed on one code-point array for the whole batch."""
     joined = "".join(texts)
     codes = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    wide = (codes >= 0xFF01) & (codes <= 0xFF5E)
     broken = (codes >= 0xD800) & (codes <= 0xDFFF)
-    if wide.any() or (codes == 0x3000).any() or broken.any():
-        codes = np.where(wide, codes - 0xFEE0, codes)
-        codes[codes == 0x3000] = 0x20
+    if is_wide(codes).any() or broken.any():
+        codes = fold_codes(codes)
         codes[broken] = 0xFFFD
         joined = codes.tobytes().decode("utf-32-le")
     lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))

@@ -17,6 +17,8 @@ from datetime import date
 
 import numpy as np
 
+from nlp.halfwidth import HALF_WIDTH, fold_codes
+
 PLACEHOLDERS: dict[str, str] = {
     "email": "[邮箱]",
     "id_card": "[身份证号]",
@@ -26,9 +28,6 @@ PLACEHOLDERS: dict[str, str] = {
     "wechat": "[微信号]",
     "qq": "[QQ号]",
 }
-
-_FOLD = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
-_FOLD[0x3000] = 0x20
 
 _PROVINCES = frozenset(
     "11 12 13 14 15 21 22 23 31 32 33 34 35 36 37 41 42 43 44 45 46 50 51 52 53 54 "
@@ -221,7 +220,7 @@ def find_pii(text: str) -> list[PiiSpan]:
     """All PII spans in ``text``, non-overlapping, in text order."""
     if not text:
         return []
-    folded = text.translate(_FOLD)
+    folded = text.translate(HALF_WIDTH)
     # Everything we redact contains 5+ digits in a row or an @, except grouped numbers
     # ("138 1234 5678") and cue-word IDs, which the detectors see anyway; the quick check
     # skips most ordinary sentences cheaply.
@@ -300,8 +299,7 @@ def pii_candidates(texts: Sequence[str]) -> list[bool]:
     starts = np.cumsum(lengths) - lengths
     codes = np.frombuffer("\x00".join(texts).encode("utf-32-le", "surrogatepass"),
                           dtype=np.uint32)
-    folded = np.where((codes >= 0xFF01) & (codes <= 0xFF5E), codes - 0xFEE0, codes)
-    folded[folded == 0x3000] = 0x20
+    folded = fold_codes(codes)
     hit = np.zeros(len(texts), dtype=bool)
     found = [m.start() for m in _RE_DIGITS_OR_AT.finditer(
         folded.tobytes().decode("utf-32-le", "surrogatepass"))]

@@ -10,7 +10,7 @@ summary line citing it) has it replaced by ``REMOVED``.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import fields, is_dataclass
 from typing import Any
 
@@ -24,7 +24,7 @@ def _quote_text(quote: Any) -> str:
     return quote.text if isinstance(quote, Quote) else str(quote)
 
 
-def _children(node: Any):
+def _children(node: Any) -> Iterator[tuple[str, Any]]:
     for f in fields(node):
         yield f.name, getattr(node, f.name)
 

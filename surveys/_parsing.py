@@ -38,7 +38,7 @@ class Reader:
         self.problem(path, "wrong_type", expected=expected)
 
     def mapping(self, value: Any, path: str, allowed: Iterable[str] | None = None,
-                required: Iterable[str] = ()) -> dict | None:
+                required: Iterable[str] = ()) -> dict[str, Any] | None:
         """Return ``value`` if it is an object with only allowed keys, else record why not."""
         if not isinstance(value, dict):
             self.wrong_type(path, "对象")
@@ -53,7 +53,7 @@ class Reader:
                     self.problem(join_path(path, str(key)), "unknown_field")
         return value
 
-    def get(self, data: dict, key: str, path: str, kind: str, default: Any = None,
+    def get(self, data: dict[str, Any], key: str, path: str, kind: str, default: Any = None,
             *, required: bool = False, nullable: bool = False) -> Any:
         """Read ``data[key]`` as ``kind`` (str, bool, int, number, list, any)."""
         value = data.get(key, _MISSING)
@@ -70,7 +70,7 @@ class Reader:
             return default
         return checked
 
-    def identifier(self, data: dict, key: str, path: str) -> str:
+    def identifier(self, data: dict[str, Any], key: str, path: str) -> str:
         """Read a required id field and check its format."""
         value = self.get(data, key, path, "str", "", required=True)
         if isinstance(value, str) and key in data and not ID_PATTERN.match(value):

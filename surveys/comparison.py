@@ -23,8 +23,6 @@ import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from scipy import stats as scipy_stats
-
 from surveys.crosstab import BY_CHANNEL, BY_TYPES, CrossTabError
 from surveys.definition import Question, Survey
 from surveys.path import walk
@@ -161,6 +159,8 @@ Side = tuple[str, str, list[float]]
 
 
 def _normal_p(z: float) -> float:
+    from scipy import stats as scipy_stats  # here: the survey pages must not load SciPy
+
     return float(2 * scipy_stats.norm.sf(abs(z)))
 
 
@@ -229,6 +229,8 @@ def _means(question_id: str, a: Side, b: Side) -> Comparison:
         p = 1.0 if diff == 0 else 0.0
         low = high = diff
     else:
+        from scipy import stats as scipy_stats
+
         df = (var_a + var_b) ** 2 / (var_a ** 2 / (seg_a.n - 1) + var_b ** 2 / (seg_b.n - 1))
         p = float(2 * scipy_stats.t.sf(abs(diff / se), df))
         margin = float(scipy_stats.t.ppf(0.975, df)) * se

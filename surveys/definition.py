@@ -34,7 +34,7 @@ PAGE_KEYS = ("id", "title", "description", "questions", "skip")
 COMMON_QUESTION_KEYS = ("id", "type", "title", "help_text", "required", "show_if")
 
 # Upgrades of older documents: MIGRATIONS[v] turns a version-v dict into version v + 1.
-MIGRATIONS: dict[int, Callable[[dict], dict]] = {}
+MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {}
 
 
 @dataclass(frozen=True)

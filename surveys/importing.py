@@ -22,11 +22,12 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone, tzinfo
+from datetime import date, datetime, tzinfo
 from difflib import SequenceMatcher
 from typing import Any
 
 from surveys.answer_validation import HIDDEN_REJECT, validate_answers
+from surveys.dates import parse_datetime_text
 from surveys.definition import Question, Survey
 from surveys.export import META_KEYS
 from surveys.messages import import_message
@@ -227,35 +228,16 @@ def mapping_from_suggestions(suggestions: Sequence[MappingSuggestion]) -> dict[i
 
 # -- rows -----------------------------------------------------------------------------------
 
-_DATETIME = re.compile(
-    r"^\s*(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})"
-    r"(?:[ T]+(\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,6}))?)?)?"
-    r"\s*(Z|[+-]\d{2}:?\d{2})?\s*$")
-
-
 def parse_datetime(cell: Any, assume_timezone: tzinfo | None = None) -> datetime:
-    """A submission time from a cell (datetime, date, or text such as 2024/5/1 12:30:05 or
-    2024年5月1日 12:30); naive results get ``assume_timezone`` if given. Raises ValueError."""
+    """A submission time from a cell (datetime, date, or text in any spelling of
+    :mod:`surveys.dates`, such as 2024/5/1 12:30:05 or 2024年5月1日 12:30); naive results get
+    ``assume_timezone`` if given. Raises ValueError."""
     if isinstance(cell, datetime):
         value = cell
     elif isinstance(cell, date):
         value = datetime(cell.year, cell.month, cell.day)
     else:
-        text = cell_text(cell).replace("年", "-").replace("月", "-").replace("日", " ")
-        m = _DATETIME.match(text)
-        if not m:
-            raise ValueError(text)
-        y, mo, d, h, mi, s, frac, tz = m.groups()
-        value = datetime(int(y), int(mo), int(d), int(h or 0), int(mi or 0), int(s or 0),
-                         int((frac or "0").ljust(6, "0")))
-        if tz:
-            if tz == "Z":
-                value = value.replace(tzinfo=timezone.utc)
-            else:
-                sign = 1 if tz[0] == "+" else -1
-                digits = tz[1:].replace(":", "")
-                offset = timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
-                value = value.replace(tzinfo=timezone(sign * offset))
+        value = parse_datetime_text(cell_text(cell))
     if value.tzinfo is None and assume_timezone is not None:
         value = value.replace(tzinfo=assume_timezone)
     return value
@@ -264,7 +246,7 @@ def parse_datetime(cell: Any, assume_timezone: tzinfo | None = None) -> datetime
 def always_shown(survey: Survey) -> list[Question]:
     """Questions every respondent sees: no display logic, and no skip rule can pass their
     page (a skip rule on the page itself, or one on an earlier page jumping beyond it)."""
-    out = []
+    out: list[Question] = []
     reach = 0  # pages before this index may be jumped over by an earlier skip rule
     for i, page in enumerate(survey.pages):
         passable = bool(page.skip) or i < reach

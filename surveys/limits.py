@@ -19,8 +19,8 @@ MAX_OPTIONS = 200
 _MAX_REPORTED = 20
 
 
-def _questions(data: dict) -> list[tuple[int, int, Any]]:
-    found = []
+def _questions(data: dict[str, Any]) -> list[tuple[int, int, Any]]:
+    found: list[tuple[int, int, Any]] = []
     pages = data.get("pages")
     if not isinstance(pages, list):
         return found

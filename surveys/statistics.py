@@ -20,10 +20,10 @@ NO_CHANNEL_LABEL = "未标注渠道"
 
 
 def collect(survey: Survey, responses: Iterable[SurveyResponse]
-            ) -> tuple[int, Counter, dict[str, list[Any]], list[SurveyResponse]]:
+            ) -> tuple[int, Counter[str], dict[str, list[Any]], list[SurveyResponse]]:
     """Walk every response: (count, shown per question, canonical answers per question,
     the responses as a list)."""
-    shown: Counter = Counter()
+    shown: Counter[str] = Counter()
     answers: dict[str, list[Any]] = {q.id: [] for q in survey.questions}
     kept = []
     for r in responses:

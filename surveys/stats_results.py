@@ -162,7 +162,7 @@ class SurveyStatistics:
     channels: tuple[CategoryCount, ...] = ()
     first_submitted_at: datetime | None = None
     last_submitted_at: datetime | None = None
-    _by_id: dict = field(default_factory=dict, repr=False, compare=False)
+    _by_id: dict[str, QuestionStats] = field(default_factory=dict, repr=False, compare=False)
 
     def question(self, question_id: str) -> QuestionStats:
         """The statistics of one question, by id."""

@@ -53,7 +53,13 @@ def _count(zf: zipfile.ZipFile, info: zipfile.ZipInfo, pattern: re.Pattern, limi
             deadline.check()
             window = tail + chunk
             fresh = len(tail)
-            found += sum(1 for m in pattern.finditer(window) if m.end() > fresh)
+            # Counted at C speed (a Python step per match doubles the time under a tracer,
+            # such as coverage); the few matches inside the carried tail are taken off.
+            found += len(pattern.findall(window))
+            for m in pattern.finditer(window):
+                if m.end() > fresh:
+                    break
+                found -= 1
             if found > limit:
                 break
             tail = window[-64:]

@@ -3,7 +3,8 @@ cached per process.
 
 Survey submission is the API's busiest call, and checking the token is one query of its
 few. A token's credentials are therefore kept for ``CREDENTIALS_TTL`` seconds. Any commit
-in this process that touches tokens, memberships or users empties the cache at once; other
+in this process that touches tokens, memberships or users empties the cache at once (the
+handlers below, an entry of ``app.side_effects``); other
 processes notice a revoked token, a removed member or a changed role within the TTL (the
 same bound as the cached survey state in ``surveys.submission_info``).
 """
@@ -13,7 +14,6 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from app.extensions import db
@@ -97,24 +97,20 @@ def forget_credentials() -> None:
 _WATCHED = (ApiToken, Membership, User)
 
 
-def _note_changes(session: Session, _flush_context) -> None:
+def note_account_changes(session: Session) -> None:
+    """After a flush: note whether it wrote tokens, memberships or users."""
     if any(isinstance(obj, _WATCHED)
            for group in (session.new, session.dirty, session.deleted) for obj in group):
         session.info["api_credentials.changed"] = True
 
 
-def _after_commit(session: Session) -> None:
+def account_changes_committed(session: Session) -> None:
+    """After a commit: empty the cache if account rows changed."""
     if session.info.pop("api_credentials.changed", False):
         forget_credentials()
 
 
-def _after_rollback(session: Session) -> None:
+def account_changes_rolled_back(session: Session) -> None:
+    """After a rollback: the noted changes never happened."""
     session.info.pop("api_credentials.changed", None)
 
-
-def register() -> None:
-    """Listen to sessions so that committed account changes empty the cache."""
-    if not event.contains(Session, "after_flush", _note_changes):
-        event.listen(Session, "after_flush", _note_changes)
-        event.listen(Session, "after_commit", _after_commit)
-        event.listen(Session, "after_rollback", _after_rollback)

@@ -9,11 +9,11 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
+from app import side_effects
 from app.extensions import db
 from app.models import FeedbackItem, SourceKind, utcnow
 from app.security.text_input import clean_text
 from app.services.errors import ServiceError
-from app.services.insights.hooks import note_core_insert
 from nlp.pii import redact
 
 MAX_FEEDBACK_CHARS = 20_000
@@ -84,7 +84,7 @@ def insert_new_feedback(rows: Sequence[dict[str, Any]], connection=None) -> int:
     if rows:
         connection = connection or db.session.connection()
         connection.execute(_INSERT_ITEMS, list(rows))
-        note_core_insert(connection, rows)
+        side_effects.inserted(connection, FeedbackItem.__table__, rows)
     return len(rows)
 
 

@@ -12,7 +12,6 @@ from flask_babel import lazy_gettext as _l
 from app.extensions import db
 from app.models import JobRun, JobState
 from app.services.errors import Conflict
-from app.tasks.registry import get_job
 
 log = logging.getLogger(__name__)
 
@@ -70,6 +69,9 @@ def enqueue(
     queue's broker is unreachable it stays there, the caller carries on, and
     :func:`dispatch_pending` (the scheduler, a starting worker) hands it over later.
     """
+    # Here, not at import: the queue (Huey and its storage drivers) loads with the first job.
+    from app.tasks.registry import get_job
+
     spec = get_job(name)
     if delay and not spec.task.huey.immediate:
         task = spec.task.s(*args, delay=delay, **kwargs)
@@ -140,6 +142,8 @@ def dispatch_pending(limit: int = 1000) -> int:
     Stops at the first refusal (the broker is still away). Safe to run in many processes at
     once: each run is claimed with one conditional UPDATE.
     """
+    from app.tasks.registry import get_job
+
     rows = db.session.execute(
         db.select(JobRun.id, JobRun.name, JobRun.task_id, JobRun.params)
         .where(JobRun.state == JobState.PENDING.value)

@@ -28,6 +28,7 @@ from app.services import metrics as metric_service
 from app.services.errors import ServiceError
 from app.services.spreadsheet_errors import refused
 from app.storage import FileMissing, file_storage
+from surveys.dates import parse_date_text
 from surveys.spreadsheet import Limits, SheetError, read_sheet
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
@@ -157,10 +158,6 @@ def read_table(filename: str, data: bytes) -> tuple[str, Table]:
 
 # --- parsing cells --------------------------------------------------------------------------
 
-_DATE_PATTERNS = (
-    re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?:[ T].*)?$"),
-    re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
-)
 _EXCEL_EPOCH = date(1899, 12, 30)
 
 
@@ -168,7 +165,8 @@ def parse_day(cell: object) -> date:
     """A cell as a date; ``ValueError('missing_date' | 'bad_date')`` otherwise.
 
     Accepts dates and datetimes, ``2026-10-01``, ``2026/10/1``, ``2026.10.01``,
-    ``20261001``, ``2026年10月1日`` and Excel serial day numbers.
+    ``20261001``, ``2026年10月1日`` (``surveys.dates``, the project's one date parser; text
+    after the date, such as a weekday, is ignored) and Excel serial day numbers.
     """
     if isinstance(cell, datetime):
         return cell.date()
@@ -182,14 +180,10 @@ def parse_day(cell: object) -> date:
         text = unicodedata.normalize("NFKC", str(cell or "")).strip()
     if text.lower() in BLANKS:
         raise ValueError("missing_date")
-    for pattern in _DATE_PATTERNS:
-        found = pattern.match(text)
-        if found:
-            try:
-                return date(int(found[1]), int(found[2]), int(found[3]))
-            except ValueError:
-                break
-    raise ValueError("bad_date")
+    try:
+        return parse_date_text(text, ignore_rest=True)
+    except ValueError:
+        raise ValueError("bad_date") from None
 
 
 def parse_number(cell: object) -> float | None:

@@ -15,13 +15,16 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from flask import current_app
 
 from app.extensions import db
 from app.models import OPEN_STATUSES, Community, Suggestion, SuggestionStatus
 from app.services.suggestions import feedback_text
-from nlp.similarity import ThemeSpaceSimilarity
+
+if TYPE_CHECKING:
+    from nlp.similarity import ThemeSpaceSimilarity
 
 OPEN_VALUES = {s.value for s in OPEN_STATUSES}
 MEMBER = "member"
@@ -81,6 +84,8 @@ def _index(community: Community, audience: str) -> tuple[ThemeSpaceSimilarity, l
         .order_by(Suggestion.id)
     ).all()
     texts = [feedback_text(Suggestion(title=t, content=c)) for _i, t, c in rows]
+    from nlp.similarity import ThemeSpaceSimilarity  # scikit-learn: only when an index is built
+
     model = ThemeSpaceSimilarity(tokenizer=segmenter().tokens, background=background()).fit(texts)
     entry = (model, [r[0] for r in rows])
     with _lock:

@@ -6,9 +6,12 @@ import json
 from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
-from scipy import sparse
+
+if TYPE_CHECKING:
+    from scipy import sparse
 
 from nlp.themes.types import SeedTheme
 
@@ -64,6 +67,8 @@ def seed_hits(
     token_lists: Sequence[Sequence[str]], seeds: Sequence[SeedTheme]
 ) -> sparse.csr_matrix:
     """Items × seeds matrix counting how many of each seed's words every item mentions."""
+    from scipy import sparse  # here: looking up a theme's area must not load SciPy
+
     if not seeds:
         return sparse.csr_matrix((len(token_lists), 0), dtype=np.float32)
     lookup: dict[str, list[int]] = {}

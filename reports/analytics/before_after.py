@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
-from scipy import stats
 
 from reports.analytics._arrays import finite_or_none, to_array
 
@@ -134,6 +133,8 @@ def compare_before_after(
                                                     block_days, rng)
     t = p = None
     if np.var(before) > 0 or np.var(after) > 0:
+        from scipy import stats  # here: importing the report types must not load SciPy
+
         with warnings.catch_warnings():
             # near-constant windows make scipy warn about precision; the result still stands
             warnings.simplefilter("ignore", RuntimeWarning)

@@ -23,7 +23,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy import special
 
 from reports.analytics._arrays import to_array
 
@@ -140,6 +139,8 @@ def average_ranks(values: np.ndarray) -> np.ndarray:
 def t_two_sided_p(t: float, dof: float) -> float:
     """Two-sided p-value of Student's t with ``dof`` degrees of freedom (the same value as
     ``2 * scipy.stats.t.sf(|t|, dof)``, through the ufunc without its argument checks)."""
+    from scipy import special  # here: importing the report types must not load SciPy
+
     return float(2 * special.stdtr(dof, -abs(t)))
 
 

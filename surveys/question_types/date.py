@@ -1,12 +1,12 @@
 """Date questions, with an optional earliest and latest date.
 
 The canonical answer is an ISO date string, ``"2024-05-01"``. Raw answers may also be
-``2024/5/1``, ``2024.5.1``, ``2024年5月1日`` or a date/datetime object (from a spreadsheet).
+``2024/5/1``, ``2024.5.1``, ``2024年5月1日`` (any spelling of :mod:`surveys.dates`) or a
+date/datetime object (from a spreadsheet).
 """
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -14,6 +14,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from surveys.conditions import COMPARISONS, NO_VALUE_OPERATORS
+from surveys.dates import parse_date_text
 from surveys.problems import InvalidAnswer
 from surveys.question_types.base import (
     Column,
@@ -30,10 +31,6 @@ from surveys.stats_results import QuestionStats
 if TYPE_CHECKING:
     from surveys.definition import Question
 
-_DATE = re.compile(r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
-                   r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?\s*$")
-
-
 def parse_date(value: Any) -> date:
     """A date from ISO or common Chinese spellings, or a date/datetime; raises InvalidAnswer."""
     if isinstance(value, datetime):
@@ -41,12 +38,10 @@ def parse_date(value: Any) -> date:
     if isinstance(value, date):
         return value
     if isinstance(value, str):
-        m = _DATE.match(value)
-        if m:
-            try:
-                return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-            except ValueError:
-                pass
+        try:
+            return parse_date_text(value)
+        except ValueError:
+            pass
     raise InvalidAnswer("invalid_date")
 
 

@@ -254,3 +254,15 @@ def test_the_csv_template_defuses_formula_like_metric_names(app, client, db, log
     body = client.get("/c/photo/metrics/import/template.csv").get_data(as_text=True)
     assert body.startswith("\ufeff日期,")
     assert "'=HYPERLINK" in body
+
+
+@pytest.mark.parametrize("text", ["2026-10-01", "2026/10/1", "2026年10月1日", "20261001",
+                                  "２０２６－１０－０１", "2026年10月1日8:30",
+                                  "2026-10-01T08:30+08:00"])
+def test_every_date_reader_understands_the_same_spellings(text):
+    from surveys.importing import parse_datetime
+    from surveys.question_types.date import parse_date
+
+    assert metric_import.parse_day(text) == date(2026, 10, 1)
+    assert parse_date(text) == date(2026, 10, 1)
+    assert parse_datetime(text).date() == date(2026, 10, 1)

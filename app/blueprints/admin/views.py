@@ -13,7 +13,6 @@ from app.models import JobRun, JobState
 from app.security.access import superuser_required
 from app.services import jobs
 from app.services.errors import ServiceError
-from app.tasks.registry import JOBS
 
 
 class ConfirmForm(FlaskForm):
@@ -28,6 +27,8 @@ def job_list():
     if state not in {None, *[s.value for s in JobState]}:
         state = None
     runs = jobs.recent(state=state, limit=200)
+    from app.tasks.registry import JOBS  # the job queue loads on first use, not at start-up
+
     return render_template("admin/jobs.html", runs=runs, state=state, states=list(JobState),
                            labels={name: spec.label for name, spec in JOBS.items()},
                            form=ConfirmForm())

@@ -46,8 +46,7 @@ from app.services.insights.item_rows import (
 from app.services.insights.search import index_texts, search_tokens
 from nlp.codeframe import NONE as FRAME_NONE
 from nlp.codeframe import FrameCorrection
-from nlp.themes import OTHER_NAME, ThemeSnapshot
-from nlp.themes.types import STATUS_MERGED
+from nlp.themes.types import OTHER_NAME, STATUS_MERGED, ThemeSnapshot
 
 log = logging.getLogger(__name__)
 

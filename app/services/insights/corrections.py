@@ -32,9 +32,15 @@ from app.models import (
 )
 from app.services.errors import Conflict, NotFound, ServiceError
 from app.services.insights import analysis, engine
-from nlp.themes import OTHER_ID, OTHER_NAME, ThemeModel, ThemeRecord, ThemeSnapshot
 from nlp.themes.seeds import area_for
-from nlp.themes.types import STATUS_ACTIVE, STATUS_ARCHIVED
+from nlp.themes.types import (
+    OTHER_ID,
+    OTHER_NAME,
+    STATUS_ACTIVE,
+    STATUS_ARCHIVED,
+    ThemeRecord,
+    ThemeSnapshot,
+)
 
 log = logging.getLogger(__name__)
 
@@ -463,6 +469,8 @@ def split(edit: Edit, params: dict, actor) -> dict:
     rows = [r for r in rows if r.feedback_item_id in texts]
     seg = engine.segmenter()
     tokens = [seg.tokens(texts[r.feedback_item_id]) for r in rows]
+    from nlp.themes.model import ThemeModel  # scikit-learn: only when a theme is split
+
     model = ThemeModel(k=parts, min_theme_size=2, max_outlier_share=0.0, areas=[])
     model.fit(tokens, texts=[texts[r.feedback_item_id] for r in rows],
               ids=[str(r.feedback_item_id) for r in rows],

@@ -4,6 +4,9 @@ correction layer on top of it, stored theme models per run, and the pipeline.
 Everything here is cached per process: the sentiment model loads once (it ships with the
 package: nothing trains it at setup or at request time), layers and theme models by the id of
 their row.
+
+The NLP libraries (scikit-learn, SciPy, jieba) are imported by the functions that use them,
+not with this module: a web worker that never scores a text starts without them.
 """
 
 from __future__ import annotations
@@ -13,14 +16,16 @@ import threading
 from collections import OrderedDict
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from flask import current_app
 
-from nlp.codeframe import CodeFrame, FrameCorrection
-from nlp.pipeline import CoreSentiment, Pipeline
-from nlp.segment import Segmenter
-from nlp.sentiment import CommunitySentimentLayer, load_or_train, shipped_model_path
-from nlp.themes import ThemeModel, model_from_bytes
+if TYPE_CHECKING:
+    from nlp.codeframe import CodeFrame, FrameCorrection
+    from nlp.pipeline import Pipeline
+    from nlp.segment import Segmenter
+    from nlp.sentiment.community import CommunitySentimentLayer
+    from nlp.themes.model import ThemeModel
 
 _lock = threading.RLock()
 _sentiment_models: dict[str, object] = {}
@@ -40,6 +45,8 @@ def sentiment_model_path() -> Path:
     configured = current_app.config.get("INSIGHTS_SENTIMENT_MODEL")
     if configured:
         return Path(configured)
+    from nlp.sentiment.training import shipped_model_path
+
     return shipped_model_path()
 
 
@@ -47,6 +54,8 @@ def load_or_train_locked(path: Path, *, retrain: bool = False):
     """Load the model; when it has to be written (asked to retrain, or a configured file is
     missing and is seeded from the shipped model), a file lock keeps several processes (web
     workers, job workers, parallel test workers) from writing it at the same time."""
+    from nlp.sentiment.training import load_or_train
+
     path = Path(path)
     if path.exists() and not retrain:
         return load_or_train(path)  # reads only (a stale file is replaced by the shipped one)
@@ -89,6 +98,8 @@ def segmenter() -> Segmenter:
     if _segmenter is None:
         with _lock:
             if _segmenter is None:
+                from nlp.segment import Segmenter
+
                 _segmenter = Segmenter()
     return _segmenter
 
@@ -106,6 +117,8 @@ def layer_from_bytes(key: tuple[int, str], data: bytes) -> CommunitySentimentLay
     """A community's sentiment layer over the shared model, cached by (row id, stamp)."""
     layer = _layers.get(key)
     if layer is None:
+        from nlp.sentiment.community import CommunitySentimentLayer
+
         layer = _remember(_layers, key,
                           CommunitySentimentLayer.from_bytes(data, base=sentiment_model()))
     return layer
@@ -115,6 +128,8 @@ def theme_model(run_id: int, data: bytes) -> ThemeModel:
     """The fitted theme model stored with a run, cached by run id."""
     model = _theme_models.get(run_id)
     if model is None:
+        from nlp.themes.storage import model_from_bytes
+
         model = _remember(_theme_models, run_id, model_from_bytes(data, tokenizer=None))
     return model
 
@@ -150,6 +165,9 @@ def pipeline(layer: CommunitySentimentLayer | None = None, *, frame: CodeFrame |
     Discovered themes are capped at ``INSIGHTS_MAX_THEMES`` (20 by default): operators read
     the overview as one page, and finer splits remain a click away (split a theme).
     """
+    from nlp.pipeline import CoreSentiment, Pipeline
+    from nlp.themes.model import ThemeModel
+
     model = layer if layer is not None else sentiment_model()
     k_max = int(current_app.config.get("INSIGHTS_MAX_THEMES", 20))
     return Pipeline(segmenter=segmenter(), sentiment=CoreSentiment(model),

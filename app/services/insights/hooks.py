@@ -1,10 +1,12 @@
 """New and changed feedback items get analysed soon after they are committed.
 
-A session listener notes the feedback items whose text, time, author or kind changed in a
-flush; when the transaction commits they become due, and at the end of the app context
-(the request, the job or the command that wrote them) one ``insights.analyze_items`` job per
-community is queued. Queueing is deferred to that point because nothing may be written to
-the session while it is committing, and so that a request's items go out as one job.
+These are the handlers of one entry of ``app.side_effects``, which attaches them to the
+app's session and engines. The flush handler notes the feedback items whose text, time,
+author or kind changed in a flush; when the transaction commits they become due, and at the
+end of the app context (the request, the job or the command that wrote them) one
+``insights.analyze_items`` job per community is queued. Queueing is deferred to that point
+because nothing may be written to the session while it is committing, and so that a
+request's items go out as one job.
 
 Under a stream of submissions, one job per request would cost more than the submissions
 themselves, so a community has at most one analysis job on its way: a flag in the job
@@ -13,8 +15,9 @@ job then also sweeps every recently changed item that is not analysed yet. A req
 finds the flag set queues nothing: its items were committed before the job will look.
 
 Busy paths may insert feedback items with a plain ``INSERT`` on the connection (no ORM
-objects, ``feedback.insert_new_feedback``); those are noted by (community, source key) on the
-connection, and they become due when that connection commits.
+objects, ``feedback.insert_new_feedback``, which reports them through
+``side_effects.inserted``); those are noted by (community, source key) on the connection, and
+they become due when that connection commits.
 """
 
 from __future__ import annotations
@@ -23,9 +26,7 @@ import logging
 import threading
 import time
 
-from flask import Flask
-from sqlalchemy import event, inspect
-from sqlalchemy.engine import Engine
+from sqlalchemy import inspect
 from sqlalchemy.orm import Session
 
 from app.models import FeedbackItem
@@ -118,7 +119,8 @@ def release(community_id: int) -> None:
             log.warning("could not take off the analysis flag of community %s", community_id)
 
 
-def _note(session: Session, flush_context) -> None:
+def note_changed_items(session: Session) -> None:
+    """After a flush: note the feedback items whose watched columns it wrote."""
     pending = session.info.setdefault(PENDING, set())
     for obj in session.new:
         if isinstance(obj, FeedbackItem):
@@ -130,20 +132,21 @@ def _note(session: Session, flush_context) -> None:
                 pending.add((obj.community_id, obj.id))
 
 
-def _commit(session: Session) -> None:
+def items_committed(session: Session) -> None:
+    """After a commit: the noted items are due for analysis."""
     pending = session.info.pop(PENDING, None)
     if pending:
         session.info.setdefault(DUE, set()).update(pending)
 
 
-def _rollback(session: Session) -> None:
+def items_rolled_back(session: Session) -> None:
+    """After a rollback: nothing noted since the last commit is due."""
     session.info.pop(PENDING, None)
 
 
 def note_core_insert(conn, rows) -> None:
     """Note feedback items inserted without the ORM on ``conn`` (by community and source key):
-    they become due when that connection commits. ``insert_new_feedback`` calls this; a
-    listener on every statement would cost every statement of the app."""
+    they become due when that connection commits (``side_effects.inserted`` calls this)."""
     keys = conn.info.setdefault(CORE_KEYS, set())
     keys.update((row["community_id"], row["source_key"]) for row in rows
                 if row.get("community_id") and row.get("source_key"))
@@ -157,7 +160,8 @@ def _notes_of(conn):
     return conn.info
 
 
-def _core_commit(conn) -> None:
+def core_committed(conn) -> None:
+    """A connection committed: its inserted items are due (in this thread)."""
     notes = _notes_of(conn)
     keys = notes.pop(CORE_KEYS, None) if notes is not None else None
     if keys:
@@ -166,7 +170,8 @@ def _core_commit(conn) -> None:
         _committed_keys.keys = due
 
 
-def _core_rollback(conn) -> None:
+def core_rolled_back(conn) -> None:
+    """A connection rolled back: forget the items inserted on it."""
     notes = _notes_of(conn)
     if notes is not None:
         notes.pop(CORE_KEYS, None)
@@ -251,19 +256,3 @@ def suppress_due() -> None:
     session.info.pop(DUE, None)
     _committed_keys.keys = set()
 
-
-def register(app: Flask) -> None:
-    """Listen to sessions and queue the analysis when each app context ends."""
-    if not event.contains(Session, "after_flush", _note):
-        event.listen(Session, "after_flush", _note)
-        event.listen(Session, "after_commit", _commit)
-        event.listen(Session, "after_rollback", _rollback)
-        event.listen(Engine, "commit", _core_commit)
-        event.listen(Engine, "rollback", _core_rollback)
-
-    @app.teardown_appcontext
-    def queue_item_analysis(exc):
-        try:
-            flush_due()
-        except Exception:
-            log.exception("queueing item analysis failed")

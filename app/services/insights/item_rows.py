@@ -7,12 +7,15 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from app.extensions import db
 from app.models import FeedbackItem, ItemLabel, Membership, ModelLayer, utcnow
 from app.services.insights import engine
-from nlp.pipeline import ItemResult
+
+if TYPE_CHECKING:
+    from nlp.pipeline import ItemResult
 
 # The window of the "active member" segment (see app.services.insights.segments).
 ACTIVE_WINDOW_DAYS = 30

@@ -11,7 +11,7 @@ import numpy as np
 from app.extensions import db
 from app.models import FeedbackItem, ItemAnalysis, ItemLabel, ModelLayer, utcnow
 from app.services.insights import analysis, engine
-from nlp.sentiment import CommunitySentimentLayer, correction_weights, rank_by_uncertainty
+from nlp.sentiment.uncertainty import rank_by_uncertainty
 
 CANDIDATES = 300
 
@@ -118,6 +118,8 @@ def train_layer(community_id: int) -> dict:
         return {"examples": 0}
     now = utcnow()
     ages = [(now - r.created_at).total_seconds() / 86400 for r in rows]
+    from nlp.sentiment.community import CommunitySentimentLayer, correction_weights
+
     layer = CommunitySentimentLayer(base=engine.sentiment_model()).fit(
         [r.redacted_text for r in rows], [int(r.sentiment_label) for r in rows],
         correction_weights(ages),
