@@ -140,7 +140,9 @@ def execute_shard(run_id: int, shard_id: int, task_id: str | None = None) -> dic
     ).rowcount
     db.session.commit()
     if claimed != 1:
-        return {"skipped": True}  # another attempt completed it
+        # Another attempt completed it, maybe without living to claim the merge.
+        maybe_merge(run_id)
+        return {"skipped": True}
     community_id = run.community_id
     try:
         start = time.perf_counter()
@@ -193,6 +195,19 @@ def maybe_merge(run_id: int) -> bool:
         db.select(AnalysisRun.community_id).where(AnalysisRun.id == run_id)).scalar_one()
     jobs.enqueue(MERGE_JOB, run_id, community_id=community_id)
     return True
+
+
+def resume_merges() -> list[int]:
+    """Queue the merge of every run whose shards are all done but whose merge nobody claimed
+    (the last shard's worker died between counting itself and claiming it); the scheduler
+    calls this every minute. Returns the ids of the runs whose merge was queued."""
+    ready = db.session.execute(
+        db.select(AnalysisRun.id).where(
+            AnalysisRun.status == RunStatus.RUNNING.value, AnalysisRun.phase == PHASE_SHARDS,
+            AnalysisRun.n_shards > 0, AnalysisRun.shards_done >= AnalysisRun.n_shards)
+    ).scalars().all()
+    db.session.rollback()
+    return [run_id for run_id in ready if maybe_merge(run_id)]
 
 
 def load_prepared(run_id: int) -> tuple[list[int], PreparedItems]:

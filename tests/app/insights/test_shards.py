@@ -277,3 +277,41 @@ def test_an_error_in_a_shard_fails_the_run_and_keeps_the_previous_one(app, db, c
         JobRun.name == shards.MERGE_JOB)).scalar() == 1  # the first run's
     assert db.session.execute(db.select(db.func.count(ItemAnalysis.id)).where(
         ItemAnalysis.run_id == run.id)).scalar() == 0
+
+
+def test_a_run_whose_last_shard_died_before_claiming_the_merge_is_merged(app, db, community,
+                                                                        sharding, monkeypatch):
+    seed_feedback(community, count=ITEMS)
+    real_merge = shards.maybe_merge
+    monkeypatch.setattr(shards, "maybe_merge", lambda run_id: False)  # the worker dies here
+    run = _request(community)
+    db.session.refresh(run)
+    assert run.shards_done == run.n_shards == 4 and run.phase == shards.PHASE_SHARDS
+    monkeypatch.setattr(shards, "maybe_merge", real_merge)
+    # a retried attempt of a finished shard only claims the merge
+    shard_id = db.session.execute(db.select(AnalysisShard.id).where(
+        AnalysisShard.run_id == run.id).limit(1)).scalar_one()
+    assert shards.execute_shard(run.id, shard_id, "retry") == {"skipped": True}
+    db.session.expire_all()
+    run = db.session.get(AnalysisRun, run.id)
+    assert run.status == RunStatus.SUCCEEDED and run.shards_done == 4
+    assert db.session.execute(db.select(db.func.count(JobRun.id)).where(
+        JobRun.name == shards.MERGE_JOB)).scalar() == 1
+    _theme_keys_are_unique(db, community)
+
+
+def test_the_scheduler_queues_a_merge_nobody_claimed_once(app, db, community, sharding,
+                                                          monkeypatch):
+    from app.tasks.system import recover_lapsed_jobs
+
+    seed_feedback(community, count=ITEMS)
+    real_merge = shards.maybe_merge
+    monkeypatch.setattr(shards, "maybe_merge", lambda run_id: False)
+    run = _request(community)
+    monkeypatch.setattr(shards, "maybe_merge", real_merge)
+    assert recover_lapsed_jobs() == []
+    db.session.expire_all()
+    assert db.session.get(AnalysisRun, run.id).status == RunStatus.SUCCEEDED
+    assert shards.resume_merges() == []
+    assert db.session.execute(db.select(db.func.count(JobRun.id)).where(
+        JobRun.name == shards.MERGE_JOB)).scalar() == 1
