@@ -37,6 +37,7 @@ SHARD_ITEMS = int(os.environ.get("BENCH_SHARD_ITEMS", "25000"))
 SINGLE_JOB_MAX = int(os.environ.get("BENCH_SHARD_SINGLE_MAX", "100000"))
 RUN_TIMEOUT = float(os.environ.get("BENCH_SHARD_TIMEOUT", "3600"))
 SECRET = secrets.token_hex(32)
+TITLE = "Sharded full analysis (1 and 2 job consumers, PostgreSQL)"
 
 
 def _env(tmp: Path, url: str, sharded: bool) -> dict[str, str]:
@@ -312,9 +313,18 @@ def report(sizes: list[dict], load_start: float, seconds: float) -> str:
         stage = one.get("stage_s") or {}
         if stage:
             notes.append(
-                f"  Merge of the one-consumer run at {size['n']:,} items: themes "
-                f"{stage.get('themes', 0):.1f} s, keywords {stage.get('keywords', 0):.1f} s; "
-                f"the rest of the merge reads the shards and writes and switches the rows.")
+                f"  The merge is {one['merge_s'] / one['total_s']:.0%} of the one-consumer run "
+                f"and {two['merge_s'] / two['total_s']:.0%} of the two-consumer run: it runs in "
+                f"one process whatever the number of consumers (themes "
+                f"{stage.get('themes', 0):.1f} s and keywords {stage.get('keywords', 0):.1f} s "
+                f"of it; the rest reads the shards, writes one row per item and switches).")
+        single = next((r for r in size["runs"] if not r["sharded"]), None)
+        if single is not None:
+            notes.append(
+                f"  The single job took {single['total_s']:.1f} s; splitting the same work into "
+                f"shards on one consumer costs {one['total_s'] - single['total_s']:+.1f} s "
+                f"(the shards' results go through the database, and each job waits for a "
+                f"consumer to poll).")
     body = (
         __doc__.split("\n", 1)[1].split("\n\n    python")[0].strip()
         + "\n\n"
@@ -323,9 +333,17 @@ def report(sizes: list[dict], load_start: float, seconds: float) -> str:
                     "consumer peak RSS MB", "digest", "load avg"], rows)
         + "\n\n" + "\n".join(notes)
         + f"\n\nLoad average {load_start:.1f} at the start, {os.getloadavg()[0]:.1f} at the end "
-        f"({os.cpu_count()} cores, shared with other work). Whole benchmark: "
-        f"{seconds / 60:.1f} minutes."
+        f"({os.cpu_count()} cores, shared with other work; the load column gives it before and "
+        f"after each run). Whole benchmark: {seconds / 60:.1f} minutes."
     )
+    return body
+
+
+def rewrite_from(path: Path, load_start: float, minutes: float) -> str:
+    """Write the section again from the figures a run saved (``bench-shards.json``)."""
+    sizes = json.loads(Path(path).read_text())
+    body = report(sizes, load_start, minutes * 60)
+    write_section("nlp_shards", TITLE, body)
     return body
 
 
@@ -346,8 +364,7 @@ def main() -> None:
     finally:
         server.stop()
     body = report(sizes, load_start, time.perf_counter() - started)
-    write_section("nlp_shards", "Sharded full analysis (1 and 2 job consumers, PostgreSQL)",
-                  body)
+    write_section("nlp_shards", TITLE, body)
     print(body)
 
 
