@@ -204,6 +204,7 @@ def run_progress(run: AnalysisRun) -> dict:
         "stage_label": str(RUN_STAGE_LABELS.get(stage, stage)),
         "error": run.error,
         "finished": run.is_finished,
+        "shards": ({"done": run.shards_done, "total": run.n_shards} if run.n_shards else None),
     }
 
 

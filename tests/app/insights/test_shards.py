@@ -70,6 +70,7 @@ def reference(app, db, other_community):
     seed_feedback(other_community, count=ITEMS)
     run = analyse(other_community)
     assert run.n_shards == 0 and run.status == RunStatus.SUCCEEDED
+    assert analysis.run_progress(run)["shards"] is None
     return _outcome(run)
 
 
@@ -149,6 +150,7 @@ def test_a_killed_shard_is_taken_over_through_its_lease(app, db, community, refe
     assert run.status == RunStatus.RUNNING and run.phase == shards.PHASE_SHARDS
     assert run.shards_done == 3
     assert analysis.run_progress(run)["stage"] == "shards"
+    assert analysis.run_progress(run)["shards"] == {"done": 3, "total": 4}
     assert analysis.run_progress(run)["progress"] == pytest.approx(0.35 * 3 / 4, abs=1e-3)
     dead = killer.dead[0]
 
