@@ -35,6 +35,7 @@ SIZES = [int(s) for s in os.environ.get("BENCH_SHARD_SIZES", "100000,1000000").s
 SHARD_ITEMS = int(os.environ.get("BENCH_SHARD_ITEMS", "25000"))
 # (label, consumers, sharded): the single job only where it is cheap enough to run too.
 SINGLE_JOB_MAX = int(os.environ.get("BENCH_SHARD_SINGLE_MAX", "100000"))
+TARGET_ITEMS = 1_000_000
 RUN_TIMEOUT = float(os.environ.get("BENCH_SHARD_TIMEOUT", "3600"))
 SECRET = secrets.token_hex(32)
 TITLE = "Sharded full analysis (1 and 2 job consumers, PostgreSQL)"
@@ -325,6 +326,14 @@ def report(sizes: list[dict], load_start: float, seconds: float) -> str:
                 f"shards on one consumer costs {one['total_s'] - single['total_s']:+.1f} s "
                 f"(the shards' results go through the database, and each job waits for a "
                 f"consumer to poll).")
+    largest = max(sizes, key=lambda size: size["n"])
+    if largest["n"] < TARGET_ITEMS:
+        one = next(r for r in largest["runs"] if r["sharded"] and r["consumers"] == 1)
+        notes.append(
+            f"\n{TARGET_ITEMS:,} items were not measured in this run (the largest size was "
+            f"{largest['n']:,}, set with BENCH_SHARD_SIZES): at this run's pace, scaled "
+            f"linearly, one consumer would need about "
+            f"{one['total_s'] * TARGET_ITEMS / largest['n'] / 60:.0f} minutes for them.")
     body = (
         __doc__.split("\n", 1)[1].split("\n\n    python")[0].strip()
         + "\n\n"
