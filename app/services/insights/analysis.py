@@ -458,13 +458,17 @@ def switch_to(run: AnalysisRun, *, loaded_at: datetime | None = None) -> None:
 
 def _catch_up(run: AnalysisRun, loaded_at: datetime) -> None:
     """Analyse, with the new model, items that the run did not see or that changed since."""
-    have = db.select(ItemAnalysis.feedback_item_id).where(ItemAnalysis.run_id == run.id)
-    ids = list(db.session.execute(
-        db.select(FeedbackItem.id).where(
-            FeedbackItem.community_id == run.community_id,
-            db.or_(FeedbackItem.id.not_in(have), FeedbackItem.updated_at > loaded_at),
-        )
-    ).scalars())
+    # NOT EXISTS, not NOT IN: PostgreSQL runs NOT IN over a subquery larger than work_mem
+    # as a nested loop (hours at 300k items); NOT EXISTS is an anti-join on every database.
+    have = db.select(ItemAnalysis.id).where(ItemAnalysis.run_id == run.id,
+                                            ItemAnalysis.feedback_item_id == FeedbackItem.id)
+    in_community = FeedbackItem.community_id == run.community_id
+    unseen = db.session.execute(
+        db.select(FeedbackItem.id).where(in_community, ~have.exists())).scalars()
+    changed = db.session.execute(
+        db.select(FeedbackItem.id).where(in_community, FeedbackItem.updated_at > loaded_at)
+    ).scalars()
+    ids = sorted(set(unseen) | set(changed))
     if ids:
         from app.services.insights.incremental import analyze_into
 

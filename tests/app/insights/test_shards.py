@@ -317,3 +317,30 @@ def test_the_scheduler_queues_a_merge_nobody_claimed_once(app, db, community, sh
     assert shards.resume_merges() == []
     assert db.session.execute(db.select(db.func.count(JobRun.id)).where(
         JobRun.name == shards.MERGE_JOB)).scalar() == 1
+
+
+def test_the_catch_up_at_the_switch_reads_unseen_items_with_an_anti_join(app, db, community):
+    """At the switch, the items a run did not see are found with NOT EXISTS: PostgreSQL runs
+    ``id NOT IN (subquery)`` beyond work_mem as a nested loop, which took hours at 300k items."""
+    from sqlalchemy import event
+
+    from tests.app.insights.conftest import add_item
+
+    seed_feedback(community, count=40)
+    run = analyse(community)
+    late = add_item(community, "直播回放一直打不开，客服也不回复", key="late:1")
+    statements = []
+
+    def remember(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", remember)
+    try:
+        analysis._catch_up(run, run.finished_at)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", remember)
+    reads = [s for s in statements if "FROM feedback_items" in s and "insight_item_analyses" in s]
+    assert reads and not any("NOT IN" in s.upper() for s in reads)
+    assert db.session.execute(db.select(ItemAnalysis.theme_key).where(
+        ItemAnalysis.run_id == run.id, ItemAnalysis.feedback_item_id == late.id)
+    ).scalar_one() is not None
