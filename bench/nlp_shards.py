@@ -289,10 +289,11 @@ def _row(size: dict, r: dict, base: float) -> list[object]:
     ]
 
 
-def report(sizes: list[dict], load_start: float, seconds: float) -> str:
-    """The Markdown section."""
+def report(sizes: list[dict], load_start: float, seconds: float,
+           extra: str | None = None) -> str:
+    """The Markdown section (``extra``: a remark on how the figures were gathered)."""
     rows = []
-    notes = []
+    notes = [extra] if extra else []
     for size in sizes:
         base = next(r for r in size["runs"] if r["sharded"] and r["consumers"] == 1)["total_s"]
         rows += [_row(size, r, base) for r in size["runs"]]
@@ -348,10 +349,12 @@ def report(sizes: list[dict], load_start: float, seconds: float) -> str:
     return body
 
 
-def rewrite_from(path: Path, load_start: float, minutes: float) -> str:
-    """Write the section again from the figures a run saved (``bench-shards.json``)."""
-    sizes = json.loads(Path(path).read_text())
-    body = report(sizes, load_start, minutes * 60)
+def rewrite_from(paths: list[Path], load_start: float, minutes: float,
+                 extra: str | None = None) -> str:
+    """Write the section again from the figures runs saved (``bench-shards.json``), for
+    sizes measured in separate runs."""
+    sizes = [size for path in paths for size in json.loads(Path(path).read_text())]
+    body = report(sorted(sizes, key=lambda size: size["n"]), load_start, minutes * 60, extra)
     write_section("nlp_shards", TITLE, body)
     return body
 
