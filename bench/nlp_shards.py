@@ -293,7 +293,7 @@ def report(sizes: list[dict], load_start: float, seconds: float,
            extra: str | None = None) -> str:
     """The Markdown section (``extra``: a remark on how the figures were gathered)."""
     rows = []
-    notes = [extra] if extra else []
+    notes = [extra + "\n"] if extra else []
     for size in sizes:
         base = next(r for r in size["runs"] if r["sharded"] and r["consumers"] == 1)["total_s"]
         rows += [_row(size, r, base) for r in size["runs"]]
