@@ -135,6 +135,10 @@ def from_environment(env: dict[str, str] | None = None) -> dict[str, Any]:
         "INSIGHTS_AUTO_ANALYSIS": _bool(env.get("INSIGHTS_AUTO_ANALYSIS"), True),
         # At most this many themes per analysis (finer ones: split a theme).
         "INSIGHTS_MAX_THEMES": int(env.get("INSIGHTS_MAX_THEMES", "20")),
+        # A community with at least this many items has its full run split into shards of
+        # INSIGHTS_SHARD_ITEMS items, which any job worker can take (0: never split).
+        "INSIGHTS_SHARD_MIN_ITEMS": int(env.get("INSIGHTS_SHARD_MIN_ITEMS", "100000")),
+        "INSIGHTS_SHARD_ITEMS": int(env.get("INSIGHTS_SHARD_ITEMS", "25000")),
         # The sentiment model file; default: the one shipped in nlp/models/.
         "INSIGHTS_SENTIMENT_MODEL": env.get("INSIGHTS_SENTIMENT_MODEL") or None,
         "CJK_FONT_PATH": env.get(

@@ -7,8 +7,10 @@ model; ``analyze_one`` handles a single new item against a stored model.
 
 from __future__ import annotations
 
+import json
 import multiprocessing as mp
 import time
+import zlib
 from collections.abc import Callable, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -126,6 +128,80 @@ class AnalysisResult:
     def model_bytes(self) -> bytes:
         """The fitted theme model as bytes, for storage next to the run."""
         return model_to_bytes(self.model)
+
+
+@dataclass
+class PreparedItems:
+    """The per-text stages' output for a batch (normalise, redact, segment, sentiment).
+
+    These stages read each text alone, so a batch can be prepared in parts (shards, on any
+    worker) and the parts concatenated: :meth:`Pipeline.run_prepared` on the whole gives the
+    same result as :meth:`Pipeline.run` on the texts. ``seconds`` are the CPU seconds spent
+    per stage. ``to_bytes``/``from_bytes`` store a part as compressed JSON (no pickle: the
+    bytes may come from a shared database).
+    """
+
+    shown: list[str] = field(default_factory=list)
+    clean: list[str] = field(default_factory=list)
+    fillers: list[bool] = field(default_factory=list)
+    pii: list[list[str]] = field(default_factory=list)
+    content: list[list[str]] = field(default_factory=list)
+    outcomes: list[SentimentOutcome] = field(default_factory=list)
+    seconds: dict[str, float] = field(default_factory=lambda: dict.fromkeys(STAGES[:4], 0.0))
+
+    def __len__(self) -> int:
+        return len(self.shown)
+
+    @classmethod
+    def concat(cls, parts: Sequence[PreparedItems]) -> PreparedItems:
+        """One batch of the parts, in their order; stage seconds add up."""
+        out = cls()
+        for part in parts:
+            out.shown.extend(part.shown)
+            out.clean.extend(part.clean)
+            out.fillers.extend(part.fillers)
+            out.pii.extend(part.pii)
+            out.content.extend(part.content)
+            out.outcomes.extend(part.outcomes)
+            for stage, sec in part.seconds.items():
+                out.seconds[stage] = out.seconds.get(stage, 0.0) + float(sec)
+        return out
+
+    def subset(self, keep: Sequence[int]) -> PreparedItems:
+        """The items at positions ``keep``, in that order."""
+        return PreparedItems(
+            [self.shown[i] for i in keep], [self.clean[i] for i in keep],
+            [self.fillers[i] for i in keep], [self.pii[i] for i in keep],
+            [self.content[i] for i in keep], [self.outcomes[i] for i in keep],
+            dict(self.seconds),
+        )
+
+    def to_bytes(self) -> bytes:
+        """Compressed JSON of the batch (floats keep their exact value through JSON)."""
+        data = {
+            "shown": self.shown, "clean": self.clean, "fillers": self.fillers,
+            "pii": self.pii, "content": self.content,
+            "outcomes": [
+                [int(o.label), float(o.score),
+                 [[c.text, int(c.label), float(c.score), list(c.aspects)] for c in o.clauses]]
+                for o in self.outcomes
+            ],
+            "seconds": {k: float(v) for k, v in self.seconds.items()},
+        }
+        raw = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        return zlib.compress(raw, 3)
+
+    @classmethod
+    def from_bytes(cls, blob: bytes) -> PreparedItems:
+        """The batch stored by :meth:`to_bytes`."""
+        data = json.loads(zlib.decompress(blob).decode("utf-8"))
+        outcomes = [
+            SentimentOutcome(label, score,
+                             [ClauseSentiment(t, lab, sc, asp) for t, lab, sc, asp in clauses])
+            for label, score, clauses in data["outcomes"]
+        ]
+        return cls(data["shown"], data["clean"], data["fillers"], data["pii"],
+                   data["content"], outcomes, data["seconds"])
 
 
 class Pipeline:
@@ -301,13 +377,44 @@ class Pipeline:
         with gc_paused():
             return self._run(list(texts), ids, previous, progress)
 
+    def prepare(self, texts: Sequence[str | None], *,
+                progress: Progress | None = None) -> PreparedItems:
+        """Run only the per-text stages on ``texts`` (one shard of a large run)."""
+        seconds = dict.fromkeys(STAGES[:4], 0.0)
+        with gc_paused():
+            columns = self._prepare(list(texts), progress, seconds)
+        return PreparedItems(*columns, seconds=seconds)
+
+    def run_prepared(
+        self,
+        prepared: PreparedItems,
+        *,
+        ids: Sequence[object] | None = None,
+        previous: ThemeSnapshot | None = None,
+        progress: Progress | None = None,
+    ) -> AnalysisResult:
+        """Fit this run's themes and keywords on items that :meth:`prepare` read (the merge
+        step of a sharded run); equal to :meth:`run` on the same texts."""
+        with gc_paused():
+            return self._fit(prepared, ids, previous, progress)
+
     def _run(self, texts: list[str | None], ids: Sequence[object] | None,
              previous: ThemeSnapshot | None, progress: Progress | None) -> AnalysisResult:
-        n = len(texts)
+        if ids is not None and len(ids) != len(texts):
+            raise ValueError(f"ids has {len(ids)} entries for {len(texts)} texts")
+        seconds = dict.fromkeys(STAGES[:4], 0.0)
+        columns = self._prepare(texts, progress, seconds)
+        return self._fit(PreparedItems(*columns, seconds=seconds), ids, previous, progress)
+
+    def _fit(self, prepared: PreparedItems, ids: Sequence[object] | None,
+             previous: ThemeSnapshot | None, progress: Progress | None) -> AnalysisResult:
+        n = len(prepared)
         if ids is not None and len(ids) != n:
-            raise ValueError(f"ids has {len(ids)} entries for {n} texts")
-        seconds = dict.fromkeys(STAGES, 0.0)
-        shown, clean, fillers, pii, content, outcomes = self._prepare(texts, progress, seconds)
+            raise ValueError(f"ids has {len(ids)} entries for {n} items")
+        seconds = {**dict.fromkeys(STAGES, 0.0), **prepared.seconds}
+        shown, clean, fillers = prepared.shown, prepared.clean, prepared.fillers
+        pii, content, outcomes = prepared.pii, prepared.content, prepared.outcomes
+        self._stages()
 
         t0 = time.perf_counter()
         model = self._new_theme_model()

@@ -121,6 +121,14 @@ class AnalysisRun(Base):
     stats: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
     # What changed against the previous run: new, grown, shrunk, merged, gone.
     diff: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
+    # A large community's run is split into shards (see app.services.insights.shards):
+    # ``phase`` is "shards" while they run and "merge" once the last one claimed the merge;
+    # ``shards_done`` is the counter each finished shard moves with a conditional UPDATE.
+    phase: Mapped[str | None] = mapped_column(String(16))
+    n_shards: Mapped[int] = mapped_column(Integer, default=0, nullable=False,
+                                          server_default="0")
+    shards_done: Mapped[int] = mapped_column(Integer, default=0, nullable=False,
+                                             server_default="0")
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, nullable=False)
 
     community = relationship("Community")
@@ -131,6 +139,42 @@ class AnalysisRun(Base):
     def is_finished(self) -> bool:
         """Whether the run has ended, well or badly."""
         return self.status in {RunStatus.SUCCEEDED, RunStatus.FAILED}
+
+
+class ShardStatus(StrEnum):
+    """Lifecycle of one shard of a run."""
+
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+
+
+class AnalysisShard(Base):
+    """One item-id range of a sharded run: which attempt works on it, and once done its
+    prepared items (``nlp.pipeline.PreparedItems`` bytes) for the merge step."""
+
+    __tablename__ = "insight_run_shards"
+    __table_args__ = (UniqueConstraint("run_id", "position", name="uq_insight_run_shards_pos"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(
+        ForeignKey("insight_runs.id", ondelete="CASCADE"), nullable=False
+    )
+    position: Mapped[int] = mapped_column(Integer, nullable=False)
+    first_item_id: Mapped[int] = mapped_column(Integer, nullable=False)
+    last_item_id: Mapped[int] = mapped_column(Integer, nullable=False)
+    status: Mapped[str] = mapped_column(String(16), default=ShardStatus.QUEUED.value,
+                                        nullable=False)
+    # The job attempt that owns the shard; only its result is accepted.
+    task_id: Mapped[str | None] = mapped_column(String(64))
+    attempts: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
+    n_items: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
+    item_ids: Mapped[list[int] | None] = mapped_column(JSONType, deferred=True)
+    payload: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
+    seconds: Mapped[float | None] = mapped_column(Float)
+    worker: Mapped[str | None] = mapped_column(String(120))
+    started_at: Mapped[datetime | None] = mapped_column(DateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime)
 
 
 class InsightState(Base):

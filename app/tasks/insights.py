@@ -25,6 +25,27 @@ def full_run(task_id: str | None, run_id: int) -> dict:
     return {"run_id": run.id, "items": run.n_items, "themes": run.n_themes}
 
 
+@job("insights.analyze_shard", label="洞察：分片分析", retries=0,
+     on_lapse=lambda run, retry: _shards().on_shard_lapse(run, retry))
+def analyze_shard(task_id: str | None, run_id: int, shard_id: int) -> dict:
+    """Run the per-text stages on one item range of a sharded full run (any worker)."""
+    return _shards().execute_shard(run_id, shard_id, task_id)
+
+
+@job("insights.merge_run", label="洞察：合并分片并聚类", retries=0,
+     on_lapse=lambda run, retry: _shards().on_merge_lapse(run, retry))
+def merge_run(task_id: str | None, run_id: int) -> dict:
+    """Fit the themes of a sharded run on all its shards' items and switch to it."""
+    run = _shards().execute_merge(run_id, task_id)
+    return {"run_id": run.id, "items": run.n_items, "themes": run.n_themes}
+
+
+def _shards():
+    from app.services.insights import shards
+
+    return shards
+
+
 @job("insights.analyze_items", label="洞察：分析新反馈", retries=2, retry_delay=10)
 def analyze_items(task_id: str | None, community_id: int, item_ids: list[int]) -> dict:
     """Give new or changed items their sentiment and theme, then check alerts.

@@ -37,11 +37,15 @@ def prune_job_history() -> int:
 
 
 def recover_lapsed_jobs() -> list[int]:
-    """Fail and queue again the jobs whose worker died, and queue again those the queue lost
-    (see ``app.services.job_leases``)."""
+    """Fail and queue again the jobs whose worker died, queue again those the queue lost (see
+    ``app.services.job_leases``), and queue the merge of sharded runs whose last shard's worker
+    died before claiming it."""
     from app.services import job_leases
+    from app.services.insights import shards
 
-    return job_leases.recover_lapsed() + job_leases.recover_stranded()
+    recovered = job_leases.recover_lapsed() + job_leases.recover_stranded()
+    shards.resume_merges()
+    return recovered
 
 
 def send_outbox() -> int:

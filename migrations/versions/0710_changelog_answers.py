@@ -2,7 +2,7 @@
 suggestions, and the entries already published for a completed suggestion answer it.
 
 Revision ID: 0710
-Revises: 0670
+Revises: 0700
 Create Date: 2026-12-07 16:00:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0710'
-down_revision = "0670"
+down_revision = "0700"
 branch_labels = None
 depends_on = None
 

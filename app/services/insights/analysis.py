@@ -32,7 +32,7 @@ from app.models import (
 )
 from app.services import job_leases
 from app.services.errors import Conflict, NotFound, PermanentFailure
-from app.services.insights import codeframe, engine
+from app.services.insights import codeframe, engine, shards
 from app.services.insights.item_rows import (
     ItemRow,
     analysis_row,
@@ -63,6 +63,7 @@ RUN_STAGE_LABELS = {
     "queued": _l("排队等待"),
     "load": _l("读取反馈"),
     "prepare": _l("清洗与分词"),
+    "shards": _l("分片分析"),
     "sentiment": _l("情感分析"),
     "themes": _l("主题聚类"),
     "keywords": _l("提取关键词"),
@@ -189,6 +190,11 @@ def run_progress(run: AnalysisRun) -> dict:
              ("done" if run.status == RunStatus.SUCCEEDED else "queued"))
     if job is not None and job.state == JobState.RETRYING and run.status != RunStatus.FAILED:
         stage = "queued"
+    if run.status == RunStatus.RUNNING and run.n_shards and (
+            run.phase == "shards" or job is None or job.name != shards.MERGE_JOB):
+        # The shards run on any worker; until the merge job starts, their count is the bar.
+        fraction = STAGE_PROGRESS["prepare"] * run.shards_done / run.n_shards
+        stage = "shards"
     return {
         "id": run.id,
         "status": run.status,
@@ -197,6 +203,7 @@ def run_progress(run: AnalysisRun) -> dict:
         "stage_label": str(RUN_STAGE_LABELS.get(stage, stage)),
         "error": run.error,
         "finished": run.is_finished,
+        "shards": ({"done": run.shards_done, "total": run.n_shards} if run.n_shards else None),
     }
 
 
@@ -220,6 +227,7 @@ def execute_run(run_id: int, task_id: str | None = None) -> AnalysisRun:
     community_id = run.community_id
     # A retried attempt starts clean: drop whatever a failed attempt wrote.
     db.session.execute(db.delete(ItemAnalysis).where(ItemAnalysis.run_id == run.id))
+    shards.forget(run)
     run.status = RunStatus.RUNNING.value
     run.started_at = utcnow()
     run.error = None
@@ -231,22 +239,43 @@ def execute_run(run_id: int, task_id: str | None = None) -> AnalysisRun:
         ).scalar_one_or_none() or run.job_run_id
     db.session.commit()
     try:
-        _execute(run, progress, task_id)
+        if shards.wanted(community_id):
+            # A large community: the shards are queued for any worker, and the last one to
+            # finish queues the merge (which ends in the same switch as a single run).
+            shards.plan(run)
+        else:
+            _execute(run, progress, task_id)
     except RunTakenOver:
         db.session.rollback()
         log.warning("analysis run %s was taken over by a newer attempt", run_id)
         raise
     except Exception as exc:
-        db.session.rollback()
-        run = db.session.get(AnalysisRun, run_id)
-        run.status = RunStatus.FAILED.value
-        run.error = f"{type(exc).__name__}: {exc}"[:4000]
-        run.finished_at = utcnow()
-        db.session.execute(db.delete(ItemAnalysis).where(ItemAnalysis.run_id == run_id))
-        db.session.commit()
-        log.exception("analysis run %s of community %s failed", run_id, community_id)
+        fail_run(run_id, exc)
         raise
     return db.session.get(AnalysisRun, run_id)
+
+
+def fail_run(run_id: int, exc: BaseException | str) -> bool:
+    """Mark a queued or running run failed and drop what it wrote (the previous run stays
+    visible); False when it had already ended."""
+    db.session.rollback()
+    error = exc if isinstance(exc, str) else f"{type(exc).__name__}: {exc}"
+    claimed = db.session.execute(
+        db.update(AnalysisRun)
+        .where(AnalysisRun.id == run_id,
+               AnalysisRun.status.in_([RunStatus.QUEUED.value, RunStatus.RUNNING.value]))
+        .values(status=RunStatus.FAILED.value, error=error[:4000], finished_at=utcnow())
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if claimed:
+        db.session.execute(db.delete(ItemAnalysis).where(ItemAnalysis.run_id == run_id))
+        run = db.session.get(AnalysisRun, run_id)
+        db.session.refresh(run)
+        shards.forget(run)
+        log.error("analysis run %s of community %s failed: %s", run_id, run.community_id,
+                  error[:500])
+    db.session.commit()
+    return bool(claimed)
 
 
 class RunTakenOver(PermanentFailure):
@@ -258,14 +287,7 @@ def _execute(run: AnalysisRun, progress: Progress, task_id: str | None = None) -
     progress(0.02, "load")
     loaded_at = utcnow()
     items = load_items(community_id)
-    previous = current_run(community_id)
-    run.previous_run_id = previous.id if previous else None
-    previous_snapshot = snapshot_of(previous)
-    labels = fixed_labels(community_id)
-    layer = community_layer(community_id)
-    pipe = engine.pipeline(layer, frame=codeframe.community_frame(community_id),
-                           frame_corrections=frame_corrections(previous_snapshot, items))
-    db.session.commit()
+    previous, pipe = theme_pipeline(run, items)
 
     def on_stage(stage: str, done: int, total: int) -> None:
         if stage == "prepare":
@@ -275,8 +297,36 @@ def _execute(run: AnalysisRun, progress: Progress, task_id: str | None = None) -
         progress(fraction, stage)
 
     result = pipe.run([i.text for i in items], ids=[str(i.id) for i in items],
-                      previous=previous_snapshot if previous is not None else None,
+                      previous=snapshot_of(previous) if previous is not None else None,
                       progress=on_stage)
+    finish_run(run, items, result, progress, task_id, loaded_at=loaded_at)
+
+
+def sentiment_pipeline(community_id: int):
+    """The pipeline whose per-text stages every shard of the community's run uses (the
+    shared segmenter and the community's sentiment layer)."""
+    return engine.pipeline(community_layer(community_id))
+
+
+def theme_pipeline(run: AnalysisRun, items: Sequence[ItemRow]):
+    """The run's previous run (now recorded on it) and the pipeline that fits its themes:
+    the community's sentiment layer and code frame, taught by its operators' corrections."""
+    community_id = run.community_id
+    previous = current_run(community_id)
+    run.previous_run_id = previous.id if previous else None
+    pipe = engine.pipeline(community_layer(community_id),
+                           frame=codeframe.community_frame(community_id),
+                           frame_corrections=frame_corrections(snapshot_of(previous), items))
+    db.session.commit()
+    return previous, pipe
+
+
+def finish_run(run: AnalysisRun, items: Sequence[ItemRow], result, progress: Progress,
+               task_id: str | None, *, loaded_at: datetime) -> None:
+    """Write a run's per-item rows and model, then switch to it (unless this attempt lost
+    its lease to a newer one): the end of a single run and of a sharded run's merge."""
+    community_id = run.community_id
+    labels = fixed_labels(community_id)
     snapshot = result.snapshot
     pinned = {int(k) for k in snapshot.pinned}
     segments = segments_of(items, join_dates(community_id))
@@ -407,13 +457,17 @@ def switch_to(run: AnalysisRun, *, loaded_at: datetime | None = None) -> None:
 
 def _catch_up(run: AnalysisRun, loaded_at: datetime) -> None:
     """Analyse, with the new model, items that the run did not see or that changed since."""
-    have = db.select(ItemAnalysis.feedback_item_id).where(ItemAnalysis.run_id == run.id)
-    ids = list(db.session.execute(
-        db.select(FeedbackItem.id).where(
-            FeedbackItem.community_id == run.community_id,
-            db.or_(FeedbackItem.id.not_in(have), FeedbackItem.updated_at > loaded_at),
-        )
-    ).scalars())
+    # NOT EXISTS, not NOT IN: PostgreSQL runs NOT IN over a subquery larger than work_mem
+    # as a nested loop (hours at 300k items); NOT EXISTS is an anti-join on every database.
+    have = db.select(ItemAnalysis.id).where(ItemAnalysis.run_id == run.id,
+                                            ItemAnalysis.feedback_item_id == FeedbackItem.id)
+    in_community = FeedbackItem.community_id == run.community_id
+    unseen = db.session.execute(
+        db.select(FeedbackItem.id).where(in_community, ~have.exists())).scalars()
+    changed = db.session.execute(
+        db.select(FeedbackItem.id).where(in_community, FeedbackItem.updated_at > loaded_at)
+    ).scalars()
+    ids = sorted(set(unseen) | set(changed))
     if ids:
         from app.services.insights.incremental import analyze_into
 

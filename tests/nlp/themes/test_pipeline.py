@@ -289,3 +289,39 @@ def test_a_polite_sign_off_is_not_what_an_item_is_about(shared_segmenter):
     keywords = [set(item.keywords) for item in res.items]
     assert not keywords[0] & {"辛苦", "运营"} and not keywords[1] & {"谢谢"}
     assert keywords[2] & {"谢谢", "辛苦", "运营"}
+
+
+def test_a_batch_prepared_in_shards_and_merged_equals_one_run(shared_segmenter):
+    """The per-text stages read each text alone: shards prepared apart (and stored as
+    bytes), concatenated and fitted once give exactly the single run's result."""
+    from nlp.pipeline import PreparedItems
+    from nlp.sentiment import load_or_train
+
+    texts, _truth = make_items(40, seed=9)
+    texts = list(texts) + ["手机号13812345678，积分兑换太难了", "没有", None, "還行，广告太多"]
+    ids = [str(i) for i in range(len(texts))]
+    pipe = Pipeline(segmenter=shared_segmenter,
+                    sentiment=pipeline_module.CoreSentiment(load_or_train()))
+    whole = pipe.run(texts, ids=ids)
+    parts = [PreparedItems.from_bytes(pipe.prepare(texts[i:i + 13]).to_bytes())
+             for i in range(0, len(texts), 13)]
+    merged = pipe.run_prepared(PreparedItems.concat(parts), ids=ids)
+
+    def per_item(result):
+        return [(r.text, r.is_filler, r.pii, r.sentiment_label, r.sentiment_score,
+                 [(c.text, c.label, c.score, c.aspects) for c in r.clauses], r.theme_id,
+                 r.theme_name, r.keywords, r.normalized_text, r.tokens) for r in result.items]
+
+    assert per_item(merged) == per_item(whole)
+    assert [(t.id, t.name, t.size, t.keywords, t.quote_indices) for t in merged.themes] == \
+        [(t.id, t.name, t.size, t.keywords, t.quote_indices) for t in whole.themes]
+    assert merged.snapshot.to_dict() == whole.snapshot.to_dict()
+    assert sum(merged.stats.seconds[s] for s in ("normalize", "segment", "sentiment")) > 0
+
+
+def test_prepared_items_keep_only_the_chosen_positions(shared_segmenter):
+    pipe = Pipeline(segmenter=shared_segmenter, sentiment=KeywordSentiment())
+    prepared = pipe.prepare(["活动很好", "客服太慢", "群主很专业"])
+    kept = prepared.subset([2, 0])
+    assert kept.shown == ["群主很专业", "活动很好"] and len(kept) == 2
+    assert [o.label for o in kept.outcomes] == [0, 1]
