@@ -64,17 +64,11 @@ def _definition(survey: Survey) -> domain.Survey | None:
 def feedback_clause(survey_id: int, question_id: str | None = None):
     """A SQLAlchemy condition on FeedbackItem selecting one survey's (or one question's)
     items; combine it with the community filter."""
-    prefix = f"survey:{int(survey_id)}:response:"
     clause = db.and_(FeedbackItem.source_kind == SourceKind.SURVEY_ANSWER.value,
-                     FeedbackItem.source_key.like(_escape(prefix) + "%", escape="\\"))
+                     FeedbackItem.survey_id == int(survey_id))
     if question_id:
-        clause = db.and_(clause, FeedbackItem.source_key.like(
-            _escape(prefix) + "%:" + _escape(question_id), escape="\\"))
+        clause = db.and_(clause, FeedbackItem.question_key == question_id)
     return clause
-
-
-def _escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def source_path(item: FeedbackItem, community_slug: str) -> str | None:

@@ -546,11 +546,10 @@ def known_channel(survey: Survey, channel: str | None) -> str | None:
 
 def delete_survey(survey: Survey, *, actor: User | None) -> None:
     """Delete a survey with its versions, responses, sessions and feedback items."""
-    prefix = f"survey:{survey.id}:"
     db.session.execute(db.delete(FeedbackItem).where(
         FeedbackItem.community_id == survey.community_id,
         FeedbackItem.source_kind == SourceKind.SURVEY_ANSWER.value,
-        FeedbackItem.source_key.like(prefix + "%")))
+        FeedbackItem.survey_id == survey.id))
     db.session.execute(db.delete(SurveySession).where(SurveySession.survey_id == survey.id))
     forget_submission_info(survey.id)
     audit.record("survey.deleted", "survey", survey.id, actor=actor,

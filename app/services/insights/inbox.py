@@ -120,19 +120,12 @@ def decode_cursor(cursor: str | None) -> tuple[datetime, int] | None:
 
 
 def survey_clause(survey_id: int, question_id: str | None = None):
-    """Items of one survey (or one of its questions), by their source key
-    ``survey:<survey>:response:<response>:<question>``."""
-    prefix = f"survey:{int(survey_id)}:response:"
+    """Items of one survey (or one of its questions), by their source columns."""
     clause = db.and_(FeedbackItem.source_kind == SourceKind.SURVEY_ANSWER.value,
-                     FeedbackItem.source_key.like(_escape(prefix) + "%", escape="\\"))
+                     FeedbackItem.survey_id == int(survey_id))
     if question_id:
-        clause = db.and_(clause, FeedbackItem.source_key.like(
-            _escape(prefix) + "%:" + _escape(question_id), escape="\\"))
+        clause = db.and_(clause, FeedbackItem.question_key == question_id)
     return clause
-
-
-def _escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def _conditions(community: Community, filters: InboxFilters) -> list:
