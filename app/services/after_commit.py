@@ -1,0 +1,72 @@
+"""Work staged in a transaction that may happen only once it is committed (notification
+deliveries, group-chat messages).
+
+A service stages items under a key of the session (``stage``). The app's session moves them
+to the committed side when it commits and forgets them when its transaction rolls back (the
+two listeners below, installed by ``register`` on the app's own session, not on every
+``Session``). At the end of a request the app queues what was committed (see
+``notifications.register``); jobs and commands call the owner's ``flush`` after their commit.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import event
+
+from app.extensions import db
+
+_PENDING = "huisheng.after_commit.pending"
+_COMMITTED = "huisheng.after_commit.committed"
+
+
+def stage(key: str, items: list[Any]) -> None:
+    """Keep ``items`` under ``key`` until the session's transaction ends."""
+    pending = db.session.info.setdefault(_PENDING, {})
+    pending.setdefault(key, []).extend(items)
+
+
+def take(key: str, *, committed_only: bool = False) -> list[Any]:
+    """Remove and return the items staged under ``key``: those committed, then (unless
+    ``committed_only``) those still pending, for callers that flush just before a commit of
+    their own (``jobs.enqueue`` commits)."""
+    info = db.session.info
+    items = list(info.get(_COMMITTED, {}).pop(key, ()))
+    if not committed_only:
+        items.extend(info.get(_PENDING, {}).pop(key, ()))
+    return items
+
+
+def discard(key: str) -> None:
+    """Forget the items of ``key`` that were not queued yet (generated data)."""
+    for side in (_PENDING, _COMMITTED):
+        db.session.info.get(side, {}).pop(key, None)
+
+
+def has_committed() -> bool:
+    """Whether committed items wait to be queued."""
+    return any(db.session.info.get(_COMMITTED, {}).values())
+
+
+def _keep_committed(session) -> None:
+    pending = session.info.pop(_PENDING, None)
+    if not pending:
+        return
+    committed = session.info.setdefault(_COMMITTED, {})
+    for key, items in pending.items():
+        committed.setdefault(key, []).extend(items)
+
+
+def _forget_rolled_back(session, previous_transaction) -> None:
+    # Only the outermost transaction's rollback undoes everything staged; a savepoint's
+    # rollback leaves the enclosing transaction (and its staged items) alive.
+    if previous_transaction.parent is None and not previous_transaction.nested:
+        session.info.pop(_PENDING, None)
+
+
+def register() -> None:
+    """Install the listeners on the app's session (once per process)."""
+    for name, listener in (("after_commit", _keep_committed),
+                           ("after_soft_rollback", _forget_rolled_back)):
+        if not event.contains(db.session, name, listener):
+            event.listen(db.session, name, listener)
