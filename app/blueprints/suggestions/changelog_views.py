@@ -6,15 +6,14 @@ from flask import flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from app.blueprints.service_calls import commit, committing
 from app.blueprints.suggestions import suggestions_bp
 from app.blueprints.suggestions.forms import ChangelogEntryForm, ConfirmForm
-from app.blueprints.suggestions.helpers import commit_and_deliver, field_error, rollback
 from app.models import ChangelogEntry
 from app.security.access import community_public, community_required, get_in_community
 from app.security.roles import Role
 from app.services import changelog as changelog_service
 from app.services import suggestions as box_service
-from app.services.errors import ServiceError
 
 PAGE = 20
 
@@ -48,14 +47,10 @@ def changelog_add(slug: str):
     """Add an entry that did not come from a suggestion."""
     form = ChangelogEntryForm()
     if form.validate_on_submit():
-        try:
+        with committing(form=form, field="title") as done:
             changelog_service.add_entry(g.community, title=form.title.data,
                                         body=form.body.data or "", actor=current_user)
-        except ServiceError as exc:
-            rollback()
-            field_error(form, exc, "title")
-        else:
-            commit_and_deliver()
+        if done:
             flash(_("已发布到「你说我改」。"), "success")
             return redirect(url_for(".changelog", slug=slug))
     return _render(form, status=400)
@@ -68,6 +63,6 @@ def changelog_delete(slug: str, entry_id: int):
     entry = get_in_community(ChangelogEntry, entry_id)
     if ConfirmForm().validate_on_submit():
         changelog_service.delete_entry(entry, actor=current_user)
-        commit_and_deliver()
+        commit()
         flash(_("已从「你说我改」移除。"), "success")
     return redirect(url_for(".changelog", slug=slug))
