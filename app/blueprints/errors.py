@@ -64,7 +64,7 @@ def register(app: Flask) -> None:
     @app.errorhandler(Exception)
     def unexpected(exc: Exception):
         log.exception("unhandled error")
-        from app.extensions import db
+        from app.blueprints.service_calls import rollback
 
-        db.session.rollback()
+        rollback()
         return error_response(500)
