@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import flash
+from wtforms import Field
 
 from app.extensions import db
 from app.services.errors import ServiceError
@@ -42,13 +43,12 @@ class Outcome:
 
 def show_error(exc: ServiceError, form: Any = None, field: str | None = None) -> None:
     """Show a service error under the form field it names (or ``field``), else flash it."""
-    target = None
-    if form is not None:
-        target = getattr(form, exc.field or "", None) or getattr(form, field or "", None)
-    if target is not None and hasattr(target, "errors"):
-        target.errors = [*target.errors, exc.message]
-    else:
-        flash(exc.message, "error")
+    for name in (exc.field, field):
+        target = getattr(form, name, None) if form is not None and name else None
+        if isinstance(target, Field):
+            target.errors = [*target.errors, exc.message]
+            return
+    flash(exc.message, "error")
 
 
 @contextmanager
@@ -56,8 +56,8 @@ def committing(*, form: Any = None, field: str | None = None, success: str | Non
                show: bool = True) -> Iterator[Outcome]:
     """Run the block as one transaction: commit and flash ``success``, or on a
     ``ServiceError`` roll back and show it (under a field of ``form``, else flashed; not at
-    all with ``show=False``, for views that answer with JSON). Other exceptions roll back
-    and propagate."""
+    all with ``show=False``, for views that answer with JSON). Other exceptions, the
+    commit's own included, roll back and propagate."""
     outcome = Outcome()
     try:
         yield outcome
@@ -70,7 +70,11 @@ def committing(*, form: Any = None, field: str | None = None, success: str | Non
     except BaseException:
         db.session.rollback()
         raise
-    db.session.commit()
+    try:
+        db.session.commit()
+    except BaseException:  # e.g. a unique constraint met at the commit
+        db.session.rollback()
+        raise
     outcome.ok = True
     if success:
         flash(success, "success")
