@@ -80,11 +80,17 @@ def test_suggestion_and_interview_searches_take_percent_and_underscore_literally
     assert total == 1 and "50%" in rows[0].suggestion.content
     assert triage.inbox(community, triage.InboxFilters(q="%"), viewer=operator)[1] == 1
     assert triage.inbox(community, triage.InboxFilters(q="卡顿"), viewer=operator)[1] == 2
+    # Any Chinese substring is found, across word boundaries and single characters too: the
+    # searches stay substring matches (a word index would miss these).
+    assert triage.inbox(community, triage.InboxFilters(q="播课经"), viewer=operator)[1] == 1
+    assert triage.inbox(community, triage.InboxFilters(q="顿"), viewer=operator)[1] == 2
     make_interview(community, actor=operator, notes="用户说 user_name 字段看不懂")
     make_interview(community, actor=operator, notes="用户说 username 字段看不懂")
     found, total = interview_service.list_interviews(
         community, interview_service.InterviewFilters(q="r_n"))
     assert total == 1 and "user_name" in found[0].notes
+    assert interview_service.list_interviews(
+        community, interview_service.InterviewFilters(q="段看"))[1] == 2
     make_member(community, display_name="阿_强")
     make_member(community, display_name="阿强强")
     assert [c.name for c in interview_service.search_members(community, "_")] == ["阿_强"]
