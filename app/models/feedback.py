@@ -62,7 +62,7 @@ class FeedbackItem(TimestampMixin, Base):
         UniqueConstraint("community_id", "source_key"),
         Index("ix_feedback_items_community_occurred", "community_id", "occurred_at"),
         Index("ix_feedback_items_community_kind", "community_id", "source_kind"),
-        Index("ix_feedback_items_survey_question", "survey_id", "question_key"),
+        Index("ix_feedback_items_survey_question", "community_id", "survey_id", "question_key"),
         Index("ix_feedback_items_response", "response_id"),
         Index("ix_feedback_items_suggestion", "suggestion_id"),
         Index("ix_feedback_items_interview", "interview_id"),

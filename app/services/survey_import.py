@@ -22,7 +22,6 @@ from app.extensions import db
 from app.models import (
     FeedbackItem,
     ResponseSource,
-    SourceKind,
     Survey,
     SurveyImport,
     SurveyResponse,
@@ -251,7 +250,6 @@ def undo(imp: SurveyImport, *, actor: User | None) -> int:
     for start in range(0, len(ids), 500):
         db.session.execute(db.delete(FeedbackItem).where(
             FeedbackItem.community_id == imp.community_id,
-            FeedbackItem.source_kind == SourceKind.SURVEY_ANSWER.value,
             FeedbackItem.survey_id == imp.survey_id,
             FeedbackItem.response_id.in_(ids[start:start + 500])))
     db.session.execute(db.delete(SurveyResponse).where(SurveyResponse.survey_id == imp.survey_id,

@@ -20,7 +20,6 @@ import surveys as domain
 from app.extensions import db
 from app.models import (
     FeedbackItem,
-    SourceKind,
     Survey,
     SurveyResponse,
     SurveySession,
@@ -318,7 +317,6 @@ def open_answers(survey: Survey, *, question_id: str | None = None, limit: int =
     """Feedback items made from this survey's open answers and 其他 texts, newest first."""
     stmt = db.select(FeedbackItem).where(
         FeedbackItem.community_id == survey.community_id,
-        FeedbackItem.source_kind == SourceKind.SURVEY_ANSWER.value,
         FeedbackItem.survey_id == survey.id)
     if question_id:
         stmt = stmt.where(FeedbackItem.question_key == question_id)
@@ -335,7 +333,6 @@ def feedback_for_response(response: SurveyResponse) -> dict[str, FeedbackItem]:
     rows = db.session.execute(
         db.select(FeedbackItem).where(
             FeedbackItem.community_id == response.community_id,
-            FeedbackItem.source_kind == SourceKind.SURVEY_ANSWER.value,
             FeedbackItem.survey_id == response.survey_id,
             FeedbackItem.response_id == response.id)
     ).scalars()

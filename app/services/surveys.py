@@ -23,7 +23,6 @@ from app.models import (
     AccessMode,
     Community,
     FeedbackItem,
-    SourceKind,
     Survey,
     SurveyResponse,
     SurveySession,
@@ -548,7 +547,6 @@ def delete_survey(survey: Survey, *, actor: User | None) -> None:
     """Delete a survey with its versions, responses, sessions and feedback items."""
     db.session.execute(db.delete(FeedbackItem).where(
         FeedbackItem.community_id == survey.community_id,
-        FeedbackItem.source_kind == SourceKind.SURVEY_ANSWER.value,
         FeedbackItem.survey_id == survey.id))
     db.session.execute(db.delete(SurveySession).where(SurveySession.survey_id == survey.id))
     forget_submission_info(survey.id)

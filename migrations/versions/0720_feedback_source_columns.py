@@ -71,8 +71,11 @@ def upgrade():
         batch_op.add_column(sa.Column('interview_id', sa.Integer(), nullable=True))
     _backfill()
     with op.batch_alter_table('feedback_items', schema=None) as batch_op:
+        # Community first: the lookups also filter by community and source kind, and SQLite
+        # (without statistics) takes this index over (community_id, source_kind) only when
+        # it matches more columns.
         batch_op.create_index('ix_feedback_items_survey_question',
-                              ['survey_id', 'question_key'], unique=False)
+                              ['community_id', 'survey_id', 'question_key'], unique=False)
         batch_op.create_index('ix_feedback_items_response', ['response_id'], unique=False)
         batch_op.create_index('ix_feedback_items_suggestion', ['suggestion_id'], unique=False)
         batch_op.create_index('ix_feedback_items_interview', ['interview_id'], unique=False)

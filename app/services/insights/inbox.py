@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from app.extensions import db
-from app.models import Community, FeedbackItem, InsightTheme, ItemAnalysis, SourceKind
+from app.models import Community, FeedbackItem, InsightTheme, ItemAnalysis
 from app.services.insights import analysis
 from app.services.insights.periods import to_utc
 from app.services.insights.search import query_tokens, search_clause
@@ -121,8 +121,9 @@ def decode_cursor(cursor: str | None) -> tuple[datetime, int] | None:
 
 def survey_clause(survey_id: int, question_id: str | None = None):
     """Items of one survey (or one of its questions), by their source columns."""
-    clause = db.and_(FeedbackItem.source_kind == SourceKind.SURVEY_ANSWER.value,
-                     FeedbackItem.survey_id == int(survey_id))
+    # Only survey answers have a survey_id (``source_links``), so no source kind condition:
+    # without it SQLite picks the survey index rather than the (community, kind) one.
+    clause = FeedbackItem.survey_id == int(survey_id)
     if question_id:
         clause = db.and_(clause, FeedbackItem.question_key == question_id)
     return clause
