@@ -142,13 +142,15 @@ def register_request_hooks(app: Flask) -> None:
         }
 
     from app.filters import register_filters
+    from app.services import notifications  # noqa: F401  (registers its queue)
+    from app.services.after_commit import register as register_after_commit
     from app.services.api_credentials import register as register_credentials_cache
+    from app.services.insights import corrections  # noqa: F401  (registers its queue)
     from app.services.insights.hooks import register as register_insight_hooks
-    from app.services.notifications import register as register_deliveries
 
     register_insight_hooks(app)
     register_credentials_cache()
-    register_deliveries(app)
+    register_after_commit(app)
 
     register_filters(app)
     app.json.ensure_ascii = False

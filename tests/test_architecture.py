@@ -88,7 +88,8 @@ def test_pure_package_declares_every_third_party_import(package):
 # The views' one commit path (app/blueprints/service_calls.py) and what it makes unnecessary.
 COMMIT_HELPER = ROOT / "app" / "blueprints" / "service_calls.py"
 SESSION_CALLS = {"commit", "rollback"}
-DELIVERY_FLUSHES = {"flush_deliveries", "discard_pending_deliveries", "flush", "discard_pending"}
+DELIVERY_FLUSHES = {"flush_deliveries", "discard_pending_deliveries", "flush", "discard_pending",
+                    "queue_training"}
 
 
 def _direct_transaction_calls(path: Path) -> list[str]:
@@ -102,7 +103,7 @@ def _direct_transaction_calls(path: Path) -> list[str]:
         owner = ast.unparse(node.func.value)
         name = node.func.attr
         if (name in SESSION_CALLS and owner.split(".")[-1] == "session") or (
-                name in DELIVERY_FLUSHES and owner in {"notifications", "webhooks"}):
+                name in DELIVERY_FLUSHES and owner in {"notifications", "webhooks", "corrections"}):
             found.append(f"{path.name}:{node.lineno} {owner}.{name}()")
     return found
 
@@ -114,7 +115,8 @@ def test_blueprints_commit_only_through_the_one_helper():
     ]
     assert offenders == [], (
         "views commit and roll back through app.blueprints.service_calls (committing(), "
-        "commit()); notifications are queued after the commit by the request: "
+        "commit()); staged work (notifications, retraining) is queued after the commit by the "
+        "request: "
         + ", ".join(offenders))
 
 

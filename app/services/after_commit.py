@@ -4,20 +4,36 @@ deliveries, group-chat messages).
 A service stages items under a key of the session (``stage``). The app's session moves them
 to the committed side when it commits and forgets them when its transaction rolls back (the
 two listeners below, installed by ``register`` on the app's own session, not on every
-``Session``). At the end of a request the app queues what was committed (see
-``notifications.register``); jobs and commands call the owner's ``flush`` after their commit.
+``Session``). At the end of a request the app hands what was committed to the owner's
+``@queues_when_committed`` function; jobs and commands call that function after their commit.
+
+Staged today: notification deliveries and robot messages (``notifications``, ``webhooks``),
+and the community sentiment layer's retraining after label corrections
+(``insights.corrections``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
+from flask import Flask, request
 from sqlalchemy import event
 
 from app.extensions import db
 
 _PENDING = "huisheng.after_commit.pending"
 _COMMITTED = "huisheng.after_commit.committed"
+# What the end of a request runs when committed work waits: each takes the base URL.
+_QUEUERS: list[Callable[[str | None], Any]] = []
+
+
+def queues_when_committed(queue: Callable[[str | None], Any]) -> Callable[[str | None], Any]:
+    """Register a function that queues committed staged work (it takes the request's base
+    URL); the end of every request that committed staged work calls it."""
+    if queue not in _QUEUERS:
+        _QUEUERS.append(queue)
+    return queue
 
 
 def stage(key: str, items: list[Any]) -> None:
@@ -64,9 +80,17 @@ def _forget_rolled_back(session, previous_transaction) -> None:
         session.info.pop(_PENDING, None)
 
 
-def register() -> None:
-    """Install the listeners on the app's session (once per process)."""
+def register(app: Flask) -> None:
+    """Install the listeners on the app's session (once per process), and queue what a
+    request committed when it ends, so that no view has to."""
     for name, listener in (("after_commit", _keep_committed),
                            ("after_soft_rollback", _forget_rolled_back)):
         if not event.contains(db.session, name, listener):
             event.listen(db.session, name, listener)
+
+    @app.after_request
+    def queue_committed(response):
+        if has_committed():
+            for queue in list(_QUEUERS):
+                queue(request.host_url)
+        return response

@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from flask import Flask, current_app, request
+from flask import current_app
 from flask_babel import force_locale
 
 from app.extensions import db
@@ -233,12 +233,7 @@ def mark_all_read(user: User, *, community=None) -> int:
     return result.rowcount or 0
 
 
-def register(app: Flask) -> None:
-    """Queue the deliveries a request committed when it ends, so that no view has to."""
-    after_commit.register()
 
-    @app.after_request
-    def deliver_committed(response):
-        if after_commit.has_committed():
-            flush_deliveries(base_url=request.host_url, committed_only=True)
-        return response
+@after_commit.queues_when_committed
+def _queue_committed_deliveries(base_url: str | None) -> None:
+    flush_deliveries(base_url=base_url, committed_only=True)

@@ -166,7 +166,6 @@ def insight_correct():
         correction = corrections.apply(g.community, kind, params, actor=g.user)
     if done.error:
         return _error(done.error)
-    corrections.after_commit()
     return ok(_correction_json(correction), status=201)
 
 
@@ -181,7 +180,6 @@ def insight_undo(correction_id: int):
         corrections.undo(correction, actor=g.user)
     if done.error:
         return _error(done.error)
-    corrections.after_commit()
     return ok(_correction_json(correction))
 
 

@@ -52,10 +52,7 @@ def _correct(kind: str, params: dict, success: str) -> Correction | None:
     """Apply a correction, commit, and say what happened."""
     with committing(success=success) as done:
         correction = corrections.apply(g.community, kind, params, actor=current_user)
-    if not done:
-        return None
-    corrections.after_commit()
-    return correction
+    return correction if done else None
 
 
 def _theme_or_404(key: int):
@@ -228,11 +225,8 @@ def undo(slug: str, correction_id: int):
     """Undo a correction, restoring exactly the state before it."""
     correction = get_in_community(Correction, correction_id)
     if ConfirmForm().validate_on_submit():
-        with committing() as done:
+        with committing(success=_("已撤销。")):
             corrections.undo(correction, actor=current_user)
-        if done:
-            corrections.after_commit()
-            flash(_("已撤销。"), "success")
     return redirect(_safe_next(url_for("insights.corrections_page", slug=slug)))
 
 
