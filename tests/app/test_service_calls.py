@@ -112,3 +112,25 @@ def test_a_request_queues_the_deliveries_it_committed_without_the_view_asking(
     assert db.session.execute(db.select(db.func.count(Notification.id))).scalar_one() == 1
     assert db.session.execute(db.select(JobRun.name)).scalars().all() == [
         "notifications.deliver"]
+
+
+def test_the_end_of_a_request_hands_committed_work_to_its_owner(app, db, community):
+    seen = []
+
+    def queue(base_url):
+        items = after_commit.take("test.staged", committed_only=True)
+        if items:
+            seen.append((items, base_url))
+
+    after_commit.queues_when_committed(queue)
+    try:
+        with app.test_request_context("/", base_url="https://feedback.example.cn/"):
+            with committing():
+                after_commit.stage("test.staged", [1])
+            with committing():
+                after_commit.stage("test.staged", [2])
+                raise ServiceError("不行。")
+            app.process_response(app.response_class())
+    finally:
+        after_commit._QUEUERS.remove(queue)
+    assert seen == [([1], "https://feedback.example.cn/")]
