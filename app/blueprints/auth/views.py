@@ -75,13 +75,10 @@ def change_password():
     """Change your own password; other sessions are signed out."""
     form = ChangePasswordForm()
     if form.validate_on_submit():
-        try:
+        with committing(form=form, field="new_password") as done:
             accounts.change_password(current_user, form.current_password.data,
                                      form.new_password.data)
-        except ServiceError as exc:
-            getattr(form, exc.field or "new_password").errors.append(exc.message)
-        else:
-            commit()
+        if done:
             login_user(current_user._get_current_object())
             flash(_("密码已更新，其他设备上的登录已失效。"), "success")
             return redirect(url_for("main.index"))
@@ -101,12 +98,9 @@ def accept_invitation(token: str):
     if current_user.is_authenticated:
         form = JoinForm()
         if form.validate_on_submit():
-            try:
+            with committing() as done:
                 accounts.accept_invitation(invitation, current_user)
-            except ServiceError as exc:
-                flash(exc.message, "error")
-            else:
-                commit()
+            if done:
                 flash(_("欢迎加入 %(name)s！", name=community.name), "success")
                 return redirect(url_for("community.home", slug=community.slug))
         return render_template("auth/invitation.html", invitation=invitation, form=form,
