@@ -129,12 +129,9 @@ def discard(slug: str, import_id: int):
     """Give up a pending import and delete its file."""
     record = get_in_community(MetricImport, import_id)
     if ConfirmForm().validate_on_submit():
-        try:
+        with committing() as done:
             metric_import.discard_import(record)
-        except ServiceError as exc:
-            flash(exc.message, "error")
-        else:
-            commit()
+        if done:
             metric_import.finish_file(record)
             flash(_("已放弃这次导入。"), "success")
     return redirect(url_for("metrics.upload", slug=slug))
