@@ -31,8 +31,8 @@ from app.services.errors import ServiceError
 
 @dataclass
 class Outcome:
-    """What ``committing()`` did: ``ok`` after the commit, ``error`` after a rollback.
-    True when the block committed."""
+    """What ``committing()`` did: ``ok`` after the commit, ``error`` after a rollback for a
+    service error. The outcome itself is true when the block committed."""
 
     ok: bool = False
     error: ServiceError | None = None
@@ -95,5 +95,6 @@ def commit() -> None:
 
 
 def rollback() -> None:
-    """Undo the request's changes without an error to show (e.g. a dry run)."""
+    """Undo the request's changes outside a ``committing()`` block (the handler of
+    unexpected errors)."""
     db.session.rollback()
