@@ -11,7 +11,7 @@ APT_TEST := chromium postgresql redis-server poppler-utils
 PYTEST_ARGS ?=
 
 .PHONY: run test install install-dev system-run system-test translations lint bench screenshots \
-        demo worker serve i18n-update clean models lock
+        demo worker serve i18n-update clean models lock audit
 
 run: system-run install translations
 	scripts/run.sh
@@ -54,6 +54,13 @@ screenshots: system-test install-dev translations
 
 lint: install-dev
 	$(BIN)/ruff check .
+
+# A static security scan of the packages, then known vulnerabilities of every locked package
+# (strict: a package that could not be checked fails). Offline, give an OSV export:
+# make audit OSV_EXPORT=/path/to/PyPI-all.zip. See docs/security.md.
+audit: install-dev
+	$(BIN)/bandit -c pyproject.toml -q -r app surveys nlp reports
+	$(BIN)/python scripts/audit_deps.py $(if $(OSV_EXPORT),--osv-export $(OSV_EXPORT))
 
 bench: system-test install-dev translations
 	$(BIN)/python -m bench

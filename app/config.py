@@ -12,7 +12,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_INSTANCE = ROOT / "instance"
-DEV_SECRET = "dev-only-insecure-secret-key"  # noqa: S105 - refused in production, see check_production
+DEV_SECRET = "dev-only-insecure-secret-key"  # noqa: S105 - refused in production, see check_production  # nosec B105
 MIN_SECRET_LENGTH = 32
 
 
@@ -113,6 +113,9 @@ def from_environment(env: dict[str, str] | None = None) -> dict[str, Any]:
         "PUBLIC_BASE_URL": env.get("PUBLIC_BASE_URL", "").rstrip("/"),
         "INVITE_TTL_DAYS": int(env.get("INVITE_TTL_DAYS", "14")),
         "JOB_HISTORY_DAYS": int(env.get("JOB_HISTORY_DAYS", "30")),
+        # Days after which members' raw text of closed items is purged (0: kept); a
+        # community's own setting takes precedence (app.services.retention).
+        "RETENTION_DAYS": int(env.get("RETENTION_DAYS", "0")),
         # A running job's lease: renewed every third of it; a lapsed one is failed and retried
         # (at most JOB_LEASE_RETRIES times, so a job that kills its worker stops).
         "JOB_LEASE_SECONDS": float(env.get("JOB_LEASE_SECONDS", "90")),

@@ -658,7 +658,7 @@ def background_token_lists(n: int, random_state: int = 0) -> tuple[tuple[str, ..
         if 6.0 <= v <= 11.0 and 2 <= len(w) <= 4 and w not in stop
         and all("\u4e00" <= ch <= "\u9fff" for ch in w)
     )
-    rng = random.Random(random_state)  # noqa: S311 - a reproducible sample, not a secret
+    rng = random.Random(random_state)  # noqa: S311 - a reproducible sample, not a secret  # nosec B311
     return tuple(tuple(rng.choice(words) for _ in range(rng.randint(3, 9))) for _ in range(n))
 
 

@@ -26,7 +26,7 @@ import os
 import select
 import signal
 import struct
-import subprocess
+import subprocess  # nosec B404  # the renderer's own child process, no shell
 import sys
 import threading
 import time
@@ -368,7 +368,7 @@ class _Server:
     """One helper process; used by one render at a time."""
 
     def __init__(self) -> None:
-        self.process = subprocess.Popen(  # noqa: S603 - our interpreter and module, no shell
+        self.process = subprocess.Popen(  # noqa: S603 - our interpreter and module, no shell  # nosec B603
             _child_command("--serve"), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
             env=_child_env(), start_new_session=True)
         self.reader = FrameReader(self.process.stdout.fileno())
@@ -450,7 +450,7 @@ atexit.register(shutdown_servers)
 
 
 def _run_subprocess(job: dict) -> PdfResult:
-    process = subprocess.Popen(  # noqa: S603 - our interpreter and module, no shell
+    process = subprocess.Popen(  # noqa: S603 - our interpreter and module, no shell  # nosec B603
         _child_command(), stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=_child_env(),
         start_new_session=True)
     try:

@@ -49,7 +49,7 @@ from surveys.export import (
     export_xlsx,
 )
 from surveys.form_input import answers_from_form
-from surveys.free_text import extract_free_texts
+from surveys.free_text import extract_free_texts, without_free_texts
 from surveys.importing import (
     ColumnTarget,
     ImportProblem,
@@ -85,7 +85,7 @@ __all__ = [
     "answers_from_form", "ces_score", "compute_path", "compute_statistics",
     "condition_from_dict", "cross_tab",
     "csat_score", "defuse", "describe", "dumps", "evaluate", "export_columns", "export_csv",
-    "export_table", "export_xlsx", "extract_free_texts", "get_question_type",
+    "export_table", "export_xlsx", "extract_free_texts", "without_free_texts", "get_question_type",
     "import_responses", "import_sheet", "list_templates", "load_template", "loads",
     "make_question", "mapping_from_suggestions", "next_page_id", "nps_score", "option_order",
     "options_from_labels", "presentation_order", "read_sheet", "suggest_mapping",

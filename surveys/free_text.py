@@ -18,3 +18,14 @@ def extract_free_texts(survey: Survey, answers: Mapping[str, Any]) -> list[FreeT
         if answer is not None:
             out.extend(q.qtype.free_texts(q, answer))
     return out
+
+
+def without_free_texts(survey: Survey, answers: Mapping[str, Any], placeholder: str
+                       ) -> dict[str, Any]:
+    """``answers`` with every typed text (text answers, 其他 texts) replaced by
+    ``placeholder``; choices, scores, numbers and dates stay as they were."""
+    out = dict(answers)
+    for q in survey.questions:
+        if out.get(q.id) is not None:
+            out[q.id] = q.qtype.without_free_text(q, out[q.id], placeholder)
+    return out

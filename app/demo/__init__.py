@@ -15,7 +15,7 @@ from app.demo.vocab import COMMUNITY_SLUG, DEMO_DAYS
 from app.extensions import db
 from app.models import Community, Membership, User, utcnow
 
-DEMO_PASSWORD = "huisheng-demo"  # noqa: S105 - printed on purpose: demo logins only
+DEMO_PASSWORD = "huisheng-demo"  # noqa: S105 - printed on purpose: demo logins only  # nosec B105
 DEMO_SEED = 20261124
 DEMO_EMAIL_DOMAINS = ("@example.com", "@members.example.com")
 
@@ -103,7 +103,8 @@ def load_demo(*, seed: int = DEMO_SEED, log: Callable[[str], None] = print) -> D
     """Create the demo community and run every registered step; commits at the end."""
     from app.demo import steps  # noqa: F401  (registers the steps)
 
-    rng = random.Random(seed)
+    # Seeded on purpose: the demo must come out the same every time (it is no secret).
+    rng = random.Random(seed)  # nosec B311
     start = (utcnow() - timedelta(days=DEMO_DAYS)).replace(hour=0, minute=0, second=0,
                                                            microsecond=0)
     ctx = DemoContext(community=None, staff={}, rng=rng, start=start)  # type: ignore[arg-type]

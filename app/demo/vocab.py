@@ -316,10 +316,14 @@ THEMES: tuple[Theme, ...] = (
 
 THEMES_BY_KEY = {theme.key: theme for theme in THEMES}
 
-OPENERS = ("", "", "", "说实话，", "个人感觉", "作为老成员，", "想反馈一下：", "吐槽一下，",
-           "提个小建议：", "最近发现", "")
-CLOSERS = ("", "", "。", "。", "，希望能改进一下。", "，辛苦运营了🙏", "[捂脸]", "。谢谢！",
-           "，期待后续～", "！", "[强]")
+# Openers and closers fit what the member is saying: nobody opens praise with 吐槽一下 or
+# signs off a compliment with 希望能改进一下.
+OPENERS = ("", "", "", "说实话，", "个人感觉", "作为老成员，", "想反馈一下：", "最近发现", "")
+COMPLAINT_OPENERS = ("吐槽一下，", "说实话，", "想反馈一下：", "")
+WISH_OPENERS = ("提个小建议：", "想提个建议：")
+CLOSERS = ("", "", "。", "。", "，辛苦运营了🙏", "。谢谢！", "，期待后续～", "！")
+COMPLAINT_CLOSERS = ("，希望能改进一下。", "[捂脸]", "。", "！", "")
+PRAISE_CLOSERS = ("[强]", "！", "。", "，辛苦运营了🙏", "")
 FILLERS = ("无", "没有", "暂无", "还行", "都挺好", "没意见", "挺好的", "暂时没有", "不知道")
 PII_TAILS = (
     "，有问题可以加我微信 guangying_{n}",
@@ -393,16 +397,34 @@ def compose(
     pii_rate: float = 0.0,
 ) -> str:
     """A natural feedback message: opener, statement, maybe a wish, closer, maybe some PII."""
-    text = rng.choice(OPENERS) + statement(theme, sentiment, rng)
+    text = opener(sentiment, rng) + statement(theme, sentiment, rng)
     if rng.random() < with_wish:
         text += "，" + wish(theme, rng)
     if rng.random() < pii_rate:
         tail = rng.choice(PII_TAILS)
         text += tail.format(n=rng.randint(10, 999), p=f"{rng.randint(100000000, 999999999)}")
-    closer = rng.choice(CLOSERS)
-    if text.endswith(("。", "！", "？")) and closer.startswith(("。", "，", "！")):
-        closer = closer[1:]
-    return text + closer
+    return join_closer(text, closer(sentiment, rng))
+
+
+def opener(sentiment: int, rng: random.Random, *, wishing: bool = False) -> str:
+    """How a member starts a message of this sentiment (a wish may open with 提个小建议)."""
+    if wishing and rng.random() < 0.3:
+        return rng.choice(WISH_OPENERS)
+    return rng.choice(COMPLAINT_OPENERS if sentiment < 0 else OPENERS)
+
+
+def closer(sentiment: int, rng: random.Random) -> str:
+    """How a member signs off a message of this sentiment."""
+    if sentiment < 0:
+        return rng.choice(COMPLAINT_CLOSERS)
+    return rng.choice(PRAISE_CLOSERS if sentiment > 0 else CLOSERS)
+
+
+def join_closer(text: str, end: str) -> str:
+    """``text`` followed by ``end`` without doubled punctuation (。。 or 。，)."""
+    if text.endswith(("。", "！", "？")) and end.startswith(("。", "，", "！")):
+        end = end[1:]
+    return text + end
 
 
 def mixed(rng: random.Random, day: float) -> str:
@@ -412,7 +434,8 @@ def mixed(rng: random.Random, day: float) -> str:
     if bad.key == good.key:
         return compose(good, 1, rng)
     joiner = rng.choice(("，但是", "，不过", "，可是", "，就是"))
-    return statement(good, 1, rng) + joiner + statement(bad, -1, rng) + rng.choice(CLOSERS)
+    return join_closer(statement(good, 1, rng) + joiner + statement(bad, -1, rng),
+                       closer(-1, rng))
 
 
 def _fixed_parts(template: str) -> list[str]:
@@ -702,7 +725,7 @@ def suggestion_text(theme: Theme, rng: random.Random, day: float) -> str:
     sentiment = sentiment_for(theme, rng, day)
     if sentiment == 1 or rng.random() < 0.25:
         base = statement(theme, sentiment, rng) + "，" + wish(theme, rng)
-        return rng.choice(OPENERS) + base + rng.choice(CLOSERS)
+        return join_closer(opener(sentiment, rng, wishing=True) + base, closer(sentiment, rng))
     return compose(theme, sentiment, rng, with_wish=0.85, pii_rate=0.03)
 
 

@@ -50,7 +50,7 @@ class AccessMode(StrEnum):
 
     ANONYMOUS = "anonymous"
     MEMBER = "member"
-    TOKEN = "token"  # noqa: S105 - a mode name, not a secret
+    TOKEN = "token"  # noqa: S105 - a mode name, not a secret  # nosec B105
 
 
 ACCESS_MODE_LABELS = {

@@ -5,7 +5,7 @@ Werkzeug reads a url-encoded body whole and splits it in one go, so neither
 or 200,000 tiny fields cost seconds of CPU before any check runs, and no login is needed to
 send them. Each request therefore gets the smallest cap that its route needs:
 
-- sign-in, password and invitation forms: ``SMALL_FORM_MAX_BYTES``;
+- sign-in, password, account deletion and invitation forms: ``SMALL_FORM_MAX_BYTES``;
 - the suggestion box: room for its images, but its text fields ``SMALL_FORM_MAX_BYTES``
   each and few parts;
 - the JSON API: ``API_MAX_BODY_BYTES``;
@@ -21,7 +21,8 @@ from flask import Flask, current_app, g, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
 SMALL_FORM_ENDPOINTS = frozenset({"auth.login", "auth.logout", "auth.change_password",
-                                  "auth.accept_invitation", "suggestions.similar"})
+                                  "auth.delete_account", "auth.accept_invitation",
+                                  "suggestions.similar"})
 UPLOAD_ENDPOINTS_WITH_SMALL_FORMS = frozenset({"suggestions.box"})
 # Fields of the box besides its images (title, text, category, contact, tokens...).
 SMALL_FORM_MAX_PARTS = 64

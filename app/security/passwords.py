@@ -9,7 +9,7 @@ _hasher = PasswordHasher()
 
 # A stored value that can never match a password: for accounts that only exist as members
 # (for example demo members, or people who joined through an invite but never set one).
-UNUSABLE_PASSWORD = "!unusable"  # noqa: S105
+UNUSABLE_PASSWORD = "!unusable"  # noqa: S105  # nosec B105
 
 
 def hash_password(password: str) -> str:

@@ -151,7 +151,7 @@ def set_member_role(membership: Membership, role: Role | str, *, actor) -> None:
     """Change a member's role; a community always keeps at least one admin."""
     role = Role(role)
     if membership.role == Role.ADMIN and role != Role.ADMIN:
-        _ensure_another_admin(membership)
+        ensure_another_admin(membership)
     before = membership.role
     if before == role.value:
         return
@@ -168,7 +168,7 @@ def set_member_role(membership: Membership, role: Role | str, *, actor) -> None:
 def remove_member(membership: Membership, *, actor) -> None:
     """Remove someone from a community; the last admin cannot be removed."""
     if membership.role == Role.ADMIN:
-        _ensure_another_admin(membership)
+        ensure_another_admin(membership)
     audit.record(
         "membership.removed", "membership", membership.id, actor=actor,
         community_id=membership.community_id,
@@ -179,7 +179,8 @@ def remove_member(membership: Membership, *, actor) -> None:
     db.session.delete(membership)
 
 
-def _ensure_another_admin(membership: Membership) -> None:
+def ensure_another_admin(membership: Membership) -> None:
+    """Raise ``Conflict`` when ``membership`` is its community's only admin."""
     admins = db.session.execute(
         db.select(db.func.count(Membership.id)).where(
             Membership.community_id == membership.community_id,
@@ -322,7 +323,7 @@ def list_invitations(community: Community) -> list[Invitation]:
 
 # --- API tokens ----------------------------------------------------------------------------
 
-API_TOKEN_PREFIX = "hs_"  # noqa: S105 - a public prefix, not a secret
+API_TOKEN_PREFIX = "hs_"  # noqa: S105 - a public prefix, not a secret  # nosec B105
 
 
 @dataclass

@@ -278,11 +278,13 @@ def update_interview(interview: Interview, data: InterviewData, *, actor: User) 
     return changed
 
 
-def delete_interview(interview: Interview, *, actor: User) -> None:
-    """Delete an interview with its highlights and feedback items."""
+def delete_interview(interview: Interview, *, actor: User | None, record: bool = True) -> None:
+    """Delete an interview with its highlights and feedback items (``record=False``: without
+    the audit entry, whose title usually names the interviewee)."""
     _delete_all_feedback(interview)
-    audit.record("interview.deleted", "interview", interview.id, actor=actor,
-                 community_id=interview.community_id, before={"title": interview.title})
+    if record:
+        audit.record("interview.deleted", "interview", interview.id, actor=actor,
+                     community_id=interview.community_id, before={"title": interview.title})
     db.session.delete(interview)
 
 

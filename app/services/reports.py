@@ -453,6 +453,59 @@ def generate(report_id: int, progress: Progress = _no_progress) -> Report:
     return report
 
 
+def redact_context(report: Report, is_theirs: Callable[[str], bool],
+                   is_their_title: Callable[[str], bool]) -> bool:
+    """Take a member's quotes out of ``report``'s stored context (a member's erasure).
+
+    The numbers stay as the report printed them; when anything was removed, a ready report
+    goes back in line to be rendered again from the redacted context (``rerender_stored``);
+    the caller deletes its old PDF, which still quotes the member, after the commit.
+    Returns whether anything was removed."""
+    from reports.redact import drop_quotes
+
+    context = ReportContext.from_json(report.context_json)
+    if not drop_quotes(context, is_theirs, is_their_title):
+        return False
+    report.context_json = context.to_json()
+    if report.status == ReportStatus.READY:
+        report.status = ReportStatus.QUEUED.value
+        report.pdf_name = None
+        report.pdf_bytes = report.page_count = None
+        report.finished_at = None
+    return True
+
+
+def rerender_stored(report_id: int) -> Report | None:
+    """Render a report's PDF again from its stored context, without collecting its data
+    anew (the body of the ``reports.redact`` job): its numbers stay those it printed."""
+    report = db.session.get(Report, report_id)
+    if report is None or report.is_ready or not report.context_json:
+        return report
+    report.status = ReportStatus.RUNNING.value
+    db.session.commit()
+    try:
+        html = render_html(ReportContext.from_json(report.context_json),
+                           clean_sections(report.sections))
+        result = render_document(html)
+    except ReportFailed as exc:
+        db.session.rollback()
+        _mark_failed(report_id, exc.message)
+        raise
+    except Exception:
+        db.session.rollback()
+        _mark_failed(report_id, str(_l("报告生成时出现内部错误，系统会自动重试。")))
+        raise
+    report.pdf_name = _store_pdf(report, result.pdf)
+    report.pdf_bytes = len(result.pdf)
+    report.page_count = result.pages
+    report.render_seconds = round(result.seconds, 3)
+    report.status = ReportStatus.READY.value
+    report.error = None
+    report.finished_at = utcnow()
+    db.session.commit()
+    return report
+
+
 def _announce_ready(report: Report) -> None:
     """Tell the community's group-chat robots that the report can be downloaded."""
     from app.services import webhooks

@@ -545,9 +545,12 @@ def merged_into_this(suggestion: Suggestion) -> list[Suggestion]:
 # --- deletion --------------------------------------------------------------------------------
 
 
-def delete(suggestion: Suggestion, *, actor: User) -> None:
+def delete(suggestion: Suggestion, *, actor: User, record: bool = True) -> None:
     """Delete a suggestion (spam, or a request of its submitter) with its feedback items,
-    images and changelog entry. Suggestions merged into it are unmerged first."""
+    images and changelog entry. Suggestions merged into it are unmerged first.
+
+    ``record=False`` leaves out the audit entry, which names the suggestion's title: a
+    member's erasure records one entry of its own without their words."""
     for child in merged_into_this(suggestion):
         unmerge(child, actor=actor)
     community = _community(suggestion)
@@ -562,10 +565,11 @@ def delete(suggestion: Suggestion, *, actor: User) -> None:
         delete_feedback(suggestion.community_id, key)
     changelog.withdraw_for_source(community, "suggestion", suggestion.id, actor=actor)
     images = list(suggestion.images)
-    audit.record("suggestion.deleted", "suggestion", suggestion.id, actor=actor,
-                 community_id=suggestion.community_id,
-                 before={"title": suggestion.display_title, "status": suggestion.status,
-                         "category": suggestion.category})
+    if record:
+        audit.record("suggestion.deleted", "suggestion", suggestion.id, actor=actor,
+                     community_id=suggestion.community_id,
+                     before={"title": suggestion.display_title, "status": suggestion.status,
+                             "category": suggestion.category})
     db.session.delete(suggestion)
     db.session.flush()
     delete_files(images)

@@ -339,16 +339,20 @@ def feedback_for_response(response: SurveyResponse) -> dict[str, FeedbackItem]:
     return {item.question_key: item for item in rows}
 
 
-def delete_response(response: SurveyResponse, *, actor: User | None) -> None:
-    """Delete a response and its feedback items (e.g. spam in an anonymous survey)."""
+def delete_response(response: SurveyResponse, *, actor: User | None, record: bool = True
+                    ) -> None:
+    """Delete a response and its feedback items (e.g. spam in an anonymous survey);
+    ``record=False`` leaves the audit entry to the caller (a member's erasure)."""
     survey = db.session.get(Survey, response.survey_id)
     for item in feedback_for_response(response).values():
         db.session.delete(item)
     db.session.execute(db.update(SurveySession).where(
         SurveySession.response_id == response.id).values(response_id=None)
         .execution_options(synchronize_session=False))
-    audit.record("survey.response_deleted", "survey_response", response.id, actor=actor,
-                 community_id=response.community_id, before={"survey_id": response.survey_id})
+    if record:
+        audit.record("survey.response_deleted", "survey_response", response.id, actor=actor,
+                     community_id=response.community_id,
+                     before={"survey_id": response.survey_id})
     db.session.delete(response)
     survey.response_count = max(0, survey.response_count - 1)
     survey.data_revision += 1

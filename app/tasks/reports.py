@@ -43,6 +43,16 @@ def generate_report(task_id: str | None, report_id: int) -> dict:
     return {"report": report.id, "pages": report.page_count}
 
 
+@job("reports.redact", label="重新生成已删改引语的报告", retries=1, retry_delay=60,
+     on_lapse=job_leases.on_report_lapse)
+def redact_report(task_id: str | None, report_id: int) -> dict:
+    """Render a report again from its stored context after a member's quotes left it."""
+    from app.services import reports
+
+    report = reports.rerender_stored(report_id)
+    return {"report": report_id, "pages": report.page_count if report else None}
+
+
 @job("reports.deliver", label="发送定期改进报告", retries=DELIVER_RETRIES, retry_delay=300,
      on_lapse=job_leases.on_report_lapse)
 def deliver_report(task_id: str | None, report_id: int) -> dict:

@@ -1,4 +1,5 @@
-"""System jobs: a worker self-check and pruning of old job history."""
+"""System jobs: a worker self-check, pruning of old job history, recovery of lapsed jobs
+and the daily purge of text past its retention period."""
 
 from __future__ import annotations
 
@@ -42,8 +43,21 @@ def recover_lapsed_jobs() -> list[int]:
     return job_leases.recover_lapsed()
 
 
+def purge_expired_text() -> dict:
+    """Purge the raw text of closed items past their community's retention period."""
+    from app.services import retention
+
+    return retention.purge_expired()
+
+
 def _register_periodic():
     from app.tasks import huey
+
+    # 19:23 UTC is 03:23 in China, when the boxes are quiet (the queue keeps UTC).
+    @huey.periodic_task(crontab(hour="19", minute="23"), name="system.purge_expired_text")
+    @in_app_context
+    def purge_expired_text_daily():
+        return purge_expired_text()
 
     @huey.periodic_task(crontab(hour="3", minute="17"), name="system.prune_job_history")
     @in_app_context
@@ -64,8 +78,9 @@ def _register_periodic():
         except Exception:  # a worker must start even while the database is away
             log.exception("recovering lapsed jobs at worker start failed")
 
-    return prune_job_history_daily, recover_lapsed_every_minute, recover_lapsed_at_start
+    return (prune_job_history_daily, recover_lapsed_every_minute, recover_lapsed_at_start,
+            purge_expired_text_daily)
 
 
-prune_job_history_daily, recover_lapsed_every_minute, recover_lapsed_at_start = (
-    _register_periodic())
+(prune_job_history_daily, recover_lapsed_every_minute, recover_lapsed_at_start,
+ purge_expired_text_daily) = _register_periodic()

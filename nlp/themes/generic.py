@@ -121,12 +121,18 @@ def pos_of(word: str) -> str:
 def is_subject(word: str) -> bool:
     """True for a word that can carry a topic: a noun-like word of the dictionaries (jieba's
     and the community dictionary) or a Latin term. Words the dictionaries do not know are
-    mostly the HMM's joins (卡得, 群问), so they are not subjects by themselves."""
+    mostly the HMM's joins (卡得, 群问), so they are not subjects by themselves.
+
+    A person-name flag on one of the most frequent words of general Chinese is the
+    dictionary's second reading of a common word (明白 nr), not a name: no subject."""
     if is_generic(word):
         return False
     if word.isascii():
         return True
-    return pos_of(word).startswith(_SUBJECT_POS) and not is_comment(word)
+    flag = pos_of(word)
+    if flag == "nr" and is_everyday(word):
+        return False
+    return flag.startswith(_SUBJECT_POS) and not is_comment(word)
 
 
 @lru_cache(maxsize=200_000)

@@ -86,6 +86,8 @@ EXTEND_SHARE_EVERYDAY = 0.15
 # A bare everyday word gives way to the best other phrase that scores this share of it.
 EVERYDAY_YIELD = 0.2
 UNNAMED = "未命名话题"
+# A-not-A (算不算, 能不能, 有没有): the yes-no question form of Chinese verbs.
+_A_NOT_A = re.compile(r"^(.)[不没]\1")
 
 
 def phrase_candidates(tokens: Sequence[str]) -> set[tuple[str, ...]]:
@@ -116,10 +118,16 @@ def _valid_phrase(gram: tuple[str, ...], subjects: frozenset[str] = frozenset())
 
 
 def phrase_subjects(merges: Sequence[tuple[str, str]]) -> frozenset[str]:
-    """Learned phrases that hold a subject word (森林人, 副本掉落): subjects themselves."""
+    """Learned phrases that hold a subject word (森林人, 副本掉落): subjects themselves.
+
+    Chinese phrases put their head last, so a phrase must end in a noun or an action
+    (人, 掉落, 停车): 学姐主动, ending in a modifier, is a clause cut short, not a name."""
     out: set[str] = set()
     for left, right in merges:
-        if left in out or right in out or is_subject(left) or is_subject(right):
+        if _A_NOT_A.match(left):
+            continue  # 算不算违规, 能不能回放: a yes-no question, not a name
+        holds = left in out or right in out or is_subject(left) or is_subject(right)
+        if holds and (right in out or pos_of(right)[:1] in ("n", "v")):
             out.add(left + right)
     return frozenset(out)
 

@@ -156,6 +156,11 @@ class QuestionType:
         """Free text in an answer that should become feedback items."""
         return []
 
+    def without_free_text(self, q: Question, answer: Any, placeholder: str) -> Any:
+        """The answer with every text the member typed replaced by ``placeholder`` (for a
+        retention period): what was chosen or scored stays, so statistics keep counting it."""
+        return answer
+
 
 # -- helpers shared by the types ---------------------------------------------------------
 

@@ -170,6 +170,12 @@ class _ChoiceBase(QuestionType):
             return []
         return [FreeText(q.id, text, "other", q.other_option.id if q.other_option else None)]
 
+    def without_free_text(self, q: Question, answer: Any, placeholder: str) -> Any:
+        """The choice stays; the text typed next to 其他 becomes the placeholder."""
+        if other_text(answer):
+            return {**answer, "other": placeholder}
+        return answer
+
 
 @register
 class SingleChoice(_ChoiceBase):

@@ -129,6 +129,10 @@ class ShortText(QuestionType):
         """The answer, unless the question is marked as not feedback (e.g. a nickname)."""
         return [FreeText(q.id, answer)] if q.config.feedback else []
 
+    def without_free_text(self, q: Question, answer: Any, placeholder: str) -> Any:
+        """The placeholder for any answer, feedback or not (a nickname is typed text too)."""
+        return placeholder if isinstance(answer, str) and answer else answer
+
 
 @register
 class LongText(ShortText):

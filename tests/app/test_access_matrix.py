@@ -72,6 +72,7 @@ ROUTES: dict[str, Route] = {
     "auth.login": Route("GET", "public"),
     "auth.logout": Route("POST", "public"),
     "auth.change_password": Route("GET", "login"),
+    "auth.delete_account": Route("GET", "login"),
     "auth.accept_invitation": Route("GET", "public",
                                     params=lambda w: {"token": w.invitation_token}),
     "admin.job_list": Route("GET", "superuser"),
@@ -89,6 +90,10 @@ ROUTES: dict[str, Route] = {
         lambda w: {**A(w), "membership_id": w.extra_membership.id},
     ),
     "community.export_member_data": Route(
+        "POST", "community", Role.ADMIN,
+        lambda w: {**A(w), "membership_id": w.extra_membership.id},
+    ),
+    "community.erase_member": Route(
         "POST", "community", Role.ADMIN,
         lambda w: {**A(w), "membership_id": w.extra_membership.id},
     ),

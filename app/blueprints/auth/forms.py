@@ -41,6 +41,18 @@ class ChangePasswordForm(FlaskForm):
     )
 
 
+class DeleteAccountForm(FlaskForm):
+    """Delete your own account: your password and an explicit tick."""
+
+    password = PasswordField(
+        _l("当前密码"), validators=[DataRequired(_l("请填写当前密码。")), Length(max=256)]
+    )
+    confirm = BooleanField(
+        _l("我明白：我的账号、署名建议、评论、投票、问卷回答和访谈记录会被永久删除，无法恢复。"),
+        validators=[DataRequired(_l("请勾选确认。"))],
+    )
+
+
 class AcceptInvitationForm(FlaskForm):
     """A newcomer creates an account while accepting an invitation."""
 

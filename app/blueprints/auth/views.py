@@ -12,6 +12,7 @@ from app.blueprints.auth import auth_bp
 from app.blueprints.auth.forms import (
     AcceptInvitationForm,
     ChangePasswordForm,
+    DeleteAccountForm,
     JoinForm,
     LoginForm,
 )
@@ -19,7 +20,7 @@ from app.blueprints.service_calls import commit, committing
 from app.extensions import limiter
 from app.security.access import login_required, public
 from app.security.rate_limits import limit_for
-from app.services import accounts
+from app.services import accounts, member_erasure
 from app.services.errors import ServiceError
 
 
@@ -83,6 +84,23 @@ def change_password():
             flash(_("密码已更新，其他设备上的登录已失效。"), "success")
             return redirect(url_for("main.index"))
     return render_template("auth/change_password.html", form=form)
+
+
+@auth_bp.route("/account/delete", methods=["GET", "POST"])
+@login_required
+def delete_account():
+    """Delete your own account with everything derived from your words (PIPL erasure)."""
+    form = DeleteAccountForm()
+    if form.validate_on_submit():
+        with committing(form=form, field="confirm") as done:
+            erasure = member_erasure.erase_account(current_user._get_current_object(),
+                                                   form.password.data)
+        if done:
+            member_erasure.after_commit(erasure)
+            logout_user()
+            flash(_("你的账号和个人数据已删除。"), "success")
+            return redirect(url_for("auth.login"))
+    return render_template("auth/delete_account.html", form=form)
 
 
 @auth_bp.route("/invite/<token>", methods=["GET", "POST"])

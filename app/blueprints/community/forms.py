@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, EmailField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from app.blueprints.reports.forms import MultiCheckboxField
 from app.security.roles import ROLE_LABELS, ROLE_ORDER
+from app.services.retention import MAX_RETENTION_DAYS, MIN_RETENTION_DAYS
 
 ROLE_CHOICES = [SelectChoice(role.value, ROLE_LABELS[role]) for role in ROLE_ORDER]
 
@@ -32,6 +33,12 @@ class InvitationForm(FlaskForm):
                     NumberRange(min=1, max=365, message=_l("有效天数需在 1 到 365 之间。"))],
     )
     note = StringField(_l("备注"), validators=[Optional(), Length(max=200)])
+
+
+class EraseMemberForm(FlaskForm):
+    """Delete one member and their data: an explicit tick, as it cannot be undone."""
+
+    confirm = BooleanField(_l("确认永久删除"), validators=[DataRequired()])
 
 
 class RoleForm(FlaskForm):
@@ -57,6 +64,11 @@ class CommunitySettingsForm(FlaskForm):
     name = StringField(_l("社群名称"), validators=[DataRequired(_l("请填写社群名称。")),
                                                    Length(max=120)])
     description = TextAreaField(_l("简介"), validators=[Optional(), Length(max=2000)])
+    retention_days = IntegerField(
+        _l("原文保留天数（留空则按站点设置）"),
+        validators=[Optional(), NumberRange(min=MIN_RETENTION_DAYS, max=MAX_RETENTION_DAYS,
+                                            message=_l("保留天数需在 %(min)d 到 %(max)d 之间。"))],
+    )
 
 
 class WebhookForm(FlaskForm):

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 import json
 
-from flask import Response, abort, flash, g, redirect, render_template, request, url_for
+from flask import (
+    Response,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
@@ -13,6 +23,7 @@ from app.blueprints.community import community_bp
 from app.blueprints.community.forms import (
     CommunitySettingsForm,
     ConfirmForm,
+    EraseMemberForm,
     InvitationForm,
     RoleForm,
     TokenForm,
@@ -24,7 +35,7 @@ from app.models import ApiToken, Invitation, Membership
 from app.notifications import webhooks as robots
 from app.security.access import community_required, get_in_community
 from app.security.roles import Role
-from app.services import accounts, audit, member_data, webhooks
+from app.services import accounts, audit, member_data, member_erasure, webhooks
 from app.services import communities as community_service
 from app.services import settings as settings_service
 from app.services.links import absolute_url
@@ -59,6 +70,26 @@ def members(slug: str):
         "community/members.html", rows=rows, total=total, page=page, page_size=PAGE_SIZE,
         query=query, role_form=RoleForm(), confirm_form=ConfirmForm(),
     )
+
+
+@community_bp.route("/members/<int:membership_id>/erase", methods=["POST"])
+@community_required(Role.ADMIN)
+def erase_member(slug: str, membership_id: int):
+    """Delete one member with the data derived from their words (PIPL erasure)."""
+    membership = get_in_community(Membership, membership_id)
+    back = redirect(url_for("community.members", slug=slug))
+    if not EraseMemberForm().validate_on_submit():
+        flash(_("请先勾选「确认永久删除」。"), "error")
+        return back
+    if membership.user_id == current_user.id:
+        flash(_("要删除你自己的账号，请在账号菜单的「删除账号」页面操作。"), "error")
+        return back
+    done: list[member_erasure.Erasure] = []
+    if run_action(lambda: done.append(member_erasure.erase_member(membership,
+                                                                  actor=current_user)),
+                  success=_("已删除该成员及其个人数据；引用过其内容的报告会重新生成。")):
+        member_erasure.after_commit(done[0])
+    return back
 
 
 @community_bp.route("/members/<int:membership_id>/role", methods=["POST"])
@@ -174,16 +205,19 @@ def revoke_token(slug: str, token_id: int):
 def settings(slug: str):
     """The community's name and description, and links to administration."""
     form = CommunitySettingsForm(obj=g.community)
+    if request.method == "GET":
+        form.retention_days.data = (g.community.settings or {}).get("retention_days")
     if form.validate_on_submit():
         with committing(form=form, field="name") as done:
             settings_service.update_community(
                 g.community, name=form.name.data, description=form.description.data or "",
-                actor=current_user,
+                actor=current_user, retention_days=form.retention_days.data,
             )
         if done:
             flash(_("设置已保存。"), "success")
             return redirect(url_for("community.settings", slug=slug))
-    return render_template("community/settings.html", form=form)
+    return render_template("community/settings.html", form=form,
+                           site_retention_days=current_app.config["RETENTION_DAYS"])
 
 
 def _event_choices():

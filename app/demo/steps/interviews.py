@@ -12,16 +12,17 @@ from datetime import timedelta
 from app.demo import DemoContext, demo_step
 from app.demo.clock import Clock
 from app.demo.vocab import (
-    CLOSERS,
     EXTERNAL_INTERVIEWEES,
     INTERVIEW_GUIDES,
     OBSERVATIONS,
-    OPENERS,
     REPORTED_QUESTION,
     REPORTED_SPEECH,
     THEME_RESPONSES,
     THEMES_BY_KEY,
+    closer,
     interview_answer,
+    join_closer,
+    opener,
     theme_weight,
     wish,
 )
@@ -58,7 +59,7 @@ def _answer_block(ctx: DemoContext, theme, day: float, quotes: list, who: str) -
     quotes.append((sentence, sentiment, theme))
     style = rng.random()
     if style < 0.25:
-        return f"> 原话：{rng.choice(OPENERS)}{sentence}{rng.choice(CLOSERS)}"
+        return f"> 原话：{join_closer(opener(sentiment, rng) + sentence, closer(sentiment, rng))}"
     if style < 0.45:
         items = [sentence, wish(theme, rng)]
         return "\n".join(f"- {item}" for item in items)

@@ -279,8 +279,9 @@ def _comments(ctx: DemoContext, clock: Clock, made, duplicates: set[int]) -> Non
             continue
         for _ in range(rng.randint(1, 4)):
             at = _later(ctx, suggestion.created_at, 0.05, 8)
-            text = compose(theme, -1 if rng.random() < 0.6 else 1, rng, with_wish=0.3)
-            if rng.random() < 0.35:  # "+1" comments, usually with a word of their own
+            agrees = rng.random() < 0.6
+            text = compose(theme, -1 if agrees else 1, rng, with_wish=0.3)
+            if agrees and rng.random() < 0.5:  # "+1" to a complaint, usually with more words
                 text = rng.choice(AGREEMENTS) + ("" if rng.random() < 0.15 else "，" + text)
             board.add_comment(suggestion, rng.choice(members), text,
                               anonymous=rng.random() < 0.12, created_at=at)

@@ -15,11 +15,12 @@ from datetime import timedelta
 import surveys as domain
 from app.demo import DEMO_LOGINS, DemoContext, demo_step
 from app.demo.vocab import (
-    CLOSERS,
     DEMO_DAYS,
-    OPENERS,
     THEMES_BY_KEY,
+    closer,
     compose,
+    join_closer,
+    opener,
     pick_theme,
     statement,
     wish,
@@ -103,13 +104,11 @@ def _store(live: Live, answers: dict, day_time, rng: random.Random, *,
 
 def suggestion(theme, rng: random.Random) -> str:
     """A wish about the theme in a member's own words (opener, wish, closer)."""
-    text = rng.choice(OPENERS) + wish(theme, rng)
-    if rng.random() < 0.35:
+    text = opener(0, rng, wishing=True) + wish(theme, rng)
+    because = rng.random() < 0.35
+    if because:
         text += "，因为" + statement(theme, -1, rng)
-    closer = rng.choice(CLOSERS)
-    if closer.startswith(("。", "，", "！")) and text.endswith(("。", "！", "？")):
-        closer = closer[1:]
-    return text + closer
+    return join_closer(text, closer(-1 if because else 0, rng))
 
 
 REASON_OF_THEME = {"ads": "ads", "content": "content", "response": "response",
