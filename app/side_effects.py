@@ -48,6 +48,8 @@ class SideEffect:
     after_flush: SessionHook | None = None
     after_commit: SessionHook | None = None
     after_rollback: SessionHook | None = None
+    # (session, the transaction that ended): tells a savepoint's rollback from the whole one
+    after_soft_rollback: Callable[[Session, Any], None] | None = None
     table: Table | None = None
     on_insert: Callable[[Connection, Sequence[Mapping[str, Any]]], None] | None = None
     connection_commit: ConnectionHook | None = None
@@ -59,7 +61,7 @@ class SideEffect:
 def side_effects() -> tuple[SideEffect, ...]:
     """The side effects of database writes, in the order they run."""
     from app.models import FeedbackItem
-    from app.services import api_credentials
+    from app.services import after_commit, api_credentials
     from app.services.insights import hooks
 
     return (
@@ -73,6 +75,12 @@ def side_effects() -> tuple[SideEffect, ...]:
             connection_commit=hooks.core_committed,
             connection_rollback=hooks.core_rolled_back,
             at_teardown=hooks.flush_due,
+        ),
+        SideEffect(
+            "after the commit: notification deliveries, robot messages and retraining staged "
+            "in a transaction go out once it commits (app.services.after_commit)",
+            after_commit=after_commit.keep_committed,
+            after_soft_rollback=after_commit.forget_rolled_back,
         ),
         SideEffect(
             "API credentials: committed account changes empty the cache",
@@ -109,6 +117,12 @@ def _after_rollback(session: Session) -> None:
             effect.after_rollback(session)
 
 
+def _after_soft_rollback(session: Session, previous_transaction: Any) -> None:
+    for effect in side_effects():
+        if effect.after_soft_rollback is not None:
+            effect.after_soft_rollback(session, previous_transaction)
+
+
 def _connection_commit(connection: Connection) -> None:
     for effect in side_effects():
         if effect.connection_commit is not None:
@@ -122,7 +136,8 @@ def _connection_rollback(connection: Connection) -> None:
 
 
 _SESSION_EVENTS = (("after_flush", _after_flush), ("after_commit", _after_commit),
-                   ("after_rollback", _after_rollback))
+                   ("after_rollback", _after_rollback),
+                   ("after_soft_rollback", _after_soft_rollback))
 _CONNECTION_EVENTS = (("commit", _connection_commit), ("rollback", _connection_rollback))
 
 
@@ -142,6 +157,13 @@ def register(app: Flask) -> None:
         for name, handler in _CONNECTION_EVENTS:
             if not event.contains(engine, name, handler):
                 event.listen(engine, name, handler)
+
+    # Work staged until the commit (notification deliveries, robot messages, retraining):
+    # its owners register their queues when imported; the end of a request queues it.
+    from app.services import after_commit, notifications  # noqa: F401
+    from app.services.insights import corrections  # noqa: F401
+
+    after_commit.queue_at_request_end(app)
 
     @app.teardown_appcontext
     def run_side_effects_at_teardown(_exc: BaseException | None) -> None:

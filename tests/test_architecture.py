@@ -83,3 +83,46 @@ def test_pure_package_declares_every_third_party_import(package):
         if not {d.lower().replace("_", "-") for d in owners.get(module, [module])} & declared
     }
     assert missing == {}, f"{package} imports undeclared {missing}"
+
+
+# The views' one commit path (app/blueprints/service_calls.py) and what it makes unnecessary.
+COMMIT_HELPER = ROOT / "app" / "blueprints" / "service_calls.py"
+SESSION_CALLS = {"commit", "rollback"}
+DELIVERY_FLUSHES = {"flush_deliveries", "discard_pending_deliveries", "flush", "discard_pending",
+                    "queue_training"}
+
+
+def _direct_transaction_calls(path: Path) -> list[str]:
+    """``…session.commit()``/``rollback()`` calls and hand-made delivery flushes in a module."""
+    import ast
+
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
+            continue
+        owner = ast.unparse(node.func.value)
+        name = node.func.attr
+        if (name in SESSION_CALLS and owner.split(".")[-1] == "session") or (
+                name in DELIVERY_FLUSHES and owner in {"notifications", "webhooks", "corrections"}):
+            found.append(f"{path.name}:{node.lineno} {owner}.{name}()")
+    return found
+
+
+def test_blueprints_commit_only_through_the_one_helper():
+    offenders = [
+        call for path in sorted((ROOT / "app" / "blueprints").rglob("*.py"))
+        if path != COMMIT_HELPER for call in _direct_transaction_calls(path)
+    ]
+    assert offenders == [], (
+        "views commit and roll back through app.blueprints.service_calls (committing(), "
+        "commit()); staged work (notifications, retraining) is queued after the commit by the "
+        "request: "
+        + ", ".join(offenders))
+
+
+def test_the_check_sees_a_direct_commit(tmp_path):
+    view = tmp_path / "view.py"
+    view.write_text("def save():\n    db.session.commit()\n    notifications.flush_deliveries()\n",
+                    encoding="utf-8")
+    assert _direct_transaction_calls(view) == [
+        "view.py:2 db.session.commit()", "view.py:3 notifications.flush_deliveries()"]

@@ -57,14 +57,14 @@ def database_unavailable(exc: BaseException | None) -> bool:
 
 def _unavailable_response(exc: BaseException):
     """503 with Retry-After; the page needs no database (no user, community or bell)."""
-    from app.extensions import db
+    from app.blueprints.service_calls import rollback
 
     orig = getattr(exc, "orig", None) or exc
     # One line, no traceback and no SQL: the statement's parameters are members' answers.
     first_line = (str(orig).strip().splitlines() or [""])[0][:300]
     log.warning("database unavailable: %s: %s", type(orig).__name__, first_line)
     try:
-        db.session.rollback()
+        rollback()
     except Exception:  # the connection is gone; the pool replaces it on the next checkout
         log.debug("rollback after a lost connection failed", exc_info=True)
     # Whatever the request had loaded is expired by the rollback and cannot be reloaded.
@@ -119,7 +119,7 @@ def register(app: Flask) -> None:
         if database_unavailable(exc):
             return _unavailable_response(exc)
         log.exception("unhandled error")
-        from app.extensions import db
+        from app.blueprints.service_calls import rollback
 
-        db.session.rollback()
+        rollback()
         return error_response(500)

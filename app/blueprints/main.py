@@ -19,10 +19,10 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
+from app.blueprints.service_calls import committing
 from app.extensions import db
 from app.security.access import login_required, public, superuser_required
 from app.services import communities as community_service
-from app.services.errors import ServiceError
 
 main_bp = Blueprint("main", __name__)
 
@@ -70,16 +70,12 @@ def new_community():
     """Site administrators create communities."""
     form = CommunityForm()
     if form.validate_on_submit():
-        try:
+        with committing(form=form, field="name") as done:
             community = community_service.create_community(
                 form.name.data, form.slug.data, actor=current_user,
                 description=form.description.data or "",
             )
-        except ServiceError as exc:
-            db.session.rollback()
-            getattr(form, exc.field or "name").errors.append(exc.message)
-        else:
-            db.session.commit()
+        if done:
             flash(_("社群已创建。"), "success")
             return redirect(url_for("community.home", slug=community.slug))
     return render_template("main/new_community.html", form=form)

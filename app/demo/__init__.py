@@ -95,7 +95,7 @@ def remove_demo() -> None:
         db.session.delete(community)
         db.session.flush()
     for domain in DEMO_EMAIL_DOMAINS:
-        db.session.execute(db.delete(User).where(User.email.like(f"%{domain}")))
+        db.session.execute(db.delete(User).where(User.email.endswith(domain, autoescape=True)))
     db.session.commit()
 
 

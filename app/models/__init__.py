@@ -5,7 +5,7 @@ from app.models.audit import AuditEntry
 from app.models.base import Base, utcnow
 from app.models.changelog import ChangelogAnswer, ChangelogEntry
 from app.models.community import Community
-from app.models.feedback import SOURCE_KIND_LABELS, FeedbackItem, SourceKind
+from app.models.feedback import SOURCE_KIND_LABELS, FeedbackItem, SourceKind, source_links
 from app.models.insights import (
     ALERT_KIND_LABELS,
     CORRECTION_KIND_LABELS,
@@ -151,6 +151,7 @@ __all__ = [
     "Community",
     "CustomMetric",
     "FeedbackItem",
+    "source_links",
     "IMPORT_STATUS_LABELS",
     "ImportStatus",
     "Highlight",

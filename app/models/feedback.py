@@ -9,7 +9,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import DateTime, ForeignKey, Index, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from app.models.base import Base, JSONType, TimestampMixin, utcnow
 
@@ -33,6 +33,27 @@ SOURCE_KIND_LABELS = {
 }
 
 
+SOURCE_COLUMNS = ("survey_id", "question_key", "response_id", "suggestion_id", "interview_id")
+
+
+def source_links(source_key: str) -> dict[str, Any]:
+    """The source columns a source key stands for: ``survey:<survey>:response:<response>:
+    <question>``, ``suggestion:<suggestion>[:<part>:<id>]`` and ``interview:<interview>:…``;
+    any other key (imports) links to nothing."""
+    links: dict[str, Any] = dict.fromkeys(SOURCE_COLUMNS)
+    parts = (source_key or "").split(":")
+    kind = parts[0]
+    if kind == "survey" and len(parts) >= 5 and parts[2] == "response":
+        if parts[1].isdigit() and parts[3].isdigit():
+            links.update(survey_id=int(parts[1]), response_id=int(parts[3]),
+                         question_key=":".join(parts[4:])[:64] or None)
+    elif kind == "suggestion" and len(parts) >= 2 and parts[1].isdigit():
+        links["suggestion_id"] = int(parts[1])
+    elif kind == "interview" and len(parts) >= 2 and parts[1].isdigit():
+        links["interview_id"] = int(parts[1])
+    return links
+
+
 class FeedbackItem(TimestampMixin, Base):
     """One piece of member text, with a link back to where it came from."""
 
@@ -41,6 +62,10 @@ class FeedbackItem(TimestampMixin, Base):
         UniqueConstraint("community_id", "source_key"),
         Index("ix_feedback_items_community_occurred", "community_id", "occurred_at"),
         Index("ix_feedback_items_community_kind", "community_id", "source_kind"),
+        Index("ix_feedback_items_survey_question", "community_id", "survey_id", "question_key"),
+        Index("ix_feedback_items_response", "response_id"),
+        Index("ix_feedback_items_suggestion", "suggestion_id"),
+        Index("ix_feedback_items_interview", "interview_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -52,6 +77,14 @@ class FeedbackItem(TimestampMixin, Base):
     # re-recording the same source updates the row instead of duplicating it.
     source_key: Mapped[str] = mapped_column(String(160), nullable=False)
     source_id: Mapped[int | None] = mapped_column()
+    # The source piece as columns, set from ``source_key`` (``source_links``) so that a
+    # survey's, response's, suggestion's or interview's items are found by an index, not by
+    # matching key text. No foreign keys: the services delete items with their source.
+    survey_id: Mapped[int | None] = mapped_column()
+    question_key: Mapped[str | None] = mapped_column(String(64))
+    response_id: Mapped[int | None] = mapped_column()
+    suggestion_id: Mapped[int | None] = mapped_column()
+    interview_id: Mapped[int | None] = mapped_column()
     source_ref: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict, nullable=False)
     raw_text: Mapped[str] = mapped_column(Text, nullable=False)
     redacted_text: Mapped[str] = mapped_column(Text, nullable=False)
@@ -65,6 +98,12 @@ class FeedbackItem(TimestampMixin, Base):
 
     community = relationship("Community")
     author = relationship("User")
+
+    @validates("source_key")
+    def _link_source(self, _key: str, value: str) -> str:
+        for name, link in source_links(value).items():
+            setattr(self, name, link)
+        return value
 
     @property
     def is_anonymous(self) -> bool:

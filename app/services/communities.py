@@ -80,10 +80,12 @@ def list_members(community: Community, *, query: str = "", limit: int = 50, offs
         .where(Membership.community_id == community.id)
     )
     if query:
-        like = f"%{query.strip()}%"
+        # autoescape: a % or _ typed in the box is searched for, not a wildcard
+        needle = query.strip()
         stmt = stmt.where(
-            db.or_(User.display_name.ilike(like), User.email.ilike(like),
-                   Membership.nickname.ilike(like))
+            db.or_(User.display_name.icontains(needle, autoescape=True),
+                   User.email.icontains(needle, autoescape=True),
+                   Membership.nickname.icontains(needle, autoescape=True))
         )
     total = db.session.execute(
         db.select(db.func.count()).select_from(stmt.subquery())

@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 
 from app import side_effects
 from app.extensions import db
-from app.models import FeedbackItem, SourceKind, utcnow
+from app.models import FeedbackItem, SourceKind, source_links, utcnow
 from app.security.text_input import clean_text
 from app.services.errors import ServiceError
 from nlp.pii import redact
@@ -80,8 +80,9 @@ _INSERT_ITEMS = FeedbackItem.__table__.insert()
 def insert_new_feedback(rows: Sequence[dict[str, Any]], connection=None) -> int:
     """Insert prepared rows in one statement (their source pieces were just created, so no
     item can exist yet), on the session's connection unless one is given; returns how
-    many."""
+    many. The source columns are filled from each row's final ``source_key``."""
     if rows:
+        rows = [{**row, **source_links(row["source_key"])} for row in rows]
         connection = connection or db.session.connection()
         connection.execute(_INSERT_ITEMS, list(rows))
         side_effects.inserted(connection, FeedbackItem.__table__, rows)

@@ -562,10 +562,6 @@ def _refind(blocks: list[NoteBlock], h: Highlight) -> tuple[int, int, int] | Non
 # --- lists and search ------------------------------------------------------------------------
 
 
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
 @dataclass
 class InterviewFilters:
     """How the interview list is narrowed."""
@@ -593,13 +589,14 @@ def list_interviews(community: Community, filters: InterviewFilters, *, limit: i
     if filters.channel:
         stmt = stmt.where(Interview.channel == filters.channel)
     if filters.q:
-        like = f"%{_escape_like(filters.q.strip())}%"
+        needle = filters.q.strip()
         in_highlights = db.select(Highlight.interview_id).where(
-            Highlight.community_id == community.id, Highlight.quote.ilike(like, escape="\\"))
+            Highlight.community_id == community.id,
+            Highlight.quote.icontains(needle, autoescape=True))
         stmt = stmt.where(db.or_(
-            Interview.notes.ilike(like, escape="\\"),
-            Interview.title.ilike(like, escape="\\"),
-            Interview.interviewee_name.ilike(like, escape="\\"),
+            Interview.notes.icontains(needle, autoescape=True),
+            Interview.title.icontains(needle, autoescape=True),
+            Interview.interviewee_name.icontains(needle, autoescape=True),
             Interview.id.in_(in_highlights),
         ))
     total = int(db.session.execute(
@@ -778,13 +775,12 @@ def search_members(community: Community, q: str, limit: int = 20) -> list[Member
     needle = " ".join((q or "").split())[:40]
     if not needle:
         return []
-    like = f"%{_escape_like(needle)}%"
     name = db.func.coalesce(Membership.nickname, User.display_name)
-    starts = db.case((name.ilike(f"{_escape_like(needle)}%", escape="\\"), 0), else_=1)
+    starts = db.case((name.istartswith(needle, autoescape=True), 0), else_=1)
     rows = db.session.execute(
         _member_rows(community)
-        .where(db.or_(Membership.nickname.ilike(like, escape="\\"),
-                      User.display_name.ilike(like, escape="\\")))
+        .where(db.or_(Membership.nickname.icontains(needle, autoescape=True),
+                      User.display_name.icontains(needle, autoescape=True)))
         .order_by(starts, name, Membership.joined_at).limit(limit)
     ).all()
     return _member_choices(community, rows)

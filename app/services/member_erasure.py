@@ -154,8 +154,9 @@ def _forget_notifications_about(community, suggestion_ids: list[int]) -> None:
         for base in (f"/c/{community.slug}/s/{suggestion_id}",
                      f"/c/{community.slug}/suggestions/{suggestion_id}"):
             _delete_rows(Notification, Notification.community_id == community.id, db.or_(
-                Notification.link == base, Notification.link.like(base + "#%"),
-                Notification.link.like(base + "?%"), Notification.link.like(base + "/%")))
+                Notification.link == base,
+                *(Notification.link.startswith(base + sep, autoescape=True)
+                  for sep in "#?/")))
 
 
 def _scrub_old_audit(community_id: int, targets: Iterable[tuple[str, int]]) -> None:

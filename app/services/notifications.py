@@ -5,8 +5,10 @@ Typical use in a view or task::
 
     notifications.notify(users, community=c, kind="suggestion.status", title=_l(...),
                          body=_l(...), link="/c/demo/s/12")
-    db.session.commit()
-    notifications.flush_deliveries(base_url=request.host_url)  # queues email etc. in a job
+
+In a request the background deliveries (email…) are queued when the request ends, if the
+transaction that created them was committed (``app.services.after_commit``); a rollback
+forgets them. A job or command calls ``flush_deliveries()`` after its commit.
 
 ``title`` and ``body`` may be lazy strings: they are rendered in each recipient's language.
 """
@@ -22,6 +24,7 @@ from flask_babel import force_locale
 from app.extensions import db
 from app.models import Notification, NotificationPreference, User, utcnow
 from app.notifications.channels import CHANNELS, DEFAULT_CHANNELS, get_channel
+from app.services import after_commit
 
 _PENDING_KEY = "huisheng.pending_notifications"
 
@@ -88,8 +91,7 @@ def notify(
     db.session.flush()
     background = [c for c in channels if CHANNELS[c].background]
     if background:
-        pending = db.session.info.setdefault(_PENDING_KEY, [])
-        pending.append(([n.id for n in created], background))
+        after_commit.stage(_PENDING_KEY, [([n.id for n in created], background)])
     return created
 
 
@@ -97,20 +99,21 @@ def discard_pending_deliveries() -> None:
     """Forget deliveries that were not queued (after a rollback, or for generated data)."""
     from app.services import webhooks
 
-    db.session.info.pop(_PENDING_KEY, None)
+    after_commit.discard(_PENDING_KEY)
     webhooks.discard_pending()
 
 
-def flush_deliveries(base_url: str | None = None):
+def flush_deliveries(base_url: str | None = None, *, committed_only: bool = False):
     """Queue the background deliveries of notifications created since the last flush.
 
-    Call it after committing; it also queues the group-chat robots' messages
-    (``webhooks.announce``). Returns the JobRun, or None when there was nothing to send.
+    Call it after committing (a request does it when it ends); it also queues the group-chat
+    robots' messages (``webhooks.announce``). Returns the JobRun, or None when there was
+    nothing to send.
     """
     from app.services import jobs, webhooks
 
-    webhooks.flush(base_url)
-    pending = db.session.info.pop(_PENDING_KEY, None)
+    webhooks.flush(base_url, committed_only=committed_only)
+    pending = after_commit.take(_PENDING_KEY, committed_only=committed_only)
     if not pending:
         return None
     by_channels: dict[tuple[str, ...], list[int]] = {}
@@ -228,3 +231,9 @@ def mark_all_read(user: User, *, community=None) -> int:
         stmt = stmt.where(Notification.community_id == community.id)
     result = db.session.execute(stmt.values(read_at=utcnow()))
     return result.rowcount or 0
+
+
+
+@after_commit.queues_when_committed
+def _queue_committed_deliveries(base_url: str | None) -> None:
+    flush_deliveries(base_url=base_url, committed_only=True)

@@ -614,10 +614,6 @@ def _local_bounds(community: Community, day: date, *, end: bool) -> datetime:
     return moment.astimezone(ZoneInfo("UTC")).replace(tzinfo=None)
 
 
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
 def inbox(community: Community, filters: InboxFilters, *, viewer: User, limit: int = 25,
           offset: int = 0) -> tuple[list[InboxRow], int]:
     """The filtered inbox page and the total number of matches."""
@@ -651,9 +647,9 @@ def inbox(community: Community, filters: InboxFilters, *, viewer: User, limit: i
         stmt = stmt.where(Suggestion.created_at < _local_bounds(community, filters.date_to,
                                                                 end=True))
     if filters.q:
-        like = f"%{_escape_like(filters.q.strip())}%"
-        stmt = stmt.where(db.or_(Suggestion.content.ilike(like, escape="\\"),
-                                 Suggestion.title.ilike(like, escape="\\")))
+        needle = filters.q.strip()
+        stmt = stmt.where(db.or_(Suggestion.content.icontains(needle, autoescape=True),
+                                 Suggestion.title.icontains(needle, autoescape=True)))
     if filters.hidden == "only":
         stmt = stmt.where(Suggestion.hidden_at.is_not(None))
     elif filters.hidden == "exclude":

@@ -23,7 +23,6 @@ from app.extensions import db
 from app.models import (
     FeedbackItem,
     ResponseSource,
-    SourceKind,
     Survey,
     SurveyImport,
     SurveyResponse,
@@ -284,13 +283,11 @@ def undo(imp: SurveyImport, *, actor: User | None) -> int:
     ids = list(db.session.execute(
         db.select(SurveyResponse.id).where(SurveyResponse.survey_id == imp.survey_id,
                                            SurveyResponse.import_id == imp.id)).scalars())
-    prefix = f"survey:{imp.survey_id}:response:"
     for start in range(0, len(ids), 500):
         db.session.execute(db.delete(FeedbackItem).where(
             FeedbackItem.community_id == imp.community_id,
-            FeedbackItem.source_kind == SourceKind.SURVEY_ANSWER.value,
-            FeedbackItem.source_id.in_(ids[start:start + 500]),
-            FeedbackItem.source_key.like(prefix + "%")))
+            FeedbackItem.survey_id == imp.survey_id,
+            FeedbackItem.response_id.in_(ids[start:start + 500])))
     db.session.execute(db.delete(SurveyResponse).where(SurveyResponse.survey_id == imp.survey_id,
                                                        SurveyResponse.import_id == imp.id))
     survey = db.session.get(Survey, imp.survey_id)

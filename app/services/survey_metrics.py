@@ -15,7 +15,7 @@ from typing import Any
 
 import surveys as domain
 from app.extensions import db
-from app.models import Community, FeedbackItem, SourceKind, Survey, SurveyResponse, SurveyStatus
+from app.models import Community, FeedbackItem, Survey, SurveyResponse, SurveyStatus
 from app.services import surveys as survey_service
 from app.services.survey_results import community_zone
 
@@ -64,17 +64,12 @@ def _definition(survey: Survey) -> domain.Survey | None:
 def feedback_clause(survey_id: int, question_id: str | None = None):
     """A SQLAlchemy condition on FeedbackItem selecting one survey's (or one question's)
     items; combine it with the community filter."""
-    prefix = f"survey:{int(survey_id)}:response:"
-    clause = db.and_(FeedbackItem.source_kind == SourceKind.SURVEY_ANSWER.value,
-                     FeedbackItem.source_key.like(_escape(prefix) + "%", escape="\\"))
+    # Only survey answers have a survey_id (``source_links``), so no source kind condition:
+    # without it SQLite picks the survey index rather than the (community, kind) one.
+    clause = FeedbackItem.survey_id == int(survey_id)
     if question_id:
-        clause = db.and_(clause, FeedbackItem.source_key.like(
-            _escape(prefix) + "%:" + _escape(question_id), escape="\\"))
+        clause = db.and_(clause, FeedbackItem.question_key == question_id)
     return clause
-
-
-def _escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def source_path(item: FeedbackItem, community_slug: str) -> str | None:

@@ -20,7 +20,6 @@ import surveys as domain
 from app.extensions import db
 from app.models import (
     FeedbackItem,
-    SourceKind,
     Survey,
     SurveyResponse,
     SurveySession,
@@ -313,25 +312,14 @@ def export(survey: Survey, f: ResponseFilter, kind: str) -> tuple[bytes, str, st
 
 # -- open answers and feedback items ------------------------------------------------------
 
-def _like_escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
-def feedback_prefix(survey: Survey) -> str:
-    """The source_key prefix of this survey's feedback items."""
-    return f"survey:{survey.id}:response:"
-
-
 def open_answers(survey: Survey, *, question_id: str | None = None, limit: int = 50,
                  offset: int = 0) -> tuple[list[FeedbackItem], int]:
     """Feedback items made from this survey's open answers and 其他 texts, newest first."""
-    pattern = _like_escape(feedback_prefix(survey)) + "%"
-    if question_id:
-        pattern += ":" + _like_escape(question_id)
     stmt = db.select(FeedbackItem).where(
         FeedbackItem.community_id == survey.community_id,
-        FeedbackItem.source_kind == SourceKind.SURVEY_ANSWER.value,
-        FeedbackItem.source_key.like(pattern, escape="\\"))
+        FeedbackItem.survey_id == survey.id)
+    if question_id:
+        stmt = stmt.where(FeedbackItem.question_key == question_id)
     total = db.session.execute(
         db.select(db.func.count()).select_from(stmt.subquery())).scalar_one()
     rows = db.session.execute(
@@ -342,14 +330,13 @@ def open_answers(survey: Survey, *, question_id: str | None = None, limit: int =
 
 def feedback_for_response(response: SurveyResponse) -> dict[str, FeedbackItem]:
     """The feedback items of one response by question id."""
-    prefix = f"survey:{response.survey_id}:response:{response.id}:"
     rows = db.session.execute(
         db.select(FeedbackItem).where(
             FeedbackItem.community_id == response.community_id,
-            FeedbackItem.source_kind == SourceKind.SURVEY_ANSWER.value,
-            FeedbackItem.source_key.like(_like_escape(prefix) + "%", escape="\\"))
+            FeedbackItem.survey_id == response.survey_id,
+            FeedbackItem.response_id == response.id)
     ).scalars()
-    return {item.source_key[len(prefix):]: item for item in rows}
+    return {item.question_key: item for item in rows}
 
 
 def delete_response(response: SurveyResponse, *, actor: User | None, record: bool = True

@@ -23,7 +23,6 @@ from app.models import (
     AccessMode,
     Community,
     FeedbackItem,
-    SourceKind,
     Survey,
     SurveyImport,
     SurveyResponse,
@@ -549,15 +548,13 @@ def known_channel(survey: Survey, channel: str | None) -> str | None:
 def delete_survey(survey: Survey, *, actor: User | None) -> None:
     """Delete a survey with its versions, responses, sessions, feedback items and the files
     of its imports."""
-    prefix = f"survey:{survey.id}:"
     storage = file_storage()
     for key in db.session.execute(db.select(SurveyImport.file_key).where(
             SurveyImport.survey_id == survey.id, SurveyImport.file_key.is_not(None))).scalars():
         storage.delete(key)
     db.session.execute(db.delete(FeedbackItem).where(
         FeedbackItem.community_id == survey.community_id,
-        FeedbackItem.source_kind == SourceKind.SURVEY_ANSWER.value,
-        FeedbackItem.source_key.like(prefix + "%")))
+        FeedbackItem.survey_id == survey.id))
     db.session.execute(db.delete(SurveySession).where(SurveySession.survey_id == survey.id))
     forget_submission_info(survey.id)
     audit.record("survey.deleted", "survey", survey.id, actor=actor,

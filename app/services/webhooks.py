@@ -3,10 +3,11 @@ and their delivery in the background.
 
 The robots live in the community's settings (``settings["webhooks"]``), set by a community
 admin. Features call :func:`announce` when something happens (a new suggestion, an insight
-alert, a finished report); :func:`flush` queues one ``webhooks.deliver`` job per robot after
-the commit (``notifications.flush_deliveries`` calls it too), so no request waits for a chat
-platform. The webhook URL holds the robot's key: it is shown and logged only masked, and it
-never enters a job's parameters.
+alert, a finished report); once the transaction is committed, :func:`flush` queues one
+``webhooks.deliver`` job per robot (a request does it when it ends, through
+``notifications.flush_deliveries``), so no request waits for a chat platform. The webhook
+URL holds the robot's key: it is shown and logged only masked, and it never enters a job's
+parameters.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from flask_babel import lazy_gettext as _l
 from app.extensions import db
 from app.models import Community, utcnow
 from app.notifications import webhooks as robots
-from app.services import audit
+from app.services import after_commit, audit
 from app.services.errors import ServiceError
 
 log = logging.getLogger(__name__)
@@ -168,21 +169,21 @@ def announce(community: Community, event: str, *, title, body="", link: str | No
         return 0
     message = {"event": event, "title": _render(title)[:200], "body": _render(body),
                "link": link}
-    pending = db.session.info.setdefault(_PENDING_KEY, [])
-    pending.extend((community.id, hook.id, message) for hook in targets)
+    after_commit.stage(_PENDING_KEY, [(community.id, hook.id, message) for hook in targets])
     return len(targets)
 
 
 def discard_pending() -> None:
     """Forget messages that were not queued (after a rollback, or for generated data)."""
-    db.session.info.pop(_PENDING_KEY, None)
+    after_commit.discard(_PENDING_KEY)
 
 
-def flush(base_url: str | None = None) -> int:
-    """Queue one delivery job per announced message and robot; call it after committing."""
+def flush(base_url: str | None = None, *, committed_only: bool = False) -> int:
+    """Queue one delivery job per announced message and robot; call it after committing
+    (``committed_only``: only the messages of committed transactions)."""
     from app.services import jobs
 
-    pending = db.session.info.pop(_PENDING_KEY, None) or []
+    pending = after_commit.take(_PENDING_KEY, committed_only=committed_only)
     base = current_app.config.get("PUBLIC_BASE_URL") or (base_url or "").rstrip("/")
     for community_id, hook_id, message in pending:
         link = message.get("link")

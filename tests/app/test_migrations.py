@@ -9,7 +9,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import create_engine, inspect
+from sqlalchemy import create_engine, inspect, text
 
 from app import create_app
 from app.extensions import db
@@ -89,3 +89,35 @@ def test_nothing_migrates_at_start_up(fresh_database):
         app.test_client().get("/healthz")
         db.engine.dispose()
     assert _tables(fresh_database) == set()
+
+
+def test_source_columns_are_filled_from_the_source_keys_of_existing_items(migration_app):
+    upgrade(revision="0660")
+    now = "2026-12-01 08:00:00"
+    keys = ["survey:12:response:340:q_open", "suggestion:7", "suggestion:7:comment:3",
+            "interview:5:p:ab12:1", "interview:5:h:9", "import:chat-2026:1", "survey:x:y"]
+    with db.engine.begin() as conn:
+        conn.execute(text(
+            "INSERT INTO communities (id, name, slug, description, timezone, settings, "
+            "created_at, updated_at) VALUES (1, 'c', 'c', '', 'Asia/Shanghai', '{}', :now, "
+            ":now)"), {"now": now})
+        for n, key in enumerate(keys, start=1):
+            conn.execute(text(
+                "INSERT INTO feedback_items (id, community_id, source_kind, source_key, "
+                "source_ref, raw_text, redacted_text, pii_kinds, occurred_at, created_at, "
+                "updated_at) VALUES (:id, 1, 'import', :key, '{}', 't', 't', '[]', :now, "
+                ":now, :now)"), {"id": n, "key": key, "now": now})
+    upgrade(revision="0720")
+    with db.engine.connect() as conn:
+        rows = conn.execute(text(
+            "SELECT source_key, survey_id, question_key, response_id, suggestion_id, "
+            "interview_id FROM feedback_items ORDER BY id")).all()
+    assert [tuple(r) for r in rows] == [
+        ("survey:12:response:340:q_open", 12, "q_open", 340, None, None),
+        ("suggestion:7", None, None, None, 7, None),
+        ("suggestion:7:comment:3", None, None, None, 7, None),
+        ("interview:5:p:ab12:1", None, None, None, None, 5),
+        ("interview:5:h:9", None, None, None, None, 5),
+        ("import:chat-2026:1", None, None, None, None, None),
+        ("survey:x:y", None, None, None, None, None),
+    ]

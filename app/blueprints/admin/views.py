@@ -8,11 +8,11 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 
 from app.blueprints.admin import admin_bp
+from app.blueprints.service_calls import committing
 from app.extensions import db
 from app.models import JobRun, JobState
 from app.security.access import superuser_required
 from app.services import jobs
-from app.services.errors import ServiceError
 
 
 class ConfirmForm(FlaskForm):
@@ -50,10 +50,8 @@ def retry(run_id: int):
     """Queue a failed job again."""
     run = db.get_or_404(JobRun, run_id)
     if ConfirmForm().validate_on_submit():
-        try:
+        with committing() as done:
             jobs.retry(run, requested_by_id=current_user.id)
-        except ServiceError as exc:
-            flash(exc.message, "error")
-        else:
+        if done:
             flash(_("任务已重新加入队列。"), "success")
     return redirect(url_for("admin.job_list"))

@@ -8,7 +8,8 @@ from flask import g, request
 from flask_babel import gettext as _
 
 from app.blueprints.api.envelope import fail
-from app.extensions import db, limiter
+from app.blueprints.service_calls import commit
+from app.extensions import limiter
 from app.models import utcnow
 from app.security.access import AccessPolicy
 from app.security.rate_limits import limit_for
@@ -50,7 +51,7 @@ def api_token_required(min_role: Role | str = Role.OPERATOR, *, objects: bool = 
             now = utcnow()
             if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
                 token.last_used_at = now
-                db.session.commit()
+                commit()
             g.api_token, g.community, g.user, g.role = token, caller.community, user, role
             g.community_id = caller.community.id
             return view(*args, **kwargs)
@@ -77,7 +78,7 @@ def _with_credentials(view, secret: str, min_role: Role, args, kwargs):
     if not credentials.role.at_least(min_role):
         return fail(403, "forbidden", _("令牌所有者的角色权限不足。"))
     if record_use(secret, credentials):
-        db.session.commit()
+        commit()
     g.api_credentials, g.role = credentials, credentials.role
     g.community_id = credentials.community_id
     return view(*args, **kwargs)

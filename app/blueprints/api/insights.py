@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from app.blueprints.api import api_bp
 from app.blueprints.api.auth import api_token_required
 from app.blueprints.api.envelope import fail, ok
+from app.blueprints.service_calls import committing
 from app.extensions import db
 from app.models import Correction, FeedbackItem
 from app.security.roles import Role
@@ -160,14 +161,11 @@ def insight_correct():
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
         return fail(400, "invalid_json", _("请求体需要是 JSON 对象。"))
-    try:
+    with committing(show=False) as done:
         kind, params = _params(body)
         correction = corrections.apply(g.community, kind, params, actor=g.user)
-    except ServiceError as exc:
-        db.session.rollback()
-        return _error(exc)
-    db.session.commit()
-    corrections.after_commit()
+    if done.error:
+        return _error(done.error)
     return ok(_correction_json(correction), status=201)
 
 
@@ -178,13 +176,10 @@ def insight_undo(correction_id: int):
     correction = db.session.get(Correction, correction_id)
     if correction is None or correction.community_id != g.community.id:
         return fail(404, "not_found", _("修改记录不存在。"))
-    try:
+    with committing(show=False) as done:
         corrections.undo(correction, actor=g.user)
-    except ServiceError as exc:
-        db.session.rollback()
-        return _error(exc)
-    db.session.commit()
-    corrections.after_commit()
+    if done.error:
+        return _error(done.error)
     return ok(_correction_json(correction))
 
 
@@ -192,9 +187,8 @@ def insight_undo(correction_id: int):
 @api_token_required(Role.OPERATOR)
 def insight_run():
     """Start a full re-analysis in the background."""
-    try:
+    with committing(show=False) as done:
         run = analysis.request_run(g.community, actor=g.user, trigger="api")
-    except ServiceError as exc:
-        db.session.rollback()
-        return _error(exc)
+    if done.error:
+        return _error(done.error)
     return ok(analysis.run_progress(run), status=202)

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from app.blueprints.api import api_bp
 from app.blueprints.api.auth import api_token_required
 from app.blueprints.api.envelope import fail, ok
-from app.extensions import db
+from app.blueprints.service_calls import committing
 from app.security.roles import Role
 from app.services import metric_import
 from app.services import metrics as metric_service
@@ -25,13 +25,13 @@ def push_metrics():
     payload = request.get_json(silent=True)
     if payload is None:
         return fail(400, "invalid_json", _("请求体需要是 JSON。"))
-    try:
+    with committing(show=False) as done:
         outcome = metric_import.push_values(g.community, payload, actor=g.user,
                                             today=metric_service.local_today(g.community))
-    except metric_import.PayloadInvalid as exc:
-        db.session.rollback()
-        return fail(400, "invalid", exc.message, errors=exc.errors)
-    db.session.commit()
+    if isinstance(done.error, metric_import.PayloadInvalid):
+        return fail(400, "invalid", done.error.message, errors=done.error.errors)
+    if done.error is not None:
+        raise done.error
     record = outcome.record
     return ok({
         "import_id": record.id,

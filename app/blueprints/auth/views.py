@@ -16,7 +16,8 @@ from app.blueprints.auth.forms import (
     JoinForm,
     LoginForm,
 )
-from app.extensions import db, limiter
+from app.blueprints.service_calls import commit, committing
+from app.extensions import limiter
 from app.security.access import login_required, public
 from app.security.rate_limits import limit_for
 from app.services import accounts, member_erasure
@@ -50,7 +51,7 @@ def login():
         if user is None:
             form.password.errors.append(_("邮箱或密码不正确。"))
         else:
-            db.session.commit()
+            commit()
             login_user(user, remember=form.remember.data)
             return redirect(safe_next(request.args.get("next"), url_for("main.index")))
     return render_template("auth/login.html", form=form)
@@ -63,7 +64,7 @@ def logout():
     cookie of this session stops working too."""
     if current_user.is_authenticated:
         accounts.end_sessions(current_user._get_current_object())
-        db.session.commit()
+        commit()
     logout_user()
     flash(_("你已退出登录。"), "info")
     return redirect(url_for("auth.login"))
@@ -75,13 +76,10 @@ def change_password():
     """Change your own password; other sessions are signed out."""
     form = ChangePasswordForm()
     if form.validate_on_submit():
-        try:
+        with committing(form=form, field="new_password") as done:
             accounts.change_password(current_user, form.current_password.data,
                                      form.new_password.data)
-        except ServiceError as exc:
-            getattr(form, exc.field or "new_password").errors.append(exc.message)
-        else:
-            db.session.commit()
+        if done:
             login_user(current_user._get_current_object())
             flash(_("密码已更新，其他设备上的登录已失效。"), "success")
             return redirect(url_for("main.index"))
@@ -94,14 +92,10 @@ def delete_account():
     """Delete your own account with everything derived from your words (PIPL erasure)."""
     form = DeleteAccountForm()
     if form.validate_on_submit():
-        try:
+        with committing(form=form, field="confirm") as done:
             erasure = member_erasure.erase_account(current_user._get_current_object(),
                                                    form.password.data)
-        except ServiceError as exc:
-            db.session.rollback()
-            getattr(form, exc.field or "confirm", form.confirm).errors.append(exc.message)
-        else:
-            db.session.commit()
+        if done:
             member_erasure.after_commit(erasure)
             logout_user()
             flash(_("你的账号和个人数据已删除。"), "success")
@@ -122,12 +116,9 @@ def accept_invitation(token: str):
     if current_user.is_authenticated:
         form = JoinForm()
         if form.validate_on_submit():
-            try:
+            with committing() as done:
                 accounts.accept_invitation(invitation, current_user)
-            except ServiceError as exc:
-                flash(exc.message, "error")
-            else:
-                db.session.commit()
+            if done:
                 flash(_("欢迎加入 %(name)s！", name=community.name), "success")
                 return redirect(url_for("community.home", slug=community.slug))
         return render_template("auth/invitation.html", invitation=invitation, form=form,
@@ -136,17 +127,12 @@ def accept_invitation(token: str):
     if request.method == "GET" and invitation.email:
         form.email.data = invitation.email
     if form.validate_on_submit():
-        try:
+        with committing(form=form, field="email") as done:
             user = accounts.create_user(
                 form.email.data, form.password.data, display_name=form.display_name.data
             )
             accounts.accept_invitation(invitation, user)
-        except ServiceError as exc:
-            db.session.rollback()
-            field = getattr(form, exc.field or "email", form.email)
-            field.errors.append(exc.message)
-        else:
-            db.session.commit()
+        if done:
             login_user(user)
             flash(_("欢迎加入 %(name)s！", name=community.name), "success")
             return redirect(url_for("community.home", slug=community.slug))

@@ -30,8 +30,7 @@ from app.blueprints.community.forms import (
     WebhookEventsForm,
     WebhookForm,
 )
-from app.blueprints.service_calls import run_action
-from app.extensions import db
+from app.blueprints.service_calls import commit, committing, run_action
 from app.models import ApiToken, Invitation, Membership
 from app.notifications import webhooks as robots
 from app.security.access import community_required, get_in_community
@@ -39,7 +38,6 @@ from app.security.roles import Role
 from app.services import accounts, audit, member_data, member_erasure, webhooks
 from app.services import communities as community_service
 from app.services import settings as settings_service
-from app.services.errors import ServiceError
 from app.services.links import absolute_url
 
 PAGE_SIZE = 50
@@ -127,7 +125,7 @@ def export_member_data(slug: str, membership_id: int):
     if not ConfirmForm().validate_on_submit():
         abort(400)
     data = member_data.export_member(membership, actor=current_user)
-    db.session.commit()
+    commit()
     body = json.dumps(data, ensure_ascii=False, indent=2)
     return Response(body.encode("utf-8"), mimetype="application/json", headers={
         "Content-Disposition": f'attachment; filename="member-{membership.id}.json"',
@@ -141,16 +139,12 @@ def invitations(slug: str):
     form = InvitationForm()
     new_link = None
     if form.validate_on_submit():
-        try:
+        with committing(form=form, field="role") as done:
             issued = accounts.create_invitation(
                 g.community, form.role.data, actor=current_user, email=form.email.data or None,
                 note=form.note.data, max_uses=form.max_uses.data, ttl_days=form.ttl_days.data,
             )
-        except ServiceError as exc:
-            db.session.rollback()
-            getattr(form, exc.field or "role", form.role).errors.append(exc.message)
-        else:
-            db.session.commit()
+        if done:
             new_link = absolute_url("auth.accept_invitation", token=issued.token)
             flash(_("邀请链接已生成。链接只显示这一次，请立即复制。"), "success")
             form = InvitationForm(formdata=None)
@@ -167,7 +161,7 @@ def revoke_invitation(slug: str, invitation_id: int):
     invitation = get_in_community(Invitation, invitation_id)
     if ConfirmForm().validate_on_submit():
         accounts.revoke_invitation(invitation, actor=current_user)
-        db.session.commit()
+        commit()
         flash(_("邀请链接已作废。"), "success")
     return redirect(url_for("community.invitations", slug=slug))
 
@@ -179,13 +173,9 @@ def tokens(slug: str):
     form = TokenForm()
     secret = None
     if form.validate_on_submit():
-        try:
+        with committing(form=form, field="name") as done:
             issued = accounts.create_api_token(g.community, current_user, form.name.data)
-        except ServiceError as exc:
-            db.session.rollback()
-            form.name.errors.append(exc.message)
-        else:
-            db.session.commit()
+        if done:
             secret = issued.secret
             flash(_("令牌已创建。它只显示这一次，请妥善保存。"), "success")
             form = TokenForm(formdata=None)
@@ -205,7 +195,7 @@ def revoke_token(slug: str, token_id: int):
         abort(403)
     if ConfirmForm().validate_on_submit():
         accounts.revoke_api_token(token, actor=current_user)
-        db.session.commit()
+        commit()
         flash(_("令牌已停用。"), "success")
     return redirect(url_for("community.tokens", slug=slug))
 
@@ -218,16 +208,12 @@ def settings(slug: str):
     if request.method == "GET":
         form.retention_days.data = (g.community.settings or {}).get("retention_days")
     if form.validate_on_submit():
-        try:
+        with committing(form=form, field="name") as done:
             settings_service.update_community(
                 g.community, name=form.name.data, description=form.description.data or "",
                 actor=current_user, retention_days=form.retention_days.data,
             )
-        except ServiceError as exc:
-            db.session.rollback()
-            getattr(form, exc.field or "name", form.name).errors.append(exc.message)
-        else:
-            db.session.commit()
+        if done:
             flash(_("设置已保存。"), "success")
             return redirect(url_for("community.settings", slug=slug))
     return render_template("community/settings.html", form=form,
@@ -260,14 +246,10 @@ def webhook_settings(slug: str):
     """The community's group-chat robots (企业微信, 钉钉, 飞书): add one, see them all."""
     form = _webhook_form()
     if form.validate_on_submit():
-        try:
+        with committing(form=form, field="url") as done:
             webhooks.add_hook(g.community, vendor=form.vendor.data, name=form.name.data or "",
                               url=form.url.data, events=form.events.data, actor=current_user)
-        except ServiceError as exc:
-            db.session.rollback()
-            getattr(form, exc.field or "url").errors.append(exc.message)
-        else:
-            db.session.commit()
+        if done:
             flash(_("机器人已添加。可以先发一条测试消息看看。"), "success")
             return redirect(url_for("community.webhook_settings", slug=slug))
     edit_forms = {}
@@ -289,13 +271,9 @@ def webhook_events(slug: str, hook_id: str):
     form = WebhookEventsForm()
     form.events.choices = _event_choices()
     if form.validate_on_submit():
-        try:
+        with committing() as done:
             webhooks.update_events(g.community, hook_id, form.events.data, actor=current_user)
-        except ServiceError as exc:
-            db.session.rollback()
-            flash(exc.message, "error")
-        else:
-            db.session.commit()
+        if done:
             flash(_("推送内容已保存。"), "success")
     else:
         flash(_("表单已过期，请重试。"), "error")
@@ -309,8 +287,7 @@ def webhook_test(slug: str, hook_id: str):
     _hook_or_404(hook_id)
     if ConfirmForm().validate_on_submit():
         webhooks.send_test(g.community, hook_id)
-        db.session.commit()
-        webhooks.flush(base_url=request.host_url)
+        commit()
         flash(_("测试消息已排队发送，稍后刷新本页查看结果。"), "success")
     return redirect(url_for("community.webhook_settings", slug=slug))
 
@@ -322,7 +299,7 @@ def webhook_delete(slug: str, hook_id: str):
     _hook_or_404(hook_id)
     if ConfirmForm().validate_on_submit():
         webhooks.delete_hook(g.community, hook_id, actor=current_user)
-        db.session.commit()
+        commit()
         flash(_("机器人已删除。"), "success")
     return redirect(url_for("community.webhook_settings", slug=slug))
 

@@ -20,12 +20,10 @@ from app.blueprints.insights.forms import (
     SplitForm,
     TagsForm,
 )
-from app.blueprints.service_calls import run_action
-from app.extensions import db
+from app.blueprints.service_calls import committing, run_action
 from app.models import AnalysisRun, Correction, FeedbackItem, InsightAlert
 from app.security.access import community_required, get_in_community
 from app.security.roles import Role
-from app.services import notifications
 from app.services.errors import ServiceError
 from app.services.insights import actions as action_service
 from app.services.insights import alerts, analysis, corrections, detail
@@ -52,16 +50,9 @@ def _form_errors(form) -> None:
 
 def _correct(kind: str, params: dict, success: str) -> Correction | None:
     """Apply a correction, commit, and say what happened."""
-    try:
+    with committing(success=success) as done:
         correction = corrections.apply(g.community, kind, params, actor=current_user)
-    except ServiceError as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
-        return None
-    db.session.commit()
-    corrections.after_commit()
-    flash(success, "success")
-    return correction
+    return correction if done else None
 
 
 def _theme_or_404(key: int):
@@ -168,18 +159,12 @@ def act(slug: str, key: int):
     theme = _theme_or_404(key)
     form = ActForm()
     if form.validate_on_submit():
-        try:
+        with committing() as done:
             action = action_service.act_on(g.community, theme, note=form.note.data,
                                            title=form.title.data,
                                            suggestion_ids=form.suggestions.data or [],
                                            actor=current_user)
-        except ServiceError as exc:
-            db.session.rollback()
-            notifications.discard_pending_deliveries()
-            flash(exc.message, "error")
-        else:
-            db.session.commit()
-            notifications.flush_deliveries(base_url=request.host_url)
+        if done:
             flash(_("已标记为已改进，并通知了 %(n)d 位参与反馈的成员。", n=action.notified_count),
                   "success")
     else:
@@ -240,15 +225,8 @@ def undo(slug: str, correction_id: int):
     """Undo a correction, restoring exactly the state before it."""
     correction = get_in_community(Correction, correction_id)
     if ConfirmForm().validate_on_submit():
-        try:
+        with committing(success=_("已撤销。")):
             corrections.undo(correction, actor=current_user)
-        except ServiceError as exc:
-            db.session.rollback()
-            flash(exc.message, "error")
-        else:
-            db.session.commit()
-            corrections.after_commit()
-            flash(_("已撤销。"), "success")
     return redirect(_safe_next(url_for("insights.corrections_page", slug=slug)))
 
 
@@ -257,12 +235,10 @@ def undo(slug: str, correction_id: int):
 def start_run(slug: str):
     """Start a full re-analysis in the background."""
     if ConfirmForm().validate_on_submit():
-        try:
+        # The service commits when it queues the job; committing() shows its refusals.
+        with committing() as done:
             analysis.request_run(g.community, actor=current_user)
-        except ServiceError as exc:
-            db.session.rollback()
-            flash(exc.message, "error")
-        else:
+        if done:
             flash(_("已开始重新分析，完成前仍显示上一次的结果。"), "success")
     return redirect(url_for("insights.runs", slug=slug))
 
@@ -273,12 +249,10 @@ def retry_run(slug: str, run_id: int):
     """Run a failed analysis again."""
     run = get_in_community(AnalysisRun, run_id)
     if ConfirmForm().validate_on_submit():
-        try:
+        # The service commits when it queues the job; committing() shows its refusals.
+        with committing() as done:
             analysis.retry_run(run, actor=current_user)
-        except ServiceError as exc:
-            db.session.rollback()
-            flash(exc.message, "error")
-        else:
+        if done:
             flash(_("已重新开始分析。"), "success")
     return redirect(url_for("insights.runs", slug=slug))
 

@@ -18,21 +18,14 @@ from app.blueprints.interviews.forms import (
     HighlightForm,
     InterviewForm,
 )
-from app.extensions import db
+from app.blueprints.service_calls import commit, committing
 from app.models import Highlight, Interview, InterviewChannel, InterviewGuide
 from app.security.access import community_required, get_in_community
 from app.security.roles import Role
 from app.services import interviews as service
-from app.services.errors import ServiceError
 from app.services.interview_notes import MarkSpan, render_markdown, render_notes
 
 PAGE = 20
-
-
-def _fail(form, exc: ServiceError, default: str) -> None:
-    db.session.rollback()
-    field = getattr(form, exc.field or default, None) or getattr(form, default)
-    field.errors = [*field.errors, exc.message]
 
 
 @interviews_bp.route("")
@@ -127,12 +120,9 @@ def new(slug: str):
         if data.interviewee_id is None and form.interviewee_kind.data != "external":
             form.interviewee_id.errors = [_("请选择受访成员，或改选「外部人士」并填写称呼。")]
         else:
-            try:
+            with committing(form=form, field="notes") as done:
                 interview = service.create_interview(g.community, data, actor=current_user)
-            except ServiceError as exc:
-                _fail(form, exc, "notes")
-            else:
-                db.session.commit()
+            if done:
                 flash(_("访谈已创建。"), "success")
                 target = "edit" if interview.guide_id and not data.notes else "show"
                 return redirect(url_for(f".{target}", slug=slug, interview_id=interview.id))
@@ -174,12 +164,9 @@ def edit(slug: str, interview_id: int):
         if data.interviewee_id is None and form.interviewee_kind.data != "external":
             form.interviewee_id.errors = [_("请选择受访成员，或改选「外部人士」并填写称呼。")]
         else:
-            try:
+            with committing(form=form, field="notes") as done:
                 service.update_interview(interview, data, actor=current_user)
-            except ServiceError as exc:
-                _fail(form, exc, "notes")
-            else:
-                db.session.commit()
+            if done:
                 stale = sum(1 for h in interview.highlights if h.stale)
                 if stale:
                     flash(_("已保存。有 %(n)d 条摘录的原文已被修改，请检查。", n=stale), "warning")
@@ -197,7 +184,7 @@ def delete(slug: str, interview_id: int):
     interview = _load(interview_id)
     if ConfirmForm().validate_on_submit():
         service.delete_interview(interview, actor=current_user)
-        db.session.commit()
+        commit()
         flash(_("访谈已删除。"), "success")
         return redirect(url_for(".index", slug=slug))
     return redirect(url_for(".show", slug=slug, interview_id=interview.id))
@@ -210,16 +197,13 @@ def add_highlight(slug: str, interview_id: int):
     interview = _load(interview_id)
     form = HighlightForm()
     if form.validate_on_submit():
-        try:
+        with committing(form=form, field="quote") as done:
             highlight = service.create_highlight(
                 interview, paragraph_index=form.paragraph.data, quote=form.quote.data,
                 hint=form.offset.data, tags=form.tags.data or "",
                 sentiment=form.sentiment.data, note=form.note.data or "", actor=current_user,
             )
-        except ServiceError as exc:
-            _fail(form, exc, "quote")
-        else:
-            db.session.commit()
+        if done:
             flash(_("摘录已保存。"), "success")
             return redirect(url_for(".show", slug=slug, interview_id=interview.id)
                             + f"#{highlight.anchor}")
@@ -241,15 +225,11 @@ def update_highlight(slug: str, interview_id: int, highlight_id: int):
     highlight = _highlight(interview, highlight_id)
     form = HighlightEditForm()
     if form.validate_on_submit():
-        try:
+        with committing() as done:
             service.update_highlight(highlight, tags=form.tags.data or "",
                                      sentiment=form.sentiment.data, note=form.note.data or "",
                                      actor=current_user)
-        except ServiceError as exc:
-            db.session.rollback()
-            flash(exc.message, "error")
-        else:
-            db.session.commit()
+        if done:
             flash(_("摘录已更新。"), "success")
     return redirect(url_for(".show", slug=slug, interview_id=interview.id)
                     + f"#item-{highlight_id}")
@@ -264,7 +244,7 @@ def delete_highlight(slug: str, interview_id: int, highlight_id: int):
     highlight = _highlight(interview, highlight_id)
     if ConfirmForm().validate_on_submit():
         service.delete_highlight(highlight, actor=current_user)
-        db.session.commit()
+        commit()
         flash(_("摘录已删除。"), "success")
     return redirect(url_for(".show", slug=slug, interview_id=interview.id) + "#highlights")
 
@@ -292,14 +272,11 @@ def guides(slug: str):
     """Interview guides: the list and a form for a new one."""
     form = GuideForm()
     if form.validate_on_submit():
-        try:
+        with committing(form=form, field="questions") as done:
             service.create_guide(g.community, title=form.title.data,
                                  description=form.description.data or "",
                                  questions=form.questions.data, actor=current_user)
-        except ServiceError as exc:
-            _fail(form, exc, "questions")
-        else:
-            db.session.commit()
+        if done:
             flash(_("提纲已创建。"), "success")
             return redirect(url_for(".guides", slug=slug))
     return render_template("interviews/guides.html", form=form,
@@ -319,14 +296,11 @@ def edit_guide(slug: str, guide_id: int):
         form.description.data = guide.description
         form.questions.data = "\n".join(guide.questions)
     if form.validate_on_submit():
-        try:
+        with committing(form=form, field="questions") as done:
             service.update_guide(guide, title=form.title.data,
                                  description=form.description.data or "",
                                  questions=form.questions.data, actor=current_user)
-        except ServiceError as exc:
-            _fail(form, exc, "questions")
-        else:
-            db.session.commit()
+        if done:
             flash(_("提纲已保存。"), "success")
             return redirect(url_for(".guides", slug=slug))
     return render_template("interviews/guide_form.html", form=form, guide=guide)
@@ -339,7 +313,7 @@ def delete_guide(slug: str, guide_id: int):
     guide = get_in_community(InterviewGuide, guide_id)
     if ConfirmForm().validate_on_submit():
         service.delete_guide(guide, actor=current_user)
-        db.session.commit()
+        commit()
         flash(_("提纲已删除。"), "success")
     return redirect(url_for(".guides", slug=slug))
 

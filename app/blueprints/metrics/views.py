@@ -17,7 +17,7 @@ from app.blueprints.metrics.forms import (
     UploadForm,
     mapping_form,
 )
-from app.extensions import db
+from app.blueprints.service_calls import commit, committing
 from app.models import AGGREGATION_LABELS, IMPORT_STATUS_LABELS, CustomMetric, MetricImport
 from app.security.access import community_required, get_in_community
 from app.security.roles import Role
@@ -71,16 +71,12 @@ def upload(slug: str):
     if form.validate_on_submit():
         upload_file = form.file.data
         data = upload_file.read(metric_import.MAX_IMPORT_BYTES + 1)
-        try:
+        with committing(form=form, field="file") as done:
             record = metric_import.start_import(g.community, filename=upload_file.filename or "",
                                                 data=data, actor=current_user,
                                                 again=bool(form.again.data))
-        except ServiceError as exc:
-            db.session.rollback()
-            form.file.errors.append(exc.message)
-            duplicate = exc.code == metric_import.DuplicateFile.code
-        else:
-            db.session.commit()
+        duplicate = done.error is not None and done.error.code == metric_import.DuplicateFile.code
+        if done:
             return redirect(url_for("metrics.mapping", slug=slug, import_id=record.id))
     return render_template(
         "metrics/upload.html", form=form, duplicate=duplicate,
@@ -105,18 +101,14 @@ def mapping(slug: str, import_id: int):
         except ServiceError as exc:
             file_error = exc.message
     if record.can_apply and form.validate_on_submit():
-        try:
+        with committing() as done:
             outcome = metric_import.apply_import(
                 record, date_column=form.date_index(), columns=form.chosen_columns(),
                 today=metric_service.local_today(g.community), actor=current_user)
-        except ServiceError as exc:
-            db.session.rollback()
-            flash(exc.message, "error")
-        else:
-            db.session.commit()
+        if done:
             if outcome.ok:
                 metric_import.finish_file(record)
-                db.session.commit()
+                commit()
                 flash(_("已导入 %(n)d 个数值（%(first)s 至 %(last)s），"
                         "另有 %(same)d 个与已有数据相同。", n=outcome.written,
                         first=record.first_day, last=record.last_day, same=outcome.unchanged),
@@ -138,14 +130,11 @@ def discard(slug: str, import_id: int):
     """Give up a pending import and delete its file."""
     record = get_in_community(MetricImport, import_id)
     if ConfirmForm().validate_on_submit():
-        try:
+        with committing() as done:
             metric_import.discard_import(record)
-        except ServiceError as exc:
-            flash(exc.message, "error")
-        else:
-            db.session.commit()
+        if done:
             metric_import.finish_file(record)
-            db.session.commit()
+            commit()
             flash(_("已放弃这次导入。"), "success")
     return redirect(url_for("metrics.upload", slug=slug))
 
@@ -171,16 +160,12 @@ def definitions(slug: str):
     """The community's custom metrics, and a form to define one."""
     form = CustomMetricForm()
     if form.validate_on_submit():
-        try:
+        with committing(form=form, field="key") as done:
             metric_service.create_custom_metric(
                 g.community, key=form.key.data, name=form.name.data, unit=form.unit.data or "",
                 aggregation=form.aggregation.data, higher_is_better=form.higher_is_better.data,
                 description=form.description.data or "", actor=current_user)
-        except ServiceError as exc:
-            db.session.rollback()
-            getattr(form, exc.field or "key", form.key).errors.append(exc.message)
-        else:
-            db.session.commit()
+        if done:
             flash(_("自定义指标已创建。"), "success")
             return redirect(url_for("metrics.definitions", slug=slug))
     coverage = metric_service.coverage(g.community.id)
@@ -200,16 +185,12 @@ def edit_definition(slug: str, metric_id: int):
     metric = get_in_community(CustomMetric, metric_id)
     form = CustomMetricForm(obj=metric)
     if form.validate_on_submit():
-        try:
+        with committing(form=form, field="name") as done:
             metric_service.update_custom_metric(
                 metric, name=form.name.data, unit=form.unit.data or "",
                 aggregation=form.aggregation.data, higher_is_better=form.higher_is_better.data,
                 description=form.description.data or "", actor=current_user)
-        except ServiceError as exc:
-            db.session.rollback()
-            getattr(form, exc.field or "name", form.name).errors.append(exc.message)
-        else:
-            db.session.commit()
+        if done:
             flash(_("自定义指标已保存。"), "success")
             return redirect(url_for("metrics.definitions", slug=slug))
     return render_template("metrics/definition_edit.html", form=form, metric=metric,
@@ -223,6 +204,6 @@ def delete_definition(slug: str, metric_id: int):
     metric = get_in_community(CustomMetric, metric_id)
     if ConfirmForm().validate_on_submit():
         removed = metric_service.delete_custom_metric(metric, actor=current_user)
-        db.session.commit()
+        commit()
         flash(_("已删除该指标及其 %(n)d 个数值。", n=removed), "success")
     return redirect(url_for("metrics.definitions", slug=slug))

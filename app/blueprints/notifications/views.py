@@ -11,7 +11,7 @@ from wtforms import BooleanField
 
 from app.blueprints.auth.views import safe_next
 from app.blueprints.notifications import notifications_bp
-from app.extensions import db
+from app.blueprints.service_calls import commit
 from app.notifications.channels import CHANNELS
 from app.security.access import community_required
 from app.security.roles import Role
@@ -66,7 +66,7 @@ def open_one(slug: str, notification_id: int):
         return redirect(back)
     if ConfirmForm().validate_on_submit():
         service.mark_read(note)
-        db.session.commit()
+        commit()
         return redirect(safe_next(note.link, back))
     return redirect(back)
 
@@ -77,7 +77,7 @@ def read_all(slug: str):
     """Mark every notification in this community read."""
     if ConfirmForm().validate_on_submit():
         service.mark_all_read(current_user, community=g.community)
-        db.session.commit()
+        commit()
         flash(_("已全部标为已读。"), "success")
     return redirect(url_for(".index", slug=slug))
 
@@ -89,6 +89,6 @@ def preferences(slug: str):
     form = PreferencesForm()
     if form.validate_on_submit():
         service.set_channel_enabled(current_user, "email", bool(form.email.data))
-        db.session.commit()
+        commit()
         flash(_("通知设置已保存。"), "success")
     return redirect(url_for(".index", slug=slug))

@@ -25,6 +25,7 @@ from flask_login import current_user
 
 from app.blueprints.reports import reports_bp, reports_global_bp
 from app.blueprints.reports.forms import SECTION_LABELS, BuilderForm, ConfirmForm, ScheduleForm
+from app.blueprints.service_calls import commit, committing
 from app.extensions import db
 from app.models import (
     CADENCE_LABELS,
@@ -301,7 +302,7 @@ def retry(slug: str, report_id: int):
             flash(_("只有生成失败的报告可以重试。"), "error")
         else:
             report.status, report.error, report.job_task_id = ReportStatus.QUEUED.value, None, None
-            db.session.commit()
+            commit()
             report_service.enqueue_generation(report, requested_by_id=current_user.id)
             flash(_("报告已重新加入生成队列。"), "success")
     return redirect(url_for("reports.show", slug=slug, report_id=report_id))
@@ -314,7 +315,7 @@ def delete(slug: str, report_id: int):
     report = get_in_community(Report, report_id)
     if ConfirmForm().validate_on_submit():
         report_service.delete_report(report, actor=current_user)
-        db.session.commit()
+        commit()
         flash(_("报告已删除。"), "success")
     return redirect(url_for("reports.index", slug=slug))
 
@@ -343,19 +344,14 @@ def _schedule_form(schedule: ReportSchedule | None = None) -> ScheduleForm:
 
 
 def _save_schedule(form: ScheduleForm, schedule: ReportSchedule | None):
-    try:
+    with committing(form=form, field="cadence") as done:
         saved = report_schedules.save_schedule(
             g.community, cadence=form.cadence.data, send_day=form.send_day(),
             send_hour=form.send_hour.data if form.send_hour.data is not None else 8,
             sections=form.sections.data or [], recipient_ids=form.recipients.data or [],
             extra_emails=form.extra_emails.data or "", active=form.active.data,
             schedule=schedule, actor=current_user)
-    except ServiceError as exc:
-        db.session.rollback()
-        getattr(form, exc.field or "cadence", form.cadence).errors.append(exc.message)
-        return None
-    db.session.commit()
-    return saved
+    return saved if done else None
 
 
 @reports_bp.route("/schedules", methods=["GET", "POST"])
@@ -398,7 +394,7 @@ def delete_schedule(slug: str, schedule_id: int):
     schedule = get_in_community(ReportSchedule, schedule_id)
     if ConfirmForm().validate_on_submit():
         report_schedules.delete_schedule(schedule, actor=current_user)
-        db.session.commit()
+        commit()
         flash(_("定期发送已删除。"), "success")
     return redirect(url_for("reports.schedules", slug=slug))
 

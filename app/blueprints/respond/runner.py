@@ -16,10 +16,10 @@ from flask_babel import gettext as _
 
 import surveys as domain
 from app.blueprints.respond.forms import PageForm, StartForm
+from app.blueprints.service_calls import commit, committing
 from app.extensions import db
 from app.models import ACCESS_MODE_PRIVACY, Survey, SurveySession, SurveyVersion
 from app.services import survey_responses as runs
-from app.services.errors import ServiceError
 from app.services.survey_texts import answer_error_message, client_messages
 from surveys.conditions import leaves
 from surveys.problems import InvalidAnswer
@@ -297,13 +297,13 @@ def handle_post(ctx: RunContext, session: SurveySession, form: PageForm,
     action = form.action.data or "next"
     if action == "back":
         runs.go_back(session, ctx.definition, page_id, answers)
-        db.session.commit()
+        commit()
         return redirect(ctx.page_url)
     if action == "save":
         runs.save_page(session, ctx.definition, page_id, answers)
         if token is None and ctx.resume_url is not None:
             token = runs.rotate_token(session)
-        db.session.commit()
+        commit()
         link = ctx.resume_url(token) if (token and ctx.resume_url) else None
         response = make_response(render_template(
             "respond/saved.html", **_base_context(ctx), resume_link=link))
@@ -312,30 +312,31 @@ def handle_post(ctx: RunContext, session: SurveySession, form: PageForm,
         return response
     outcome = runs.advance(session, ctx.definition, page_id, answers)
     if outcome.errors:
-        db.session.commit()
+        commit()
         shown = set(posted.get("shown", [""])[0].split(","))
         errors = [_newly_shown(e, shown) for e in outcome.errors]
         return render_page(ctx, session, page_id, errors, status=422, token=token)
     if not outcome.complete:
-        db.session.commit()
+        commit()
         return redirect(ctx.page_url)
     result = runs.final_answers(session, ctx.definition)
     if not result.ok:
         first = next((e for e in result.errors if e.page_id), None)
         target = first.page_id if first else page_id
         session.current_page = target
-        db.session.commit()
+        commit()
         return render_page(ctx, session, target, result.errors, status=422, token=token)
     if ctx.preview:
         db.session.delete(session)
-        db.session.commit()
+        commit()
         response = make_response(render_done(ctx, again=True))
         return clear_cookie(response, ctx)
-    try:
+    # finish_session commits the response itself (the busy path); committing() rolls back
+    # and hands over its refusal.
+    with committing(show=False) as done:
         runs.finish_session(ctx.survey, ctx.version, ctx.definition, session, result.answers)
-    except ServiceError as exc:
-        db.session.rollback()
-        return render_message(ctx, _("无法提交"), exc.message, 409)
+    if done.error:
+        return render_message(ctx, _("无法提交"), done.error.message, 409)
     g.survey_write = True
     return remember_answered(redirect(ctx.page_url), ctx)
 

@@ -29,7 +29,8 @@ from app.blueprints.respond.runner import (
     render_start,
     set_cookie,
 )
-from app.extensions import db, limiter
+from app.blueprints.service_calls import commit
+from app.extensions import limiter
 from app.models import AccessMode, Survey, SurveySession, SurveyStatus
 from app.security.access import membership_of, public
 from app.security.rate_limits import limit_for
@@ -181,7 +182,7 @@ def start(key: str):
         user=current_user if current_user.is_authenticated else None,
         channel=survey_service.known_channel(ctx.survey, form.ch.data),
         invitation=invitation)
-    db.session.commit()
+    commit()
     g.survey_write = True
     return set_cookie(redirect(ctx.page_url), ctx, token)
 

@@ -6,20 +6,19 @@ from flask import flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from app.blueprints.service_calls import commit, committing
 from app.blueprints.suggestions import suggestions_bp
 from app.blueprints.suggestions.forms import (
     ChangelogAnswersForm,
     ChangelogEntryForm,
     ConfirmForm,
 )
-from app.blueprints.suggestions.helpers import commit_and_deliver, field_error, rollback
 from app.models import SUGGESTION_STATUS_LABELS, ChangelogEntry
 from app.security.access import community_public, community_required, get_in_community
 from app.security.roles import Role
 from app.services import changelog as changelog_service
 from app.services import suggestion_board as board_service
 from app.services import suggestions as box_service
-from app.services.errors import ServiceError
 from nlp.normalize import stickers_to_emoji
 
 PAGE = 20
@@ -83,15 +82,11 @@ def changelog_add(slug: str):
     """Add an entry that did not come from a suggestion."""
     form = ChangelogEntryForm()
     if form.validate_on_submit():
-        try:
+        with committing(form=form, field="title") as done:
             changelog_service.add_entry(g.community, title=form.title.data,
                                         body=form.body.data or "", actor=current_user,
                                         answers=form.answers.data or [])
-        except ServiceError as exc:
-            rollback()
-            field_error(form, exc, "title")
-        else:
-            commit_and_deliver()
+        if done:
             flash(_("已发布到「你说我改」。"), "success")
             return redirect(url_for(".changelog", slug=slug))
     return _render(form, status=400)
@@ -104,7 +99,7 @@ def changelog_delete(slug: str, entry_id: int):
     entry = get_in_community(ChangelogEntry, entry_id)
     if ConfirmForm().validate_on_submit():
         changelog_service.delete_entry(entry, actor=current_user)
-        commit_and_deliver()
+        commit()
         flash(_("已从「你说我改」移除。"), "success")
     return redirect(url_for(".changelog", slug=slug))
 
@@ -116,12 +111,6 @@ def changelog_answers(slug: str, entry_id: int):
     entry = get_in_community(ChangelogEntry, entry_id)
     form = ChangelogAnswersForm(prefix=f"entry{entry.id}")
     if form.validate_on_submit():
-        try:
+        with committing(success=_("已更新这条改进回应的建议。")):
             changelog_service.set_answers(entry, form.answers.data or [], actor=current_user)
-        except ServiceError as exc:
-            rollback()
-            flash(exc.message, "error")
-        else:
-            commit_and_deliver()
-            flash(_("已更新这条改进回应的建议。"), "success")
     return redirect(url_for(".changelog", slug=slug) + f"#entry-{entry.id}")

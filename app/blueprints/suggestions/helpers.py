@@ -18,26 +18,6 @@ from app.models import (
     User,
 )
 from app.security.access import get_in_community
-from app.services import notifications
-from app.services.errors import ServiceError
-
-
-def commit_and_deliver() -> None:
-    """Commit the request's changes, then queue the notifications it created (email…)."""
-    db.session.commit()
-    notifications.flush_deliveries(base_url=request.host_url)
-
-
-def rollback() -> None:
-    """Undo the request's changes and forget their notifications."""
-    db.session.rollback()
-    notifications.discard_pending_deliveries()
-
-
-def field_error(form, exc: ServiceError, default: str) -> None:
-    """Show a service error under the field it concerns (or the default field)."""
-    field = getattr(form, exc.field or default, None) or getattr(form, default)
-    field.errors = [*field.errors, exc.message]
 
 
 def viewer():

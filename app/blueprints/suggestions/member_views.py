@@ -21,6 +21,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app.blueprints.api.envelope import fail, ok
 from app.blueprints.auth.views import safe_next
+from app.blueprints.service_calls import committing
 from app.blueprints.suggestions import suggestions_bp
 from app.blueprints.suggestions.forms import (
     AnswerForm,
@@ -33,11 +34,8 @@ from app.blueprints.suggestions.forms import (
 )
 from app.blueprints.suggestions.helpers import (
     categories_choices,
-    commit_and_deliver,
-    field_error,
     load,
     require,
-    rollback,
     uploaded_images,
     viewer,
 )
@@ -116,23 +114,20 @@ def box(slug: str):
         if (answer := _earlier_post(slug, key, person)) is not None:
             return answer
         try:
-            submitted = box_service.submit(
-                g.community, content=form.content.data, title=form.title.data,
-                category=form.category.data, author=person,
-                anonymous=bool(form.anonymous.data) or person is None,
-                images=uploaded_images(), submission_key=key,
-            )
-        except ServiceError as exc:
-            rollback()
-            field_error(form, exc, "content")
+            with committing(form=form, field="content") as done:
+                submitted = box_service.submit(
+                    g.community, content=form.content.data, title=form.title.data,
+                    category=form.category.data, author=person,
+                    anonymous=bool(form.anonymous.data) or person is None,
+                    images=uploaded_images(), submission_key=key,
+                )
         except IntegrityError:
-            # The same form's other post stored its suggestion in the meantime.
-            rollback()
+            # The same form's other post stored its suggestion in the meantime (committing
+            # rolled this one back).
             if (answer := _earlier_post(slug, key, person)) is None:
                 raise
             return answer
-        else:
-            commit_and_deliver()
+        if done:
             return _show_receipt(slug, submitted.suggestion, submitted.tracking_code)
     suggested = None
     if request.method == "POST" and not form.category.data:
@@ -244,13 +239,9 @@ def track_answer(slug: str, code: str):
     suggestion = _tracked(code)
     form = AnswerForm()
     if form.validate_on_submit():
-        try:
+        with committing(form=form, field="body") as done:
             box_service.answer_back(suggestion, form.body.data)
-        except ServiceError as exc:
-            rollback()
-            field_error(form, exc, "body")
-        else:
-            commit_and_deliver()
+        if done:
             flash(_("已发送给运营团队。"), "success")
             return redirect(url_for(".track", slug=slug, code=code) + "#updates")
     return _render_tracking(suggestion, code, form), 400
@@ -276,16 +267,12 @@ def _edit(suggestion, back: str, *, author):
         flash(_("运营团队已经开始处理这条建议，不能再修改了。你可以在下方补充说明。"), "warning")
         return redirect(back)
     if form.validate_on_submit():
-        try:
+        with committing(form=form, field="content") as done:
             box_service.edit_by_submitter(
                 suggestion, content=form.content.data, title=form.title.data,
                 category=form.category.data, author=author,
             )
-        except ServiceError as exc:
-            rollback()
-            field_error(form, exc, "content")
-        else:
-            commit_and_deliver()
+        if done:
             flash(_("建议已更新。"), "success")
             return redirect(back)
     return render_template("suggestions/edit.html", form=form, suggestion=suggestion, back=back)
@@ -412,13 +399,9 @@ def vote(slug: str, suggestion_id: int):
     suggestion = load(suggestion_id)
     _visible(suggestion)
     if ConfirmForm().validate_on_submit():
-        try:
+        with committing() as done:
             voted = board_service.toggle_vote(suggestion, current_user)
-        except ServiceError as exc:
-            rollback()
-            flash(exc.message, "error")
-        else:
-            commit_and_deliver()
+        if done:
             flash(_("已 +1，有进展时会通知你。") if voted else _("已取消 +1。"), "success")
     back = url_for(".detail", slug=slug, suggestion_id=suggestion.id)
     return redirect(safe_next(request.form.get("next"), back))
@@ -433,13 +416,9 @@ def follow(slug: str, suggestion_id: int):
     form = FollowForm()
     if form.validate_on_submit():
         wanted = form.follow.data != "0"
-        try:
+        with committing() as done:
             board_service.set_following(suggestion, current_user, wanted)
-        except ServiceError as exc:
-            rollback()
-            flash(exc.message, "error")
-        else:
-            commit_and_deliver()
+        if done:
             flash(_("已关注，有进展时会通知你。") if wanted else _("已取消关注。"), "success")
     return redirect(url_for(".detail", slug=slug, suggestion_id=suggestion.id))
 
@@ -452,14 +431,10 @@ def comment(slug: str, suggestion_id: int):
     _visible(suggestion)
     form = CommentForm()
     if form.validate_on_submit():
-        try:
+        with committing(form=form, field="body") as done:
             created = board_service.add_comment(suggestion, current_user, form.body.data,
                                                 anonymous=bool(form.anonymous.data))
-        except ServiceError as exc:
-            rollback()
-            field_error(form, exc, "body")
-        else:
-            commit_and_deliver()
+        if done:
             flash(_("评论已发布。"), "success")
             return redirect(url_for(".detail", slug=slug, suggestion_id=suggestion.id)
                             + f"#comment-{created.id}")
@@ -476,13 +451,9 @@ def delete_comment(slug: str, suggestion_id: int, comment_id: int):
     require(comment_row.suggestion_id == suggestion.id)
     require(comment_row.author_id == current_user.id, 403)
     if ConfirmForm().validate_on_submit():
-        try:
+        with committing() as done:
             board_service.delete_own_comment(comment_row, current_user)
-        except ServiceError as exc:
-            rollback()
-            flash(exc.message, "error")
-        else:
-            commit_and_deliver()
+        if done:
             flash(_("评论已删除。"), "success")
     return redirect(url_for(".detail", slug=slug, suggestion_id=suggestion.id) + "#comments")
 
@@ -495,13 +466,9 @@ def answer(slug: str, suggestion_id: int):
     require(suggestion.author_id == current_user.id)
     form = AnswerForm()
     if form.validate_on_submit():
-        try:
+        with committing(form=form, field="body") as done:
             box_service.answer_back(suggestion, form.body.data, author=current_user)
-        except ServiceError as exc:
-            rollback()
-            field_error(form, exc, "body")
-        else:
-            commit_and_deliver()
+        if done:
             flash(_("已发送给运营团队。"), "success")
             return redirect(url_for(".detail", slug=slug, suggestion_id=suggestion.id)
                             + "#updates")

@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
+from app.blueprints.service_calls import commit, committing
 from app.blueprints.suggestions import suggestions_bp
 from app.blueprints.suggestions.forms import (
     BoxSettingsForm,
@@ -24,11 +25,8 @@ from app.blueprints.suggestions.forms import (
 )
 from app.blueprints.suggestions.helpers import (
     categories_choices,
-    commit_and_deliver,
-    field_error,
     load,
     require,
-    rollback,
 )
 from app.models import SuggestionComment, SuggestionStatus
 from app.security.access import community_required, get_in_community
@@ -39,7 +37,6 @@ from app.services import suggestion_board as board_service
 from app.services import suggestion_similarity as similarity
 from app.services import suggestion_triage as triage_service
 from app.services import suggestions as box_service
-from app.services.errors import ServiceError
 
 INBOX_PAGE = 25
 
@@ -97,14 +94,10 @@ def canned_replies(slug: str):
     """The community's canned replies (常用回复), written as one text."""
     form = CannedRepliesForm()
     if form.validate_on_submit():
-        try:
+        with committing(form=form, field="replies") as done:
             canned_service.set_canned_replies(g.community, form.replies.data or "",
                                               actor=current_user)
-        except ServiceError as exc:
-            rollback()
-            form.replies.errors = [exc.message]
-        else:
-            commit_and_deliver()
+        if done:
             flash(_("常用回复已保存。"), "success")
             return redirect(url_for(".canned_replies", slug=slug))
     elif request.method == "GET":
@@ -126,16 +119,12 @@ def bulk(slug: str):
               "error")
         return redirect(back)
     ids = [int(i) for i in request.form.getlist("items") if i.isdigit()]
-    try:
+    with committing() as done:
         changed = triage_service.bulk_triage(
             g.community, ids, action=form.action.data, actor=current_user,
             status=form.status.data, reply=form.reply.data, tags=form.tags.data or "",
             target_id=form.target.data)
-    except ServiceError as exc:
-        rollback()
-        flash(exc.message, "error")
-    else:
-        commit_and_deliver()
+    if done:
         flash(_("已处理 %(n)d 条建议。", n=changed), "success")
     return redirect(back)
 
@@ -201,15 +190,11 @@ def set_status(slug: str, suggestion_id: int):
     suggestion = load(suggestion_id)
     form = StatusForm()
     if form.validate_on_submit():
-        try:
+        with committing(form=form, field="reply") as done:
             triage_service.change_status(suggestion, status=form.status.data,
                                          reply=form.reply.data, actor=current_user,
                                          changelog_title=form.changelog_title.data)
-        except ServiceError as exc:
-            rollback()
-            field_error(form, exc, "reply")
-        else:
-            commit_and_deliver()
+        if done:
             flash(_("已更新，提交者和关注者会收到通知。"), "success")
             return redirect(_back(suggestion, "#timeline"))
     return _render_manage(suggestion, status_form=form, status=400)
@@ -223,17 +208,13 @@ def triage(slug: str, suggestion_id: int):
     form = _triage_form(suggestion)
     if form.validate_on_submit():
         assignee = form.assignee.data
-        try:
+        with committing(form=form, field="tags") as done:
             changed = triage_service.triage(
                 suggestion, category=form.category.data, tags=form.tags.data or "",
                 assignee_id=int(assignee) if assignee and assignee.isdigit() else None,
                 actor=current_user,
             )
-        except ServiceError as exc:
-            rollback()
-            field_error(form, exc, "tags")
-        else:
-            commit_and_deliver()
+        if done:
             flash(_("已保存。") if changed else _("没有变化。"), "success")
             return redirect(_back(suggestion))
     return _render_manage(suggestion, triage_form=form, status=400)
@@ -246,13 +227,9 @@ def add_note(slug: str, suggestion_id: int):
     suggestion = load(suggestion_id)
     form = NoteForm()
     if form.validate_on_submit():
-        try:
+        with committing(form=form, field="body") as done:
             triage_service.add_note(suggestion, form.body.data, actor=current_user)
-        except ServiceError as exc:
-            rollback()
-            field_error(form, exc, "body")
-        else:
-            commit_and_deliver()
+        if done:
             flash(_("备注已添加。"), "success")
             return redirect(_back(suggestion, "#notes"))
     return _render_manage(suggestion, note_form=form, status=400)
@@ -266,13 +243,9 @@ def merge(slug: str, suggestion_id: int):
     form = MergeForm()
     if form.validate_on_submit():
         target = get_in_community(type(suggestion), form.target.data)
-        try:
+        with committing(form=form, field="target") as done:
             triage_service.merge(suggestion, target, actor=current_user, note=form.note.data)
-        except ServiceError as exc:
-            rollback()
-            field_error(form, exc, "target")
-        else:
-            commit_and_deliver()
+        if done:
             flash(_("已合并到 #%(id)d，投票和关注者已转移。", id=target.id), "success")
             return redirect(_back(suggestion))
     return _render_manage(suggestion, merge_form=form, status=400)
@@ -284,13 +257,9 @@ def unmerge(slug: str, suggestion_id: int):
     """Undo a merge: the suggestion gets its own votes, followers and status back."""
     suggestion = load(suggestion_id)
     if ConfirmForm().validate_on_submit():
-        try:
+        with committing() as done:
             triage_service.unmerge(suggestion, actor=current_user)
-        except ServiceError as exc:
-            rollback()
-            flash(exc.message, "error")
-        else:
-            commit_and_deliver()
+        if done:
             flash(_("已撤销合并。"), "success")
     return redirect(_back(suggestion))
 
@@ -304,7 +273,7 @@ def visibility(slug: str, suggestion_id: int):
     if form.validate_on_submit():
         hidden = form.hidden.data != "0"
         triage_service.set_hidden(suggestion, hidden, actor=current_user)
-        commit_and_deliver()
+        commit()
         flash(_("已在建议广场隐藏。") if hidden else _("已恢复显示。"), "success")
     return redirect(_back(suggestion))
 
@@ -321,7 +290,7 @@ def comment_visibility(slug: str, suggestion_id: int, comment_id: int):
     if form.validate_on_submit():
         hidden = form.hidden.data != "0"
         triage_service.set_comment_hidden(comment, hidden, actor=current_user)
-        commit_and_deliver()
+        commit()
         flash(_("评论已隐藏。") if hidden else _("评论已恢复显示。"), "success")
     return redirect(_back(suggestion, "#comments"))
 
@@ -333,7 +302,7 @@ def delete(slug: str, suggestion_id: int):
     suggestion = load(suggestion_id)
     if ConfirmForm().validate_on_submit():
         triage_service.delete(suggestion, actor=current_user)
-        commit_and_deliver()
+        commit()
         flash(_("建议已删除。"), "success")
         return redirect(url_for(".inbox", slug=slug))
     return redirect(_back(suggestion))
@@ -351,18 +320,14 @@ def settings(slug: str):
         form.anonymous_visitors.data = current.anonymous_visitors
         form.public_changelog.data = current.public_changelog
     if form.validate_on_submit():
-        try:
+        with committing(form=form, field="categories") as done:
             box_service.update_box_settings(
                 g.community, categories=box_service.parse_categories(form.categories.data),
                 public_board=form.public_board.data,
                 anonymous_visitors=form.anonymous_visitors.data,
                 public_changelog=form.public_changelog.data, actor=current_user,
             )
-        except ServiceError as exc:
-            rollback()
-            field_error(form, exc, "categories")
-        else:
-            commit_and_deliver()
+        if done:
             flash(_("设置已保存。"), "success")
             return redirect(url_for(".settings", slug=slug))
     return render_template("suggestions/settings.html", form=form)

@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 
 import surveys as domain
 from app.blueprints.community.forms import ConfirmForm
+from app.blueprints.service_calls import committing
 from app.blueprints.surveys import surveys_bp
 from app.blueprints.surveys.common import back_to_builder, load_survey, run
 from app.blueprints.surveys.forms import (
@@ -21,14 +22,12 @@ from app.blueprints.surveys.forms import (
     choices,
 )
 from app.blueprints.surveys.logic_editor import editor_context, read_rows
-from app.extensions import db
 from app.models import Survey
 from app.security.access import community_required
 from app.security.roles import Role
 from app.services import survey_builder as edits
 from app.services import survey_privacy
 from app.services import surveys as survey_service
-from app.services.errors import ServiceError
 from app.services.survey_texts import (
     QUESTION_TYPE_HINTS,
     QUESTION_TYPE_LABELS,
@@ -114,13 +113,10 @@ def add_page(slug: str, survey_id: int):
     survey = load_survey(survey_id)
     if ConfirmForm().validate_on_submit():
         after = request.form.get("after") or None
-        try:
+        with committing() as done:
             page_id = edits.add_page(survey, "", after)
-        except ServiceError as exc:
-            db.session.rollback()
-            flash(exc.message, "error")
+        if not done:
             return back_to_builder(survey)
-        db.session.commit()
         return back_to_builder(survey, f"page-{page_id}")
     return back_to_builder(survey)
 
@@ -285,15 +281,11 @@ def add_question(slug: str, survey_id: int, page_id: str):
         _pad(form)
         return _question_page(survey, form, page=definition.page(page_id))
     if form.validate_on_submit():
-        try:
+        with committing(form=form, field="title") as done:
             qid = edits.add_question(survey, page_id, question_input(form), after)
             if form.type.data == "nps":
                 edits.set_community_nps(survey, qid, form.community_nps.data)
-        except ServiceError as exc:
-            db.session.rollback()
-            form.title.errors.append(exc.message)
-        else:
-            db.session.commit()
+        if done:
             flash(_("题目已添加。"), "success")
             return back_to_builder(survey, f"q-{qid}")
     _pad(form)
@@ -318,15 +310,11 @@ def edit_question(slug: str, survey_id: int, question_id: str):
         return _question_page(survey, form, question=question,
                               page=definition.page_of(question_id))
     if form.validate_on_submit():
-        try:
+        with committing(form=form, field="title") as done:
             edits.update_question(survey, question_id, question_input(form))
             edits.set_community_nps(survey, question_id,
                                     form.type.data == "nps" and form.community_nps.data)
-        except ServiceError as exc:
-            db.session.rollback()
-            form.title.errors.append(exc.message)
-        else:
-            db.session.commit()
+        if done:
             left = [p for p in survey_service.problems(survey) if p.question_id == question_id]
             if left:
                 flash(_("题目已保存，但还有问题需要处理：%(list)s",
@@ -360,13 +348,9 @@ def duplicate_question(slug: str, survey_id: int, question_id: str):
     """Copy a question right below itself."""
     survey = load_survey(survey_id)
     if ConfirmForm().validate_on_submit():
-        try:
+        with committing() as done:
             copy_id = edits.duplicate_question(survey, question_id)
-        except ServiceError as exc:
-            db.session.rollback()
-            flash(exc.message, "error")
-        else:
-            db.session.commit()
+        if done:
             flash(_("已复制题目。"), "success")
             return back_to_builder(survey, f"q-{copy_id}")
     return back_to_builder(survey, f"q-{question_id}")
@@ -435,13 +419,11 @@ def edit_logic(slug: str, survey_id: int, question_id: str):
         if error:
             errors.append(error)
         else:
-            try:
+            with committing(show=False) as done:
                 edits.set_display_logic(survey, question_id, condition)
-            except ServiceError as exc:
-                db.session.rollback()
-                errors.append(exc.message)
+            if done.error:
+                errors.append(done.error.message)
             else:
-                db.session.commit()
                 flash(_("显示条件已保存。"), "success")
                 return back_to_builder(survey, f"q-{question_id}")
     editor = editor_context(definition, sources, question.show_if, request.form
@@ -479,13 +461,11 @@ def edit_skip(slug: str, survey_id: int, page_id: str):
         elif condition is None:
             errors.append(_("请至少设置一个条件。"))
         else:
-            try:
+            with committing(show=False) as done:
                 edits.set_skip_rule(survey, page_id, index, condition, form.goto.data)
-            except ServiceError as exc:
-                db.session.rollback()
-                errors.append(exc.message)
+            if done.error:
+                errors.append(done.error.message)
             else:
-                db.session.commit()
                 flash(_("跳转规则已保存。"), "success")
                 return back_to_builder(survey, f"page-{page_id}")
     editor = editor_context(definition, sources, existing.condition if existing else None,

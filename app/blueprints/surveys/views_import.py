@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.blueprints.community.forms import ConfirmForm
+from app.blueprints.service_calls import commit, committing
 from app.blueprints.surveys import surveys_bp
 from app.blueprints.surveys.common import load_survey
 from app.blueprints.surveys.forms import ImportRunForm, ImportUploadForm, choices
@@ -33,17 +34,13 @@ def import_upload(slug: str, survey_id: int):
     if form.validate_on_submit():
         upload = form.file.data
         data = upload.read(import_service.MAX_UPLOAD_BYTES + 1)
-        try:
+        with committing(form=form, field="file") as done:
             if len(data) > import_service.MAX_UPLOAD_BYTES:
                 raise ServiceError(_("文件超过 10 MB，请拆分后分批导入。"), field="file")
             imp = import_service.upload(survey, data, upload.filename or "", actor=current_user,
                                         again=bool(form.again.data))
-        except ServiceError as exc:
-            db.session.rollback()
-            form.file.errors.append(exc.message)
-            duplicate = exc.code == import_service.DuplicateFile.code
-        else:
-            db.session.commit()
+        duplicate = done.error is not None and done.error.code == import_service.DuplicateFile.code
+        if done:
             return redirect(url_for("surveys.import_detail", slug=slug, survey_id=survey.id,
                                     import_id=imp.id))
     return render_template("surveys/import_upload.html", survey=survey, form=form,
@@ -76,20 +73,16 @@ def import_detail(slug: str, survey_id: int, import_id: int):
             for n in range(len(imp.headers)):
                 key = request.form.get(f"col-{n}") or None
                 mapping[n] = key if key in valid else None
-            try:
+            with committing() as done:
                 import_service.set_mapping(imp, mapping, import_service.ImportOptions(
                     channel=form.channel.data or None,
                     enforce_required=form.enforce_required.data))
-            except ServiceError as exc:
-                db.session.rollback()
-                flash(exc.message, "error")
-            else:
-                db.session.commit()
+            if done:
                 run = jobs.enqueue(IMPORT_JOB, imp.id, community_id=survey.community_id,
                                    requested_by_id=current_user.id)
                 imp = db.session.get(SurveyImport, imp.id)
                 imp.options = {**(imp.options or {}), "job_run_id": run.id}
-                db.session.commit()
+                commit()
                 return redirect(url_for("surveys.import_detail", slug=slug, survey_id=survey.id,
                                         import_id=imp.id))
     has_file = import_service.has_file(imp)
@@ -116,13 +109,9 @@ def import_undo(slug: str, survey_id: int, import_id: int):
     survey = load_survey(survey_id)
     imp = _load_import(survey, import_id)
     if ConfirmForm().validate_on_submit():
-        try:
+        with committing() as done:
             count = import_service.undo(imp, actor=current_user)
-        except ServiceError as exc:
-            db.session.rollback()
-            flash(exc.message, "error")
-        else:
-            db.session.commit()
+        if done:
             flash(_("已撤销导入，删除了 %(n)d 份回答。", n=count), "success")
     return redirect(url_for("surveys.import_detail", slug=slug, survey_id=survey.id,
                             import_id=imp.id))

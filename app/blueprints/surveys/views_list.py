@@ -10,10 +10,10 @@ from flask_login import current_user
 
 import surveys as domain
 from app.blueprints.community.forms import ConfirmForm
+from app.blueprints.service_calls import commit, committing
 from app.blueprints.surveys import surveys_bp
 from app.blueprints.surveys.common import load_survey, run
 from app.blueprints.surveys.forms import NewSurveyForm, SettingsForm, choices
-from app.extensions import db
 from app.models import ACCESS_MODE_HINTS, AccessMode
 from app.security.access import community_required
 from app.security.roles import Role
@@ -55,13 +55,9 @@ def new(slug: str):
     form.source.choices = choices(_template_choices())
     templates = {info.key: info for info in domain.list_templates()}
     if form.validate_on_submit():
-        try:
+        with committing(form=form, field="source") as done:
             survey = _create(form)
-        except ServiceError as exc:
-            db.session.rollback()
-            getattr(form, exc.field or "source", form.source).errors.append(exc.message)
-        else:
-            db.session.commit()
+        if done:
             flash(_("问卷已创建，现在可以编辑题目了。"), "success")
             return redirect(url_for("surveys.builder", slug=slug, survey_id=survey.id))
     return render_template("surveys/new.html", form=form, templates=templates,
@@ -133,13 +129,9 @@ def settings(slug: str, survey_id: int):
             access_mode=form.access_mode.data, close_at=_utc(form.close_at.data, survey),
             max_responses=form.max_responses.data,
             one_per_device=bool(form.one_per_device.data))
-        try:
+        with committing(form=form, field="access_mode") as done:
             survey_service.update_settings(survey, data, actor=current_user)
-        except ServiceError as exc:
-            db.session.rollback()
-            getattr(form, exc.field or "access_mode").errors.append(exc.message)
-        else:
-            db.session.commit()
+        if done:
             flash(_("设置已保存。"), "success")
             return redirect(url_for("surveys.settings", slug=slug, survey_id=survey.id))
     return render_template("surveys/settings.html", survey=survey, form=form,
@@ -204,7 +196,7 @@ def duplicate(slug: str, survey_id: int):
     survey = load_survey(survey_id)
     if ConfirmForm().validate_on_submit():
         copy = survey_service.duplicate_survey(survey, actor=current_user)
-        db.session.commit()
+        commit()
         flash(_("已复制为新的草稿。"), "success")
         return redirect(url_for("surveys.builder", slug=slug, survey_id=copy.id))
     return redirect(url_for("surveys.index", slug=slug))
@@ -220,7 +212,7 @@ def delete(slug: str, survey_id: int):
         if survey.response_count and not g.role.at_least(Role.MANAGER):
             abort(403)
         survey_service.delete_survey(survey, actor=current_user)
-        db.session.commit()
+        commit()
         flash(_("问卷已删除。"), "success")
         return redirect(url_for("surveys.index", slug=slug))
     return render_template("surveys/delete.html", survey=survey, form=form,

@@ -12,6 +12,7 @@ from flask_login import current_user
 
 import surveys as domain
 from app.blueprints.community.forms import ConfirmForm
+from app.blueprints.service_calls import commit
 from app.blueprints.surveys import surveys_bp
 from app.blueprints.surveys.charts import question_charts, timeline_chart
 from app.blueprints.surveys.common import load_survey
@@ -134,7 +135,7 @@ def delete_response(slug: str, survey_id: int, response_id: int):
         abort(404)
     if ConfirmForm().validate_on_submit():
         results_service.delete_response(response, actor=current_user)
-        db.session.commit()
+        commit()
         flash(_("回答已删除。"), "success")
     return redirect(url_for("surveys.responses", slug=slug, survey_id=survey.id))
 

@@ -31,6 +31,7 @@ from app.blueprints.respond.runner import (
     set_cookie,
 )
 from app.blueprints.respond.views import survey_url
+from app.blueprints.service_calls import commit, committing
 from app.blueprints.surveys import surveys_bp
 from app.blueprints.surveys.common import load_survey, run
 from app.blueprints.surveys.forms import ChannelsForm, InvitationsForm
@@ -42,7 +43,6 @@ from app.services import channels as channel_service
 from app.services import survey_invitations as invitations_service
 from app.services import survey_responses as runs
 from app.services import surveys as survey_service
-from app.services.errors import ServiceError
 from app.services.links import absolute_url
 from app.services.qr import QR_KINDS, qr_code
 from app.services.share_poster import PosterText, poster_png
@@ -160,16 +160,12 @@ def invitations(slug: str, survey_id: int):
     csv_data = None
     if form.validate_on_submit():
         labels = (form.labels.data or "").splitlines()
-        try:
+        with committing(form=form, field="count") as done:
             issued = invitations_service.create_invitations(
                 survey, count=form.count.data or 0, labels=labels, actor=current_user,
                 link_for=lambda token: absolute_url("respond.survey", key=survey.public_key,
                                                     t=token))
-        except ServiceError as exc:
-            db.session.rollback()
-            form.count.errors.append(exc.message)
-        else:
-            db.session.commit()
+        if done:
             csv_data = base64.b64encode(invitations_service.links_csv(issued)).decode()
             flash(_("已生成 %(n)d 个专属链接。链接只显示这一次，请立即下载或复制。", n=len(issued)),
                   "success")
@@ -265,5 +261,5 @@ def preview_start(slug: str, survey_id: int):
     if old is not None:
         db.session.delete(old)
     session, token = runs.start_session(survey, version=None, user=current_user, preview=True)
-    db.session.commit()
+    commit()
     return set_cookie(redirect(ctx.page_url), ctx, token)

@@ -30,6 +30,7 @@ from app.models import (
     ThemeStatus,
     utcnow,
 )
+from app.services import after_commit
 from app.services.errors import Conflict, NotFound, ServiceError
 from app.services.insights import analysis, engine
 from nlp.themes.seeds import area_for
@@ -41,6 +42,9 @@ from nlp.themes.types import (
     ThemeRecord,
     ThemeSnapshot,
 )
+
+# Communities whose sentiment layer a committed correction changed.
+_TRAIN_KEY = "insights.train_layer"
 
 log = logging.getLogger(__name__)
 
@@ -585,7 +589,7 @@ def apply(community, kind: str, params: dict, *, actor) -> Correction:
     db.session.add(correction)
     db.session.flush()
     if kind == CorrectionKind.SENTIMENT.value:
-        db.session.info["insights.train_layer"] = community.id
+        after_commit.stage(_TRAIN_KEY, [community.id])
     return correction
 
 
@@ -599,12 +603,13 @@ def _json_params(params: dict) -> dict:
     return out
 
 
-def after_commit() -> None:
-    """Queue the community layer's training when sentiment labels changed (after commit)."""
-    community_id = db.session.info.pop("insights.train_layer", None)
-    if community_id is not None:
-        from app.services import jobs
+@after_commit.queues_when_committed
+def queue_training(_base_url: str | None = None) -> None:
+    """Queue the community layer's training when committed corrections changed sentiment
+    labels (a request does it when it ends; a job or command after its commit)."""
+    from app.services import jobs
 
+    for community_id in dict.fromkeys(after_commit.take(_TRAIN_KEY, committed_only=True)):
         jobs.enqueue("insights.train_layer", community_id, community_id=community_id)
 
 
@@ -641,7 +646,7 @@ def undo(correction: Correction, *, actor) -> Correction:
     correction.undone_at = utcnow()
     correction.undone_by_id = getattr(actor, "id", None)
     if correction.kind == CorrectionKind.SENTIMENT.value:
-        db.session.info["insights.train_layer"] = correction.community_id
+        after_commit.stage(_TRAIN_KEY, [correction.community_id])
     db.session.flush()
     return correction
 

@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from app.extensions import db
-from app.models import Community, FeedbackItem, InsightTheme, ItemAnalysis, SourceKind
+from app.models import Community, FeedbackItem, InsightTheme, ItemAnalysis
 from app.services.insights import analysis
 from app.services.insights.periods import to_utc
 from app.services.insights.search import query_tokens, search_clause
@@ -120,19 +120,13 @@ def decode_cursor(cursor: str | None) -> tuple[datetime, int] | None:
 
 
 def survey_clause(survey_id: int, question_id: str | None = None):
-    """Items of one survey (or one of its questions), by their source key
-    ``survey:<survey>:response:<response>:<question>``."""
-    prefix = f"survey:{int(survey_id)}:response:"
-    clause = db.and_(FeedbackItem.source_kind == SourceKind.SURVEY_ANSWER.value,
-                     FeedbackItem.source_key.like(_escape(prefix) + "%", escape="\\"))
+    """Items of one survey (or one of its questions), by their source columns."""
+    # Only survey answers have a survey_id (``source_links``), so no source kind condition:
+    # without it SQLite picks the survey index rather than the (community, kind) one.
+    clause = FeedbackItem.survey_id == int(survey_id)
     if question_id:
-        clause = db.and_(clause, FeedbackItem.source_key.like(
-            _escape(prefix) + "%:" + _escape(question_id), escape="\\"))
+        clause = db.and_(clause, FeedbackItem.question_key == question_id)
     return clause
-
-
-def _escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def _conditions(community: Community, filters: InboxFilters) -> list:

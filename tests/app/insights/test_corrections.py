@@ -312,7 +312,7 @@ def test_sentiment_labels_train_the_community_layer_used_by_later_runs(app, db, 
         corrections.apply(community, "sentiment", {"item": entry.item_id, "label": -1},
                           actor=operator)
     db.session.commit()
-    corrections.after_commit()  # queues the training job (runs at once in tests)
+    corrections.queue_training()  # a request does it when it ends; runs at once in tests
     layer = db.session.execute(db.select(ModelLayer)).scalar_one()
     assert layer.n_examples == 4 and layer.community_id == community.id
     from app.services.insights.item_rows import community_layer
