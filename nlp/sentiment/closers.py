@@ -7,6 +7,11 @@ complaints positive and suggestions into thanks. A clause made only of courtesy 
 运营 群主 老师 大家 …) and particles is a sign-off, not a verdict: when the text says anything
 else, such clauses at its start and end are left out of what the model reads. A text that is
 only thanks (谢谢群主！辛苦了) keeps them and stays praise.
+
+Framing openers and closers (``[framing]``: 提个小建议 说句实话 讲真 期待后续 加油) are
+sign-offs in the same way: 「提个小建议：打卡老是失败，希望修一下，期待后续～」 is read as
+「打卡老是失败，希望修一下」, a complaint, not as a suggestion with a hopeful ending. The model
+reads texts this way both in training and in prediction.
 """
 
 from __future__ import annotations
@@ -49,8 +54,18 @@ def _segments(tokens: Sequence[str]) -> list[tuple[int, int]]:
 
 
 def _is_sign_off(tokens: Sequence[str], lex: Lexicon) -> bool:
-    kinds = [_sign_off_word(t, lex) for t in tokens if not _is_break(t)]
-    return bool(kinds) and min(kinds) > 0 and max(kinds) == 2
+    words = [t for t in tokens if not _is_break(t)]
+    kinds = [_sign_off_word(t, lex) for t in words]
+    if kinds and min(kinds) > 0 and max(kinds) == 2:
+        return True
+    # A framing phrase, cut into any tokens, with only addressees and particles around it.
+    core = "".join(t for t, k in zip(words, kinds, strict=True) if k != 1)
+    return core in lex.framing if core else False
+
+
+def _may_sign_off(tokens: Sequence[str], lex: Lexicon) -> bool:
+    """Cheap test: whether ``tokens`` hold any courtesy word or framing-phrase token."""
+    return not (lex.courtesy.isdisjoint(tokens) and lex.framing_tokens.isdisjoint(tokens))
 
 
 def body_span(tokens: Sequence[str], lex: Lexicon | None = None) -> tuple[int, int]:
@@ -59,7 +74,7 @@ def body_span(tokens: Sequence[str], lex: Lexicon | None = None) -> tuple[int, i
     The whole range when there is no sign-off, or when nothing but sign-offs would be left.
     """
     lex = lex or load_lexicon()
-    if lex.courtesy.isdisjoint(tokens):
+    if not _may_sign_off(tokens, lex):
         return 0, len(tokens)
     segments = _segments(tokens)
     lo, hi = 0, len(segments)
@@ -83,10 +98,10 @@ def without_sign_offs(texts: Sequence[str], cuts: Sequence[Sequence[str]]
     any other text keeps its wording and only loses the tokens.
     """
     lex = load_lexicon()
-    courtesy = lex.courtesy
+    courtesy, framing = lex.courtesy, lex.framing_tokens
     out_texts, out_cuts = list(texts), list(cuts)  # unchanged cuts are shared, not copied
     for i, cut in enumerate(out_cuts):
-        if courtesy.isdisjoint(cut):
+        if courtesy.isdisjoint(cut) and framing.isdisjoint(cut):
             continue
         start, end = body_span(cut, lex)
         if (start, end) == (0, len(cut)):
