@@ -16,7 +16,9 @@ reads texts this way both in training and in prediction.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
+from functools import lru_cache
 
 from nlp.sentiment.lexicon import CLAUSE_BREAKS, Lexicon, load_lexicon
 
@@ -25,6 +27,9 @@ _FILLER_CHARS = frozenset("了啦啊呀哈哦呢的嘛们咯喔噢哇吧～~先"
 _FILLER_WORDS = frozenset(("一下", "提前", "哈哈", "在此", "真的", "非常", "十分", "万分"))
 # Punctuation that only separated the body from the sign-off.
 _SOFT_ENDS = frozenset("，,、;；")
+# How many tokens, and characters, from either end a framing clause can reach (see _framed).
+_FRAMING_REACH = 8
+_FRAMING_CHARS = 14
 
 
 def _is_break(tok: str) -> bool:
@@ -63,9 +68,31 @@ def _is_sign_off(tokens: Sequence[str], lex: Lexicon) -> bool:
     return core in lex.framing if core else False
 
 
+def _end_clause(tokens: Sequence[str], backwards: bool) -> list[str]:
+    """The words of the first (or last) clause of ``tokens``."""
+    words: list[str] = []
+    for tok in (reversed(tokens) if backwards else tokens):
+        if _is_break(tok):
+            if words:
+                break
+            continue
+        words.append(tok)
+    return words[::-1] if backwards else words
+
+
+def _framed(tokens: Sequence[str], lex: Lexicon) -> bool:
+    """Whether the first or the last clause of ``tokens`` is a framing phrase."""
+    # A framing clause is a short phrase with at most a few particles and addressees around
+    # it, so only the first and last few tokens can hold it.
+    ends = lex.framing_tokens
+    if ends.isdisjoint(tokens[:_FRAMING_REACH]) and ends.isdisjoint(tokens[-_FRAMING_REACH:]):
+        return False
+    return any(_is_sign_off(_end_clause(tokens, back), lex) for back in (False, True))
+
+
 def _may_sign_off(tokens: Sequence[str], lex: Lexicon) -> bool:
-    """Cheap test: whether ``tokens`` hold any courtesy word or framing-phrase token."""
-    return not (lex.courtesy.isdisjoint(tokens) and lex.framing_tokens.isdisjoint(tokens))
+    """Cheap test: whether ``tokens`` hold a courtesy word or open or close with framing."""
+    return not lex.courtesy.isdisjoint(tokens) or _framed(tokens, lex)
 
 
 def body_span(tokens: Sequence[str], lex: Lexicon | None = None) -> tuple[int, int]:
@@ -90,6 +117,14 @@ def body_span(tokens: Sequence[str], lex: Lexicon | None = None) -> tuple[int, i
     return start, end
 
 
+@lru_cache(maxsize=4)
+def _framing_pattern(phrases: frozenset[str]) -> re.Pattern | None:
+    """One regular expression for the framing phrases (longest first), None without any."""
+    if not phrases:
+        return None
+    return re.compile("|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True)))
+
+
 def without_sign_offs(texts: Sequence[str], cuts: Sequence[Sequence[str]]
                       ) -> tuple[list[str], list[Sequence[str]]]:
     """Texts and cuts without their sign-off clauses (see :func:`body_span`).
@@ -98,11 +133,18 @@ def without_sign_offs(texts: Sequence[str], cuts: Sequence[Sequence[str]]
     any other text keeps its wording and only loses the tokens.
     """
     lex = load_lexicon()
-    courtesy, framing = lex.courtesy, lex.framing_tokens
+    courtesy = lex.courtesy
+    framing = _framing_pattern(lex.framing)
+    reach = _FRAMING_CHARS
     out_texts, out_cuts = list(texts), list(cuts)  # unchanged cuts are shared, not copied
     for i, cut in enumerate(out_cuts):
-        if courtesy.isdisjoint(cut) and framing.isdisjoint(cut):
-            continue
+        if courtesy.isdisjoint(cut):
+            # Most texts have no framing near either end: one search in C rules them out.
+            text = out_texts[i]
+            if (framing is None or not (framing.search(text, 0, reach)
+                                        or framing.search(text, max(0, len(text) - reach)))
+                    or not _framed(cut, lex)):
+                continue
         start, end = body_span(cut, lex)
         if (start, end) == (0, len(cut)):
             continue
