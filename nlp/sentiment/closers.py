@@ -7,11 +7,18 @@ complaints positive and suggestions into thanks. A clause made only of courtesy 
 运营 群主 老师 大家 …) and particles is a sign-off, not a verdict: when the text says anything
 else, such clauses at its start and end are left out of what the model reads. A text that is
 only thanks (谢谢群主！辛苦了) keeps them and stays praise.
+
+Framing openers and closers (``[framing]``: 提个小建议 说句实话 讲真 期待后续 加油) are
+sign-offs in the same way: 「提个小建议：打卡老是失败，希望修一下，期待后续～」 is read as
+「打卡老是失败，希望修一下」, a complaint, not as a suggestion with a hopeful ending. The model
+reads texts this way both in training and in prediction.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
+from functools import lru_cache
 
 from nlp.sentiment.lexicon import CLAUSE_BREAKS, Lexicon, load_lexicon
 
@@ -20,6 +27,9 @@ _FILLER_CHARS = frozenset("了啦啊呀哈哦呢的嘛们咯喔噢哇吧～~先"
 _FILLER_WORDS = frozenset(("一下", "提前", "哈哈", "在此", "真的", "非常", "十分", "万分"))
 # Punctuation that only separated the body from the sign-off.
 _SOFT_ENDS = frozenset("，,、;；")
+# How many tokens, and characters, from either end a framing clause can reach (see _framed).
+_FRAMING_REACH = 8
+_FRAMING_CHARS = 14
 
 
 def _is_break(tok: str) -> bool:
@@ -49,8 +59,40 @@ def _segments(tokens: Sequence[str]) -> list[tuple[int, int]]:
 
 
 def _is_sign_off(tokens: Sequence[str], lex: Lexicon) -> bool:
-    kinds = [_sign_off_word(t, lex) for t in tokens if not _is_break(t)]
-    return bool(kinds) and min(kinds) > 0 and max(kinds) == 2
+    words = [t for t in tokens if not _is_break(t)]
+    kinds = [_sign_off_word(t, lex) for t in words]
+    if kinds and min(kinds) > 0 and max(kinds) == 2:
+        return True
+    # A framing phrase, cut into any tokens, with only addressees and particles around it.
+    core = "".join(t for t, k in zip(words, kinds, strict=True) if k != 1)
+    return core in lex.framing if core else False
+
+
+def _end_clause(tokens: Sequence[str], backwards: bool) -> list[str]:
+    """The words of the first (or last) clause of ``tokens``."""
+    words: list[str] = []
+    for tok in (reversed(tokens) if backwards else tokens):
+        if _is_break(tok):
+            if words:
+                break
+            continue
+        words.append(tok)
+    return words[::-1] if backwards else words
+
+
+def _framed(tokens: Sequence[str], lex: Lexicon) -> bool:
+    """Whether the first or the last clause of ``tokens`` is a framing phrase."""
+    # A framing clause is a short phrase with at most a few particles and addressees around
+    # it, so only the first and last few tokens can hold it.
+    ends = lex.framing_tokens
+    if ends.isdisjoint(tokens[:_FRAMING_REACH]) and ends.isdisjoint(tokens[-_FRAMING_REACH:]):
+        return False
+    return any(_is_sign_off(_end_clause(tokens, back), lex) for back in (False, True))
+
+
+def _may_sign_off(tokens: Sequence[str], lex: Lexicon) -> bool:
+    """Cheap test: whether ``tokens`` hold a courtesy word or open or close with framing."""
+    return not lex.courtesy.isdisjoint(tokens) or _framed(tokens, lex)
 
 
 def body_span(tokens: Sequence[str], lex: Lexicon | None = None) -> tuple[int, int]:
@@ -59,7 +101,7 @@ def body_span(tokens: Sequence[str], lex: Lexicon | None = None) -> tuple[int, i
     The whole range when there is no sign-off, or when nothing but sign-offs would be left.
     """
     lex = lex or load_lexicon()
-    if lex.courtesy.isdisjoint(tokens):
+    if not _may_sign_off(tokens, lex):
         return 0, len(tokens)
     segments = _segments(tokens)
     lo, hi = 0, len(segments)
@@ -75,6 +117,14 @@ def body_span(tokens: Sequence[str], lex: Lexicon | None = None) -> tuple[int, i
     return start, end
 
 
+@lru_cache(maxsize=4)
+def _framing_pattern(phrases: frozenset[str]) -> re.Pattern | None:
+    """One regular expression for the framing phrases (longest first), None without any."""
+    if not phrases:
+        return None
+    return re.compile("|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True)))
+
+
 def without_sign_offs(texts: Sequence[str], cuts: Sequence[Sequence[str]]
                       ) -> tuple[list[str], list[Sequence[str]]]:
     """Texts and cuts without their sign-off clauses (see :func:`body_span`).
@@ -84,10 +134,17 @@ def without_sign_offs(texts: Sequence[str], cuts: Sequence[Sequence[str]]
     """
     lex = load_lexicon()
     courtesy = lex.courtesy
+    framing = _framing_pattern(lex.framing)
+    reach = _FRAMING_CHARS
     out_texts, out_cuts = list(texts), list(cuts)  # unchanged cuts are shared, not copied
     for i, cut in enumerate(out_cuts):
         if courtesy.isdisjoint(cut):
-            continue
+            # Most texts have no framing near either end: one search in C rules them out.
+            text = out_texts[i]
+            if (framing is None or not (framing.search(text, 0, reach)
+                                        or framing.search(text, max(0, len(text) - reach)))
+                    or not _framed(cut, lex)):
+                continue
         start, end = body_span(cut, lex)
         if (start, end) == (0, len(cut)):
             continue

@@ -63,6 +63,9 @@ class Lexicon:
     phrases: dict[tuple[str, str], float] = field(default_factory=dict)
     courtesy: frozenset[str] = frozenset()  # thanks and please (谢谢 辛苦了 麻烦了)
     addressees: frozenset[str] = frozenset()  # whom a sign-off thanks (运营 群主 老师 大家)
+    # Framing openers and closers (提个小建议 说句实话 期待后续), as their tokens joined.
+    framing: frozenset[str] = frozenset()
+    framing_tokens: frozenset[str] = frozenset()  # every token of those phrases
 
     def marks(self, token: str) -> int:
         """Marker bits of a token (timespans are recognised by their form)."""
@@ -125,6 +128,9 @@ def load_lexicon(path: str | None = None) -> Lexicon:
         courtesy=frozenset(form for p in sections.get("courtesy", [])
                            for form in (p[0].lower(), p[0].upper(), p[0].capitalize())),
         addressees=frozenset(p[0] for p in sections.get("addressee", [])),
+        framing=frozenset(p[0].replace("+", "") for p in sections.get("framing", [])),
+        framing_tokens=frozenset(t for p in sections.get("framing", [])
+                                 for t in p[0].split("+")),
     )
 
 
