@@ -118,7 +118,7 @@ def body_span(tokens: Sequence[str], lex: Lexicon | None = None) -> tuple[int, i
 
 
 @lru_cache(maxsize=4)
-def _framing_pattern(phrases: frozenset[str]) -> re.Pattern | None:
+def _framing_pattern(phrases: frozenset[str]) -> re.Pattern[str] | None:
     """One regular expression for the framing phrases (longest first), None without any."""
     if not phrases:
         return None
