@@ -14,7 +14,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import logging
-import pickle
+import pickle  # nosec B403: only dumps, to digest our own inputs; nothing is ever loaded
 from datetime import UTC, datetime
 from typing import Any
 

@@ -48,7 +48,7 @@ SHOTS = [
     Shot("metrics-links", "operator", "/c/demo/metrics/links", "反馈与指标的关联"),
     Shot("suggestion-inbox", "operator", "/c/demo/suggestions", "意见箱"),
     Shot("suggestion-triage", "operator", "/c/demo/suggestions/{suggestion}",
-         "建议 #{suggestion}"),
+         "{suggestion_heading}"),
     Shot("report-builder", "manager", "/c/demo/reports/new", "生成改进报告",
          wait_for="#report-preview[src]"),
     Shot("member-home-mobile", "member", "/c/demo/", "示例社群", phone=True),
@@ -91,8 +91,10 @@ def demo(tmp_path_factory):
             db.select(Suggestion).join(merged, merged.merged_into_id == Suggestion.id)
             .group_by(Suggestion.id).order_by(db.func.count(merged.id).desc(), Suggestion.id)
             .limit(1)).scalar_one()
+        # The manage page's heading is the suggestion's title, or 建议 #id when it has none.
         ids = {"survey": survey.id, "theme": theme.key, "theme_name": theme.name,
-               "suggestion": suggestion.id}
+               "suggestion": suggestion.id,
+               "suggestion_heading": suggestion.title or f"建议 #{suggestion.id}"}
     server = LiveServer(app).start()
     yield server, ids
     server.stop()
