@@ -114,7 +114,15 @@ def _valid_phrase(gram: tuple[str, ...], subjects: frozenset[str] = frozenset())
         return False  # 群群, 好好: repetition, not a phrase
     if len(gram) > 1 and not all(w in subjects or w.isascii() or pos_of(w) for w in gram):
         return False  # 比上, 只记: the segmenter's guesses make no part of a name
+    if len(gram) > 1 and (_A_NOT_A.match(gram[0]) or not _is_head(gram[-1], subjects)):
+        return False  # 是不是正品 asks, 儿子简直超级 breaks off: neither names anything
     return any(w in subjects or is_subject(w) for w in gram)
+
+
+def _is_head(word: str, subjects: frozenset[str]) -> bool:
+    """Whether ``word`` can end a name: Chinese phrases put their head last, a noun or an
+    action (人, 掉落, 停车), never a modifier (超级, 主动)."""
+    return word in subjects or word.isascii() or pos_of(word)[:1] in ("n", "v")
 
 
 def phrase_subjects(merges: Sequence[tuple[str, str]]) -> frozenset[str]:
@@ -127,7 +135,7 @@ def phrase_subjects(merges: Sequence[tuple[str, str]]) -> frozenset[str]:
         if _A_NOT_A.match(left):
             continue  # 算不算违规, 能不能回放: a yes-no question, not a name
         holds = left in out or right in out or is_subject(left) or is_subject(right)
-        if holds and (right in out or pos_of(right)[:1] in ("n", "v")):
+        if holds and _is_head(right, frozenset(out)):
             out.add(left + right)
     return frozenset(out)
 

@@ -28,3 +28,11 @@ def test_the_community_itself_never_names_a_theme():
         assert is_generic(word), word
     assert is_generic_name("社群")
     assert not is_generic_name("社群公众号")
+
+
+def test_a_phrase_name_ends_in_its_head_and_never_asks():
+    from nlp.themes.labels import _valid_phrase
+
+    assert _valid_phrase(("小区", "停车"))
+    assert not _valid_phrase(("儿子", "简直", "超级"))  # ends in a modifier
+    assert not _valid_phrase(("是不是", "正品"))  # a yes-no question
