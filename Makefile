@@ -21,6 +21,9 @@ run: system-run install translations
 # under by about half, which the app, browser and integration tests cannot afford in 12 minutes.
 COVERAGE_FLOOR ?= 93
 PURE_TESTS := tests/surveys tests/nlp tests/reports
+# The longest tests (servers of their own, a whole demo) go first, so that the two workers
+# finish together instead of one waiting for a minute-long test at the end.
+SLOW_TESTS := tests/integration tests/browser
 
 test: system-test install-dev translations
 	$(BIN)/ruff check .
@@ -28,7 +31,7 @@ test: system-test install-dev translations
 	FLASK_APP=$(FLASK_APP) $(BIN)/python -m pytest -n 2 --dist loadgroup \
 		--cov --cov-report=term --cov-fail-under=$(COVERAGE_FLOOR) $(PYTEST_ARGS) $(PURE_TESTS)
 	FLASK_APP=$(FLASK_APP) $(BIN)/python -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS) \
-		$(foreach t,$(PURE_TESTS),--ignore=$(t)) tests
+		$(foreach t,$(PURE_TESTS),--ignore=$(t)) $(SLOW_TESTS) tests
 
 typecheck: install-dev
 	$(BIN)/mypy
