@@ -65,16 +65,24 @@ def recover_lapsed(now: datetime | None = None) -> list[int]:
         spec = JOBS.get(run.name)
         log.warning("job %s (%s) lost its worker %s; %s", run.id, run.name, run.worker,
                     "queued again" if retry else "not retried")
-        if spec is None:
-            continue  # a job this version no longer has: failed is all we can do
-        try:
-            (spec.on_lapse or requeue_job)(run, retry)
-        except Exception:
-            db.session.rollback()
-            log.exception("could not queue job %s again", job_id)
-            continue
-        recovered.append(job_id)
+        if _hand_back(job_id, run, spec, retry):
+            recovered.append(job_id)
     return recovered
+
+
+def _hand_back(job_id: int, run: JobRun, spec, retry: bool) -> bool:
+    """Give a claimed run to its job's lapse handler (queue it again, or only fail it);
+    False for a job this version no longer has (failed is all we can do) or when the
+    handler could not queue it."""
+    if spec is None:
+        return False
+    try:
+        (spec.on_lapse or requeue_job)(run, retry)
+    except Exception:
+        db.session.rollback()
+        log.exception("could not queue job %s again", job_id)
+        return False
+    return True
 
 
 STRANDED_ERROR = "lost by the job queue before it started"
@@ -119,16 +127,8 @@ def recover_stranded(now: datetime | None = None, limit: int = 500) -> list[int]
         run = db.session.get(JobRun, job_id)
         db.session.refresh(run)
         log.warning("job %s (%s) was lost by the queue; queued again", run.id, run.name)
-        spec = JOBS.get(run.name)
-        if spec is None:
-            continue
-        try:
-            (spec.on_lapse or requeue_job)(run, True)
-        except Exception:
-            db.session.rollback()
-            log.exception("could not queue job %s again", job_id)
-            continue
-        recovered.append(job_id)
+        if _hand_back(job_id, run, JOBS.get(run.name), True):
+            recovered.append(job_id)
     return recovered
 
 
