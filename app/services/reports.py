@@ -12,7 +12,8 @@ from __future__ import annotations
 import calendar
 import logging
 import secrets
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -440,16 +441,8 @@ def generate(report_id: int, progress: Progress = _no_progress) -> Report:
     report.status = ReportStatus.RUNNING.value
     report.error = None
     db.session.commit()
-    try:
+    with _failing_report(report_id):
         render_into(report, progress)
-    except ReportFailed as exc:
-        db.session.rollback()
-        _mark_failed(report_id, exc.message)
-        raise
-    except Exception:
-        db.session.rollback()
-        _mark_failed(report_id, str(_l("报告生成时出现内部错误，系统会自动重试。")))
-        raise
     db.session.commit()
     _announce_ready(report)
     return report
@@ -477,18 +470,13 @@ def redact_context(report: Report, is_theirs: Callable[[str], bool],
     return True
 
 
-def rerender_stored(report_id: int) -> Report | None:
-    """Render a report's PDF again from its stored context, without collecting its data
-    anew (the body of the ``reports.redact`` job): its numbers stay those it printed."""
-    report = db.session.get(Report, report_id)
-    if report is None or report.is_ready or not report.context_json:
-        return report
-    report.status = ReportStatus.RUNNING.value
-    db.session.commit()
+@contextmanager
+def _failing_report(report_id: int) -> Iterator[None]:
+    """Mark the report failed, with the renderer's message or a generic one, when the block
+    raises (after a rollback: the failure is recorded in a transaction of its own); the error
+    goes on to the job, which retries."""
     try:
-        html = render_html(ReportContext.from_json(report.context_json),
-                           clean_sections(report.sections))
-        result = render_document(html)
+        yield
     except ReportFailed as exc:
         db.session.rollback()
         _mark_failed(report_id, exc.message)
@@ -497,6 +485,20 @@ def rerender_stored(report_id: int) -> Report | None:
         db.session.rollback()
         _mark_failed(report_id, str(_l("报告生成时出现内部错误，系统会自动重试。")))
         raise
+
+
+def rerender_stored(report_id: int) -> Report | None:
+    """Render a report's PDF again from its stored context, without collecting its data
+    anew (the body of the ``reports.redact`` job): its numbers stay those it printed."""
+    report = db.session.get(Report, report_id)
+    if report is None or report.is_ready or not report.context_json:
+        return report
+    report.status = ReportStatus.RUNNING.value
+    db.session.commit()
+    with _failing_report(report_id):
+        html = render_html(ReportContext.from_json(report.context_json),
+                           clean_sections(report.sections))
+        result = render_document(html)
     report.pdf_name = _store_pdf(report, result.pdf)
     report.pdf_bytes = len(result.pdf)
     report.page_count = result.pages
