@@ -11,9 +11,11 @@ from app.config import engine_options, from_environment, instance_path, normalis
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the application: environment config, then ``config`` overrides."""
+    from app.routing import LazyBuilderRule
     from app.security.text_input import CleanJSONProvider, HuishengRequest
 
     app = Flask(__name__, instance_path=str(instance_path()), instance_relative_config=False)
+    app.url_rule_class = LazyBuilderRule
     app.request_class = HuishengRequest
     app.json = CleanJSONProvider(app)
     app.config.from_mapping(from_environment())
