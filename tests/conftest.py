@@ -28,7 +28,7 @@ from contextlib import contextmanager  # noqa: E402
 
 import pytest  # noqa: E402
 from flask.testing import FlaskClient  # noqa: E402
-from sqlalchemy import text  # noqa: E402
+from sqlalchemy import exists, literal, select, text, union_all  # noqa: E402
 
 from tests.servers import PostgresServer, RedisServer  # noqa: E402
 
@@ -129,11 +129,31 @@ def _clear_tables(engine, metadata) -> None:
     tables = list(reversed(metadata.sorted_tables))
     with engine.begin() as conn:
         if engine.dialect.name == "postgresql":
-            names = ", ".join(f'"{t.name}"' for t in tables)
-            conn.execute(text(f"TRUNCATE TABLE {names} RESTART IDENTITY CASCADE"))
+            _empty_used_tables(conn, tables)
         else:
             for table in tables:
                 conn.execute(table.delete())
+
+
+def _empty_used_tables(conn, tables) -> None:
+    """Delete the rows a test wrote and restart every sequence it advanced.
+
+    ``TRUNCATE`` of all ~70 tables after every test cost 0.16 s a test on PostgreSQL (a new file
+    per table). A test writes to a handful of tables with a few rows each: one query finds
+    them, and deleting those rows (children first) takes milliseconds.
+    """
+    probe = union_all(*(select(literal(t.name)).where(exists(select(literal(1)).select_from(t)))
+                        for t in tables))
+    used = set(conn.execute(probe).scalars())
+    for table in tables:
+        if table.name in used:
+            conn.execute(table.delete())
+    # Ids start again at 1, as after a truncate: also where a sequence moved on while its table
+    # ended up empty (a rolled-back insert, a deleted row).
+    advanced = conn.execute(text(
+        "SELECT schemaname, sequencename FROM pg_sequences WHERE last_value IS NOT NULL"))
+    for schema, name in advanced.all():
+        conn.execute(text(f'ALTER SEQUENCE "{schema}"."{name}" RESTART'))
 
 
 class FreshContextClient(FlaskClient):
