@@ -238,29 +238,3 @@ def test_the_operator_downloads_a_share_poster_beside_the_bare_qr_code(browser, 
     with Image.open(saved) as poster:
         assert poster.size == (1080, 1440)
     page.close()
-
-
-def test_the_demo_changelog_lists_changes_under_written_titles(browser, live_server, live_app):
-    from app.demo import load_demo
-    from app.extensions import db
-    from app.models import Suggestion
-
-    with live_app.app_context():
-        load_demo(log=lambda _m: None)
-        member_words = {s.display_title for s in db.session.execute(db.select(Suggestion))
-                        .scalars()}
-    phone = browser.new_context(**PHONE)
-    page = phone.new_page()
-    page.goto(f"{live_server.url}/c/demo/changes")
-    expect(page.get_by_role("heading", name="你说我改")).to_be_visible()
-    entries = page.locator(".changelog-entry")
-    assert entries.count() >= 10
-    titles = entries.locator("h2").all_inner_texts()
-    assert len(set(titles)) == len(titles)
-    assert not set(titles) & member_words
-    text = page.locator("main").inner_text()
-    assert "[" not in text
-    assert "新人入群审核上线，广告关键词自动提醒" in titles
-    no_sideways_scroll(page)
-    screenshot(page, "changelog-mobile")
-    phone.close()
