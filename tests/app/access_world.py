@@ -9,7 +9,7 @@ from types import SimpleNamespace
 
 from app.extensions import db
 from app.security.roles import Role
-from app.services import accounts
+from app.services.accounts import users as accounts
 from tests.factories import make_community, make_member, make_user
 
 WorldBuilder = Callable[[SimpleNamespace], None]

@@ -11,7 +11,7 @@ def _forget_per_process_caches():
     that are keyed by id and the API credentials cache, so no test sees another test's
     survey or token."""
     from app.services import surveys as survey_service
-    from app.services.api_credentials import forget_credentials
+    from app.services.accounts.api_credentials import forget_credentials
 
     survey_service.forget_submission_info()
     forget_credentials()

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from app.models import FeedbackItem, SourceKind
-from app.services import communities as community_service
 from app.services import interviews as interview_service
 from app.services import suggestion_triage as triage
 from app.services import survey_results
+from app.services.accounts import communities as community_service
 from app.services.feedback import (
     FeedbackInput,
     insert_new_feedback,

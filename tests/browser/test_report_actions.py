@@ -19,7 +19,8 @@ pytestmark = pytest.mark.browser
 @pytest.fixture
 def manager(live_app):
     from app.extensions import db
-    from app.services import accounts, communities
+    from app.services.accounts import communities
+    from app.services.accounts import users as accounts
     from tests.app.reports.test_report_actions import seed_voices
 
     with live_app.app_context():

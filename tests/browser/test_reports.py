@@ -15,8 +15,9 @@ pytestmark = pytest.mark.browser
 def manager(live_app):
     from app.demo.steps.metrics import demo_series
     from app.extensions import db
-    from app.services import accounts, communities
     from app.services import metrics as metric_service
+    from app.services.accounts import communities
+    from app.services.accounts import users as accounts
 
     with live_app.app_context():
         admin = accounts.create_user("admin@example.org", "admin-password-1", display_name="老周")

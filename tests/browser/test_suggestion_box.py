@@ -20,9 +20,10 @@ PASSWORD = "member-password-1"
 def box_world(live_app):
     """A community with an open board, a member, two operators and a few suggestions."""
     from app.extensions import db
-    from app.services import accounts, communities
     from app.services import suggestion_board as board
     from app.services import suggestions as box
+    from app.services.accounts import communities
+    from app.services.accounts import users as accounts
 
     with live_app.app_context():
         admin = accounts.create_user("admin@example.org", "admin-password-1", display_name="老周")

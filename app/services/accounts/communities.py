@@ -44,7 +44,7 @@ def create_community(
     )
     first_admin = admin or actor
     if first_admin is not None:
-        from app.services.accounts import add_member
+        from app.services.accounts.users import add_member
 
         add_member(community, first_admin, Role.ADMIN, actor=actor)
     return community

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from app.extensions import db
 from app.models import ApiToken, Membership, User, utcnow
 from app.security.roles import Role
-from app.services.accounts import API_TOKEN_PREFIX, token_hash, token_role
+from app.services.accounts.users import API_TOKEN_PREFIX, token_hash, token_role
 from app.services.ttl_cache import TTLCache
 
 CREDENTIALS_TTL = 2.0  # seconds

@@ -47,7 +47,8 @@ from app.models import (
 )
 from app.security.passwords import verify_password
 from app.security.roles import Role
-from app.services import accounts, audit
+from app.services import audit
+from app.services.accounts import users as accounts
 from app.services.errors import Conflict, ServiceError
 
 #: Fewer significant characters than this are too common to tell whose words a quote is.
