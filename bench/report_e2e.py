@@ -216,7 +216,7 @@ def _seed_suggestions(community_id: int, end: date, rng: random.Random) -> float
 
 def _seed_metrics(community, end: date, rng: random.Random) -> float:
     from app.extensions import db
-    from app.services import metrics as metric_service
+    from app.services.metrics import values as metric_service
 
     started = time.perf_counter()
     first = end - timedelta(days=METRIC_DAYS - 1)

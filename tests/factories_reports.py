@@ -6,7 +6,7 @@ import io
 from datetime import date, timedelta
 
 from app.extensions import db
-from app.services import metrics as metric_service
+from app.services.metrics import values as metric_service
 from reports.assemble import ThemeInput
 
 

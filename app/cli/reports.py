@@ -10,9 +10,9 @@ from flask.cli import AppGroup
 
 from app.extensions import db
 from app.models import Community
-from app.services import metrics as metric_service
 from app.services import reports as report_service
 from app.services.errors import ServiceError
+from app.services.metrics import values as metric_service
 from reports import render_html
 
 reports_cli = AppGroup("reports", help="Improvement reports (改进报告).")

@@ -77,7 +77,8 @@ def _register_periodic():
     @in_app_context
     def prune_files():
         from app.extensions import db
-        from app.services import metric_import, reports
+        from app.services import reports
+        from app.services.metrics import importing as metric_import
 
         pruned = {"uploads": metric_import.prune_stale_uploads(),
                   "pdfs": reports.prune_orphaned_files()}

@@ -46,7 +46,7 @@ def test_the_builder_opens_at_once_and_the_owner_reaches_the_pdf(page, live_serv
                                                                  manager):
     from app.extensions import db
     from app.models import Community
-    from app.services import metrics as metric_service
+    from app.services.metrics import values as metric_service
 
     page.goto(live_server.url + "/auth/login")
     page.get_by_label("邮箱").fill(manager["email"])

@@ -21,9 +21,10 @@ from app.blueprints.service_calls import commit, committing
 from app.models import AGGREGATION_LABELS, IMPORT_STATUS_LABELS, CustomMetric, MetricImport
 from app.security.access import community_required, get_in_community
 from app.security.roles import Role
-from app.services import metric_import, metrics_analysis
-from app.services import metrics as metric_service
 from app.services.errors import ServiceError
+from app.services.metrics import analysis as metrics_analysis
+from app.services.metrics import importing as metric_import
+from app.services.metrics import values as metric_service
 from surveys.spreadsheet import defuse
 
 

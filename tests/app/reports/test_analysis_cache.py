@@ -10,8 +10,9 @@ from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
 from app.models import Report
-from app.services import metrics_analysis, report_analysis
+from app.services import report_analysis
 from app.services import reports as report_service
+from app.services.metrics import analysis as metrics_analysis
 from app.services.report_data import PROVIDERS, chinese
 from app.services.report_data import previous as previous_data
 from reports.context import Period, ReportContext

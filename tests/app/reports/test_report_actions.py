@@ -13,8 +13,8 @@ from datetime import timedelta
 import pytest
 
 from app.models import InsightTheme, ItemAnalysis, Report
-from app.services import metrics as metric_service
 from app.services import reports as report_service
+from app.services.metrics import values as metric_service
 from app.services.report_data import DataRequest, get_provider
 from app.services.report_data.voices import clean_quote
 from reports.context import Period

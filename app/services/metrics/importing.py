@@ -24,8 +24,8 @@ from flask_babel import lazy_gettext as _l
 from app.extensions import db
 from app.models import Community, ImportStatus, MetricImport, utcnow
 from app.services import audit
-from app.services import metrics as metric_service
 from app.services.errors import ServiceError
+from app.services.metrics import values as metric_service
 from app.services.spreadsheet_errors import refused
 from app.storage import FileMissing, file_storage
 from surveys.dates import parse_date_text
