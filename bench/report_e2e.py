@@ -248,7 +248,7 @@ def _previous_report(community, period, previous):
     """Store a ready report for the previous period, so the follow-up section runs."""
     from app.extensions import db
     from app.models import ReportStatus
-    from app.services import reports as report_service
+    from app.services.reports import documents as report_service
 
     assembled = report_service.assemble(community, previous, previous.previous())
     stored = report_service.create_report(community, period_kind="custom", period=previous,
@@ -268,8 +268,8 @@ def main() -> None:
 
     from app import create_app
     from app.extensions import db
-    from app.services import reports as report_service
-    from app.services.report_data import DataRequest, get_provider
+    from app.services.reports import documents as report_service
+    from app.services.reports.data import DataRequest, get_provider
     from reports import render_html
     from reports.fetcher import SafeURLFetcher
     from reports.paths import STATIC_DIR

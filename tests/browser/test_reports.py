@@ -79,8 +79,8 @@ def test_a_report_in_progress_updates_without_reloading_by_hand(page, live_serve
                                                                 manager):
     from app.extensions import db
     from app.models import Community, Report, ReportStatus
-    from app.services import reports as report_service
     from app.services.metrics import values as metric_service
+    from app.services.reports import documents as report_service
     from app.storage import file_storage
 
     with live_app.app_context():

@@ -136,7 +136,7 @@ def _forget_analysis(community_id: int, item_ids: set[int], words: TheirWords) -
 
 
 def _redact_reports(community_id: int, words: TheirWords, erasure: Erasure) -> None:
-    from app.services import reports
+    from app.services.reports import documents as reports
 
     for report in _all(db.select(Report).where(Report.community_id == community_id,
                                                Report.context_json.is_not(None))):

@@ -15,9 +15,9 @@ from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
 from app.models import Community
-from app.services import report_analysis
 from app.services.metrics import values as metric_service
-from app.services.report_data import PROVIDERS, DataRequest, collect_inputs, get_provider
+from app.services.reports import analysis as report_analysis
+from app.services.reports.data import PROVIDERS, DataRequest, collect_inputs, get_provider
 from reports import charts
 from reports.analytics.weekly import weekly_aggregate
 from reports.assemble import AnalysisOptions, build_context

@@ -30,7 +30,7 @@ from app.models import (
 from app.services import survey_metrics
 from app.services import survey_results as results_service
 from app.services.insights import analysis
-from app.services.report_data import (
+from app.services.reports.data import (
     DataProvider,
     DataRequest,
     printable,

@@ -210,7 +210,7 @@ def collect_inputs(request: DataRequest, arguments: Collection[str] | None = Non
     return CollectedInputs(kwargs=kwargs, with_data=with_data, without_data=without_data)
 
 
-from app.services.report_data import (  # noqa: E402,F401  (registers providers)
+from app.services.reports.data import (  # noqa: E402,F401  (registers providers)
     interviews,
     metrics,
     previous,

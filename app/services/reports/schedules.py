@@ -32,8 +32,8 @@ from app.models import (
 )
 from app.security.roles import Role
 from app.services import audit, mailer
-from app.services import reports as report_service
 from app.services.errors import ServiceError
+from app.services.reports import documents as report_service
 from reports.context import ReportContext
 from reports.formatting import fmt_date
 

@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.extensions import db
 from app.models import Report, ReportStatus
-from app.services.report_data import DataProvider, DataRequest, register_provider
+from app.services.reports.data import DataProvider, DataRequest, register_provider
 from app.services.ttl_cache import TTLCache
 from reports.context import ReportContext
 

@@ -23,9 +23,10 @@ from flask_babel import lazy_gettext as _l
 from app.extensions import db
 from app.models import Community, Membership, Report, ReportStatus, User, utcnow
 from app.security.roles import Role
-from app.services import audit, report_analysis
+from app.services import audit
 from app.services.errors import PermanentFailure, ServiceError
-from app.services.report_data import CollectedInputs, DataRequest, collect_inputs
+from app.services.reports import analysis as report_analysis
+from app.services.reports.data import CollectedInputs, DataRequest, collect_inputs
 from app.services.ttl_cache import TTLCache
 from app.storage import FileMissing, file_storage
 from reports import (

@@ -7,7 +7,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 
 from app.services.metrics import values as metric_service
-from app.services.report_data import DataProvider, DataRequest, register_provider
+from app.services.reports.data import DataProvider, DataRequest, register_provider
 from reports.context import DailySeries
 
 

@@ -23,7 +23,7 @@ from app.models import (
     SourceKind,
 )
 from app.security.roles import ROLE_LABELS, Role
-from app.services.report_data import (
+from app.services.reports.data import (
     DataProvider,
     DataRequest,
     chinese,

@@ -28,7 +28,7 @@ from app.models import (
     UpdateKind,
 )
 from app.services.insights import analysis
-from app.services.report_data import (
+from app.services.reports.data import (
     DataProvider,
     DataRequest,
     chinese,

@@ -30,7 +30,7 @@ from app.models import (
 )
 from app.services.insights import analysis
 from app.services.insights import wordclouds as wordcloud_service
-from app.services.report_data import (
+from app.services.reports.data import (
     DataProvider,
     DataRequest,
     chinese,
@@ -40,7 +40,7 @@ from app.services.report_data import (
     register_provider,
     utc_bounds,
 )
-from app.services.report_data.previous import previous_report, stored_context
+from app.services.reports.data.previous import previous_report, stored_context
 from reports.assemble import FollowUpStatus, ThemeInput
 from reports.context import Quote
 

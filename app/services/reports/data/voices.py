@@ -20,15 +20,15 @@ from app.extensions import db
 from app.models import SOURCE_KIND_LABELS, FeedbackItem, ItemAnalysis
 from app.services.insights import analysis
 from app.services.insights.detail import negative_aspects
-from app.services.report_data import (
+from app.services.reports.data import (
     DataProvider,
     DataRequest,
     chinese,
     printable,
     register_provider,
 )
-from app.services.report_data import clean_quote as one_sentence
-from app.services.report_data.themes import NEGATIVE, reported_themes
+from app.services.reports.data import clean_quote as one_sentence
+from app.services.reports.data.themes import NEGATIVE, reported_themes
 from nlp.normalize import Normalizer
 from reports.context import PhraseCount, Quote
 from reports.recommend import PHRASES_SHOWN, QUOTES_SHOWN, ThemeVoice
