@@ -7,8 +7,8 @@ from datetime import date, datetime
 
 import pytest
 
-from app.services import interviews as interview_service
 from app.services import suggestion_triage as triage
+from app.services.interviews import records as interview_service
 from app.services.reports.data import DataRequest, get_provider
 from reports.context import Period
 from tests.factories import make_member

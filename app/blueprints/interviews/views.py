@@ -22,8 +22,8 @@ from app.blueprints.service_calls import commit, committing
 from app.models import Highlight, Interview, InterviewChannel, InterviewGuide
 from app.security.access import community_required, get_in_community
 from app.security.roles import Role
-from app.services import interviews as service
-from app.services.interview_notes import MarkSpan, render_markdown, render_notes
+from app.services.interviews import records as service
+from app.services.interviews.notes import MarkSpan, render_markdown, render_notes
 
 PAGE = 20
 

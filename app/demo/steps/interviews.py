@@ -27,7 +27,7 @@ from app.demo.vocab import (
     wish,
 )
 from app.models import Interview, utcnow
-from app.services import interviews as service
+from app.services.interviews import records as service
 
 # (demo day, guide index, interviewee: "member", "demo_member" or "external", channel)
 PLAN = (

@@ -174,7 +174,8 @@ def erase_member(membership: Membership, *, actor: User | None) -> Erasure:
     words (see the module docstring). The caller commits, then calls ``after_commit``.
 
     Raises ``Conflict`` for the community's last admin."""
-    from app.services import interviews, suggestion_triage, survey_results
+    from app.services import suggestion_triage, survey_results
+    from app.services.interviews import records as interviews
 
     if membership.role == Role.ADMIN:
         accounts.ensure_another_admin(membership)

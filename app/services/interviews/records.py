@@ -36,7 +36,7 @@ from app.security.roles import Role
 from app.services import audit
 from app.services.errors import ServiceError
 from app.services.feedback import FeedbackInput, delete_feedback, record_feedback
-from app.services.interview_notes import (
+from app.services.interviews.notes import (
     MAX_NOTES,
     NoteBlock,
     clean_notes,
