@@ -14,10 +14,10 @@ import pytest
 
 from app.config import ConfigError, from_environment
 from app.models import Report, ReportStatus, StoredFile, Suggestion, SuggestionImage
-from app.services import suggestion_triage as triage
 from app.services import survey_import as import_service
 from app.services.metrics import importing as metric_import
 from app.services.reports import documents as report_service
+from app.services.suggestions import triage
 from app.storage import DatabaseStorage, FileMissing, LocalStorage, check_key, file_storage
 from reports.context import Period
 from tests.app.surveys.helpers import SKIP_SURVEY

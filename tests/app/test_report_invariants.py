@@ -10,11 +10,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import surveys as domain
-from app.services import suggestion_triage as triage
 from app.services import survey_builder as edits
 from app.services import survey_results
 from app.services import surveys as survey_service
 from app.services.reports import documents as report_service
+from app.services.suggestions import triage
 from app.services.survey_responses import NewResponse, store_response
 from reports.context import Period
 from reports.invariants import context_problems

@@ -7,9 +7,9 @@ from datetime import date, datetime
 
 import pytest
 
-from app.services import suggestion_triage as triage
 from app.services.interviews import records as interview_service
 from app.services.reports.data import DataRequest, get_provider
+from app.services.suggestions import triage
 from reports.context import Period
 from tests.factories import make_member
 from tests.factories_sources import make_interview

@@ -40,11 +40,9 @@ from app.models import (
     SuggestionFollow,
     SuggestionVote,
 )
-from app.services import changelog, notifications
-from app.services import suggestion_board as board
-from app.services import suggestion_triage as triage
-from app.services import suggestions as box
-from app.services.suggestion_similarity import segmenter
+from app.services import notifications
+from app.services.suggestions import board, box, changelog, triage
+from app.services.suggestions.similarity import segmenter
 from nlp.similarity import TextSimilarity
 
 SUGGESTION_COUNT = 150

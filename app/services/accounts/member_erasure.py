@@ -174,8 +174,9 @@ def erase_member(membership: Membership, *, actor: User | None) -> Erasure:
     words (see the module docstring). The caller commits, then calls ``after_commit``.
 
     Raises ``Conflict`` for the community's last admin."""
-    from app.services import suggestion_triage, survey_results
+    from app.services import survey_results
     from app.services.interviews import records as interviews
+    from app.services.suggestions import triage as suggestion_triage
 
     if membership.role == Role.ADMIN:
         accounts.ensure_another_admin(membership)

@@ -31,9 +31,10 @@ from app.models import (
     ThemeStatus,
     utcnow,
 )
-from app.services import audit, changelog, notifications
+from app.services import audit, notifications
 from app.services.errors import NotFound, ServiceError
 from app.services.insights import analysis
+from app.services.suggestions import changelog
 
 MAX_NOTE = 2000
 MAX_SUGGESTIONS = 50
@@ -85,7 +86,7 @@ def act_on(community: Community, theme: InsightTheme, *, note: str,
     The 你说我改 entry carries ``title``, the team's one line on what changed (the theme's
     name when none is given); the suggestions resolved with it publish no entries of their
     own, so one change is one entry."""
-    from app.services import suggestion_triage
+    from app.services.suggestions import triage as suggestion_triage
 
     if theme.community_id != community.id or theme.is_other:
         raise NotFound(_l("主题不存在。"), code="theme_not_found")

@@ -21,7 +21,7 @@ from flask import current_app
 
 from app.extensions import db
 from app.models import OPEN_STATUSES, Community, Suggestion, SuggestionStatus
-from app.services.suggestions import feedback_text
+from app.services.suggestions.box import feedback_text
 
 if TYPE_CHECKING:
     from nlp.similarity import ThemeSpaceSimilarity

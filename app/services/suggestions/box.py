@@ -29,11 +29,11 @@ from app.models import (
     utcnow,
 )
 from app.services import audit, notifications, webhooks
-from app.services import suggestion_submissions as submissions
 from app.services.channels import SUGGESTION_BOX_CHANNEL
 from app.services.errors import ServiceError
 from app.services.feedback import FeedbackInput, delete_feedback, record_feedback
-from app.services.suggestion_images import prepare_images, store_image
+from app.services.suggestions import submissions
+from app.services.suggestions.images import prepare_images, store_image
 from nlp.pii import redact_text
 
 MAX_CONTENT = 2000

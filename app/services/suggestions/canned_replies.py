@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from app.models import Community, User
 from app.services import audit
 from app.services.errors import ServiceError
-from app.services.suggestions import MAX_REPLY
+from app.services.suggestions.box import MAX_REPLY
 
 SETTING = "canned_replies"
 MAX_REPLIES = 30

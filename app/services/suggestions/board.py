@@ -21,7 +21,7 @@ from app.models import (
 )
 from app.security.roles import Role
 from app.services.errors import Conflict, NotFound, ServiceError
-from app.services.suggestions import box_settings, record_part_feedback, remove_part_feedback
+from app.services.suggestions.box import box_settings, record_part_feedback, remove_part_feedback
 
 MAX_COMMENT = 1000
 

@@ -33,16 +33,17 @@ from app.models import (
     utcnow,
 )
 from app.security.roles import Role
-from app.services import audit, changelog, notifications
+from app.services import audit, notifications
 from app.services.errors import Conflict, ServiceError
 from app.services.feedback import delete_feedback
-from app.services.suggestion_images import delete_files
-from app.services.suggestions import (
+from app.services.suggestions import changelog
+from app.services.suggestions.box import (
     box_settings,
     remove_part_feedback,
     sync_feedback,
     validate_category,
 )
+from app.services.suggestions.images import delete_files
 from app.services.tags import parse_tags
 
 MAX_REPLY = 2000
@@ -377,7 +378,7 @@ def set_comment_hidden(comment: SuggestionComment, hidden: bool, *, actor: User)
     if hidden:
         remove_part_feedback(suggestion, part="comment", part_id=comment.id)
     else:
-        from app.services.suggestions import record_part_feedback
+        from app.services.suggestions.box import record_part_feedback
 
         record_part_feedback(suggestion, part="comment", part_id=comment.id, text=comment.body,
                              author_id=comment.author_id, occurred_at=comment.created_at)

@@ -88,7 +88,7 @@ def earlier_submission(community: Community, key: str | None, author: User | Non
         code = unseal(suggestion.tracking_code_sealed, key)
     except (ValueError, UnicodeDecodeError):
         raise refused from None
-    from app.services.suggestions import tracking_hash
+    from app.services.suggestions.box import tracking_hash
 
     if not hmac.compare_digest(tracking_hash(code), suggestion.tracking_hash):
         raise refused
