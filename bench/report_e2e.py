@@ -152,7 +152,7 @@ def _seed_survey(community_id: int, end: date, rng: random.Random) -> float:
     import surveys as domain
     from app.extensions import db
     from app.models import Community, SurveyResponse
-    from app.services import surveys as survey_service
+    from app.services.surveys import lifecycle as survey_service
 
     started = time.perf_counter()
     community = db.session.get(Community, community_id)

@@ -108,7 +108,7 @@ def _purge_suggestions(community: Community, cutoff: datetime, purged: Purged) -
 
 
 def _purge_surveys(community: Community, cutoff: datetime, purged: Purged) -> None:
-    from app.services import surveys as survey_service
+    from app.services.surveys import lifecycle as survey_service
     from surveys import without_free_texts
 
     closed = db.session.execute(db.select(Survey).where(

@@ -56,8 +56,8 @@ def survey_world(w: SimpleNamespace) -> None:
     plus a draft to delete."""
     import surveys as domain
     from app.models import SurveyImport, SurveyInvitation
-    from app.services import survey_responses as runs
-    from app.services import surveys as survey_service
+    from app.services.surveys import lifecycle as survey_service
+    from app.services.surveys import responses as runs
     from tests.app.surveys.helpers import SKIP_SURVEY
     from tests.factories import make_survey
 

@@ -20,9 +20,9 @@ from app.models import (
     utcnow,
 )
 from app.services import retention
-from app.services import survey_responses as runs
-from app.services import surveys as survey_service
 from app.services.suggestions import board as suggestion_board
+from app.services.surveys import lifecycle as survey_service
+from app.services.surveys import responses as runs
 from app.tasks import system as system_tasks
 from tests.clock import SHANGHAI, pinned
 from tests.factories import make_member, make_survey

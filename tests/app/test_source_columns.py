@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from app.models import FeedbackItem, SourceKind
-from app.services import survey_results
 from app.services.accounts import communities as community_service
 from app.services.feedback import (
     FeedbackInput,
@@ -13,6 +12,7 @@ from app.services.feedback import (
 )
 from app.services.interviews import records as interview_service
 from app.services.suggestions import triage
+from app.services.surveys import results as survey_results
 from tests.factories import make_member
 from tests.factories_sources import make_interview, make_suggestion
 

@@ -16,9 +16,9 @@ DESKTOP = {"viewport": {"width": 1366, "height": 768}, "locale": "zh-CN"}
 def operator_setup(live_app):
     """A community, an operator and the published satisfaction survey."""
     from app.extensions import db
-    from app.services import surveys as survey_service
     from app.services.accounts import communities
     from app.services.accounts import users as accounts
+    from app.services.surveys import lifecycle as survey_service
 
     with live_app.app_context():
         admin = accounts.create_user("admin@example.org", "admin-password-1", display_name="老周")

@@ -10,8 +10,8 @@ import time
 import pytest
 
 from app.models import MetricImport, SurveyImport
-from app.services import survey_import
 from app.services.metrics import importing as metric_import
+from app.services.surveys import importing as survey_import
 from surveys.spreadsheet import SheetError
 from tests.factories import make_survey
 from tests.xlsx_bombs import one_row_of_cells, shared_strings, xlsx

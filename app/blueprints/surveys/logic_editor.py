@@ -18,8 +18,8 @@ from typing import Any
 from flask_babel import gettext as _
 
 import surveys as domain
-from app.services import survey_builder as builder
-from app.services.survey_texts import OPERATOR_LABELS, QUESTION_TYPE_LABELS
+from app.services.surveys import builder
+from app.services.surveys.texts import OPERATOR_LABELS, QUESTION_TYPE_LABELS
 from surveys.conditions import NO_VALUE_OPERATORS
 
 OPERATOR_ORDER = ("eq", "ne", "gt", "gte", "lt", "lte", "in", "contains", "answered",

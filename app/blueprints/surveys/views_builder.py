@@ -25,10 +25,10 @@ from app.blueprints.surveys.logic_editor import editor_context, read_rows
 from app.models import Survey
 from app.security.access import community_required
 from app.security.roles import Role
-from app.services import survey_builder as edits
-from app.services import survey_privacy
-from app.services import surveys as survey_service
-from app.services.survey_texts import (
+from app.services.surveys import builder as edits
+from app.services.surveys import lifecycle as survey_service
+from app.services.surveys import privacy as survey_privacy
+from app.services.surveys.texts import (
     QUESTION_TYPE_HINTS,
     QUESTION_TYPE_LABELS,
     QUESTION_TYPE_ORDER,

@@ -174,9 +174,9 @@ def erase_member(membership: Membership, *, actor: User | None) -> Erasure:
     words (see the module docstring). The caller commits, then calls ``after_commit``.
 
     Raises ``Conflict`` for the community's last admin."""
-    from app.services import survey_results
     from app.services.interviews import records as interviews
     from app.services.suggestions import triage as suggestion_triage
+    from app.services.surveys import results as survey_results
 
     if membership.role == Role.ADMIN:
         accounts.ensure_another_admin(membership)

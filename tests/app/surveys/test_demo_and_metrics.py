@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from app.models import Community, FeedbackItem, Survey, SurveyResponse
-from app.services import survey_metrics
+from app.services.surveys import metrics as survey_metrics
 from tests.clock import SHANGHAI, pinned
 
 
@@ -68,8 +68,8 @@ def test_the_demo_has_three_published_surveys_that_follow_the_story(clock, app, 
 def test_score_trends_fill_empty_periods(db, survey_factory, community):
     from datetime import date, datetime
 
-    from app.services import survey_responses as runs
-    from app.services import surveys as survey_service
+    from app.services.surveys import lifecycle as survey_service
+    from app.services.surveys import responses as runs
     from tests.app.surveys.helpers import SKIP_SURVEY
 
     survey = survey_factory(SKIP_SURVEY)

@@ -27,8 +27,6 @@ from app.models import (
     SurveyResponse,
     SurveyStatus,
 )
-from app.services import survey_metrics
-from app.services import survey_results as results_service
 from app.services.insights import analysis
 from app.services.reports.data import (
     DataProvider,
@@ -37,6 +35,8 @@ from app.services.reports.data import (
     register_provider,
     utc_bounds,
 )
+from app.services.surveys import metrics as survey_metrics
+from app.services.surveys import results as results_service
 from reports.context import (
     CsatResult,
     NamedNps,

@@ -17,7 +17,7 @@ from app.extensions import db
 from app.models import AccessMode, Survey, SurveyInvitation, SurveyResponse, User, utcnow
 from app.services import audit
 from app.services.errors import ServiceError
-from app.services.survey_responses import token_hash
+from app.services.surveys.responses import token_hash
 from surveys.spreadsheet import write_csv
 
 MAX_BATCH = 1000

@@ -28,9 +28,9 @@ from app.models import (
     utcnow,
 )
 from app.services import audit
-from app.services import surveys as survey_service
 from app.services.channels import channel_names
 from app.services.errors import NotFound
+from app.services.surveys import lifecycle as survey_service
 
 NO_CHANNEL = "_none"
 

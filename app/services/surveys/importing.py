@@ -30,11 +30,11 @@ from app.models import (
     utcnow,
 )
 from app.services import audit
-from app.services import surveys as survey_service
 from app.services.errors import Conflict, ServiceError
 from app.services.spreadsheet_errors import refused
-from app.services.survey_responses import record_response_texts
-from app.services.survey_results import community_zone
+from app.services.surveys import lifecycle as survey_service
+from app.services.surveys.responses import record_response_texts
+from app.services.surveys.results import community_zone
 from app.storage import FileMissing, file_storage
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024

@@ -37,7 +37,6 @@ from app.models import (
     User,
     utcnow,
 )
-from app.services import surveys as survey_service
 from app.services.errors import Conflict, NotFound, ServiceError
 from app.services.feedback import (
     FeedbackInput,
@@ -45,6 +44,7 @@ from app.services.feedback import (
     prepare_new_feedback,
     record_new_feedback,
 )
+from app.services.surveys import lifecycle as survey_service
 
 SESSION_TTL = timedelta(days=30)
 FINISHED_TTL = timedelta(days=2)

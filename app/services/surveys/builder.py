@@ -18,8 +18,8 @@ from flask_babel import lazy_gettext as _l
 import surveys as domain
 from app.extensions import db
 from app.models import Survey, SurveyVersion
-from app.services import surveys as survey_service
 from app.services.errors import NotFound, ServiceError
+from app.services.surveys import lifecycle as survey_service
 from surveys import editing
 from surveys.conditions import NO_VALUE_OPERATORS, AllOf, AnyOf, Compare, Not
 from surveys.limits import MAX_OPTIONS

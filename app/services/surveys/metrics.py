@@ -16,8 +16,8 @@ from typing import Any
 import surveys as domain
 from app.extensions import db
 from app.models import Community, FeedbackItem, Survey, SurveyResponse, SurveyStatus
-from app.services import surveys as survey_service
-from app.services.survey_results import community_zone
+from app.services.surveys import lifecycle as survey_service
+from app.services.surveys.results import community_zone
 
 
 @dataclass(frozen=True)
