@@ -10,7 +10,7 @@ import pytest
 
 from app.models import AuditEntry, FeedbackItem, Highlight, Interview, SourceKind
 from app.services.errors import ServiceError
-from app.services.feedback_links import source_link
+from app.services.insights.feedback_links import source_link
 from app.services.interviews import records as service
 from tests.conftest import sign_in
 from tests.factories import make_member

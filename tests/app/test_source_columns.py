@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from app.models import FeedbackItem, SourceKind
 from app.services.accounts import communities as community_service
-from app.services.feedback import (
+from app.services.insights.feedback import (
     FeedbackInput,
     insert_new_feedback,
     prepare_new_feedback,

@@ -31,7 +31,7 @@ from app.models import (
     User,
     utcnow,
 )
-from app.services.feedback import FeedbackInput, record_feedback
+from app.services.insights.feedback import FeedbackInput, record_feedback
 from app.services.reports import documents as report_service
 from app.services.suggestions import board as suggestion_board
 from app.services.surveys import lifecycle as survey_service

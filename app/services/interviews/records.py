@@ -35,7 +35,7 @@ from app.models import (
 from app.security.roles import Role
 from app.services import audit
 from app.services.errors import ServiceError
-from app.services.feedback import FeedbackInput, delete_feedback, record_feedback
+from app.services.insights.feedback import FeedbackInput, delete_feedback, record_feedback
 from app.services.interviews.notes import (
     MAX_NOTES,
     NoteBlock,

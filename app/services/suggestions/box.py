@@ -31,7 +31,7 @@ from app.models import (
 from app.services import audit, notifications, webhooks
 from app.services.channels import SUGGESTION_BOX_CHANNEL
 from app.services.errors import ServiceError
-from app.services.feedback import FeedbackInput, delete_feedback, record_feedback
+from app.services.insights.feedback import FeedbackInput, delete_feedback, record_feedback
 from app.services.suggestions import submissions
 from app.services.suggestions.images import prepare_images, store_image
 from nlp.pii import redact_text

@@ -35,7 +35,7 @@ from app.models import (
 from app.security.roles import Role
 from app.services import audit, notifications
 from app.services.errors import Conflict, ServiceError
-from app.services.feedback import delete_feedback
+from app.services.insights.feedback import delete_feedback
 from app.services.suggestions import changelog
 from app.services.suggestions.box import (
     box_settings,

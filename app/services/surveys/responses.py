@@ -38,7 +38,7 @@ from app.models import (
     utcnow,
 )
 from app.services.errors import Conflict, NotFound, ServiceError
-from app.services.feedback import (
+from app.services.insights.feedback import (
     FeedbackInput,
     insert_new_feedback,
     prepare_new_feedback,
