@@ -9,6 +9,7 @@ from flask import Response, flash, g, redirect, render_template, request, url_fo
 from flask_babel import gettext as _
 from flask_login import current_user
 
+import surveys as domain
 from app.blueprints.metrics import metrics_bp
 from app.blueprints.metrics.forms import (
     ConfirmForm,
@@ -25,7 +26,6 @@ from app.services.errors import ServiceError
 from app.services.metrics import analysis as metrics_analysis
 from app.services.metrics import importing as metric_import
 from app.services.metrics import values as metric_service
-from surveys.spreadsheet import defuse
 
 
 def _range():
@@ -148,7 +148,7 @@ def template(slug: str):
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     # custom metric names are user text: defuse anything a spreadsheet would run
-    writer.writerow([_("日期")] + [defuse(m.label) for m in catalog])
+    writer.writerow([_("日期")] + [domain.defuse(m.label) for m in catalog])
     writer.writerow(["2026-10-01"] + [""] * len(catalog))
     body = "\ufeff" + buffer.getvalue()  # a BOM so that Excel opens it as UTF-8
     return Response(body, mimetype="text/csv", headers={

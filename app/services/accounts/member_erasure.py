@@ -136,12 +136,12 @@ def _forget_analysis(community_id: int, item_ids: set[int], words: TheirWords) -
 
 
 def _redact_reports(community_id: int, words: TheirWords, erasure: Erasure) -> None:
-    from app.services.reports import documents as reports
+    from app.services.reports import documents as report_service
 
     for report in _all(db.select(Report).where(Report.community_id == community_id,
                                                Report.context_json.is_not(None))):
-        old_pdf = reports.pdf_key(report)
-        if reports.redact_context(report, words.said, words.titled):
+        old_pdf = report_service.pdf_key(report)
+        if report_service.redact_context(report, words.said, words.titled):
             erasure.report_ids.append(report.id)
             if old_pdf is not None:
                 erasure.stale_files.append(old_pdf)
@@ -174,9 +174,9 @@ def erase_member(membership: Membership, *, actor: User | None) -> Erasure:
     words (see the module docstring). The caller commits, then calls ``after_commit``.
 
     Raises ``Conflict`` for the community's last admin."""
-    from app.services.interviews import records as interviews
-    from app.services.suggestions import triage as suggestion_triage
-    from app.services.surveys import results as survey_results
+    from app.services.interviews import records as interview_service
+    from app.services.suggestions import triage as triage_service
+    from app.services.surveys import results as results_service
 
     if membership.role == Role.ADMIN:
         accounts.ensure_another_admin(membership)
@@ -197,7 +197,7 @@ def erase_member(membership: Membership, *, actor: User | None) -> Erasure:
             FeedbackItem.source_kind == SourceKind.SUGGESTION.value,
             FeedbackItem.source_id == suggestion.id)))
         touched.append(("suggestion", suggestion.id))
-        suggestion_triage.delete(suggestion, actor=actor, record=False)
+        triage_service.delete(suggestion, actor=actor, record=False)
     erasure.add("suggestions", len(suggestions))
 
     comments = _all(db.select(SuggestionComment).where(
@@ -214,7 +214,7 @@ def erase_member(membership: Membership, *, actor: User | None) -> Erasure:
     responses = _all(db.select(SurveyResponse).where(
         SurveyResponse.community_id == community_id, SurveyResponse.respondent_id == user.id))
     for response in responses:
-        survey_results.delete_response(response, actor=actor, record=False)
+        results_service.delete_response(response, actor=actor, record=False)
     erasure.add("survey_responses", len(responses))
     erasure.add("survey_sessions", _delete_rows(
         SurveySession, SurveySession.community_id == community_id,
@@ -224,7 +224,7 @@ def erase_member(membership: Membership, *, actor: User | None) -> Erasure:
         Interview.community_id == community_id, Interview.interviewee_id == user.id))
     for interview in held:
         touched.append(("interview", interview.id))
-        interviews.delete_interview(interview, actor=actor, record=False)
+        interview_service.delete_interview(interview, actor=actor, record=False)
     erasure.add("interviews", len(held))
 
     # Whatever else was recorded in their name (answers back, imports that named them).

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from flask_babel import lazy_gettext as _l
 
+import surveys as domain
 from app.extensions import db
 from app.models import Community, ImportStatus, MetricImport, utcnow
 from app.services import audit
@@ -29,7 +30,6 @@ from app.services.metrics import values as metric_service
 from app.services.spreadsheet_errors import refused
 from app.storage import FileMissing, file_storage
 from surveys.dates import parse_date_text
-from surveys.spreadsheet import Limits, SheetError, read_sheet
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 5000
@@ -127,9 +127,9 @@ class Table:
 
 #: Upload limits, enforced by the shared spreadsheet reader before and while parsing; the
 #: work is bounded as well as the size (an XLSX file unpacks into far more than it weighs).
-LIMITS = Limits(max_bytes=MAX_IMPORT_BYTES, max_rows=MAX_ROWS, max_columns=MAX_COLUMNS,
-                max_cells=MAX_ROWS * MAX_COLUMNS, max_shared_strings=100_000,
-                max_uncompressed_bytes=50 * 1024 * 1024, max_seconds=15)
+LIMITS = domain.Limits(max_bytes=MAX_IMPORT_BYTES, max_rows=MAX_ROWS, max_columns=MAX_COLUMNS,
+                       max_cells=MAX_ROWS * MAX_COLUMNS, max_shared_strings=100_000,
+                       max_uncompressed_bytes=50 * 1024 * 1024, max_seconds=15)
 
 #: Service error codes for the reader's refusals that have their own name here.
 FILE_ERROR_CODES = {"unsupported_file": "bad_format", "unreadable_file": "bad_file"}
@@ -140,8 +140,8 @@ def read_table(filename: str, data: bytes) -> tuple[str, Table]:
     if not data:
         raise ServiceError(_l("文件是空的。"), code="empty_file", field="file")
     try:
-        sheet = read_sheet(data, filename, LIMITS)
-    except SheetError as exc:
+        sheet = domain.read_sheet(data, filename, LIMITS)
+    except domain.SheetError as exc:
         raise refused(exc, LIMITS, code=FILE_ERROR_CODES.get(exc.code)) from None
     fmt = "xlsx" if data.startswith(b"PK\x03\x04") else "csv"
     headers = list(sheet.headers)

@@ -36,7 +36,7 @@ from app.security.roles import Role
 from app.services import audit, notifications
 from app.services.errors import Conflict, ServiceError
 from app.services.insights.feedback import delete_feedback
-from app.services.suggestions import changelog
+from app.services.suggestions import changelog as changelog_service
 from app.services.suggestions.box import (
     box_settings,
     remove_part_feedback,
@@ -147,17 +147,17 @@ def change_status(
     sync_feedback(suggestion)
     community = _community(suggestion)
     if new == SuggestionStatus.DONE:
-        entry = changelog.entry_for_source(community, "suggestion", suggestion.id)
+        entry = changelog_service.entry_for_source(community, "suggestion", suggestion.id)
         title = changelog_title or (entry.title if entry is not None else None)
         if title:
             latest = reply or _latest_reply_text(suggestion)
-            changelog.publish_for_source(
+            changelog_service.publish_for_source(
                 community, "suggestion", suggestion.id, title=title, body=latest or "",
                 category=suggestion.category, supporters=supporters(suggestion),
                 published_at=when if new != old or entry is None else None, actor=actor,
             )
     elif old == SuggestionStatus.DONE:
-        changelog.withdraw_for_source(community, "suggestion", suggestion.id, actor=actor)
+        changelog_service.withdraw_for_source(community, "suggestion", suggestion.id, actor=actor)
     audit.record(
         "suggestion.status_changed" if new != old else "suggestion.replied", "suggestion",
         suggestion.id, actor=actor, community_id=suggestion.community_id,
@@ -431,7 +431,7 @@ def merge(source: Suggestion, target: Suggestion, *, actor: User, note: str | No
     moved = {"votes": moved_votes, "follows": moved_follows, "update_id": update.id}
     if previous == SuggestionStatus.DONE:
         # Its 你说我改 entry goes with the merge; undoing it brings the written title back.
-        entry = changelog.entry_for_source(_community(source), "suggestion", source.id)
+        entry = changelog_service.entry_for_source(_community(source), "suggestion", source.id)
         if entry is not None:
             moved["changelog_title"] = entry.title
     record = SuggestionMerge(
@@ -442,7 +442,8 @@ def merge(source: Suggestion, target: Suggestion, *, actor: User, note: str | No
     db.session.flush()
     sync_feedback(source)
     if previous == SuggestionStatus.DONE:
-        changelog.withdraw_for_source(_community(source), "suggestion", source.id, actor=actor)
+        changelog_service.withdraw_for_source(_community(source), "suggestion", source.id,
+                                              actor=actor)
     summary = {"merged_into": target.id, "votes_moved": len(moved_votes),
                "follows_moved": len(moved_follows)}
     audit.record("suggestion.merged", "suggestion", source.id, actor=actor,
@@ -520,7 +521,7 @@ def unmerge(source: Suggestion, *, actor: User) -> SuggestionMerge:
     db.session.expire_all()
     sync_feedback(source)
     if record.previous_status == SuggestionStatus.DONE and moved.get("changelog_title"):
-        changelog.publish_for_source(
+        changelog_service.publish_for_source(
             _community(source), "suggestion", source.id, title=moved["changelog_title"],
             body=_latest_reply_text(source) or "", category=source.category,
             supporters=supporters(source), actor=actor,
@@ -564,7 +565,7 @@ def delete(suggestion: Suggestion, *, actor: User, record: bool = True) -> None:
     ).scalars().all()
     for key in keys:
         delete_feedback(suggestion.community_id, key)
-    changelog.withdraw_for_source(community, "suggestion", suggestion.id, actor=actor)
+    changelog_service.withdraw_for_source(community, "suggestion", suggestion.id, actor=actor)
     images = list(suggestion.images)
     if record:
         audit.record("suggestion.deleted", "suggestion", suggestion.id, actor=actor,

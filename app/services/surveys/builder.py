@@ -21,7 +21,7 @@ from app.models import Survey, SurveyVersion
 from app.services.errors import NotFound, ServiceError
 from app.services.surveys import lifecycle as survey_service
 from surveys import editing
-from surveys.conditions import NO_VALUE_OPERATORS, AllOf, AnyOf, Compare, Not
+from surveys.conditions import NO_VALUE_OPERATORS
 from surveys.limits import MAX_OPTIONS
 
 
@@ -419,18 +419,18 @@ def condition_rows(condition: domain.Condition | None) -> tuple[str, list[Condit
         return "and", []
 
     def row(c: Any) -> ConditionRow | None:
-        negate = isinstance(c, Not)
+        negate = isinstance(c, domain.Not)
         inner = c.condition if negate else c
-        if not isinstance(inner, Compare):
+        if not isinstance(inner, domain.Compare):
             return None
         value = list(inner.value) if isinstance(inner.value, tuple) else inner.value
         return ConditionRow(inner.question, inner.op, value, inner.item, negate)
 
-    if isinstance(condition, AllOf | AnyOf):
+    if isinstance(condition, domain.AllOf | domain.AnyOf):
         rows = [row(c) for c in condition.conditions]
         if any(r is None for r in rows):
             return None
-        return ("or" if isinstance(condition, AnyOf) else "and"), rows
+        return ("or" if isinstance(condition, domain.AnyOf) else "and"), rows
     single = row(condition)
     return None if single is None else ("and", [single])
 

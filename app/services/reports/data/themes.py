@@ -28,8 +28,7 @@ from app.models import (
     SuggestionUpdate,
     UpdateKind,
 )
-from app.services.insights import analysis
-from app.services.insights import wordclouds as wordcloud_service
+from app.services.insights import analysis, wordclouds
 from app.services.reports.data import (
     DataProvider,
     DataRequest,
@@ -145,10 +144,10 @@ def period_quotes(run_id: int, theme: InsightTheme, first: int, last: int, n: in
 
 
 def _wordcloud(community: Community, theme: InsightTheme) -> bytes | None:
-    weights = wordcloud_service.theme_weights(theme)
+    weights = wordclouds.theme_weights(theme)
     if not weights:
         return None
-    return wordcloud_service.cloud_png(community, weights, size="small")
+    return wordclouds.cloud_png(community, weights, size="small")
 
 
 def linked_suggestions(request: DataRequest, run_id: int, keys: list[int]
