@@ -281,7 +281,7 @@ def submit(
     ``author`` is the signed-in member (None for a visitor). With ``anonymous`` (forced for
     visitors, who may only post when the community allows it) nothing about the person is kept.
     Images are verified and re-encoded before anything is stored. ``submission_key`` is the
-    box form's one-time key (``suggestion_submissions``): a second post of the form raises an
+    box form's one-time key (``submissions``): a second post of the form raises an
     IntegrityError at the flush instead of storing a second suggestion.
     """
     content, title = validate_content(content, title)

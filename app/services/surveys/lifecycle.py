@@ -144,7 +144,7 @@ class SubmitInfo:
     Only fields that hardly change are relied on from here; whether the survey takes
     responses (status, close date, limit) and that it still belongs to the caller's community
     are decided again, atomically, when the response is counted
-    (``survey_responses._count_response``).
+    (``responses._count_response``).
     """
 
     id: int

@@ -1,8 +1,8 @@
 """Report data from the community's surveys: NPS and CSAT for the period and the one before,
 their monthly (or weekly) trend, and a summary of each survey answered in the period.
 
-The numbers come from the survey services (``survey_results.results`` for a period's
-statistics, ``survey_metrics.score_trend`` for trends), so the report and the survey pages
+The numbers come from the survey services (``surveys.results.results`` for a period's
+statistics, ``surveys.metrics.score_trend`` for trends), so the report and the survey pages
 agree. The community's NPS pools only the NPS questions marked 「作为社群 NPS」 in the builder
 (each answer counts once); every other NPS question (an event's) is reported under its own
 name. CSAT pools the CSAT questions of every survey.

@@ -55,7 +55,7 @@ def clean_quote(text: str, phrases: Sequence[str] = (), limit: int = MAX_QUOTE_C
     """A quote as printed: sticker codes, emoji, links and @mentions removed, whitespace
     collapsed, one fragment only (the first naming one of ``phrases``, else the first), and
     of that one sentence without the filler and courtesy closers members wrap around their
-    point (``report_data.clean_quote``), cut when it is too long."""
+    point (``reports.data.clean_quote``), cut when it is too long."""
     text = _SPACE_BEFORE_MARK.sub("", printable(_normalizer.normalize(text or "").text))
     fragments = [f for f in _FRAGMENT_BREAK.split(text) if f.strip()]
     if len(fragments) > 1:
