@@ -61,7 +61,8 @@ class SideEffect:
 def side_effects() -> tuple[SideEffect, ...]:
     """The side effects of database writes, in the order they run."""
     from app.models import FeedbackItem
-    from app.services import after_commit, api_credentials
+    from app.services import after_commit
+    from app.services.accounts import api_credentials
     from app.services.insights import hooks
 
     return (

@@ -169,7 +169,7 @@ def kill_during_render(app, consumer: Consumer, slug: str) -> dict:
     """Kill the consumer while a report renders; see it rendered once and ready."""
     from app.extensions import db
     from app.models import Community, JobRun, Report
-    from app.services import reports as report_service
+    from app.services.reports import documents as report_service
 
     with app.app_context():
         community = db.session.execute(db.select(Community).filter_by(slug=slug)).scalar_one()

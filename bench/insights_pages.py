@@ -227,8 +227,8 @@ def incremental(app) -> dict:
     from app.demo.vocab import THEMES, compose
     from app.extensions import db
     from app.models import Community
-    from app.services.feedback import FeedbackInput, record_feedback
     from app.services.insights import analysis, engine, incremental
+    from app.services.insights.feedback import FeedbackInput, record_feedback
 
     rng = random.Random(11)
     with app.app_context():

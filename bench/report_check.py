@@ -37,8 +37,8 @@ def check() -> list[str]:
     from app.demo import load_demo
     from app.extensions import db
     from app.models import Community
-    from app.services import metrics as metric_service
-    from app.services import reports as report_service
+    from app.services.metrics import values as metric_service
+    from app.services.reports import documents as report_service
     from reports import render_html
     from reports.invariants import context_problems, text_problems
 

@@ -152,7 +152,7 @@ def _seed_survey(community_id: int, end: date, rng: random.Random) -> float:
     import surveys as domain
     from app.extensions import db
     from app.models import Community, SurveyResponse
-    from app.services import surveys as survey_service
+    from app.services.surveys import lifecycle as survey_service
 
     started = time.perf_counter()
     community = db.session.get(Community, community_id)
@@ -216,7 +216,7 @@ def _seed_suggestions(community_id: int, end: date, rng: random.Random) -> float
 
 def _seed_metrics(community, end: date, rng: random.Random) -> float:
     from app.extensions import db
-    from app.services import metrics as metric_service
+    from app.services.metrics import values as metric_service
 
     started = time.perf_counter()
     first = end - timedelta(days=METRIC_DAYS - 1)
@@ -248,7 +248,7 @@ def _previous_report(community, period, previous):
     """Store a ready report for the previous period, so the follow-up section runs."""
     from app.extensions import db
     from app.models import ReportStatus
-    from app.services import reports as report_service
+    from app.services.reports import documents as report_service
 
     assembled = report_service.assemble(community, previous, previous.previous())
     stored = report_service.create_report(community, period_kind="custom", period=previous,
@@ -268,8 +268,8 @@ def main() -> None:
 
     from app import create_app
     from app.extensions import db
-    from app.services import reports as report_service
-    from app.services.report_data import DataRequest, get_provider
+    from app.services.reports import documents as report_service
+    from app.services.reports.data import DataRequest, get_provider
     from reports import render_html
     from reports.fetcher import SafeURLFetcher
     from reports.paths import STATIC_DIR

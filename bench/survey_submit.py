@@ -115,8 +115,9 @@ def prepare_ours(url: str) -> tuple[int, str]:
     os.environ.setdefault("APP_ENV", "development")
     from app import create_app
     from app.extensions import db
-    from app.services import accounts, communities
-    from app.services import surveys as survey_service
+    from app.services.accounts import communities
+    from app.services.accounts import users as accounts
+    from app.services.surveys import lifecycle as survey_service
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "b" * 40})
     with app.app_context():

@@ -59,7 +59,7 @@ def make_survey(community: Community, definition: dict | None = None, *,
                 publish: bool = True, channels=(), actor: User | None = None, **fields):
     """A survey from a definition dict or a template, published by default."""
     import surveys as domain
-    from app.services import surveys as survey_service
+    from app.services.surveys import lifecycle as survey_service
 
     survey = survey_service.create_survey(community, actor=actor, template_key=template,
                                           access_mode=access_mode)

@@ -6,7 +6,7 @@ import io
 from datetime import date, timedelta
 
 from app.extensions import db
-from app.services import metrics as metric_service
+from app.services.metrics import values as metric_service
 from reports.assemble import ThemeInput
 
 
@@ -48,7 +48,7 @@ def xlsx_bytes(rows: list[list[object]]) -> bytes:
 
 def install_theme_provider(monkeypatch, themes: list[ThemeInput], events=None) -> None:
     """Register a report data provider that returns ``themes`` (until the test ends)."""
-    from app.services.report_data import PROVIDERS, DataProvider
+    from app.services.reports.data import PROVIDERS, DataProvider
 
     class SyntheticThemes(DataProvider):
         key = "test_themes"

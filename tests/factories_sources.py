@@ -9,8 +9,8 @@ from PIL import Image
 
 from app.extensions import db
 from app.models import Community, User
-from app.services import interviews as interview_service
-from app.services import suggestions as box
+from app.services.interviews import records as interview_service
+from app.services.suggestions import box
 
 
 def enable_board(community: Community, **settings) -> None:

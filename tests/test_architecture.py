@@ -126,3 +126,108 @@ def test_the_check_sees_a_direct_commit(tmp_path):
                     encoding="utf-8")
     assert _direct_transaction_calls(view) == [
         "view.py:2 db.session.commit()", "view.py:3 notifications.flush_deliveries()"]
+
+
+# The services are grouped by domain (docs/development.md, "Layout"): a module at the top of
+# app/services is shared by several domains; a domain's use cases live in its package.
+SERVICES = ROOT / "app" / "services"
+SHARED_SERVICES = {
+    "after_commit", "audit", "channels", "errors", "job_leases", "jobs", "links", "mailer",
+    "notifications", "qr", "retention", "spreadsheet_errors", "tags", "ttl_cache", "webhooks",
+}
+SERVICE_DOMAINS = {"accounts", "insights", "interviews", "metrics", "reports", "suggestions",
+                   "surveys"}
+
+
+def test_services_are_domain_packages_and_a_few_shared_modules():
+    modules = {p.stem for p in SERVICES.glob("*.py")} - {"__init__"}
+    packages = {p.parent.name for p in SERVICES.glob("*/__init__.py")}
+    assert modules == SHARED_SERVICES, (
+        "a use case belongs in its domain's package under app/services; a module at the top "
+        f"is shared by several domains (docs/development.md): {sorted(modules ^ SHARED_SERVICES)}")
+    assert packages == SERVICE_DOMAINS, sorted(packages ^ SERVICE_DOMAINS)
+
+
+def _is_module(dotted: str) -> bool:
+    path = ROOT.joinpath(*dotted.split("."))
+    return path.with_suffix(".py").exists() or (path / "__init__.py").exists()
+
+
+def _service_module_names(paths) -> dict[str, dict[str, list[str]]]:
+    """For each app.services module, the names the given files import it under, and where."""
+    import ast
+
+    names: dict[str, dict[str, list[str]]] = {}
+    for path in paths:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module and (
+                    node.module == "app.services" or node.module.startswith("app.services.")):
+                for alias in node.names:
+                    module = f"{node.module}.{alias.name}"
+                    if _is_module(module):
+                        where = f"{path.name}:{node.lineno}"
+                        names.setdefault(module, {}).setdefault(
+                            alias.asname or alias.name, []).append(where)
+    return names
+
+
+def test_each_service_module_has_one_name_in_the_app():
+    """``survey_service`` is the survey lifecycle in every view, task and service."""
+    names = _service_module_names(sorted((ROOT / "app").rglob("*.py")))
+    several = {module: spellings for module, spellings in names.items() if len(spellings) > 1}
+    assert several == {}, f"service modules imported under more than one name: {several}"
+
+
+def test_the_check_sees_two_names_for_one_module(tmp_path):
+    one = tmp_path / "one.py"
+    one.write_text("from app.services.surveys import lifecycle as survey_service\n",
+                   encoding="utf-8")
+    two = tmp_path / "two.py"
+    two.write_text("from app.services.surveys import lifecycle\n", encoding="utf-8")
+    assert _service_module_names([one, two]) == {"app.services.surveys.lifecycle": {
+        "survey_service": ["one.py:1"], "lifecycle": ["two.py:1"]}}
+
+
+def _survey_package_spellings(path: Path) -> list[str]:
+    """Imports in a module that read the pure ``surveys`` package other than ``as domain``:
+    ``import surveys`` under another name, or a name the package exports imported by itself
+    (``from surveys import validate_answers``, ``from surveys.crosstab import cross_tab``).
+    A submodule, or a name only its submodule has, is imported from that submodule."""
+    import ast
+
+    import surveys
+
+    exported = set(surveys.__all__)
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found += [f"{path.name}:{node.lineno} import surveys as {alias.asname}"
+                      for alias in node.names
+                      if alias.name == "surveys" and alias.asname != "domain"]
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module and (
+                node.module == "surveys" or node.module.startswith("surveys.")):
+            found += [f"{path.name}:{node.lineno} from {node.module} import {alias.name}"
+                      for alias in node.names
+                      if alias.name in exported and not _is_module(f"{node.module}.{alias.name}")]
+    return found
+
+
+def test_the_app_reads_the_pure_survey_package_as_domain():
+    offenders = [
+        found for path in sorted((ROOT / "app").rglob("*.py"))
+        for found in _survey_package_spellings(path)
+    ]
+    assert offenders == [], (
+        "in app/, the pure package is `import surveys as domain` and its names are read as "
+        "`domain.name`: " + ", ".join(offenders))
+
+
+def test_the_check_sees_other_spellings_of_the_survey_package(tmp_path):
+    module = tmp_path / "view.py"
+    module.write_text(
+        "import surveys\nimport surveys as domain\nfrom surveys import editing\n"
+        "from surveys import loads\nfrom surveys.crosstab import cross_tab\n"
+        "from surveys.conditions import NO_VALUE_OPERATORS\n", encoding="utf-8")
+    assert _survey_package_spellings(module) == [
+        "view.py:1 import surveys as None", "view.py:4 from surveys import loads",
+        "view.py:5 from surveys.crosstab import cross_tab"]

@@ -22,7 +22,7 @@ from wtforms.validators import DataRequired, Length
 from app.blueprints.service_calls import committing
 from app.extensions import db
 from app.security.access import login_required, public, superuser_required
-from app.services import communities as community_service
+from app.services.accounts import communities as community_service
 
 main_bp = Blueprint("main", __name__)
 

@@ -10,9 +10,9 @@ from flask.cli import AppGroup
 
 from app.extensions import db
 from app.models import Community
-from app.services import metrics as metric_service
-from app.services import reports as report_service
 from app.services.errors import ServiceError
+from app.services.metrics import values as metric_service
+from app.services.reports import documents as report_service
 from reports import render_html
 
 reports_cli = AppGroup("reports", help="Improvement reports (改进报告).")
@@ -69,7 +69,7 @@ def sample(slug: str, kind: str, start, end, sections: str, output: Path, html_o
 @reports_cli.command("dispatch")
 def dispatch():
     """Start every schedule that is due now (the worker also does this every 5 minutes)."""
-    from app.services import report_schedules
+    from app.services.reports import schedules as report_schedules
 
     started = report_schedules.dispatch_due()
     click.echo(f"started {len(started)} scheduled report(s)")

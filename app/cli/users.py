@@ -8,7 +8,7 @@ from flask.cli import AppGroup
 from app.extensions import db
 from app.models import Community
 from app.security.roles import ROLE_ORDER, Role
-from app.services import accounts
+from app.services.accounts import users as accounts
 from app.services.errors import ServiceError
 
 users_cli = AppGroup("users", help="Manage user accounts.")

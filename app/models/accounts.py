@@ -9,7 +9,7 @@ from flask_login import UserMixin
 from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.models.base import Base, TimestampMixin, utcnow
+from app.models.base import Base, CommunityIndexed, TimestampMixin, utcnow
 from app.security.roles import Role
 
 
@@ -49,7 +49,7 @@ class User(UserMixin, TimestampMixin, Base):
         return f"<User {self.id}>"
 
 
-class Membership(TimestampMixin, Base):
+class Membership(CommunityIndexed, TimestampMixin, Base):
     """A user's role inside one community."""
 
     __tablename__ = "memberships"
@@ -58,9 +58,6 @@ class Membership(TimestampMixin, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(
         ForeignKey("users.id", ondelete="CASCADE"), index=True, nullable=False
-    )
-    community_id: Mapped[int] = mapped_column(
-        ForeignKey("communities.id", ondelete="CASCADE"), index=True, nullable=False
     )
     role: Mapped[str] = mapped_column(String(16), default=Role.MEMBER.value, nullable=False)
     nickname: Mapped[str | None] = mapped_column(String(80))
@@ -75,15 +72,12 @@ class Membership(TimestampMixin, Base):
         return Role(self.role)
 
 
-class Invitation(TimestampMixin, Base):
+class Invitation(CommunityIndexed, TimestampMixin, Base):
     """An invite link into a community with a role; only a hash of its token is stored."""
 
     __tablename__ = "invitations"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    community_id: Mapped[int] = mapped_column(
-        ForeignKey("communities.id", ondelete="CASCADE"), index=True, nullable=False
-    )
     role: Mapped[str] = mapped_column(String(16), nullable=False)
     email: Mapped[str | None] = mapped_column(String(254))
     note: Mapped[str | None] = mapped_column(String(200))
@@ -105,15 +99,12 @@ class Invitation(TimestampMixin, Base):
         return self.max_uses is None or self.use_count < self.max_uses
 
 
-class ApiToken(TimestampMixin, Base):
+class ApiToken(CommunityIndexed, TimestampMixin, Base):
     """A bearer token for the JSON API, bound to one user and one community."""
 
     __tablename__ = "api_tokens"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    community_id: Mapped[int] = mapped_column(
-        ForeignKey("communities.id", ondelete="CASCADE"), index=True, nullable=False
-    )
     user_id: Mapped[int] = mapped_column(
         ForeignKey("users.id", ondelete="CASCADE"), index=True, nullable=False
     )

@@ -7,10 +7,10 @@ from datetime import datetime
 from sqlalchemy import DateTime, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.models.base import Base, utcnow
+from app.models.base import Base, CommunityScoped, utcnow
 
 
-class ChangelogEntry(Base):
+class ChangelogEntry(CommunityScoped, Base):
     """One line of a community's public 你说我改 page: something the team acted on.
 
     Entries come from completed suggestions (``source_type="suggestion"``), from other features
@@ -24,9 +24,6 @@ class ChangelogEntry(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    community_id: Mapped[int] = mapped_column(
-        ForeignKey("communities.id", ondelete="CASCADE"), nullable=False
-    )
     title: Mapped[str] = mapped_column(String(200), nullable=False)
     body: Mapped[str] = mapped_column(Text, default="", nullable=False)
     category: Mapped[str | None] = mapped_column(String(40))

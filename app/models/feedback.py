@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import DateTime, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
-from app.models.base import Base, JSONType, TimestampMixin, utcnow
+from app.models.base import Base, CommunityScoped, JSONType, TimestampMixin, utcnow
 
 
 class SourceKind(StrEnum):
@@ -54,7 +54,7 @@ def source_links(source_key: str) -> dict[str, Any]:
     return links
 
 
-class FeedbackItem(TimestampMixin, Base):
+class FeedbackItem(CommunityScoped, TimestampMixin, Base):
     """One piece of member text, with a link back to where it came from."""
 
     __tablename__ = "feedback_items"
@@ -69,9 +69,6 @@ class FeedbackItem(TimestampMixin, Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    community_id: Mapped[int] = mapped_column(
-        ForeignKey("communities.id", ondelete="CASCADE"), nullable=False
-    )
     source_kind: Mapped[str] = mapped_column(String(32), nullable=False)
     # Stable identity of the source piece, e.g. "suggestion:42" or "survey:3:response:17:q5";
     # re-recording the same source updates the row instead of duplicating it.

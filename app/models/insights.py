@@ -33,7 +33,15 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.models.base import Base, JSONType, TimestampMixin, utcnow
+from app.models.base import (
+    TAG_NAME_LENGTH,
+    Base,
+    CommunityIndexed,
+    CommunityScoped,
+    JSONType,
+    TimestampMixin,
+    utcnow,
+)
 
 
 class RunStatus(StrEnum):
@@ -81,16 +89,13 @@ SENTIMENT_LABELS = {-1: _l("负面"), 0: _l("中性"), 1: _l("正面")}
 SENTIMENT_KEYS = {-1: "neg", 0: "neu", 1: "pos"}
 
 
-class AnalysisRun(Base):
+class AnalysisRun(CommunityScoped, Base):
     """One full analysis of a community's feedback: its status, counts, model and snapshot."""
 
     __tablename__ = "insight_runs"
     __table_args__ = (Index("ix_insight_runs_community_created", "community_id", "created_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    community_id: Mapped[int] = mapped_column(
-        ForeignKey("communities.id", ondelete="CASCADE"), nullable=False
-    )
     status: Mapped[str] = mapped_column(String(16), default=RunStatus.QUEUED.value,
                                         nullable=False)
     trigger: Mapped[str] = mapped_column(String(16), default="manual", nullable=False)
@@ -212,7 +217,7 @@ class CodeFrameSettings(Base):
     )
 
 
-class InsightTheme(TimestampMixin, Base):
+class InsightTheme(CommunityScoped, TimestampMixin, Base):
     """A theme of a community, by its stable id from the analysis (``key``).
 
     The row shows the current run's view of the theme (name, keywords, size, quotes); it is
@@ -223,9 +228,6 @@ class InsightTheme(TimestampMixin, Base):
     __table_args__ = (UniqueConstraint("community_id", "key"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    community_id: Mapped[int] = mapped_column(
-        ForeignKey("communities.id", ondelete="CASCADE"), nullable=False
-    )
     key: Mapped[int] = mapped_column(Integer, nullable=False)
     name: Mapped[str] = mapped_column(String(80), nullable=False)
     area: Mapped[str | None] = mapped_column(String(40))
@@ -265,7 +267,7 @@ class InsightTheme(TimestampMixin, Base):
         return self.status == ThemeStatus.ACTIVE and not self.is_other
 
 
-class ItemAnalysis(Base):
+class ItemAnalysis(CommunityScoped, Base):
     """One feedback item as analysed by one run (or incrementally into the current run)."""
 
     __tablename__ = "insight_item_analyses"
@@ -282,9 +284,6 @@ class ItemAnalysis(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     run_id: Mapped[int] = mapped_column(
         ForeignKey("insight_runs.id", ondelete="CASCADE"), nullable=False
-    )
-    community_id: Mapped[int] = mapped_column(
-        ForeignKey("communities.id", ondelete="CASCADE"), nullable=False
     )
     feedback_item_id: Mapped[int] = mapped_column(
         ForeignKey("feedback_items.id", ondelete="CASCADE"), nullable=False, index=True
@@ -313,16 +312,13 @@ class ItemAnalysis(Base):
     feedback_item = relationship("FeedbackItem")
 
 
-class ItemLabel(Base):
+class ItemLabel(CommunityIndexed, Base):
     """An operator's sentiment label for an item: every run keeps it, and it trains the
     community's model layer."""
 
     __tablename__ = "insight_item_labels"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    community_id: Mapped[int] = mapped_column(
-        ForeignKey("communities.id", ondelete="CASCADE"), nullable=False, index=True
-    )
     feedback_item_id: Mapped[int] = mapped_column(
         ForeignKey("feedback_items.id", ondelete="CASCADE"), nullable=False, unique=True
     )
@@ -356,7 +352,7 @@ CORRECTION_KIND_LABELS = {
 }
 
 
-class Correction(Base):
+class Correction(CommunityScoped, Base):
     """One operator correction, with the exact state before and after it (for undo)."""
 
     __tablename__ = "insight_corrections"
@@ -365,9 +361,6 @@ class Correction(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    community_id: Mapped[int] = mapped_column(
-        ForeignKey("communities.id", ondelete="CASCADE"), nullable=False
-    )
     run_id: Mapped[int | None] = mapped_column(ForeignKey("insight_runs.id", ondelete="SET NULL"))
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     kind: Mapped[str] = mapped_column(String(16), nullable=False)
@@ -392,16 +385,13 @@ class Correction(Base):
         return self.undone_at is not None
 
 
-class ModelLayer(Base):
+class ModelLayer(CommunityScoped, Base):
     """A community's own layer on top of a shared model, learned from operator labels."""
 
     __tablename__ = "insight_model_layers"
     __table_args__ = (UniqueConstraint("community_id", "kind"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    community_id: Mapped[int] = mapped_column(
-        ForeignKey("communities.id", ondelete="CASCADE"), nullable=False
-    )
     kind: Mapped[str] = mapped_column(String(16), default="sentiment", nullable=False)
     data: Mapped[bytes] = mapped_column(LargeBinary, nullable=False)
     n_examples: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
@@ -422,7 +412,7 @@ ALERT_KIND_LABELS = {
 }
 
 
-class InsightAlert(Base):
+class InsightAlert(CommunityScoped, Base):
     """An alert about a theme: a spike in negative feedback, or a theme seen for the first time."""
 
     __tablename__ = "insight_alerts"
@@ -432,9 +422,6 @@ class InsightAlert(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    community_id: Mapped[int] = mapped_column(
-        ForeignKey("communities.id", ondelete="CASCADE"), nullable=False
-    )
     kind: Mapped[str] = mapped_column(String(16), nullable=False)
     theme_key: Mapped[int] = mapped_column(Integer, nullable=False)
     theme_name: Mapped[str] = mapped_column(String(80), nullable=False)
@@ -464,7 +451,7 @@ class InsightAlert(Base):
         return self.acknowledged_at is None
 
 
-class InsightThemeAction(Base):
+class InsightThemeAction(CommunityScoped, Base):
     """A theme marked as acted on (你说我改): what was done, when, and who was told."""
 
     __tablename__ = "insight_theme_actions"
@@ -472,9 +459,6 @@ class InsightThemeAction(Base):
                             "theme_key"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    community_id: Mapped[int] = mapped_column(
-        ForeignKey("communities.id", ondelete="CASCADE"), nullable=False
-    )
     theme_key: Mapped[int] = mapped_column(Integer, nullable=False)
     theme_name: Mapped[str] = mapped_column(String(80), nullable=False)
     note: Mapped[str] = mapped_column(Text, nullable=False)
@@ -487,7 +471,7 @@ class InsightThemeAction(Base):
     actor = relationship("User")
 
 
-class ItemTag(Base):
+class ItemTag(CommunityScoped, Base):
     """An operator's tag on a feedback item (e.g. 待跟进, 新人反馈)."""
 
     __tablename__ = "insight_item_tags"
@@ -497,27 +481,21 @@ class ItemTag(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    community_id: Mapped[int] = mapped_column(
-        ForeignKey("communities.id", ondelete="CASCADE"), nullable=False
-    )
     feedback_item_id: Mapped[int] = mapped_column(
         ForeignKey("feedback_items.id", ondelete="CASCADE"), nullable=False
     )
-    name: Mapped[str] = mapped_column(String(24), nullable=False)
+    name: Mapped[str] = mapped_column(String(TAG_NAME_LENGTH), nullable=False)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, nullable=False)
 
 
-class WordCloudImage(Base):
+class WordCloudImage(CommunityScoped, Base):
     """A rendered word cloud (PNG), cached per run and keyword set."""
 
     __tablename__ = "insight_wordclouds"
     __table_args__ = (UniqueConstraint("community_id", "cache_key"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    community_id: Mapped[int] = mapped_column(
-        ForeignKey("communities.id", ondelete="CASCADE"), nullable=False
-    )
     run_id: Mapped[int | None] = mapped_column(
         ForeignKey("insight_runs.id", ondelete="CASCADE"), index=True
     )
@@ -526,7 +504,7 @@ class WordCloudImage(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, nullable=False)
 
 
-class SearchText(Base):
+class SearchText(CommunityScoped, Base):
     """An item's text as space-separated search tokens (the same jieba dictionary as the
     analysis, plus the shorter words inside long ones).
 
@@ -547,9 +525,6 @@ class SearchText(Base):
     feedback_item_id: Mapped[int] = mapped_column(
         ForeignKey("feedback_items.id", ondelete="CASCADE"), primary_key=True,
         autoincrement=False,
-    )
-    community_id: Mapped[int] = mapped_column(
-        ForeignKey("communities.id", ondelete="CASCADE"), nullable=False
     )
     tokens: Mapped[str] = mapped_column(Text, nullable=False)
 

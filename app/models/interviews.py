@@ -17,11 +17,18 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
-    UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.models.base import Base, JSONType, TimestampMixin, utcnow
+from app.models.base import (
+    Base,
+    CommunityIndexed,
+    CommunityScoped,
+    JSONType,
+    TagRow,
+    TimestampMixin,
+    utcnow,
+)
 
 
 class InterviewChannel(StrEnum):
@@ -41,15 +48,12 @@ INTERVIEW_CHANNEL_LABELS = {
 SENTIMENT_LABELS = {-1: _l("负面"), 0: _l("中性"), 1: _l("正面")}
 
 
-class InterviewGuide(TimestampMixin, Base):
+class InterviewGuide(CommunityIndexed, TimestampMixin, Base):
     """A reusable list of questions (访谈提纲)."""
 
     __tablename__ = "interview_guides"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    community_id: Mapped[int] = mapped_column(
-        ForeignKey("communities.id", ondelete="CASCADE"), nullable=False, index=True
-    )
     title: Mapped[str] = mapped_column(String(120), nullable=False)
     description: Mapped[str] = mapped_column(Text, default="", nullable=False)
     questions: Mapped[list[str]] = mapped_column(JSONType, default=list, nullable=False)
@@ -58,16 +62,13 @@ class InterviewGuide(TimestampMixin, Base):
     created_by = relationship("User")
 
 
-class Interview(TimestampMixin, Base):
+class Interview(CommunityScoped, TimestampMixin, Base):
     """One interview: who, when, how, with consent, and the notes in Markdown."""
 
     __tablename__ = "interviews"
     __table_args__ = (Index("ix_interviews_community_held", "community_id", "held_on"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    community_id: Mapped[int] = mapped_column(
-        ForeignKey("communities.id", ondelete="CASCADE"), nullable=False
-    )
     title: Mapped[str] = mapped_column(String(120), nullable=False)
     # A member of the community, or an external person known only by a name or alias.
     interviewee_id: Mapped[int | None] = mapped_column(
@@ -112,20 +113,18 @@ class Interview(TimestampMixin, Base):
         return self.interviewee_id is None
 
 
-class InterviewTag(Base):
+class InterviewTag(TagRow, Base):
     """A tag on an interview."""
 
     __tablename__ = "interview_tags"
-    __table_args__ = (UniqueConstraint("interview_id", "name"),)
+    __tag_owner__ = "interview_id"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     interview_id: Mapped[int] = mapped_column(
         ForeignKey("interviews.id", ondelete="CASCADE"), nullable=False
     )
-    name: Mapped[str] = mapped_column(String(24), nullable=False, index=True)
 
 
-class Highlight(Base):
+class Highlight(CommunityIndexed, Base):
     """A passage of an interview's notes saved as a highlight (摘录).
 
     ``paragraph_index`` with ``start``/``end`` locate the passage in the source Markdown of that
@@ -138,9 +137,6 @@ class Highlight(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     interview_id: Mapped[int] = mapped_column(
         ForeignKey("interviews.id", ondelete="CASCADE"), nullable=False, index=True
-    )
-    community_id: Mapped[int] = mapped_column(
-        ForeignKey("communities.id", ondelete="CASCADE"), nullable=False, index=True
     )
     paragraph_index: Mapped[int] = mapped_column(Integer, nullable=False)
     start: Mapped[int] = mapped_column(Integer, nullable=False)
@@ -183,14 +179,12 @@ class Highlight(Base):
         }
 
 
-class HighlightTag(Base):
+class HighlightTag(TagRow, Base):
     """A tag on a highlight."""
 
     __tablename__ = "highlight_tags"
-    __table_args__ = (UniqueConstraint("highlight_id", "name"),)
+    __tag_owner__ = "highlight_id"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     highlight_id: Mapped[int] = mapped_column(
         ForeignKey("highlights.id", ondelete="CASCADE"), nullable=False
     )
-    name: Mapped[str] = mapped_column(String(24), nullable=False, index=True)

@@ -25,7 +25,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.models.base import Base, JSONType, TimestampMixin, utcnow
+from app.models.base import Base, CommunityScoped, JSONType, TimestampMixin, utcnow
 
 
 class Aggregation(StrEnum):
@@ -43,16 +43,13 @@ AGGREGATION_LABELS = {
 }
 
 
-class MetricValue(Base):
+class MetricValue(CommunityScoped, Base):
     """The value of one metric on one day in one community (local calendar day)."""
 
     __tablename__ = "metric_values"
     __table_args__ = (UniqueConstraint("community_id", "metric", "day"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    community_id: Mapped[int] = mapped_column(
-        ForeignKey("communities.id", ondelete="CASCADE"), nullable=False
-    )
     metric: Mapped[str] = mapped_column(String(40), nullable=False)
     day: Mapped[date] = mapped_column(Date, nullable=False)
     value: Mapped[float] = mapped_column(Float, nullable=False)
@@ -66,16 +63,13 @@ class MetricValue(Base):
     )
 
 
-class CustomMetric(TimestampMixin, Base):
+class CustomMetric(CommunityScoped, TimestampMixin, Base):
     """A metric an operator defined for their community (e.g. 打卡人数)."""
 
     __tablename__ = "custom_metrics"
     __table_args__ = (UniqueConstraint("community_id", "key"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    community_id: Mapped[int] = mapped_column(
-        ForeignKey("communities.id", ondelete="CASCADE"), nullable=False
-    )
     key: Mapped[str] = mapped_column(String(40), nullable=False)
     name: Mapped[str] = mapped_column(String(40), nullable=False)
     unit: Mapped[str] = mapped_column(String(12), default="", nullable=False)
@@ -103,7 +97,7 @@ IMPORT_STATUS_LABELS = {
 }
 
 
-class MetricImport(Base):
+class MetricImport(CommunityScoped, Base):
     """One import of metric values: an uploaded CSV/XLSX file or an API push."""
 
     __tablename__ = "metric_imports"
@@ -112,9 +106,6 @@ class MetricImport(Base):
                             "content_sha256"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    community_id: Mapped[int] = mapped_column(
-        ForeignKey("communities.id", ondelete="CASCADE"), nullable=False
-    )
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     # file or api
     source: Mapped[str] = mapped_column(String(8), nullable=False)

@@ -26,7 +26,14 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.models.base import Base, JSONType, TimestampMixin, utcnow
+from app.models.base import (
+    Base,
+    CommunityIndexed,
+    CommunityScoped,
+    JSONType,
+    TimestampMixin,
+    utcnow,
+)
 
 
 class ReportStatus(StrEnum):
@@ -56,16 +63,13 @@ class Cadence(StrEnum):
 CADENCE_LABELS = {Cadence.WEEKLY: _l("每周"), Cadence.MONTHLY: _l("每月")}
 
 
-class Report(Base):
+class Report(CommunityScoped, Base):
     """One generated improvement report."""
 
     __tablename__ = "reports"
     __table_args__ = (Index("ix_reports_community_created", "community_id", "created_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    community_id: Mapped[int] = mapped_column(
-        ForeignKey("communities.id", ondelete="CASCADE"), nullable=False
-    )
     title: Mapped[str] = mapped_column(String(120), nullable=False)
     # this_week, last_week, this_month, last_month, custom
     period_kind: Mapped[str] = mapped_column(String(16), nullable=False)
@@ -129,15 +133,12 @@ report_schedule_recipients = Table(
 )
 
 
-class ReportSchedule(TimestampMixin, Base):
+class ReportSchedule(CommunityIndexed, TimestampMixin, Base):
     """Generate a community's report every week or month and e-mail it to its managers."""
 
     __tablename__ = "report_schedules"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    community_id: Mapped[int] = mapped_column(
-        ForeignKey("communities.id", ondelete="CASCADE"), nullable=False, index=True
-    )
     cadence: Mapped[str] = mapped_column(String(8), nullable=False)
     # Weekly: the weekday it is sent (0 = Monday); monthly: the day of the month (1–28).
     send_day: Mapped[int] = mapped_column(Integer, default=0, nullable=False)

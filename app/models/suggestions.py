@@ -25,7 +25,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.models.base import Base, JSONType, TimestampMixin, utcnow
+from app.models.base import Base, CommunityScoped, JSONType, TagRow, TimestampMixin, utcnow
 
 
 class SuggestionStatus(StrEnum):
@@ -71,7 +71,7 @@ class UpdateKind(StrEnum):
     MERGED = "merged"  # merged into another suggestion
 
 
-class Suggestion(TimestampMixin, Base):
+class Suggestion(CommunityScoped, TimestampMixin, Base):
     """One suggestion dropped into a community's box."""
 
     __tablename__ = "suggestions"
@@ -81,9 +81,6 @@ class Suggestion(TimestampMixin, Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    community_id: Mapped[int] = mapped_column(
-        ForeignKey("communities.id", ondelete="CASCADE"), nullable=False
-    )
     title: Mapped[str | None] = mapped_column(String(120))
     content: Mapped[str] = mapped_column(Text, nullable=False)
     category: Mapped[str] = mapped_column(String(40), nullable=False)
@@ -156,20 +153,18 @@ class Suggestion(TimestampMixin, Base):
         return f"<Suggestion {self.id} {self.status}>"
 
 
-class SuggestionTag(Base):
+class SuggestionTag(TagRow, Base):
     """An operator's tag on a suggestion."""
 
     __tablename__ = "suggestion_tags"
-    __table_args__ = (UniqueConstraint("suggestion_id", "name"),)
+    __tag_owner__ = "suggestion_id"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     suggestion_id: Mapped[int] = mapped_column(
         ForeignKey("suggestions.id", ondelete="CASCADE"), nullable=False
     )
-    name: Mapped[str] = mapped_column(String(24), nullable=False, index=True)
 
 
-class SuggestionImage(Base):
+class SuggestionImage(CommunityScoped, Base):
     """An image attached to a suggestion, re-encoded without metadata, stored in the instance
     folder (never under static) and served as an attachment to those allowed to see it."""
 
@@ -178,9 +173,6 @@ class SuggestionImage(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     suggestion_id: Mapped[int] = mapped_column(
         ForeignKey("suggestions.id", ondelete="CASCADE"), nullable=False, index=True
-    )
-    community_id: Mapped[int] = mapped_column(
-        ForeignKey("communities.id", ondelete="CASCADE"), nullable=False
     )
     position: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
     stored_name: Mapped[str] = mapped_column(String(64), unique=True, nullable=False)
@@ -198,7 +190,7 @@ class SuggestionImage(Base):
         )
 
 
-class SuggestionUpdate(Base):
+class SuggestionUpdate(CommunityScoped, Base):
     """One entry of the timeline the submitter sees: status changes with official replies,
     the submitter's answers, and merges. Submitter entries never store who wrote them."""
 
@@ -208,9 +200,6 @@ class SuggestionUpdate(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     suggestion_id: Mapped[int] = mapped_column(
         ForeignKey("suggestions.id", ondelete="CASCADE"), nullable=False
-    )
-    community_id: Mapped[int] = mapped_column(
-        ForeignKey("communities.id", ondelete="CASCADE"), nullable=False
     )
     kind: Mapped[str] = mapped_column(String(16), nullable=False)
     from_status: Mapped[str | None] = mapped_column(String(16))
@@ -231,7 +220,7 @@ class SuggestionUpdate(Base):
         return bool(self.to_status) and self.to_status != self.from_status
 
 
-class SuggestionNote(Base):
+class SuggestionNote(CommunityScoped, Base):
     """An internal note by an operator; never shown to members."""
 
     __tablename__ = "suggestion_notes"
@@ -239,9 +228,6 @@ class SuggestionNote(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     suggestion_id: Mapped[int] = mapped_column(
         ForeignKey("suggestions.id", ondelete="CASCADE"), nullable=False, index=True
-    )
-    community_id: Mapped[int] = mapped_column(
-        ForeignKey("communities.id", ondelete="CASCADE"), nullable=False
     )
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     body: Mapped[str] = mapped_column(Text, nullable=False)
@@ -282,7 +268,7 @@ class SuggestionFollow(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, nullable=False)
 
 
-class SuggestionComment(Base):
+class SuggestionComment(CommunityScoped, Base):
     """A member's comment on the public board. ``author_id`` NULL means posted anonymously."""
 
     __tablename__ = "suggestion_comments"
@@ -291,9 +277,6 @@ class SuggestionComment(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     suggestion_id: Mapped[int] = mapped_column(
         ForeignKey("suggestions.id", ondelete="CASCADE"), nullable=False
-    )
-    community_id: Mapped[int] = mapped_column(
-        ForeignKey("communities.id", ondelete="CASCADE"), nullable=False
     )
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     body: Mapped[str] = mapped_column(Text, nullable=False)
@@ -308,16 +291,13 @@ class SuggestionComment(Base):
         return self.hidden_at is not None
 
 
-class SuggestionMerge(Base):
+class SuggestionMerge(CommunityScoped, Base):
     """A merge of ``source`` into ``target``, with what it moved, so that it can be undone
     exactly: the source's previous status and the ids of the vote and follow rows moved."""
 
     __tablename__ = "suggestion_merges"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    community_id: Mapped[int] = mapped_column(
-        ForeignKey("communities.id", ondelete="CASCADE"), nullable=False
-    )
     source_id: Mapped[int] = mapped_column(
         ForeignKey("suggestions.id", ondelete="CASCADE"), nullable=False, index=True
     )

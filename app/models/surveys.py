@@ -27,7 +27,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy.sql.expression import false as sa_false
 
-from app.models.base import Base, JSONType, TimestampMixin, utcnow
+from app.models.base import Base, CommunityScoped, JSONType, TimestampMixin, utcnow
 
 
 class SurveyStatus(StrEnum):
@@ -89,16 +89,13 @@ RESPONSE_SOURCE_LABELS = {
 }
 
 
-class Survey(TimestampMixin, Base):
+class Survey(CommunityScoped, TimestampMixin, Base):
     """A survey of one community, with its working definition and distribution settings."""
 
     __tablename__ = "surveys"
     __table_args__ = (Index("ix_surveys_community_status", "community_id", "status"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    community_id: Mapped[int] = mapped_column(
-        ForeignKey("communities.id", ondelete="CASCADE"), nullable=False
-    )
     # The random part of the public link /s/<public_key>: short (QR codes) and unguessable.
     public_key: Mapped[str] = mapped_column(String(24), unique=True, nullable=False)
     title: Mapped[str] = mapped_column(String(500), nullable=False)
@@ -181,11 +178,15 @@ class SurveyVersion(Base):
     survey = relationship("Survey", back_populates="versions")
 
 
-class SurveyResponse(Base):
+class SurveyResponse(CommunityScoped, Base):
     """One finished response. Anonymous responses store no identity and no client address:
     ``respondent_id`` is set only for member-mode surveys."""
 
     __tablename__ = "survey_responses"
+    # Few indexes on purpose: every submission writes this table, and community_id has none.
+    # Lookups go by survey (the survey/time index and the idempotency key's unique constraint,
+    # which lead with survey_id); a member's or an invitation's response by the partial
+    # unique indexes.
     __table_args__ = (
         # A double click or a retried submit carries the same key: exactly one row.
         UniqueConstraint("survey_id", "idempotency_key"),
@@ -204,12 +205,6 @@ class SurveyResponse(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     survey_id: Mapped[int] = mapped_column(
         ForeignKey("surveys.id", ondelete="CASCADE"), nullable=False
-    )
-    # Few indexes on purpose: every submission writes this table. Lookups go by survey
-    # (the survey/time index and the idempotency key's unique constraint, which lead with
-    # survey_id); a member's or an invitation's response by the partial unique indexes.
-    community_id: Mapped[int] = mapped_column(
-        ForeignKey("communities.id", ondelete="CASCADE"), nullable=False
     )
     version_id: Mapped[int] = mapped_column(
         ForeignKey("survey_versions.id", ondelete="CASCADE"), nullable=False
@@ -241,7 +236,7 @@ class SurveyResponse(Base):
     invitation = relationship("SurveyInvitation", foreign_keys=[invitation_id])
 
 
-class SurveySession(Base):
+class SurveySession(CommunityScoped, Base):
     """A response in progress: the answers so far, kept server-side so that the member can
     resume on the same device (cookie) or elsewhere (resume link). Only a hash of the resume
     token is stored."""
@@ -255,9 +250,6 @@ class SurveySession(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     survey_id: Mapped[int] = mapped_column(
         ForeignKey("surveys.id", ondelete="CASCADE"), nullable=False
-    )
-    community_id: Mapped[int] = mapped_column(
-        ForeignKey("communities.id", ondelete="CASCADE"), nullable=False
     )
     # None for an operator's preview, which runs on the working definition.
     version_id: Mapped[int | None] = mapped_column(
@@ -292,7 +284,7 @@ class SurveySession(Base):
         return self.response_id is not None
 
 
-class SurveyInvitation(Base):
+class SurveyInvitation(CommunityScoped, Base):
     """A one-time invitation link to a token-mode survey. Only a hash of the token is
     stored, so the links can be shown (and exported) once, when they are created."""
 
@@ -302,9 +294,6 @@ class SurveyInvitation(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     survey_id: Mapped[int] = mapped_column(
         ForeignKey("surveys.id", ondelete="CASCADE"), nullable=False
-    )
-    community_id: Mapped[int] = mapped_column(
-        ForeignKey("communities.id", ondelete="CASCADE"), nullable=False
     )
     token_hash: Mapped[str] = mapped_column(String(64), unique=True, nullable=False)
     label: Mapped[str | None] = mapped_column(String(80))
@@ -322,7 +311,7 @@ class SurveyInvitation(Base):
         return self.used_at is None and self.revoked_at is None
 
 
-class SurveyImport(Base):
+class SurveyImport(CommunityScoped, Base):
     """A spreadsheet upload and what became of it: mapped, checked, imported (or undone)."""
 
     __tablename__ = "survey_imports"
@@ -332,9 +321,6 @@ class SurveyImport(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     survey_id: Mapped[int] = mapped_column(
         ForeignKey("surveys.id", ondelete="CASCADE"), nullable=False
-    )
-    community_id: Mapped[int] = mapped_column(
-        ForeignKey("communities.id", ondelete="CASCADE"), nullable=False
     )
     filename: Mapped[str] = mapped_column(String(200), nullable=False)
     # The uploaded file, kept in the file storage (``app.storage``) under ``file_key`` until

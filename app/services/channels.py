@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 from app.extensions import db
 from app.models import INTERVIEW_CHANNEL_LABELS, Community, Survey, User
 from app.services import audit
-from app.services.surveys import CHANNEL_PRESETS_SETTING, clean_channels, set_channels
+from app.services.surveys.lifecycle import CHANNEL_PRESETS_SETTING, clean_channels, set_channels
 
 SUGGESTION_BOX_CHANNEL = "suggestion-box"
 INTERVIEW_PREFIX = "interview-"

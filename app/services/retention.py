@@ -108,8 +108,8 @@ def _purge_suggestions(community: Community, cutoff: datetime, purged: Purged) -
 
 
 def _purge_surveys(community: Community, cutoff: datetime, purged: Purged) -> None:
-    from app.services import surveys as survey_service
-    from surveys import without_free_texts
+    import surveys as domain
+    from app.services.surveys import lifecycle as survey_service
 
     closed = db.session.execute(db.select(Survey).where(
         Survey.community_id == community.id, Survey.status == SurveyStatus.CLOSED.value,
@@ -123,8 +123,8 @@ def _purge_surveys(community: Community, cutoff: datetime, purged: Purged) -> No
             if response.version_id not in definitions:
                 version = db.session.get(SurveyVersion, response.version_id)
                 definitions[response.version_id] = survey_service.version_definition(version)
-            answers = without_free_texts(definitions[response.version_id],
-                                         response.answers or {}, PURGED_TEXT)
+            answers = domain.without_free_texts(definitions[response.version_id],
+                                                response.answers or {}, PURGED_TEXT)
             if answers != response.answers:
                 response.answers = answers
                 changed += 1

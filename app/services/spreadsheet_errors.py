@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
+import surveys as domain
 from app.services.errors import ServiceError
-from surveys.spreadsheet import Limits, SheetError
 
 
 def _size(n: int) -> str:
@@ -19,7 +19,7 @@ def _n(count: int) -> str:
     return f"{count:,}"
 
 
-def sheet_message(exc: SheetError, limits: Limits):
+def sheet_message(exc: domain.SheetError, limits: domain.Limits):
     """The message for ``exc`` (lazily translated), with the real limit and, where known, the
     file's own figure."""
     p = exc.params
@@ -59,6 +59,7 @@ def sheet_message(exc: SheetError, limits: Limits):
     return _l("文件无法读取：请上传 UTF-8 或 GBK 编码的 CSV，或有效的 XLSX 表格。")
 
 
-def refused(exc: SheetError, limits: Limits, *, code: str | None = None) -> ServiceError:
+def refused(exc: domain.SheetError, limits: domain.Limits, *,
+            code: str | None = None) -> ServiceError:
     """A ``ServiceError`` on the upload's file field for a refused spreadsheet."""
     return ServiceError(sheet_message(exc, limits), code=code or exc.code, field="file")

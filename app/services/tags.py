@@ -7,10 +7,11 @@ from collections.abc import Iterable
 
 from flask_babel import lazy_gettext as _l
 
+from app.models.base import TAG_NAME_LENGTH
 from app.services.errors import ServiceError
 
 MAX_TAGS = 10
-MAX_TAG_LENGTH = 24
+MAX_TAG_LENGTH = TAG_NAME_LENGTH
 _SEPARATORS = re.compile(r"[,，、;；\n]+")
 
 

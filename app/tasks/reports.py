@@ -37,9 +37,9 @@ def _final_attempt(task_id: str | None, name: str) -> bool:
      on_lapse=job_leases.on_report_lapse)
 def generate_report(task_id: str | None, report_id: int) -> dict:
     """Generate one report's PDF and store it with its context."""
-    from app.services import reports
+    from app.services.reports import documents as report_service
 
-    report = reports.generate(report_id, _progress(task_id))
+    report = report_service.generate(report_id, _progress(task_id))
     return {"report": report.id, "pages": report.page_count}
 
 
@@ -47,9 +47,9 @@ def generate_report(task_id: str | None, report_id: int) -> dict:
      on_lapse=job_leases.on_report_lapse)
 def redact_report(task_id: str | None, report_id: int) -> dict:
     """Render a report again from its stored context after a member's quotes left it."""
-    from app.services import reports
+    from app.services.reports import documents as report_service
 
-    report = reports.rerender_stored(report_id)
+    report = report_service.rerender_stored(report_id)
     return {"report": report_id, "pages": report.page_count if report else None}
 
 
@@ -57,7 +57,7 @@ def redact_report(task_id: str | None, report_id: int) -> dict:
      on_lapse=job_leases.on_report_lapse)
 def deliver_report(task_id: str | None, report_id: int) -> dict:
     """Generate a scheduled report if needed and e-mail it to the schedule's recipients."""
-    from app.services import report_schedules
+    from app.services.reports import schedules as report_schedules
 
     return report_schedules.deliver(report_id, _progress(task_id),
                                     final_attempt=_final_attempt(task_id, "reports.deliver"))
@@ -69,7 +69,7 @@ def _register_periodic():
     @huey.periodic_task(crontab(minute="*/5"), name="reports.dispatch_schedules")
     @in_app_context
     def dispatch_schedules():
-        from app.services import report_schedules
+        from app.services.reports import schedules as report_schedules
 
         return report_schedules.dispatch_due()
 
@@ -77,10 +77,11 @@ def _register_periodic():
     @in_app_context
     def prune_files():
         from app.extensions import db
-        from app.services import metric_import, reports
+        from app.services.metrics import importing as metric_import
+        from app.services.reports import documents as report_service
 
         pruned = {"uploads": metric_import.prune_stale_uploads(),
-                  "pdfs": reports.prune_orphaned_files()}
+                  "pdfs": report_service.prune_orphaned_files()}
         db.session.commit()
         return pruned
 

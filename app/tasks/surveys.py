@@ -13,7 +13,7 @@ from app.tasks.runtime import in_app_context, report_progress
 @job("surveys.import_responses", label="导入问卷回答", retries=0)
 def import_responses(task_id: str | None, import_id: int) -> dict:
     """Run a mapped spreadsheet import: every row or none."""
-    from app.services.survey_import import run_import
+    from app.services.surveys.importing import run_import
 
     imp = db.session.get(SurveyImport, import_id)
     if imp is None or imp.status != "queued":
@@ -36,7 +36,7 @@ def import_responses(task_id: str | None, import_id: int) -> dict:
 
 def prune_sessions() -> int:
     """Delete expired survey sessions; returns how many."""
-    from app.services.survey_responses import prune_sessions as prune
+    from app.services.surveys.responses import prune_sessions as prune
 
     count = prune()
     db.session.commit()

@@ -9,7 +9,7 @@ from types import SimpleNamespace
 
 from app.extensions import db
 from app.security.roles import Role
-from app.services import accounts
+from app.services.accounts import users as accounts
 from tests.factories import make_community, make_member, make_user
 
 WorldBuilder = Callable[[SimpleNamespace], None]
@@ -56,8 +56,8 @@ def survey_world(w: SimpleNamespace) -> None:
     plus a draft to delete."""
     import surveys as domain
     from app.models import SurveyImport, SurveyInvitation
-    from app.services import survey_responses as runs
-    from app.services import surveys as survey_service
+    from app.services.surveys import lifecycle as survey_service
+    from app.services.surveys import responses as runs
     from tests.app.surveys.helpers import SKIP_SURVEY
     from tests.factories import make_survey
 

@@ -17,7 +17,7 @@ from app.models import (
     RunStatus,
     utcnow,
 )
-from app.services.feedback import FeedbackInput, record_feedback
+from app.services.insights.feedback import FeedbackInput, record_feedback
 from tests.app.access_world import world_builder
 
 TEXTS = ["群里广告太多了，正经讨论都被淹没了", "刷屏的广告号进群就发二维码",

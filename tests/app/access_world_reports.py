@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from app.models import Report, ReportStatus
-from app.services import metric_import, report_schedules
-from app.services import metrics as metric_service
-from app.services import reports as report_service
+from app.services.metrics import importing as metric_import
+from app.services.metrics import values as metric_service
+from app.services.reports import documents as report_service
+from app.services.reports import schedules as report_schedules
 from app.storage import file_storage
 from reports.context import Period
 from tests.app.access_world import world_builder

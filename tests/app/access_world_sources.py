@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from app.services import changelog, interviews, notifications
-from app.services import suggestion_board as board
-from app.services import suggestion_triage as triage
+from app.services import notifications
+from app.services.interviews import records as interviews
+from app.services.suggestions import board, changelog, triage
 from tests.app.access_world import world_builder
 from tests.factories_sources import enable_board, image_bytes, make_interview, make_suggestion
 

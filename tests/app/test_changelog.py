@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from app.models import ChangelogEntry
-from app.services import changelog
 from app.services.errors import ServiceError
+from app.services.suggestions import changelog
 from tests.conftest import sign_in
 from tests.factories import make_member
 from tests.factories_sources import enable_board, make_suggestion
@@ -80,7 +80,7 @@ def _operator(community):
 
 
 def test_a_completed_suggestion_is_answered_by_its_entry(app, db, client, community):
-    from app.services import suggestion_triage
+    from app.services.suggestions import triage as suggestion_triage
 
     enable_board(community)
     author = make_member(community)
@@ -134,7 +134,7 @@ def test_an_entry_answers_only_suggestions_of_its_community(app, db, client, com
 
 def test_a_duplicate_shows_the_entry_of_the_suggestion_it_was_merged_into(app, db, client,
                                                                           community):
-    from app.services import suggestion_triage
+    from app.services.suggestions import triage as suggestion_triage
 
     enable_board(community)
     operator = _operator(community)

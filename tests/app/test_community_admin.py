@@ -8,7 +8,7 @@ import pytest
 
 from app.models import AuditEntry, Invitation, Membership, User
 from app.security.roles import Role
-from app.services import accounts
+from app.services.accounts import users as accounts
 from app.services.errors import Conflict
 from tests.factories import make_member
 

@@ -13,7 +13,7 @@ from app import create_app
 from app.blueprints.errors import database_unavailable
 from app.extensions import db
 from app.models import Suggestion
-from app.services import accounts
+from app.services.accounts import users as accounts
 from tests.conftest import FreshContextClient, make_test_config, sign_in
 from tests.factories import make_community, make_member
 from tests.servers import PostgresServer

@@ -32,7 +32,7 @@ from app.models import (
     User,
 )
 from app.security.roles import Role
-from app.services import survey_metrics
+from app.services.surveys import metrics as survey_metrics
 from tests.clock import SHANGHAI, pinned
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from app.models import FeedbackItem, SourceKind
-from app.services.feedback import FeedbackInput, record_feedback
+from app.services.insights.feedback import FeedbackInput, record_feedback
 
 
 def test_feedback_is_redacted_before_it_is_stored(app, db, community):

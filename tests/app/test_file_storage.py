@@ -14,10 +14,10 @@ import pytest
 
 from app.config import ConfigError, from_environment
 from app.models import Report, ReportStatus, StoredFile, Suggestion, SuggestionImage
-from app.services import metric_import
-from app.services import reports as report_service
-from app.services import suggestion_triage as triage
-from app.services import survey_import as import_service
+from app.services.metrics import importing as metric_import
+from app.services.reports import documents as report_service
+from app.services.suggestions import triage
+from app.services.surveys import importing as import_service
 from app.storage import DatabaseStorage, FileMissing, LocalStorage, check_key, file_storage
 from reports.context import Period
 from tests.app.surveys.helpers import SKIP_SURVEY
@@ -236,7 +236,7 @@ def test_a_discarded_metric_upload_deletes_its_file(app, db, client, community):
 
 
 def test_a_survey_upload_waits_in_the_storage_and_goes_with_its_survey(app, db, community):
-    from app.services import surveys as survey_service
+    from app.services.surveys import lifecycle as survey_service
     from tests.factories import make_survey
 
     backend = app.config["FILE_STORAGE"]

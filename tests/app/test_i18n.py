@@ -44,7 +44,7 @@ def test_placeholders_match_between_chinese_and_english():
 def test_service_errors_follow_the_interface_language(app):
     from flask_babel import force_locale
 
-    from app.services.accounts import check_password_strength
+    from app.services.accounts.users import check_password_strength
     from app.services.errors import ServiceError
 
     with app.test_request_context(), force_locale("en"):

@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from app.services.interview_notes import (
+from app.services.interviews.notes import (
     MarkSpan,
     clean_notes,
     guide_template,

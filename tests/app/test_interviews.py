@@ -9,9 +9,9 @@ from datetime import date
 import pytest
 
 from app.models import AuditEntry, FeedbackItem, Highlight, Interview, SourceKind
-from app.services import interviews as service
 from app.services.errors import ServiceError
-from app.services.feedback_links import source_link
+from app.services.insights.feedback_links import source_link
+from app.services.interviews import records as service
 from tests.conftest import sign_in
 from tests.factories import make_member
 from tests.factories_sources import make_interview

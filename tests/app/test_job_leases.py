@@ -20,9 +20,9 @@ from app.models import (
     utcnow,
 )
 from app.services import job_leases
-from app.services import reports as report_service
 from app.services.errors import Conflict
 from app.services.insights import analysis
+from app.services.reports import documents as report_service
 from app.tasks import leases
 from reports.context import Period
 from tests.app.insights.conftest import (  # noqa: F401

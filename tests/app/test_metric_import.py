@@ -8,9 +8,9 @@ from datetime import date
 import pytest
 
 from app.models import ImportStatus, MetricImport, MetricValue
-from app.services import metric_import
-from app.services import metrics as metric_service
 from app.services.errors import ServiceError
+from app.services.metrics import importing as metric_import
+from app.services.metrics import values as metric_service
 from tests.factories_reports import xlsx_bytes
 
 TODAY = date(2026, 11, 24)

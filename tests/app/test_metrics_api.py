@@ -7,8 +7,8 @@ from datetime import date
 import pytest
 
 from app.models import MetricImport, MetricValue
-from app.services import accounts
-from app.services import metrics as metric_service
+from app.services.accounts import users as accounts
+from app.services.metrics import values as metric_service
 from tests.factories import make_member
 
 PAYLOAD = {"days": [

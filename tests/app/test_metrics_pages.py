@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from app.services import metrics_analysis
+from app.services.metrics import analysis as metrics_analysis
 from reports.context import Period
 from tests.factories_reports import (
     install_theme_provider,

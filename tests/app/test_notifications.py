@@ -13,7 +13,7 @@ import pytest
 from app.models import JobRun, Notification
 from app.notifications.channels import CHANNELS, Channel, DeliveryResult, register_channel
 from app.services import notifications
-from app.services import suggestion_triage as triage
+from app.services.suggestions import triage
 from tests.conftest import sign_in
 from tests.factories import make_member
 from tests.factories_sources import enable_board, make_suggestion
@@ -199,7 +199,7 @@ def test_notification_texts_follow_the_recipients_language(app, db, community, p
     operator, author, follower = people
     follower.locale = "en"
     suggestion, _c = make_suggestion(community, author=author, content="直播卡")
-    from app.services.suggestion_board import set_following
+    from app.services.suggestions.board import set_following
 
     set_following(suggestion, follower, True)
     triage.change_status(suggestion, status="declined", reply="暂时不换平台", actor=operator)

@@ -56,7 +56,7 @@ def test_friendly_403_page(client, login_as, community):
 
 
 def test_friendly_500_page_rolls_back(app, client, monkeypatch):
-    from app.services import communities
+    from app.services.accounts import communities
 
     def explode(*args, **kwargs):
         raise RuntimeError("boom")

@@ -10,12 +10,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import surveys as domain
-from app.services import reports as report_service
-from app.services import suggestion_triage as triage
-from app.services import survey_builder as edits
-from app.services import survey_results
-from app.services import surveys as survey_service
-from app.services.survey_responses import NewResponse, store_response
+from app.services.reports import documents as report_service
+from app.services.suggestions import triage
+from app.services.surveys import builder as edits
+from app.services.surveys import lifecycle as survey_service
+from app.services.surveys import results as survey_results
+from app.services.surveys.responses import NewResponse, store_response
 from reports.context import Period
 from reports.invariants import context_problems
 from tests.factories import make_community, make_member, make_survey

@@ -11,9 +11,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from app.models import JobRun, JobState, Report, ReportSchedule, ReportStatus
-from app.services import report_schedules
-from app.services import reports as report_service
 from app.services.errors import ServiceError
+from app.services.reports import documents as report_service
+from app.services.reports import schedules as report_schedules
 from tests.factories import make_member
 from tests.factories_reports import seed_report_community
 from tests.servers import free_port

@@ -7,9 +7,9 @@ from datetime import date, datetime
 
 import pytest
 
-from app.services import interviews as interview_service
-from app.services import suggestion_triage as triage
-from app.services.report_data import DataRequest, get_provider
+from app.services.interviews import records as interview_service
+from app.services.reports.data import DataRequest, get_provider
+from app.services.suggestions import triage
 from reports.context import Period
 from tests.factories import make_member
 from tests.factories_sources import make_interview
@@ -90,7 +90,7 @@ def test_interviews_appear_by_role_with_redacted_quotes_and_only_with_consent(ap
 
 
 def test_the_report_has_the_sections_of_its_sources(app, db, community):
-    from app.services import reports as report_service
+    from app.services.reports import documents as report_service
     from tests.factories_sources import make_suggestion
 
     operator = make_member(community, "operator")
@@ -104,7 +104,7 @@ def test_the_report_has_the_sections_of_its_sources(app, db, community):
 
 
 def test_quotes_print_stickers_as_emoji_and_keep_emoji_and_placeholders():
-    from app.services.report_data import printable
+    from app.services.reports.data import printable
 
     assert printable("辛苦运营了🙏  打卡 ✅ 第1️⃣名") == "辛苦运营了🙏 打卡 ✅ 第1️⃣名"
     assert printable("又卡了[捂脸] 联系我 [手机号][强]") == "又卡了🤦 联系我 [手机号]👍"
@@ -112,7 +112,7 @@ def test_quotes_print_stickers_as_emoji_and_keep_emoji_and_placeholders():
 
 
 def test_quotes_are_one_cleaned_sentence_without_sticker_codes_or_filler():
-    from app.services.report_data import clean_quote
+    from app.services.reports.data import clean_quote
 
     assert clean_quote("吐槽一下，活动准备得很用心，希望多办几场线下活动[捂脸]") == \
         "活动准备得很用心，希望多办几场线下活动"
@@ -150,7 +150,7 @@ def test_the_resolution_rate_counts_only_the_periods_own_suggestions(app, db, co
 
 
 def test_follow_up_status_comes_from_the_theme_and_its_suggestions():
-    from app.services.report_data.themes import follow_up_status
+    from app.services.reports.data.themes import follow_up_status
 
     since = date(2026, 10, 1)
     assert follow_up_status("7", since, (date(2026, 10, 9), "改了"), []).status == "acted"

@@ -22,13 +22,13 @@ from app.models import (
     ReportStatus,
     RunStatus,
 )
-from app.services import reports as report_service
-from app.services import survey_builder as edits
-from app.services import survey_results
-from app.services import surveys as survey_service
 from app.services.errors import ServiceError
-from app.services.report_data import DataRequest, get_provider
-from app.services.survey_responses import NewResponse, store_response
+from app.services.reports import documents as report_service
+from app.services.reports.data import DataRequest, get_provider
+from app.services.surveys import builder as edits
+from app.services.surveys import lifecycle as survey_service
+from app.services.surveys import results as survey_results
+from app.services.surveys.responses import NewResponse, store_response
 from nlp.pii import redact
 from reports import render_html
 from reports.context import Period

@@ -11,8 +11,8 @@ from datetime import date, timedelta
 import pytest
 
 from app.models import JobRun, JobState, Report, ReportStatus
-from app.services import metrics as metric_service
-from app.services import reports as report_service
+from app.services.metrics import values as metric_service
+from app.services.reports import documents as report_service
 from app.storage import file_storage
 from reports.context import Period
 from tests.factories import make_member

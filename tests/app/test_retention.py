@@ -19,9 +19,10 @@ from app.models import (
     SurveyStatus,
     utcnow,
 )
-from app.services import retention, suggestion_board
-from app.services import survey_responses as runs
-from app.services import surveys as survey_service
+from app.services import retention
+from app.services.suggestions import board as suggestion_board
+from app.services.surveys import lifecycle as survey_service
+from app.services.surveys import responses as runs
 from app.tasks import system as system_tasks
 from tests.clock import SHANGHAI, pinned
 from tests.factories import make_member, make_survey

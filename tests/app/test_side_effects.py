@@ -12,9 +12,10 @@ from sqlalchemy.orm import Session
 
 from app import side_effects
 from app.models import FeedbackItem, Membership, SourceKind
-from app.services import accounts, api_credentials
-from app.services.feedback import FeedbackInput, insert_new_feedback, prepare_new_feedback
+from app.services.accounts import api_credentials
+from app.services.accounts import users as accounts
 from app.services.insights import hooks
+from app.services.insights.feedback import FeedbackInput, insert_new_feedback, prepare_new_feedback
 from tests.factories import make_member
 
 APP = Path(__file__).resolve().parents[2] / "app"

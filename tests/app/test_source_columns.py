@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from app.models import FeedbackItem, SourceKind
-from app.services import communities as community_service
-from app.services import interviews as interview_service
-from app.services import suggestion_triage as triage
-from app.services import survey_results
-from app.services.feedback import (
+from app.services.accounts import communities as community_service
+from app.services.insights.feedback import (
     FeedbackInput,
     insert_new_feedback,
     prepare_new_feedback,
     record_feedback,
 )
+from app.services.interviews import records as interview_service
+from app.services.suggestions import triage
+from app.services.surveys import results as survey_results
 from tests.factories import make_member
 from tests.factories_sources import make_interview, make_suggestion
 

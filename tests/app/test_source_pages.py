@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import re
 
-from app.services import interviews
-from app.services import suggestion_board as board
-from app.services import suggestion_triage as triage
+from app.services.interviews import records as interviews
+from app.services.suggestions import board, triage
 from tests.conftest import sign_in
 from tests.factories import make_member
 from tests.factories_sources import enable_board, image_bytes, make_interview, make_suggestion

@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy import inspect, text
 
 from app.models import AuditEntry, FeedbackItem, Suggestion, SuggestionFollow, SuggestionVote
-from app.services import accounts
-from app.services import suggestion_triage as triage
+from app.services.accounts import users as accounts
+from app.services.suggestions import triage
 from tests.conftest import sign_in
 from tests.factories import make_member
 from tests.factories_sources import enable_board

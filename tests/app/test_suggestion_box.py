@@ -12,8 +12,7 @@ import pytest
 from PIL import Image
 
 from app.models import AuditEntry, FeedbackItem, Suggestion, SuggestionImage, SuggestionUpdate
-from app.services import suggestion_triage as triage
-from app.services import suggestions as box
+from app.services.suggestions import box, triage
 from app.storage import file_storage
 from tests.conftest import sign_in
 from tests.factories import make_member
@@ -172,7 +171,7 @@ def test_images_are_verified_stripped_of_metadata_and_stored_outside_static(
     images = db.session.execute(db.select(SuggestionImage).order_by(SuggestionImage.position)
                                 ).scalars().all()
     assert [i.mime_type for i in images] == ["image/jpeg", "image/png"]
-    from app.services.suggestion_images import stored_key
+    from app.services.suggestions.images import stored_key
 
     stored = file_storage().path(stored_key(images[0]))
     assert str(app.instance_path) in str(stored) and "static" not in stored.parts
@@ -348,7 +347,7 @@ def test_no_category_is_preselected_and_one_is_proposed_from_the_text(app, db, c
 
 
 def test_the_closest_category_is_found_in_the_communitys_own_words():
-    from app.services.suggestion_category import closest_category
+    from app.services.suggestions.category import closest_category
 
     assert closest_category(("内容", "积分与激励", "群规与秩序", "其他"), "积分与权益",
                             "激励与积分") == "积分与激励"

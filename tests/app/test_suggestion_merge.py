@@ -14,9 +14,8 @@ from app.models import (
     SuggestionUpdate,
     SuggestionVote,
 )
-from app.services import suggestion_board as board
-from app.services import suggestion_triage as triage
 from app.services.errors import ServiceError
+from app.services.suggestions import board, triage
 from tests.conftest import sign_in
 from tests.factories import make_member
 from tests.factories_sources import enable_board, make_suggestion
@@ -181,7 +180,7 @@ def test_the_merge_is_shown_to_members_and_on_the_tracking_link(app, db, client,
 
 
 def test_an_obvious_duplicate_is_found_with_the_insights_text_similarity(app, db, community):
-    from app.services import suggestion_similarity as similarity
+    from app.services.suggestions import similarity
 
     suggest = make_suggestion
     first, _code = suggest(community, content="打卡积分计算有误，少算了我三天")

@@ -18,8 +18,8 @@ from app.models import (
     SuggestionUpdate,
     utcnow,
 )
-from app.services import suggestion_triage as triage
 from app.services.errors import ServiceError
+from app.services.suggestions import triage
 from tests.conftest import sign_in
 from tests.factories import make_member
 from tests.factories_sources import enable_board, make_suggestion
@@ -280,7 +280,7 @@ def test_deleting_removes_the_suggestion_its_feedback_and_changelog(app, db, cli
                                                                      team):
     operator, _h, author, follower = team
     suggestion, _c = make_suggestion(community, author=author)
-    from app.services import suggestion_board as board
+    from app.services.suggestions import board
 
     board.add_comment(suggestion, follower, "同感")
     triage.change_status(suggestion, status="done", reply="已处理", actor=operator)

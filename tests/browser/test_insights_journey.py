@@ -17,7 +17,8 @@ pytestmark = pytest.mark.browser
 def analysed_community(live_app):
     from app.extensions import db
     from app.models import InsightTheme
-    from app.services import accounts, communities
+    from app.services.accounts import communities
+    from app.services.accounts import users as accounts
     from tests.app.insights.conftest import analyse, members, seed_feedback
 
     with live_app.app_context():

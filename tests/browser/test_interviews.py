@@ -28,8 +28,9 @@ SELECTION = "群里广告太多了，一开直播课"
 @pytest.fixture
 def operator(live_app):
     from app.extensions import db
-    from app.services import accounts, communities
-    from app.services import interviews as service
+    from app.services.accounts import communities
+    from app.services.accounts import users as accounts
+    from app.services.interviews import records as service
 
     with live_app.app_context():
         admin = accounts.create_user("admin@example.org", "admin-password-1", display_name="老周")

@@ -29,10 +29,10 @@ def world(live_app):
     """A community with an open board, a member, an operator, a suggestion written with
     sticker codes and the team's reply, and the satisfaction survey (one per device)."""
     from app.extensions import db
-    from app.services import accounts, communities
-    from app.services import suggestion_triage as triage
-    from app.services import suggestions as box
-    from app.services import surveys as survey_service
+    from app.services.accounts import communities
+    from app.services.accounts import users as accounts
+    from app.services.suggestions import box, triage
+    from app.services.surveys import lifecycle as survey_service
 
     with live_app.app_context():
         admin = accounts.create_user("admin@example.org", "admin-password-1", display_name="老周")

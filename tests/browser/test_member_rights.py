@@ -17,7 +17,8 @@ DESKTOP = {"viewport": {"width": 1366, "height": 768}, "locale": "zh-CN"}
 def people(live_app):
     """A community with an admin and a member who signed a suggestion."""
     from app.extensions import db
-    from app.services import accounts, communities
+    from app.services.accounts import communities
+    from app.services.accounts import users as accounts
     from tests.factories_sources import make_suggestion
 
     with live_app.app_context():

@@ -16,8 +16,9 @@ DESKTOP = {"viewport": {"width": 1366, "height": 768}, "locale": "zh-CN"}
 def operator_setup(live_app):
     """A community, an operator and the published satisfaction survey."""
     from app.extensions import db
-    from app.services import accounts, communities
-    from app.services import surveys as survey_service
+    from app.services.accounts import communities
+    from app.services.accounts import users as accounts
+    from app.services.surveys import lifecycle as survey_service
 
     with live_app.app_context():
         admin = accounts.create_user("admin@example.org", "admin-password-1", display_name="老周")
@@ -77,7 +78,7 @@ def namesakes(live_app, operator_setup):
 
     from app.extensions import db
     from app.models import Community, Membership
-    from app.services import accounts
+    from app.services.accounts import users as accounts
 
     with live_app.app_context():
         community = db.session.execute(db.select(Community)).scalar_one()
@@ -131,7 +132,7 @@ def box(live_app, operator_setup):
     """Five suggestions in the box, three of them about replays."""
     from app.extensions import db
     from app.models import Community
-    from app.services import suggestions as box_service
+    from app.services.suggestions import box as box_service
 
     texts = ["希望增加直播回放", "直播能不能有回放，上班看不了", "直播课能录下来吗，想回看",
              "积分商城的东西太少了", "群里广告太多了"]
@@ -202,8 +203,8 @@ def answered_box(live_app, operator_setup):
     """A member's two suggestions about ads and one about points, on a public board."""
     from app.extensions import db
     from app.models import Community
-    from app.services import accounts
-    from app.services import suggestions as box_service
+    from app.services.accounts import users as accounts
+    from app.services.suggestions import box as box_service
 
     with live_app.app_context():
         community = db.session.execute(db.select(Community)).scalar_one()

@@ -11,7 +11,8 @@ pytestmark = pytest.mark.browser
 @pytest.fixture
 def operator(live_app):
     from app.extensions import db
-    from app.services import accounts, communities
+    from app.services.accounts import communities
+    from app.services.accounts import users as accounts
 
     with live_app.app_context():
         admin = accounts.create_user("admin@example.org", "admin-password-1", display_name="老周")

@@ -19,7 +19,8 @@ pytestmark = pytest.mark.browser
 @pytest.fixture
 def manager(live_app):
     from app.extensions import db
-    from app.services import accounts, communities
+    from app.services.accounts import communities
+    from app.services.accounts import users as accounts
     from tests.app.reports.test_report_actions import seed_voices
 
     with live_app.app_context():
@@ -45,7 +46,7 @@ def test_the_builder_opens_at_once_and_the_owner_reaches_the_pdf(page, live_serv
                                                                  manager):
     from app.extensions import db
     from app.models import Community
-    from app.services import metrics as metric_service
+    from app.services.metrics import values as metric_service
 
     page.goto(live_server.url + "/auth/login")
     page.get_by_label("邮箱").fill(manager["email"])

@@ -15,8 +15,9 @@ pytestmark = pytest.mark.browser
 def manager(live_app):
     from app.demo.steps.metrics import demo_series
     from app.extensions import db
-    from app.services import accounts, communities
-    from app.services import metrics as metric_service
+    from app.services.accounts import communities
+    from app.services.accounts import users as accounts
+    from app.services.metrics import values as metric_service
 
     with live_app.app_context():
         admin = accounts.create_user("admin@example.org", "admin-password-1", display_name="老周")
@@ -78,8 +79,8 @@ def test_a_report_in_progress_updates_without_reloading_by_hand(page, live_serve
                                                                 manager):
     from app.extensions import db
     from app.models import Community, Report, ReportStatus
-    from app.services import metrics as metric_service
-    from app.services import reports as report_service
+    from app.services.metrics import values as metric_service
+    from app.services.reports import documents as report_service
     from app.storage import file_storage
 
     with live_app.app_context():

@@ -20,9 +20,9 @@ PASSWORD = "member-password-1"
 def box_world(live_app):
     """A community with an open board, a member, two operators and a few suggestions."""
     from app.extensions import db
-    from app.services import accounts, communities
-    from app.services import suggestion_board as board
-    from app.services import suggestions as box
+    from app.services.accounts import communities
+    from app.services.accounts import users as accounts
+    from app.services.suggestions import board, box
 
     with live_app.app_context():
         admin = accounts.create_user("admin@example.org", "admin-password-1", display_name="老周")
@@ -105,8 +105,7 @@ def test_a_member_sends_anonymously_on_a_phone_and_reads_the_reply_later(
     # Later the team replies (through the service, as an operator would on their page).
     from app.extensions import db
     from app.models import Community, User
-    from app.services import suggestion_triage as triage
-    from app.services import suggestions as box
+    from app.services.suggestions import box, triage
 
     with live_app.app_context():
         community = db.session.execute(

@@ -27,9 +27,10 @@ def survey_setup(live_app):
     from app.demo.steps.surveys import satisfaction_answers
     from app.extensions import db
     from app.models import utcnow
-    from app.services import accounts, communities
-    from app.services import survey_responses as runs
-    from app.services import surveys as survey_service
+    from app.services.accounts import communities
+    from app.services.accounts import users as accounts
+    from app.services.surveys import lifecycle as survey_service
+    from app.services.surveys import responses as runs
 
     with live_app.app_context():
         admin = accounts.create_user("admin@example.org", "admin-password-1", display_name="老周")

@@ -12,7 +12,7 @@ from unittest import mock
 import pytest
 
 from app.models import MetricImport, Suggestion, SurveyImport, SurveyResponse, utcnow
-from app.services import suggestion_submissions as submissions
+from app.services.suggestions import submissions
 from tests.factories import make_survey
 
 SURVEY = {"schema_version": 1, "title": "导入", "pages": [{"id": "p1", "title": "一", "questions": [

@@ -10,9 +10,9 @@ import pytest
 
 from app.models import FeedbackItem, SearchText, SourceKind, Suggestion
 from app.security.text_input import clean_text, json_depth_exceeds
-from app.services import accounts
-from app.services.feedback import FeedbackInput, record_feedback
+from app.services.accounts import users as accounts
 from app.services.insights import inbox
+from app.services.insights.feedback import FeedbackInput, record_feedback
 from app.services.insights.inbox import InboxFilters
 from app.services.insights.search import index_items
 from tests.factories import make_member

@@ -6,7 +6,7 @@ import threading
 
 from app.models import Membership
 from app.security.roles import Role
-from app.services import accounts
+from app.services.accounts import users as accounts
 from app.services.errors import ServiceError
 from tests.factories import make_member, make_user
 

@@ -31,11 +31,11 @@ from app.models import (
     User,
     utcnow,
 )
-from app.services import reports as report_service
-from app.services import suggestion_board
-from app.services import survey_responses as runs
-from app.services import surveys as survey_service
-from app.services.feedback import FeedbackInput, record_feedback
+from app.services.insights.feedback import FeedbackInput, record_feedback
+from app.services.reports import documents as report_service
+from app.services.suggestions import board as suggestion_board
+from app.services.surveys import lifecycle as survey_service
+from app.services.surveys import responses as runs
 from app.storage import file_storage
 from reports.context import Quote, ReportContext
 from reports.sample import sample_context

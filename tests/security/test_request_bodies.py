@@ -8,7 +8,7 @@ import io
 import time
 import urllib.parse
 
-from app.services import accounts
+from app.services.accounts import users as accounts
 from tests.factories import make_member
 
 

@@ -3,7 +3,7 @@ loses a role: every cookie carries the user's session nonce, which these events 
 
 from __future__ import annotations
 
-from app.services import accounts
+from app.services.accounts import users as accounts
 from tests.conftest import sign_in
 from tests.factories import make_member
 

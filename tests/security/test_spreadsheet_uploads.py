@@ -10,7 +10,8 @@ import time
 import pytest
 
 from app.models import MetricImport, SurveyImport
-from app.services import metric_import, survey_import
+from app.services.metrics import importing as metric_import
+from app.services.surveys import importing as survey_import
 from surveys.spreadsheet import SheetError
 from tests.factories import make_survey
 from tests.xlsx_bombs import one_row_of_cells, shared_strings, xlsx
@@ -82,7 +83,7 @@ def test_the_metrics_mapping_page_shows_the_preview_kept_on_upload(
     upload = _upload(client, f"/c/{community.slug}/metrics/import",
                      "日期,活跃人数\n2026-10-01,812\n2026-10-02,790\n".encode(), "m.csv")
     assert upload.status_code == 302
-    monkeypatch.setattr(metric_import, "read_sheet", _unreadable)
+    monkeypatch.setattr(metric_import.domain, "read_sheet", _unreadable)
     for _ in range(2):
         page = client.get(upload.headers["Location"]).get_data(as_text=True)
         assert "790" in page and "read again" not in page

@@ -8,8 +8,9 @@ import pytest
 
 import surveys as domain
 from app.models import AccessMode
-from app.services import survey_invitations, survey_privacy
-from app.services import surveys as survey_service
+from app.services.surveys import invitations as survey_invitations
+from app.services.surveys import lifecycle as survey_service
+from app.services.surveys import privacy as survey_privacy
 from tests.factories import make_survey
 
 

@@ -89,7 +89,7 @@ def test_the_builder_stops_adding_questions_and_pages_at_the_cap(client, db, com
 
 
 def test_a_survey_past_the_cap_from_before_can_still_shrink(db, community):
-    from app.services import survey_builder
+    from app.services.surveys import builder as survey_builder
 
     survey = make_survey(community, _definition(3), publish=False)
     survey.definition = _definition(MAX_QUESTIONS + 5)  # stored before the cap existed

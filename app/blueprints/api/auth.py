@@ -14,8 +14,8 @@ from app.models import utcnow
 from app.security.access import AccessPolicy
 from app.security.rate_limits import limit_for
 from app.security.roles import Role
-from app.services.accounts import resolve_api_caller
-from app.services.api_credentials import record_use, resolve_api_credentials
+from app.services.accounts.api_credentials import record_use, resolve_api_credentials
+from app.services.accounts.users import resolve_api_caller
 
 
 def _api_limit() -> str:
@@ -28,7 +28,7 @@ def api_token_required(min_role: Role | str = Role.OPERATOR, *, objects: bool = 
     Sets ``g.api_token``, ``g.community``, ``g.user`` and ``g.role``. Busy endpoints pass
     ``objects=False`` to get plain ``g.api_credentials`` and ``g.community_id`` instead (no
     model objects, and at most one plain query every couple of seconds: see
-    ``app.services.api_credentials``).
+    ``app.services.accounts.api_credentials``).
     """
     min_role = Role(min_role)
 

@@ -12,8 +12,8 @@ from app.blueprints.api.auth import api_token_required
 from app.blueprints.api.envelope import fail, ok
 from app.blueprints.service_calls import committing
 from app.security.roles import Role
-from app.services import metric_import
-from app.services import metrics as metric_service
+from app.services.metrics import importing as metric_import
+from app.services.metrics import values as metric_service
 
 MAX_READ_DAYS = 1000
 

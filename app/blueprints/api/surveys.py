@@ -16,13 +16,13 @@ from app.blueprints.api.envelope import fail, ok
 from app.extensions import db
 from app.models import Survey
 from app.security.roles import Role
-from app.services import survey_results as results_service
-from app.services import surveys as survey_service
 from app.services.errors import Conflict, NotFound, ServiceError
 from app.services.links import absolute_url
-from app.services.survey_responses import AnswersInvalid, response_data, submit_via_api
-from app.services.survey_results import NO_CHANNEL, ResponseFilter
-from app.services.survey_texts import answer_error_message
+from app.services.surveys import lifecycle as survey_service
+from app.services.surveys import results as results_service
+from app.services.surveys.responses import AnswersInvalid, response_data, submit_via_api
+from app.services.surveys.results import NO_CHANNEL, ResponseFilter
+from app.services.surveys.texts import answer_error_message
 
 MAX_PER_PAGE = 200
 

@@ -7,7 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
-from app.services.accounts import MIN_PASSWORD_LENGTH
+from app.services.accounts.users import MIN_PASSWORD_LENGTH
 
 
 class LoginForm(FlaskForm):

@@ -20,7 +20,8 @@ from app.blueprints.service_calls import commit, committing
 from app.extensions import limiter
 from app.security.access import login_required, public
 from app.security.rate_limits import limit_for
-from app.services import accounts, member_erasure
+from app.services.accounts import member_erasure
+from app.services.accounts import users as accounts
 from app.services.errors import ServiceError
 
 

@@ -35,9 +35,11 @@ from app.models import ApiToken, Invitation, Membership
 from app.notifications import webhooks as robots
 from app.security.access import community_required, get_in_community
 from app.security.roles import Role
-from app.services import accounts, audit, member_data, member_erasure, webhooks
-from app.services import communities as community_service
-from app.services import settings as settings_service
+from app.services import audit, webhooks
+from app.services.accounts import communities as community_service
+from app.services.accounts import community_settings as settings_service
+from app.services.accounts import member_data, member_erasure
+from app.services.accounts import users as accounts
 from app.services.links import absolute_url
 
 PAGE_SIZE = 50

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
 from app.models import FeedbackItem, SourceKind
-from app.services.feedback_links import source_link
+from app.services.insights.feedback_links import source_link
 from reports.charts import Marker, Series, bar_chart, line_chart, sparkline
 from reports.charts import stacked_percent_chart as stacked
 from reports.charts.palette import SENTIMENT

@@ -250,7 +250,7 @@ def inbox_page(slug: str):
 def survey_choices(community) -> list[SelectChoice]:
     """Survey and question options for the inbox filter (surveys that feed feedback)."""
     try:
-        from app.services.survey_metrics import feedback_questions
+        from app.services.surveys.metrics import feedback_questions
     except ImportError:  # the surveys feature is not part of this build
         return []
     choices, seen = [], set()

@@ -17,7 +17,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from app.models import INTERVIEW_CHANNEL_LABELS, SENTIMENT_LABELS, InterviewChannel
-from app.services.interview_notes import MAX_NOTES
+from app.services.interviews.notes import MAX_NOTES
 
 SENTIMENT_CHOICES = [SelectChoice("", _l("自动判断"))] + [
     SelectChoice(str(k), v) for k, v in SENTIMENT_LABELS.items()]

@@ -22,8 +22,8 @@ from app.blueprints.service_calls import commit, committing
 from app.models import Highlight, Interview, InterviewChannel, InterviewGuide
 from app.security.access import community_required, get_in_community
 from app.security.roles import Role
-from app.services import interviews as service
-from app.services.interview_notes import MarkSpan, render_markdown, render_notes
+from app.services.interviews import records as interview_service
+from app.services.interviews.notes import MarkSpan, render_markdown, render_notes
 
 PAGE = 20
 
@@ -32,7 +32,7 @@ PAGE = 20
 @community_required(Role.OPERATOR)
 def index(slug: str):
     """All interviews: search the notes and highlights, list by tag or interviewee."""
-    filters = service.InterviewFilters(
+    filters = interview_service.InterviewFilters(
         q=(request.args.get("q") or "").strip()[:100] or None,
         tag=request.args.get("tag") or None,
         interviewee=request.args.get("who") or None,
@@ -40,26 +40,27 @@ def index(slug: str):
         {c.value for c in InterviewChannel} else None,
     )
     page = max(1, request.args.get("page", 1, type=int) or 1)
-    rows, total = service.list_interviews(g.community, filters, limit=PAGE,
-                                          offset=(page - 1) * PAGE)
-    hits = {i.id: service.search_hits(i, filters.q) for i in rows} if filters.q else {}
+    rows, total = interview_service.list_interviews(g.community, filters, limit=PAGE,
+                                                    offset=(page - 1) * PAGE)
+    hits = {i.id: interview_service.search_hits(i, filters.q) for i in rows} if filters.q else {}
     args = {k: v for k, v in request.args.items() if k != "page" and v}
     return render_template(
         "interviews/index.html", rows=rows, total=total, page=page, page_size=PAGE,
-        filters=filters, hits=hits, args=args, tags=service.interview_tags(g.community),
-        people=service.interviewees(g.community),
+        filters=filters, hits=hits, args=args, tags=interview_service.interview_tags(g.community),
+        people=interview_service.interviewees(g.community),
     )
 
 
 def _interview_form(interview: Interview | None = None) -> InterviewForm:
     form = InterviewForm(obj=None)
-    members = service.members_for_select(g.community)
+    members = interview_service.members_for_select(g.community)
     form.interviewee_id.choices = [SelectChoice("", _("请选择成员"))] + [
         SelectChoice(str(m.id), m.label) for m in members]
     form.interviewer_id.choices = [SelectChoice("", _("未填写"))] + [
-        SelectChoice(str(u.id), u.display_name) for u in service.operators_for_select(g.community)]
+        SelectChoice(str(u.id), u.display_name)
+        for u in interview_service.operators_for_select(g.community)]
     form.guide_id.choices = [SelectChoice("", _("不使用提纲"))] + [
-        SelectChoice(str(gd.id), gd.title) for gd in service.guides(g.community)]
+        SelectChoice(str(gd.id), gd.title) for gd in interview_service.guides(g.community)]
     if request.method == "GET":
         if interview is None:
             form.held_on.data = date.today()
@@ -82,10 +83,10 @@ def _interview_form(interview: Interview | None = None) -> InterviewForm:
     return form
 
 
-def _data(form: InterviewForm) -> service.InterviewData:
+def _data(form: InterviewForm) -> interview_service.InterviewData:
     member = form.interviewee_kind.data != "external"
     picked = form.interviewee_id.data or ""
-    return service.InterviewData(
+    return interview_service.InterviewData(
         title=form.title.data or "",
         interviewee_id=int(picked) if member and picked.isdigit() else None,
         interviewee_name="" if member else (form.interviewee_name.data or ""),
@@ -105,7 +106,7 @@ def _data(form: InterviewForm) -> service.InterviewData:
 @community_required(Role.OPERATOR)
 def members(slug: str):
     """Members whose name contains ``q`` (JSON, for the interviewee search field)."""
-    found = service.search_members(g.community, request.args.get("q", ""))
+    found = interview_service.search_members(g.community, request.args.get("q", ""))
     return jsonify({"members": [{"id": m.id, "name": m.name, "detail": m.detail}
                                 for m in found]})
 
@@ -121,13 +122,14 @@ def new(slug: str):
             form.interviewee_id.errors = [_("请选择受访成员，或改选「外部人士」并填写称呼。")]
         else:
             with committing(form=form, field="notes") as done:
-                interview = service.create_interview(g.community, data, actor=current_user)
+                interview = interview_service.create_interview(g.community, data,
+                                                               actor=current_user)
             if done:
                 flash(_("访谈已创建。"), "success")
                 target = "edit" if interview.guide_id and not data.notes else "show"
                 return redirect(url_for(f".{target}", slug=slug, interview_id=interview.id))
     return render_template("interviews/form.html", form=form, interview=None,
-                           guides=service.guides(g.community))
+                           guides=interview_service.guides(g.community))
 
 
 def _load(interview_id: int) -> Interview:
@@ -165,7 +167,7 @@ def edit(slug: str, interview_id: int):
             form.interviewee_id.errors = [_("请选择受访成员，或改选「外部人士」并填写称呼。")]
         else:
             with committing(form=form, field="notes") as done:
-                service.update_interview(interview, data, actor=current_user)
+                interview_service.update_interview(interview, data, actor=current_user)
             if done:
                 stale = sum(1 for h in interview.highlights if h.stale)
                 if stale:
@@ -174,7 +176,7 @@ def edit(slug: str, interview_id: int):
                     flash(_("已保存。"), "success")
                 return redirect(url_for(".show", slug=slug, interview_id=interview.id))
     return render_template("interviews/form.html", form=form, interview=interview,
-                           guides=service.guides(g.community))
+                           guides=interview_service.guides(g.community))
 
 
 @interviews_bp.route("/<int:interview_id>/delete", methods=["POST"])
@@ -183,7 +185,7 @@ def delete(slug: str, interview_id: int):
     """Delete an interview, its highlights and its feedback items."""
     interview = _load(interview_id)
     if ConfirmForm().validate_on_submit():
-        service.delete_interview(interview, actor=current_user)
+        interview_service.delete_interview(interview, actor=current_user)
         commit()
         flash(_("访谈已删除。"), "success")
         return redirect(url_for(".index", slug=slug))
@@ -198,7 +200,7 @@ def add_highlight(slug: str, interview_id: int):
     form = HighlightForm()
     if form.validate_on_submit():
         with committing(form=form, field="quote") as done:
-            highlight = service.create_highlight(
+            highlight = interview_service.create_highlight(
                 interview, paragraph_index=form.paragraph.data, quote=form.quote.data,
                 hint=form.offset.data, tags=form.tags.data or "",
                 sentiment=form.sentiment.data, note=form.note.data or "", actor=current_user,
@@ -226,9 +228,9 @@ def update_highlight(slug: str, interview_id: int, highlight_id: int):
     form = HighlightEditForm()
     if form.validate_on_submit():
         with committing() as done:
-            service.update_highlight(highlight, tags=form.tags.data or "",
-                                     sentiment=form.sentiment.data, note=form.note.data or "",
-                                     actor=current_user)
+            interview_service.update_highlight(highlight, tags=form.tags.data or "",
+                                               sentiment=form.sentiment.data,
+                                               note=form.note.data or "", actor=current_user)
         if done:
             flash(_("摘录已更新。"), "success")
     return redirect(url_for(".show", slug=slug, interview_id=interview.id)
@@ -243,7 +245,7 @@ def delete_highlight(slug: str, interview_id: int, highlight_id: int):
     interview = _load(interview_id)
     highlight = _highlight(interview, highlight_id)
     if ConfirmForm().validate_on_submit():
-        service.delete_highlight(highlight, actor=current_user)
+        interview_service.delete_highlight(highlight, actor=current_user)
         commit()
         flash(_("摘录已删除。"), "success")
     return redirect(url_for(".show", slug=slug, interview_id=interview.id) + "#highlights")
@@ -258,11 +260,11 @@ def highlights(slug: str):
     if sentiment not in ("-1", "0", "1"):
         sentiment = None
     page = max(1, request.args.get("page", 1, type=int) or 1)
-    rows, total = service.highlights_list(g.community, tag=tag, sentiment=sentiment,
-                                          limit=PAGE * 2, offset=(page - 1) * PAGE * 2)
+    rows, total = interview_service.highlights_list(g.community, tag=tag, sentiment=sentiment,
+                                                    limit=PAGE * 2, offset=(page - 1) * PAGE * 2)
     return render_template(
         "interviews/highlights.html", rows=rows, total=total, page=page, page_size=PAGE * 2,
-        tag=tag, sentiment=sentiment, tags=service.highlight_tags(g.community),
+        tag=tag, sentiment=sentiment, tags=interview_service.highlight_tags(g.community),
     )
 
 
@@ -273,15 +275,15 @@ def guides(slug: str):
     form = GuideForm()
     if form.validate_on_submit():
         with committing(form=form, field="questions") as done:
-            service.create_guide(g.community, title=form.title.data,
-                                 description=form.description.data or "",
-                                 questions=form.questions.data, actor=current_user)
+            interview_service.create_guide(g.community, title=form.title.data,
+                                           description=form.description.data or "",
+                                           questions=form.questions.data, actor=current_user)
         if done:
             flash(_("提纲已创建。"), "success")
             return redirect(url_for(".guides", slug=slug))
     return render_template("interviews/guides.html", form=form,
-                           guides=service.guides(g.community),
-                           usage=service.guide_usage(g.community),
+                           guides=interview_service.guides(g.community),
+                           usage=interview_service.guide_usage(g.community),
                            render_markdown=render_markdown, confirm_form=ConfirmForm())
 
 
@@ -297,9 +299,9 @@ def edit_guide(slug: str, guide_id: int):
         form.questions.data = "\n".join(guide.questions)
     if form.validate_on_submit():
         with committing(form=form, field="questions") as done:
-            service.update_guide(guide, title=form.title.data,
-                                 description=form.description.data or "",
-                                 questions=form.questions.data, actor=current_user)
+            interview_service.update_guide(guide, title=form.title.data,
+                                           description=form.description.data or "",
+                                           questions=form.questions.data, actor=current_user)
         if done:
             flash(_("提纲已保存。"), "success")
             return redirect(url_for(".guides", slug=slug))
@@ -312,7 +314,7 @@ def delete_guide(slug: str, guide_id: int):
     """Delete a guide (interviews keep their questions)."""
     guide = get_in_community(InterviewGuide, guide_id)
     if ConfirmForm().validate_on_submit():
-        service.delete_guide(guide, actor=current_user)
+        interview_service.delete_guide(guide, actor=current_user)
         commit()
         flash(_("提纲已删除。"), "success")
     return redirect(url_for(".guides", slug=slug))

@@ -10,7 +10,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from app.models import AGGREGATION_LABELS, Aggregation
-from app.services.metrics_analysis import RANGES
+from app.services.metrics.analysis import RANGES
 
 AGGREGATION_CHOICES = [SelectChoice(a.value, AGGREGATION_LABELS[a]) for a in Aggregation]
 

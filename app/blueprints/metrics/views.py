@@ -9,6 +9,7 @@ from flask import Response, flash, g, redirect, render_template, request, url_fo
 from flask_babel import gettext as _
 from flask_login import current_user
 
+import surveys as domain
 from app.blueprints.metrics import metrics_bp
 from app.blueprints.metrics.forms import (
     ConfirmForm,
@@ -21,10 +22,10 @@ from app.blueprints.service_calls import commit, committing
 from app.models import AGGREGATION_LABELS, IMPORT_STATUS_LABELS, CustomMetric, MetricImport
 from app.security.access import community_required, get_in_community
 from app.security.roles import Role
-from app.services import metric_import, metrics_analysis
-from app.services import metrics as metric_service
 from app.services.errors import ServiceError
-from surveys.spreadsheet import defuse
+from app.services.metrics import analysis as metrics_analysis
+from app.services.metrics import importing as metric_import
+from app.services.metrics import values as metric_service
 
 
 def _range():
@@ -147,7 +148,7 @@ def template(slug: str):
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     # custom metric names are user text: defuse anything a spreadsheet would run
-    writer.writerow([_("日期")] + [defuse(m.label) for m in catalog])
+    writer.writerow([_("日期")] + [domain.defuse(m.label) for m in catalog])
     writer.writerow(["2026-10-01"] + [""] * len(catalog))
     body = "\ufeff" + buffer.getvalue()  # a BOM so that Excel opens it as UTF-8
     return Response(body, mimetype="text/csv", headers={

@@ -15,7 +15,7 @@ from app.blueprints.service_calls import commit
 from app.notifications.channels import CHANNELS
 from app.security.access import community_required
 from app.security.roles import Role
-from app.services import notifications as service
+from app.services import notifications
 
 PAGE = 30
 
@@ -36,7 +36,7 @@ def bell():
     community = g.get("community")
     if community is None or g.get("role") is None or not current_user.is_authenticated:
         return {"unread_notifications": 0}
-    return {"unread_notifications": service.unread_count(current_user, community)}
+    return {"unread_notifications": notifications.unread_count(current_user, community)}
 
 
 @notifications_bp.route("")
@@ -45,10 +45,10 @@ def index(slug: str):
     """Your notifications in this community, newest first."""
     unread_only = request.args.get("show") == "unread"
     page = max(1, request.args.get("page", 1, type=int) or 1)
-    items = service.list_for(current_user, community=g.community, unread_only=unread_only,
-                             limit=PAGE + 1, offset=(page - 1) * PAGE)
+    items = notifications.list_for(current_user, community=g.community, unread_only=unread_only,
+                                   limit=PAGE + 1, offset=(page - 1) * PAGE)
     prefs = PreferencesForm(formdata=None)
-    prefs.email.data = service.channel_enabled(current_user.id, "email")
+    prefs.email.data = notifications.channel_enabled(current_user.id, "email")
     return render_template(
         "notifications/index.html", items=items[:PAGE], has_next=len(items) > PAGE, page=page,
         unread_only=unread_only, form=ConfirmForm(), prefs=prefs,
@@ -60,12 +60,12 @@ def index(slug: str):
 @community_required(Role.MEMBER)
 def open_one(slug: str, notification_id: int):
     """Mark a notification read and go to what it is about."""
-    note = service.get_for(current_user, notification_id)
+    note = notifications.get_for(current_user, notification_id)
     back = url_for(".index", slug=slug)
     if note is None or note.community_id not in (None, g.community.id):
         return redirect(back)
     if ConfirmForm().validate_on_submit():
-        service.mark_read(note)
+        notifications.mark_read(note)
         commit()
         return redirect(safe_next(note.link, back))
     return redirect(back)
@@ -76,7 +76,7 @@ def open_one(slug: str, notification_id: int):
 def read_all(slug: str):
     """Mark every notification in this community read."""
     if ConfirmForm().validate_on_submit():
-        service.mark_all_read(current_user, community=g.community)
+        notifications.mark_all_read(current_user, community=g.community)
         commit()
         flash(_("已全部标为已读。"), "success")
     return redirect(url_for(".index", slug=slug))
@@ -88,7 +88,7 @@ def preferences(slug: str):
     """Turn email notifications on or off."""
     form = PreferencesForm()
     if form.validate_on_submit():
-        service.set_channel_enabled(current_user, "email", bool(form.email.data))
+        notifications.set_channel_enabled(current_user, "email", bool(form.email.data))
         commit()
         flash(_("通知设置已保存。"), "success")
     return redirect(url_for(".index", slug=slug))

@@ -22,8 +22,8 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, NumberRange, Optional
 
 from app.models import CADENCE_LABELS, Cadence
-from app.services.report_schedules import WEEKDAY_LABELS
-from app.services.reports import PERIOD_KINDS
+from app.services.reports.documents import PERIOD_KINDS
+from app.services.reports.schedules import WEEKDAY_LABELS
 from reports.sections import section_keys
 from reports.summary_plan import MAX_OWNER_CHARS, TOP_ACTIONS
 

@@ -39,10 +39,10 @@ from app.models import (
 )
 from app.security.access import community_required, get_in_community, login_required, public
 from app.security.roles import Role
-from app.services import metrics as metric_service
-from app.services import report_schedules
-from app.services import reports as report_service
 from app.services.errors import ServiceError
+from app.services.metrics import values as metric_service
+from app.services.reports import documents as report_service
+from app.services.reports import schedules as report_schedules
 from app.storage import FileMissing, send_stored
 from reports.paths import STATIC_DIR
 

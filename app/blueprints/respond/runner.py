@@ -19,8 +19,8 @@ from app.blueprints.respond.forms import PageForm, StartForm
 from app.blueprints.service_calls import commit, committing
 from app.extensions import db
 from app.models import ACCESS_MODE_PRIVACY, Survey, SurveySession, SurveyVersion
-from app.services import survey_responses as runs
-from app.services.survey_texts import answer_error_message, client_messages
+from app.services.surveys import responses as runs
+from app.services.surveys.texts import answer_error_message, client_messages
 from surveys.conditions import leaves
 from surveys.problems import InvalidAnswer
 from surveys.question_types.choice import other_text, selected

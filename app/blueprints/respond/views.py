@@ -34,10 +34,10 @@ from app.extensions import limiter
 from app.models import AccessMode, Survey, SurveySession, SurveyStatus
 from app.security.access import membership_of, public
 from app.security.rate_limits import limit_for
-from app.services import survey_responses as runs
-from app.services import surveys as survey_service
 from app.services.errors import ServiceError
 from app.services.links import absolute_url
+from app.services.surveys import lifecycle as survey_service
+from app.services.surveys import responses as runs
 
 COOKIE_NAME = "hs_resume"
 

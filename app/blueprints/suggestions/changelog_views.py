@@ -16,9 +16,9 @@ from app.blueprints.suggestions.forms import (
 from app.models import SUGGESTION_STATUS_LABELS, ChangelogEntry
 from app.security.access import community_public, community_required, get_in_community
 from app.security.roles import Role
-from app.services import changelog as changelog_service
-from app.services import suggestion_board as board_service
-from app.services import suggestions as box_service
+from app.services.suggestions import board as board_service
+from app.services.suggestions import box as box_service
+from app.services.suggestions import changelog as changelog_service
 from nlp.normalize import stickers_to_emoji
 
 PAGE = 20

@@ -18,8 +18,8 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from app.models import SUGGESTION_STATUS_LABELS
-from app.services.suggestion_triage import SETTABLE_STATUSES
-from app.services.suggestions import MAX_CONTENT, MAX_REPLY, MAX_TITLE
+from app.services.suggestions.box import MAX_CONTENT, MAX_REPLY, MAX_TITLE
+from app.services.suggestions.triage import SETTABLE_STATUSES
 
 
 class SuggestionForm(FlaskForm):

@@ -44,15 +44,14 @@ from app.models import MEMBER_SUGGESTION_STATUS_LABELS, SuggestionComment, Sugge
 from app.security.access import community_public, community_required, get_in_community
 from app.security.rate_limits import limit_for
 from app.security.roles import Role
-from app.services import changelog as changelog_service
-from app.services import suggestion_board as board_service
-from app.services import suggestion_category as category_service
-from app.services import suggestion_similarity as similarity
-from app.services import suggestion_submissions as submissions
-from app.services import suggestions as box_service
 from app.services.errors import ServiceError
 from app.services.links import absolute_url
-from app.services.suggestion_images import max_image_bytes, max_images, stored_key
+from app.services.suggestions import board as board_service
+from app.services.suggestions import box as box_service
+from app.services.suggestions import category as category_service
+from app.services.suggestions import changelog as changelog_service
+from app.services.suggestions import similarity, submissions
+from app.services.suggestions.images import max_image_bytes, max_images, stored_key
 from app.storage import FileMissing, send_stored
 
 log = logging.getLogger(__name__)

@@ -31,12 +31,12 @@ from app.blueprints.suggestions.helpers import (
 from app.models import SuggestionComment, SuggestionStatus
 from app.security.access import community_required, get_in_community
 from app.security.roles import Role
-from app.services import canned_replies as canned_service
-from app.services import changelog as changelog_service
-from app.services import suggestion_board as board_service
-from app.services import suggestion_similarity as similarity
-from app.services import suggestion_triage as triage_service
-from app.services import suggestions as box_service
+from app.services.suggestions import board as board_service
+from app.services.suggestions import box as box_service
+from app.services.suggestions import canned_replies as canned_service
+from app.services.suggestions import changelog as changelog_service
+from app.services.suggestions import similarity
+from app.services.suggestions import triage as triage_service
 
 INBOX_PAGE = 25
 

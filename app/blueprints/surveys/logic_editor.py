@@ -18,8 +18,8 @@ from typing import Any
 from flask_babel import gettext as _
 
 import surveys as domain
-from app.services import survey_builder as builder
-from app.services.survey_texts import OPERATOR_LABELS, QUESTION_TYPE_LABELS
+from app.services.surveys import builder as survey_builder
+from app.services.surveys.texts import OPERATOR_LABELS, QUESTION_TYPE_LABELS
 from surveys.conditions import NO_VALUE_OPERATORS
 
 OPERATOR_ORDER = ("eq", "ne", "gt", "gte", "lt", "lte", "in", "contains", "answered",
@@ -46,7 +46,7 @@ class RowView:
 
 
 def read_rows(form: Mapping[str, Any], sources: Mapping[str, domain.Question],
-              skip: int | None = None) -> list[builder.ConditionRow]:
+              skip: int | None = None) -> list[survey_builder.ConditionRow]:
     """The rows posted by the editor (rows without a question are ignored)."""
     rows = []
     for n in range(MAX_ROWS):
@@ -58,8 +58,9 @@ def read_rows(form: Mapping[str, Any], sources: Mapping[str, domain.Question],
         item = (form.get(f"rows-{n}-item") or "").strip() or None
         raw = form.getlist(f"rows-{n}-value") if hasattr(form, "getlist") else \
             [form.get(f"rows-{n}-value", "")]
-        rows.append(builder.ConditionRow(qid, op, builder.parse_value(q, op, raw), item,
-                                         bool(form.get(f"rows-{n}-negate"))))
+        value = survey_builder.parse_value(q, op, raw)
+        rows.append(survey_builder.ConditionRow(qid, op, value, item,
+                                                bool(form.get(f"rows-{n}-negate"))))
     return rows
 
 
@@ -96,7 +97,7 @@ def _value_widget(view: RowView) -> None:
         view.value_kind = "text"
 
 
-def _row_view(index: int, row: builder.ConditionRow | None,
+def _row_view(index: int, row: survey_builder.ConditionRow | None,
               sources: Mapping[str, domain.Question]) -> RowView:
     q = sources.get(row.question) if row else None
     values: list[str] = []
@@ -120,7 +121,7 @@ def _row_view(index: int, row: builder.ConditionRow | None,
     return view
 
 
-def _rows_from_json(text: str) -> tuple[str, list[builder.ConditionRow]] | None:
+def _rows_from_json(text: str) -> tuple[str, list[survey_builder.ConditionRow]] | None:
     """Editor rows of a JSON condition, or None when it is invalid or too deep for them."""
     if not text.strip():
         return "and", []
@@ -128,7 +129,7 @@ def _rows_from_json(text: str) -> tuple[str, list[builder.ConditionRow]] | None:
         condition = domain.condition_from_dict(json.loads(text))
     except (ValueError, domain.DefinitionError):
         return None
-    return builder.condition_rows(condition)
+    return survey_builder.condition_rows(condition)
 
 
 @dataclass
@@ -169,7 +170,7 @@ def editor_context(definition: domain.Survey, sources: Sequence[domain.Question]
             remove_index = int(remove) if remove and remove.isdigit() else None
             rows = read_rows(posted, by_id, skip=remove_index)
             combinator = posted.get("combinator") or "and"
-            built = builder.condition_dict(rows, combinator)
+            built = survey_builder.condition_dict(rows, combinator)
             json_text = json.dumps(built, ensure_ascii=False, indent=2) if built else ""
             parsed = (combinator, rows)
         mode = posted.get("mode_switch") or current
@@ -177,7 +178,7 @@ def editor_context(definition: domain.Survey, sources: Sequence[domain.Question]
             mode = "json"
             problems.append(_("这个条件嵌套较深，只能用 JSON 编辑。"))
     else:
-        parsed = builder.condition_rows(condition)
+        parsed = survey_builder.condition_rows(condition)
         if parsed is None:
             mode, combinator, rows = "json", "and", []
         else:

@@ -25,10 +25,10 @@ from app.blueprints.surveys.logic_editor import editor_context, read_rows
 from app.models import Survey
 from app.security.access import community_required
 from app.security.roles import Role
-from app.services import survey_builder as edits
-from app.services import survey_privacy
-from app.services import surveys as survey_service
-from app.services.survey_texts import (
+from app.services.surveys import builder as survey_builder
+from app.services.surveys import lifecycle as survey_service
+from app.services.surveys import privacy as survey_privacy
+from app.services.surveys.texts import (
     QUESTION_TYPE_HINTS,
     QUESTION_TYPE_LABELS,
     QUESTION_TYPE_ORDER,
@@ -93,13 +93,13 @@ def edit_details(slug: str, survey_id: int):
         "randomize_options": s.randomize_options, "show_progress": s.show_progress,
         "show_question_numbers": s.show_question_numbers})
     if form.validate_on_submit():
-        data = edits.DetailsInput(
+        data = survey_builder.DetailsInput(
             title=form.title.data, description=form.description.data or "",
             welcome=form.welcome.data or "", thank_you=form.thank_you.data or "",
             randomize_options=form.randomize_options.data,
             show_progress=form.show_progress.data,
             show_question_numbers=form.show_question_numbers.data)
-        if run(lambda: edits.update_details(survey, data), success=_("问卷信息已保存。")):
+        if run(lambda: survey_builder.update_details(survey, data), success=_("问卷信息已保存。")):
             return back_to_builder(survey)
     return render_template("surveys/details.html", survey=survey, form=form)
 
@@ -114,7 +114,7 @@ def add_page(slug: str, survey_id: int):
     if ConfirmForm().validate_on_submit():
         after = request.form.get("after") or None
         with committing() as done:
-            page_id = edits.add_page(survey, "", after)
+            page_id = survey_builder.add_page(survey, "", after)
         if not done:
             return back_to_builder(survey)
         return back_to_builder(survey, f"page-{page_id}")
@@ -132,8 +132,8 @@ def edit_page(slug: str, survey_id: int, page_id: str):
     page = definition.page(page_id)
     form = PageForm(data={"title": page.title, "description": page.description})
     if form.validate_on_submit():
-        if run(lambda: edits.update_page(survey, page_id, form.title.data or "",
-                                           form.description.data or ""),
+        if run(lambda: survey_builder.update_page(survey, page_id, form.title.data or "",
+                                                    form.description.data or ""),
                success=_("页面已保存。")):
             return back_to_builder(survey, f"page-{page_id}")
     return render_template("surveys/page_form.html", survey=survey, page=page, form=form,
@@ -146,7 +146,7 @@ def move_page(slug: str, survey_id: int, page_id: str):
     """Move a page up or down."""
     survey = load_survey(survey_id)
     if ConfirmForm().validate_on_submit():
-        run(lambda: edits.move_page(survey, page_id, _move_delta()))
+        run(lambda: survey_builder.move_page(survey, page_id, _move_delta()))
     return back_to_builder(survey, f"page-{page_id}")
 
 
@@ -156,17 +156,17 @@ def delete_page(slug: str, survey_id: int, page_id: str):
     """Remove a page with its questions."""
     survey = load_survey(survey_id)
     if ConfirmForm().validate_on_submit():
-        run(lambda: edits.delete_page(survey, page_id), success=_("页面已删除。"))
+        run(lambda: survey_builder.delete_page(survey, page_id), success=_("页面已删除。"))
     return back_to_builder(survey)
 
 
 # -- questions ----------------------------------------------------------------------------
 
-def _rows(entries) -> list[edits.OptionInput]:
-    return [edits.OptionInput(label=e.form.label.data or "", id=e.form.id.data or "",
-                                other=bool(e.form.other.data),
-                                exclusive=bool(e.form.exclusive.data),
-                                pinned=bool(e.form.pinned.data)) for e in entries]
+def _rows(entries) -> list[survey_builder.OptionInput]:
+    return [survey_builder.OptionInput(label=e.form.label.data or "", id=e.form.id.data or "",
+                                         other=bool(e.form.other.data),
+                                         exclusive=bool(e.form.exclusive.data),
+                                         pinned=bool(e.form.pinned.data)) for e in entries]
 
 
 def _number(text: str | None) -> float | None:
@@ -176,21 +176,22 @@ def _number(text: str | None) -> float | None:
     return int(value) if value.is_integer() else value
 
 
-def question_input(form: QuestionForm) -> edits.QuestionInput:
+def question_input(form: QuestionForm) -> survey_builder.QuestionInput:
     """The builder input of a posted question form (bulk lines become new options)."""
     t = form.type.data
     options = _rows(form.options.entries)
     items = _rows(form.items.entries)
     bulk = [line.strip() for line in (form.bulk.data or "").splitlines() if line.strip()]
-    extra = [edits.OptionInput(label, other=t in edits.CHOICE_TYPES and label in OTHER_LABELS,
-                                 exclusive=t == "multiple_choice" and label in EXCLUSIVE_LABELS)
+    extra = [survey_builder.OptionInput(
+                 label, other=t in survey_builder.CHOICE_TYPES and label in OTHER_LABELS,
+                 exclusive=t == "multiple_choice" and label in EXCLUSIVE_LABELS)
              for label in bulk]
     if t == "matrix":
         items += extra
     else:
         options += extra
     randomize = {"1": True, "0": False}.get(form.randomize.data or "")
-    return edits.QuestionInput(
+    return survey_builder.QuestionInput(
         type=t, title=form.title.data or "", help_text=form.help_text.data or "",
         required=form.required.data, options=options, items=items,
         scale=[(e.form.value.data, e.form.label.data or "") for e in form.scale.entries],
@@ -240,7 +241,7 @@ BLANK_ROWS = 2
 def _pad(form: QuestionForm) -> None:
     """Blank rows to type new options into (without JavaScript), and fixed-size lists."""
     t = form.type.data
-    if t in edits.CHOICE_TYPES or t == "ranking":
+    if t in survey_builder.CHOICE_TYPES or t == "ranking":
         for _n in range(BLANK_ROWS):
             form.options.append_entry()
     if t == "matrix":
@@ -259,7 +260,7 @@ def _question_page(survey: Survey, form: QuestionForm, *, question=None, page=No
     return render_template(
         "surveys/question_form.html", survey=survey, form=form, question=question, page=page,
         type_label=QUESTION_TYPE_LABELS.get(form.type.data, form.type.data),
-        problems=problems, choice_types=edits.CHOICE_TYPES)
+        problems=problems, choice_types=survey_builder.CHOICE_TYPES)
 
 
 @surveys_bp.route("/<int:survey_id>/pages/<page_id>/questions/new", methods=["GET", "POST"])
@@ -274,7 +275,7 @@ def add_question(slug: str, survey_id: int, page_id: str):
     if type_name not in QUESTION_TYPE_LABELS:
         abort(404)
     after = request.values.get("after") or None
-    template = edits.default_question(type_name, {q.id for q in definition.questions})
+    template = survey_builder.default_question(type_name, {q.id for q in definition.questions})
     form = QuestionForm(data=_form_data(template) if request.method == "GET" else None)
     form.type.choices = choices([(type_name, QUESTION_TYPE_LABELS[type_name])])
     if request.method == "POST" and request.form.get("more"):
@@ -282,9 +283,9 @@ def add_question(slug: str, survey_id: int, page_id: str):
         return _question_page(survey, form, page=definition.page(page_id))
     if form.validate_on_submit():
         with committing(form=form, field="title") as done:
-            qid = edits.add_question(survey, page_id, question_input(form), after)
+            qid = survey_builder.add_question(survey, page_id, question_input(form), after)
             if form.type.data == "nps":
-                edits.set_community_nps(survey, qid, form.community_nps.data)
+                survey_builder.set_community_nps(survey, qid, form.community_nps.data)
         if done:
             flash(_("题目已添加。"), "success")
             return back_to_builder(survey, f"q-{qid}")
@@ -304,16 +305,16 @@ def edit_question(slug: str, survey_id: int, question_id: str):
     data = _form_data(question) | {"community_nps": survey.community_nps_question == question_id}
     form = QuestionForm(data=data if request.method == "GET" else None)
     form.type.choices = choices((t, QUESTION_TYPE_LABELS[t])
-                                for t in edits.compatible_types(question.type))
+                                for t in survey_builder.compatible_types(question.type))
     if request.method == "POST" and request.form.get("more"):
         _pad(form)
         return _question_page(survey, form, question=question,
                               page=definition.page_of(question_id))
     if form.validate_on_submit():
         with committing(form=form, field="title") as done:
-            edits.update_question(survey, question_id, question_input(form))
-            edits.set_community_nps(survey, question_id,
-                                    form.type.data == "nps" and form.community_nps.data)
+            survey_builder.update_question(survey, question_id, question_input(form))
+            survey_builder.set_community_nps(survey, question_id,
+                                             form.type.data == "nps" and form.community_nps.data)
         if done:
             left = [p for p in survey_service.problems(survey) if p.question_id == question_id]
             if left:
@@ -336,9 +337,9 @@ def move_question(slug: str, survey_id: int, question_id: str):
     if ConfirmForm().validate_on_submit():
         to_page = request.form.get("page")
         if to_page:
-            run(lambda: edits.move_question_to_page(survey, question_id, to_page))
+            run(lambda: survey_builder.move_question_to_page(survey, question_id, to_page))
         else:
-            run(lambda: edits.move_question(survey, question_id, _move_delta()))
+            run(lambda: survey_builder.move_question(survey, question_id, _move_delta()))
     return back_to_builder(survey, f"q-{question_id}")
 
 
@@ -349,7 +350,7 @@ def duplicate_question(slug: str, survey_id: int, question_id: str):
     survey = load_survey(survey_id)
     if ConfirmForm().validate_on_submit():
         with committing() as done:
-            copy_id = edits.duplicate_question(survey, question_id)
+            copy_id = survey_builder.duplicate_question(survey, question_id)
         if done:
             flash(_("已复制题目。"), "success")
             return back_to_builder(survey, f"q-{copy_id}")
@@ -366,11 +367,11 @@ def delete_question(slug: str, survey_id: int, question_id: str):
         abort(404)
     form = ConfirmForm()
     if form.validate_on_submit():
-        run(lambda: edits.delete_question(survey, question_id), success=_("题目已删除。"))
+        run(lambda: survey_builder.delete_question(survey, question_id), success=_("题目已删除。"))
         return back_to_builder(survey)
     return render_template("surveys/delete_question.html", survey=survey, form=form,
                            question=definition.question(question_id),
-                           references=edits.references(survey, question_id))
+                           references=survey_builder.references(survey, question_id))
 
 
 # -- logic --------------------------------------------------------------------------------
@@ -394,7 +395,7 @@ def _condition_from_post(form: LogicForm, sources):
             return None, _("JSON 格式错误：第 %(line)d 行第 %(col)d 列。", line=exc.lineno,
                            col=exc.colno)
     rows = read_rows(request.form, {q.id: q for q in sources})
-    return edits.condition_dict(rows, form.combinator.data), None
+    return survey_builder.condition_dict(rows, form.combinator.data), None
 
 
 @surveys_bp.route("/<int:survey_id>/questions/<question_id>/logic", methods=["GET", "POST"])
@@ -406,13 +407,13 @@ def edit_logic(slug: str, survey_id: int, question_id: str):
     if question_id not in definition.locations:
         abort(404)
     question = definition.question(question_id)
-    sources = edits.display_sources(definition, question_id)
+    sources = survey_builder.display_sources(definition, question_id)
     form = LogicForm()
     form.goto.choices = choices([("", "")])
     errors: list[str] = []
     if form.validate_on_submit() and not _editing_only():
         if request.form.get("clear"):
-            run(lambda: edits.set_display_logic(survey, question_id, None),
+            run(lambda: survey_builder.set_display_logic(survey, question_id, None),
                 success=_("已取消显示条件，此题总是显示。"))
             return back_to_builder(survey, f"q-{question_id}")
         condition, error = _condition_from_post(form, sources)
@@ -420,7 +421,7 @@ def edit_logic(slug: str, survey_id: int, question_id: str):
             errors.append(error)
         else:
             with committing(show=False) as done:
-                edits.set_display_logic(survey, question_id, condition)
+                survey_builder.set_display_logic(survey, question_id, condition)
             if done.error:
                 errors.append(done.error.message)
             else:
@@ -447,11 +448,11 @@ def edit_skip(slug: str, survey_id: int, page_id: str):
     if index is not None and not 0 <= index < len(page.skip):
         abort(404)
     existing = page.skip[index] if index is not None else None
-    sources = edits.skip_sources(definition, page_id)
+    sources = survey_builder.skip_sources(definition, page_id)
     form = LogicForm(goto=existing.goto if existing else None)
     form.goto.choices = choices(
         [(p.id, _("第 %(n)d 页「%(title)s」", n=definition.page_indexes[p.id] + 1,
-                  title=p.title or p.id)) for p in edits.skip_targets(definition, page_id)]
+                  title=p.title or p.id)) for p in survey_builder.skip_targets(definition, page_id)]
         + [(domain.END, _("结束问卷（直接提交）"))])
     errors: list[str] = []
     if form.validate_on_submit() and not _editing_only():
@@ -462,7 +463,7 @@ def edit_skip(slug: str, survey_id: int, page_id: str):
             errors.append(_("请至少设置一个条件。"))
         else:
             with committing(show=False) as done:
-                edits.set_skip_rule(survey, page_id, index, condition, form.goto.data)
+                survey_builder.set_skip_rule(survey, page_id, index, condition, form.goto.data)
             if done.error:
                 errors.append(done.error.message)
             else:
@@ -482,6 +483,6 @@ def delete_skip(slug: str, survey_id: int, page_id: str, index: int):
     """Remove a skip rule."""
     survey = load_survey(survey_id)
     if ConfirmForm().validate_on_submit():
-        run(lambda: edits.delete_skip_rule(survey, page_id, index),
+        run(lambda: survey_builder.delete_skip_rule(survey, page_id, index),
             success=_("跳转规则已删除。"))
     return back_to_builder(survey, f"page-{page_id}")

@@ -17,9 +17,9 @@ from app.models import SurveyImport
 from app.security.access import community_required, get_in_community
 from app.security.roles import Role
 from app.services import jobs
-from app.services import survey_import as import_service
-from app.services import surveys as survey_service
 from app.services.errors import ServiceError
+from app.services.surveys import importing as import_service
+from app.services.surveys import lifecycle as survey_service
 
 IMPORT_JOB = "surveys.import_responses"
 

@@ -17,9 +17,9 @@ from app.blueprints.surveys.forms import NewSurveyForm, SettingsForm, choices
 from app.models import ACCESS_MODE_HINTS, AccessMode
 from app.security.access import community_required
 from app.security.roles import Role
-from app.services import surveys as survey_service
 from app.services.errors import ServiceError
-from app.services.survey_results import community_zone
+from app.services.surveys import lifecycle as survey_service
+from app.services.surveys.results import community_zone
 
 MAX_DEFINITION_BYTES = 1024 * 1024
 

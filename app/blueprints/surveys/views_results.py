@@ -20,10 +20,10 @@ from app.extensions import db
 from app.models import RESPONSE_SOURCE_LABELS, ResponseSource, SurveyResponse, SurveyVersion
 from app.security.access import community_required, get_in_community
 from app.security.roles import Role
-from app.services import survey_results as results_service
-from app.services import surveys as survey_service
-from app.services.survey_results import NO_CHANNEL, ResponseFilter
-from app.services.survey_texts import QUESTION_TYPE_LABELS
+from app.services.surveys import lifecycle as survey_service
+from app.services.surveys import results as results_service
+from app.services.surveys.results import NO_CHANNEL, ResponseFilter
+from app.services.surveys.texts import QUESTION_TYPE_LABELS
 
 PAGE_SIZE = 50
 

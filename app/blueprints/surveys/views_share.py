@@ -40,12 +40,12 @@ from app.models import AccessMode, SurveyInvitation
 from app.security.access import community_required, get_in_community
 from app.security.roles import Role
 from app.services import channels as channel_service
-from app.services import survey_invitations as invitations_service
-from app.services import survey_responses as runs
-from app.services import surveys as survey_service
 from app.services.links import absolute_url
 from app.services.qr import QR_KINDS, qr_code
-from app.services.share_poster import PosterText, poster_png
+from app.services.surveys import invitations as invitations_service
+from app.services.surveys import lifecycle as survey_service
+from app.services.surveys import responses as runs
+from app.services.surveys.share_poster import PosterText, poster_png
 from nlp.wordcloud import FontNotFoundError
 
 

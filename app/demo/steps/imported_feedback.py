@@ -5,7 +5,7 @@ from __future__ import annotations
 from app.demo import DemoContext, demo_step
 from app.demo.vocab import CHANNELS, DEMO_DAYS, compose, mixed, pick_theme, sentiment_for
 from app.models import SourceKind
-from app.services.feedback import FeedbackInput, record_feedback
+from app.services.insights.feedback import FeedbackInput, record_feedback
 
 IMPORTED_COUNT = 180
 

@@ -16,7 +16,8 @@ from app.models import (
     ThemeStatus,
 )
 from app.services import notifications
-from app.services.insights import actions, alerts, analysis, corrections, hooks, labelling
+from app.services.insights import actions as action_service
+from app.services.insights import alerts, analysis, corrections, hooks, labelling
 from app.services.insights.periods import local_date
 
 ACTED_ON_DAY = 128
@@ -109,8 +110,8 @@ def analyse_feedback(ctx: DemoContext) -> None:
     if ads is not None:
         when = ctx.at(ACTED_ON_DAY)
         ids = _ads_suggestions(community.id, run.id, ads.key)
-        actions.act_on(community, ads, note=ACTION_NOTE, title=ACTION_TITLE, suggestion_ids=ids,
-                       actor=ctx.staff["operator"], at=when)
+        action_service.act_on(community, ads, note=ACTION_NOTE, title=ACTION_TITLE,
+                              suggestion_ids=ids, actor=ctx.staff["operator"], at=when)
         notifications.discard_pending_deliveries()
     _label_some(ctx)
     db.session.flush()

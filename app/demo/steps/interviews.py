@@ -27,7 +27,7 @@ from app.demo.vocab import (
     wish,
 )
 from app.models import Interview, utcnow
-from app.services import interviews as service
+from app.services.interviews import records as interview_service
 
 # (demo day, guide index, interviewee: "member", "demo_member" or "external", channel)
 PLAN = (
@@ -93,10 +93,10 @@ def interviews(ctx: DemoContext) -> None:
         clock.stamp(ctx.at(15))
         guides = []
         for spec in INTERVIEW_GUIDES:
-            guide = service.create_guide(ctx.community, title=spec.title,
-                                         description=spec.description,
-                                         questions=list(spec.questions),
-                                         actor=ctx.staff["operator"])
+            guide = interview_service.create_guide(ctx.community, title=spec.title,
+                                                   description=spec.description,
+                                                   questions=list(spec.questions),
+                                                   actor=ctx.staff["operator"])
             guide.created_at = guide.updated_at = ctx.at(15)
             guides.append(guide)
         for n, plan in enumerate(PLAN):
@@ -129,14 +129,14 @@ def _interview(ctx: DemoContext, n: int, plan, guides, members, externals, opera
     keys = sorted({k for ks in themes for k in ks})
     tags = [THEMES_BY_KEY[k].name for k in rng.sample(keys, k=2)]
     tags += {0: ["新人"], 2: ["流失"]}.get(guide_index, [])
-    data = service.InterviewData(
+    data = interview_service.InterviewData(
         held_on=when.date(), channel=channel, interviewer_id=interviewer.id,
         consent=n != NO_CONSENT, interviewee_id=interviewee_id, interviewee_name=name,
         consent_note=CONSENT_NOTES[0] if n == NO_CONSENT else rng.choice(CONSENT_NOTES[1:]),
         tags=tags, guide_id=guides[guide_index].id if guide_index is not None else None,
         notes=notes,
     )
-    interview = service.create_interview(ctx.community, data, actor=interviewer)
+    interview = interview_service.create_interview(ctx.community, data, actor=interviewer)
     _highlight(ctx, interview, quotes, interviewer)
     stamp = min(when + timedelta(hours=rng.uniform(2, 30)), utcnow())
     interview.created_at = interview.updated_at = stamp
@@ -147,7 +147,7 @@ def _interview(ctx: DemoContext, n: int, plan, guides, members, externals, opera
 def _highlight(ctx: DemoContext, interview: Interview, quotes: list, actor) -> None:
     """Save three to five of the interviewee's sentences as highlights."""
     rng = ctx.rng
-    blocks = service.parse_notes(interview.notes)
+    blocks = interview_service.parse_notes(interview.notes)
     chosen = rng.sample(quotes, k=min(len(quotes), rng.randint(3, 5)))
     for sentence, sentiment, theme in chosen:
         block = next((b for b in blocks if b.is_text and sentence in b.plain), None)
@@ -155,8 +155,8 @@ def _highlight(ctx: DemoContext, interview: Interview, quotes: list, actor) -> N
             continue
         tags = [theme.name] + rng.sample(THEME_RESPONSES[theme.key].tags, k=1)
         tags.append("痛点" if sentiment < 0 else "亮点" if sentiment > 0 else "观察")
-        service.create_highlight(
-            interview, paragraph_index=block.index, quote=sentence,
-            hint=block.plain.find(sentence), tags=list(dict.fromkeys(tags)),
-            sentiment=sentiment if rng.random() < 0.7 else None, actor=actor,
+        interview_service.create_highlight(
+                      interview, paragraph_index=block.index, quote=sentence,
+                      hint=block.plain.find(sentence), tags=list(dict.fromkeys(tags)),
+                      sentiment=sentiment if rng.random() < 0.7 else None, actor=actor,
         )

@@ -17,7 +17,7 @@ from datetime import date, timedelta
 from app.demo import DEMO_SEED, DemoContext, demo_step
 from app.demo.steps.community import join_rate
 from app.demo.vocab import DEMO_DAYS, THEMES_BY_KEY
-from app.services import metrics as metric_service
+from app.services.metrics import values as metric_service
 
 #: The day the ads theme is acted on (入群审核 and a keyword filter), as in the story.
 ADS_ACTED_ON_DAY = 128

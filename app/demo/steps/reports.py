@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from app.demo import DemoContext, demo_step
 from app.extensions import db
-from app.services import report_schedules
-from app.services import reports as report_service
+from app.services.reports import documents as report_service
+from app.services.reports import schedules as report_schedules
 
 
 @demo_step(900, "improvement report and schedule")

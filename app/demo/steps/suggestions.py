@@ -40,11 +40,12 @@ from app.models import (
     SuggestionFollow,
     SuggestionVote,
 )
-from app.services import changelog, notifications
-from app.services import suggestion_board as board
-from app.services import suggestion_triage as triage
-from app.services import suggestions as box
-from app.services.suggestion_similarity import segmenter
+from app.services import notifications
+from app.services.suggestions import board as board_service
+from app.services.suggestions import box as box_service
+from app.services.suggestions import changelog as changelog_service
+from app.services.suggestions import triage as triage_service
+from app.services.suggestions.similarity import segmenter
 from nlp.similarity import TextSimilarity
 
 SUGGESTION_COUNT = 150
@@ -102,8 +103,8 @@ def suggestion_box(ctx: DemoContext) -> None:
         _comments(ctx, clock, made, duplicates)
         for (heading, body), day in zip(MANUAL_CHANGELOG, (70, 140), strict=True):
             clock.stamp(ctx.at(day))
-            changelog.add_entry(community, title=heading, body=body,
-                                actor=ctx.staff["operator"], published_at=ctx.at(day))
+            changelog_service.add_entry(community, title=heading, body=body,
+                                        actor=ctx.staff["operator"], published_at=ctx.at(day))
     # Notifications stay in the app (no email for generated data); older ones have been read.
     notifications.discard_pending_deliveries()
     cutoff = ctx.at(DEMO_DAYS - 21)
@@ -145,7 +146,7 @@ def _suggestions(ctx: DemoContext, clock: Clock) -> list[tuple[Suggestion, Theme
                 candidates = [u for u in members if joined[u.id] <= when] or staff
             author = candidates[0] if len(candidates) < 9 else rng.choice(candidates)
         clock.stamp(when)
-        submitted = box.submit(
+        submitted = box_service.submit(
             ctx.community, content=suggestion_text(theme, rng, day),
             title=title(theme, rng) if rng.random() < 0.6 else None,
             category=AREA_CATEGORY.get(theme.area, "其他"), author=author,
@@ -155,12 +156,12 @@ def _suggestions(ctx: DemoContext, clock: Clock) -> list[tuple[Suggestion, Theme
     for text in SPAM_SUGGESTIONS:
         day = rng.uniform(60, 150)
         clock.stamp(ctx.at(day))
-        spam = box.submit(ctx.community, content=text, category="其他",
-                          author=rng.choice(members), created_at=ctx.at(day)).suggestion
+        spam = box_service.submit(ctx.community, content=text, category="其他",
+                                  author=rng.choice(members), created_at=ctx.at(day)).suggestion
         clock.stamp(ctx.at(day + 0.2))
-        triage.set_hidden(spam, True, actor=ctx.staff["operator"])
-        triage.change_status(spam, status="declined", reply="广告内容，已在建议广场隐藏。",
-                             actor=ctx.staff["operator"], at=ctx.at(day + 0.2))
+        triage_service.set_hidden(spam, True, actor=ctx.staff["operator"])
+        triage_service.change_status(spam, status="declined", reply="广告内容，已在建议广场隐藏。",
+                                     actor=ctx.staff["operator"], at=ctx.at(day + 0.2))
     return made
 
 
@@ -192,7 +193,7 @@ def _merges(ctx: DemoContext, clock: Clock, made) -> set[int]:
     """Duplicates merged into the earlier suggestion that says the same thing most closely."""
     rng = ctx.rng
     staff, _member, _members = _people(ctx)
-    texts = [box.feedback_text(s) for s, _t, _d in made]
+    texts = [box_service.feedback_text(s) for s, _t, _d in made]
     scores = TextSimilarity(tokenizer=segmenter().tokens).fit(texts).similarity_matrix(texts)
     duplicates: set[int] = set()
     targets: set[int] = set()
@@ -208,8 +209,8 @@ def _merges(ctx: DemoContext, clock: Clock, made) -> set[int]:
             continue
         at = _later(ctx, suggestion.created_at, 0.3, 3)
         clock.stamp(at)
-        triage.merge(suggestion, made[best][0], actor=rng.choice(staff),
-                     note=rng.choice(MERGE_NOTES) or None, at=at)
+        triage_service.merge(suggestion, made[best][0], actor=rng.choice(staff),
+                             note=rng.choice(MERGE_NOTES) or None, at=at)
         duplicates.add(suggestion.id)
         targets.add(made[best][0].id)
     return duplicates
@@ -238,23 +239,23 @@ def _triage(ctx: DemoContext, clock: Clock, made, duplicates: set[int]) -> None:
         if rng.random() < 0.7:
             tags = rng.sample(THEME_RESPONSES[theme.key].tags,
                               k=min(2, len(THEME_RESPONSES[theme.key].tags)))
-            triage.triage(suggestion, category=suggestion.category, tags=tags,
-                          assignee_id=rng.choice(staff).id if rng.random() < 0.8 else None,
-                          actor=actor)
+            triage_service.triage(suggestion, category=suggestion.category, tags=tags,
+                                  assignee_id=rng.choice(staff).id if rng.random() < 0.8 else None,
+                                  actor=actor)
         if status != "in_progress" and settle_day - first_reply > 2 and rng.random() < 0.55:
             at = ctx.at(first_reply)
-            triage.change_status(suggestion, status="in_progress",
-                                 reply=reply_for("in_progress", theme, rng)[0], actor=actor,
-                                 at=at)
+            triage_service.change_status(suggestion, status="in_progress",
+                                         reply=reply_for("in_progress", theme, rng)[0], actor=actor,
+                                         at=at)
             if suggestion.is_anonymous and rng.random() < 0.35:
                 answer_at = _later(ctx, at, 0.1, 1.5)
                 clock.stamp(answer_at)
-                box.answer_back(suggestion, rng.choice(SUBMITTER_ANSWERS).format(
-                    channel=rng.choice(CHANNELS)), created_at=answer_at)
+                box_service.answer_back(suggestion, rng.choice(SUBMITTER_ANSWERS).format(
+                            channel=rng.choice(CHANNELS)), created_at=answer_at)
         if rng.random() < 0.2:
             note_at = ctx.at(first_reply)
             clock.stamp(note_at)
-            triage.add_note(suggestion, rng.choice(INTERNAL_NOTES), actor=actor, at=note_at)
+            triage_service.add_note(suggestion, rng.choice(INTERNAL_NOTES), actor=actor, at=note_at)
         at = ctx.at(max(settle_day, first_reply))
         clock.stamp(at)
         reply, change = reply_for(status, theme, rng, suggestion.content)
@@ -266,8 +267,8 @@ def _triage(ctx: DemoContext, clock: Clock, made, duplicates: set[int]) -> None:
             title = None
         if title:
             announced.add(change)
-        triage.change_status(suggestion, status=status, reply=reply, actor=rng.choice(staff),
-                             at=at, changelog_title=title)
+        triage_service.change_status(suggestion, status=status, reply=reply,
+                                     actor=rng.choice(staff), at=at, changelog_title=title)
 
 
 def _comments(ctx: DemoContext, clock: Clock, made, duplicates: set[int]) -> None:
@@ -283,11 +284,11 @@ def _comments(ctx: DemoContext, clock: Clock, made, duplicates: set[int]) -> Non
             text = compose(theme, -1 if agrees else 1, rng, with_wish=0.3)
             if agrees and rng.random() < 0.5:  # "+1" to a complaint, usually with more words
                 text = rng.choice(AGREEMENTS) + ("" if rng.random() < 0.15 else "，" + text)
-            board.add_comment(suggestion, rng.choice(members), text,
-                              anonymous=rng.random() < 0.12, created_at=at)
+            board_service.add_comment(suggestion, rng.choice(members), text,
+                                      anonymous=rng.random() < 0.12, created_at=at)
     for text in SPAM_COMMENTS:
         suggestion = rng.choice([s for s, _t, _d in made if s.id not in duplicates])
         at = _later(ctx, suggestion.created_at, 0.1, 3)
-        spam = board.add_comment(suggestion, rng.choice(members), text, created_at=at)
+        spam = board_service.add_comment(suggestion, rng.choice(members), text, created_at=at)
         clock.stamp(_later(ctx, at, 0.05, 0.5))
-        triage.set_comment_hidden(spam, True, actor=ctx.staff["operator"])
+        triage_service.set_comment_hidden(spam, True, actor=ctx.staff["operator"])

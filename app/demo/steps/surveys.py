@@ -29,8 +29,8 @@ from app.demo.vocab import theme_weight as weight
 from app.extensions import db
 from app.models import AccessMode, ResponseSource, Survey, SurveyStatus, SurveyVersion
 from app.services import channels as channel_service
-from app.services import surveys as survey_service
-from app.services.survey_responses import NewResponse, store_response
+from app.services.surveys import lifecycle as survey_service
+from app.services.surveys.responses import NewResponse, store_response
 
 CHANNELS = [("wx-group-1", "微信1群"), ("wx-group-2", "微信2群"), ("qq-group", "QQ群")]
 #: The community's usual channels: its three WeChat groups and its QQ group.

@@ -31,9 +31,10 @@ from app.models import (
     ThemeStatus,
     utcnow,
 )
-from app.services import audit, changelog, notifications
+from app.services import audit, notifications
 from app.services.errors import NotFound, ServiceError
 from app.services.insights import analysis
+from app.services.suggestions import changelog as changelog_service
 
 MAX_NOTE = 2000
 MAX_SUGGESTIONS = 50
@@ -85,7 +86,7 @@ def act_on(community: Community, theme: InsightTheme, *, note: str,
     The 你说我改 entry carries ``title``, the team's one line on what changed (the theme's
     name when none is given); the suggestions resolved with it publish no entries of their
     own, so one change is one entry."""
-    from app.services import suggestion_triage
+    from app.services.suggestions import triage as triage_service
 
     if theme.community_id != community.id or theme.is_other:
         raise NotFound(_l("主题不存在。"), code="theme_not_found")
@@ -114,10 +115,10 @@ def act_on(community: Community, theme: InsightTheme, *, note: str,
     for suggestion in suggestions:
         if suggestion.merged_into_id:
             continue
-        told_by_suggestion.update(suggestion_triage.audience(suggestion))
+        told_by_suggestion.update(triage_service.audience(suggestion))
         if suggestion.status != SuggestionStatus.DONE:
-            suggestion_triage.change_status(suggestion, status=SuggestionStatus.DONE.value,
-                                            reply=note, actor=actor, at=when)
+            triage_service.change_status(suggestion, status=SuggestionStatus.DONE.value,
+                                         reply=note, actor=actor, at=when)
             resolved.append(suggestion.id)
     people = contributors(community.id, theme.key)
     recipients = [p for p in people if p not in told_by_suggestion]
@@ -127,7 +128,7 @@ def act_on(community: Community, theme: InsightTheme, *, note: str,
         body=note, link=f"/c/{community.slug}/changes",
         exclude=[getattr(actor, "id", None)],
     )
-    changelog.add_entry(
+    changelog_service.add_entry(
         community, title=" ".join((title or "").split()) or theme.name, body=note,
         category=theme.area,
         source_type="theme", source_id=theme.id,

@@ -11,7 +11,7 @@ import pytest
 from app.demo.vocab import CHANNELS, THEMES_BY_KEY, compose, sentiment_for
 from app.extensions import db
 from app.models import AnalysisRun, FeedbackItem, Membership, SourceKind, utcnow
-from app.services.feedback import FeedbackInput, record_feedback
+from app.services.insights.feedback import FeedbackInput, record_feedback
 from tests.conftest import sentiment_model_cache
 from tests.factories import make_member
 

@@ -17,7 +17,8 @@ from app.models import (
     SurveyResponse,
     utcnow,
 )
-from app.services import accounts, job_leases, jobs
+from app.services import job_leases, jobs
+from app.services.accounts import users as accounts
 from app.services.insights import analysis, hooks
 from app.tasks import huey
 from app.tasks.queue import HUEY_NAME, redis_pool

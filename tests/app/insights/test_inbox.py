@@ -61,7 +61,7 @@ def test_filters_by_source_kind_channel_and_date(app, db, community):
 
 
 def test_filters_by_survey_and_question_source_keys(app, db, community):
-    from app.services.feedback import FeedbackInput, record_feedback
+    from app.services.insights.feedback import FeedbackInput, record_feedback
 
     def answer(key, text):
         return record_feedback(FeedbackInput(community_id=community.id,

@@ -75,7 +75,7 @@ def test_items_inserted_without_the_orm_are_analysed_too(app, db, analysed):
              "redacted_text": text, "pii_kinds": [], "occurred_at": now, "created_at": now,
              "updated_at": now}
             for i, text in enumerate(["直播回放找不到，很可惜", "积分兑换的东西太少了"])]
-    from app.services.feedback import insert_new_feedback
+    from app.services.insights.feedback import insert_new_feedback
 
     insert_new_feedback(rows, db.session.connection())
     db.session.commit()
@@ -87,7 +87,7 @@ def test_items_inserted_without_the_orm_are_analysed_too(app, db, analysed):
 
 def test_nothing_is_queued_when_nothing_was_committed(app, db, analysed):
     community, _run = analysed
-    from app.services.feedback import FeedbackInput, record_feedback
+    from app.services.insights.feedback import FeedbackInput, record_feedback
 
     record_feedback(FeedbackInput(community_id=community.id, source_kind="import",
                                   source_key="rolled-back", text="这条会回滚"))
@@ -262,7 +262,11 @@ def test_items_written_on_a_plain_connection_need_no_session_while_a_job_waits(
     import time
 
     from app.extensions import db as flask_db
-    from app.services.feedback import FeedbackInput, insert_new_feedback, prepare_new_feedback
+    from app.services.insights.feedback import (
+        FeedbackInput,
+        insert_new_feedback,
+        prepare_new_feedback,
+    )
 
     def write_plainly(key: str) -> None:
         rows = prepare_new_feedback(

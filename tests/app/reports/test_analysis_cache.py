@@ -10,10 +10,11 @@ from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
 from app.models import Report
-from app.services import metrics_analysis, report_analysis
-from app.services import reports as report_service
-from app.services.report_data import PROVIDERS, chinese
-from app.services.report_data import previous as previous_data
+from app.services.metrics import analysis as metrics_analysis
+from app.services.reports import analysis as report_analysis
+from app.services.reports import documents as report_service
+from app.services.reports.data import PROVIDERS, chinese
+from app.services.reports.data import previous as previous_data
 from reports.context import Period, ReportContext
 from tests.factories_reports import install_theme_provider, seed_metric, theme_input
 

@@ -13,10 +13,10 @@ from datetime import timedelta
 import pytest
 
 from app.models import InsightTheme, ItemAnalysis, Report
-from app.services import metrics as metric_service
-from app.services import reports as report_service
-from app.services.report_data import DataRequest, get_provider
-from app.services.report_data.voices import clean_quote
+from app.services.metrics import values as metric_service
+from app.services.reports import documents as report_service
+from app.services.reports.data import DataRequest, get_provider
+from app.services.reports.data.voices import clean_quote
 from reports.context import Period
 from tests.app.test_report_themes_surveys import seed_themes
 

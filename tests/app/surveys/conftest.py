@@ -7,7 +7,7 @@ import pytest
 
 @pytest.fixture(autouse=True)
 def _fresh_statistics_cache():
-    from app.services.survey_results import clear_cache
+    from app.services.surveys.results import clear_cache
 
     clear_cache()
     yield

@@ -9,7 +9,7 @@ from sqlalchemy import String, Text
 from sqlalchemy.exc import IntegrityError
 
 from app.models import FeedbackItem, SurveyInvitation, SurveyResponse, SurveySession
-from app.services import survey_invitations
+from app.services.surveys import invitations as survey_invitations
 from tests.app.surveys.helpers import (
     SKIP_SURVEY,
     answer_pages,
@@ -142,8 +142,8 @@ def test_two_open_sessions_of_one_member_store_one_response(app, db, survey_fact
 
 
 def test_the_database_refuses_a_second_response_of_a_member(db, survey_factory, community):
-    from app.services import survey_responses as runs
-    from app.services import surveys as survey_service
+    from app.services.surveys import lifecycle as survey_service
+    from app.services.surveys import responses as runs
 
     survey = survey_factory(SKIP_SURVEY, access_mode="member")
     member = make_member(community, "member")
@@ -319,7 +319,7 @@ def test_without_the_rule_the_thank_you_page_offers_another_response(app, db, co
 
 
 def test_the_rule_is_kept_only_for_anonymous_surveys(app, db, survey_factory):
-    from app.services import surveys as survey_service
+    from app.services.surveys import lifecycle as survey_service
 
     survey = survey_factory(SKIP_SURVEY, publish=False)
     survey_service.update_settings(survey, survey_service.SettingsInput(

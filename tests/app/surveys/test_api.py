@@ -9,7 +9,8 @@ import pytest
 from openpyxl import load_workbook
 
 from app.models import FeedbackItem, SurveyResponse
-from app.services import accounts, survey_invitations
+from app.services.accounts import users as accounts
+from app.services.surveys import invitations as survey_invitations
 from tests.app.surveys.helpers import SKIP_SURVEY
 from tests.factories import make_member
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 
 from app.models import ApiToken, Membership
-from app.services import accounts, api_credentials
+from app.services.accounts import api_credentials
+from app.services.accounts import users as accounts
 from tests.app.surveys.helpers import SKIP_SURVEY
 from tests.conftest import sign_in
 from tests.factories import make_member

@@ -11,7 +11,7 @@ import pytest
 
 import surveys as domain
 from app.models import Survey, SurveyResponse, SurveySession
-from app.services.survey_texts import QUESTION_TYPE_ORDER
+from app.services.surveys.texts import QUESTION_TYPE_ORDER
 from tests.app.surveys.helpers import SKIP_SURVEY, form_data, idem_of, page_of
 
 
@@ -328,7 +328,7 @@ def test_a_new_question_gets_a_code_of_its_type_never_one_a_removed_question_had
     assert add("rating", "课程打几分？") == "rating_2"
     # … but once published, a question's code stays reserved after it is removed: old
     # answers under that code must not become a new question's answers
-    from app.services import surveys as survey_service
+    from app.services.surveys import lifecycle as survey_service
 
     survey_service.publish(db.session.get(Survey, survey.id), actor=None)
     db.session.commit()

@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 
 from app.models import SurveyInvitation
-from app.services import survey_invitations
-from app.services import survey_responses as runs
-from app.services import surveys as survey_service
+from app.services.surveys import invitations as survey_invitations
+from app.services.surveys import lifecycle as survey_service
+from app.services.surveys import responses as runs
 from tests.app.surveys.helpers import SKIP_SURVEY
 from tests.factories import make_survey
 

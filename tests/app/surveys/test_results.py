@@ -12,8 +12,8 @@ import pytest
 from openpyxl import load_workbook
 
 from app.models import FeedbackItem, Survey, SurveyImport, SurveyResponse
-from app.services import survey_responses as runs
-from app.services import surveys as survey_service
+from app.services.surveys import lifecycle as survey_service
+from app.services.surveys import responses as runs
 from app.storage import file_storage
 
 RESULTS_SURVEY = {
@@ -228,7 +228,7 @@ def test_an_import_with_bad_rows_reports_row_numbers_and_stores_nothing(client, 
 def test_unreadable_and_oversized_uploads_are_refused_clearly(app, client, db, operator,
                                                               community, survey_factory,
                                                               monkeypatch):
-    from app.services import survey_import
+    from app.services.surveys import importing as survey_import
 
     survey = survey_factory(RESULTS_SURVEY)
     url = f"/c/{community.slug}/surveys/{survey.id}/import"

@@ -138,8 +138,8 @@ def test_expired_sessions_are_pruned(db, survey_factory):
     from datetime import timedelta
 
     from app.models import utcnow
-    from app.services import survey_responses as runs
-    from app.services import surveys as survey_service
+    from app.services.surveys import lifecycle as survey_service
+    from app.services.surveys import responses as runs
 
     survey = survey_factory(SKIP_SURVEY)
     version, _definition = survey_service.live_definition(survey)

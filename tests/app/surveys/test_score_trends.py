@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from app.services import survey_metrics
+from app.services.surveys import metrics as survey_metrics
 
 
 def test_score_trends_fill_empty_periods(db, survey_factory, community):
     from datetime import date
 
-    from app.services import survey_responses as runs
-    from app.services import surveys as survey_service
+    from app.services.surveys import lifecycle as survey_service
+    from app.services.surveys import responses as runs
     from tests.app.surveys.helpers import SKIP_SURVEY
 
     survey = survey_factory(SKIP_SURVEY)

@@ -57,7 +57,7 @@ def test_the_poster_words_name_the_survey_community_and_questions(app, db, commu
 def test_a_long_title_is_cut_with_an_ellipsis_not_overflowing(app):
     from PIL import ImageDraw, ImageFont
 
-    from app.services.share_poster import _wrap
+    from app.services.surveys.share_poster import _wrap
     from nlp.wordcloud import find_cjk_font
 
     font = ImageFont.truetype(str(find_cjk_font()), 68)
