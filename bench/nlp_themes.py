@@ -114,7 +114,7 @@ def stability(texts: list[str]) -> tuple[float, int, int]:
 
 def leave_one_kind_out() -> list[list]:
     """Per kind: NMI of the product when the frame classifier never saw that kind's rows."""
-    from nlp.codeframe import CodeFrameClassifier
+    from nlp.codeframe_classifier import CodeFrameClassifier
     from nlp.community_corpus import load_rows
 
     train = load_rows("train")

@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-from nlp.codeframe import NONE, CodeFrame, CodeFrameClassifier, default_classifier, load_code_frame
+from nlp.codeframe import NONE, CodeFrame, load_code_frame
+from nlp.codeframe_classifier import CodeFrameClassifier, default_classifier
 from nlp.themes.autok import choose_k
 from nlp.themes.features import ThemeVectorizer, feature_entries
 from nlp.themes.generic import is_generic, pos_of
@@ -68,7 +69,7 @@ class ThemeModel:
     - ``tokenizer``: callable text -> content tokens, used when ``fit``/``predict``
       receive strings rather than token lists (default: the community
       :class:`~nlp.segment.Segmenter`'s ``tokens``).
-    - ``code_frame``: the code frame, or a :class:`~nlp.codeframe.CodeFrameClassifier`
+    - ``code_frame``: the code frame, or a :class:`~nlp.codeframe_classifier.CodeFrameClassifier`
       (fitted, or fitted here); ``CodeFrame.empty()`` for none. None means the shipped
       frame when ``k`` is automatic; an explicit ``k`` asks for exactly k themes of the
       items (as splitting a theme does), so None then means no frame.
@@ -96,7 +97,7 @@ class ThemeModel:
     ``k_scores_`` (silhouette per k tried), ``outlier_share_``, ``vectorizer_``,
     ``centroids_`` and ``theme_ids_`` (rows of centroids_: the discovered and seeded
     themes), ``outlier_threshold_``, ``phrases_`` (learned word pairs), ``frame_`` (the
-    fitted :class:`~nlp.codeframe.CodeFrameClassifier`, or None) and
+    fitted :class:`~nlp.codeframe_classifier.CodeFrameClassifier`, or None) and
     ``frame_theme_ids_`` (frame key -> theme id).
     """
 

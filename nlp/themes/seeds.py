@@ -8,9 +8,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import numpy as np
-
 if TYPE_CHECKING:
+    import numpy as np
     from scipy import sparse
 
 from nlp.themes.types import SeedTheme
@@ -67,7 +66,9 @@ def seed_hits(
     token_lists: Sequence[Sequence[str]], seeds: Sequence[SeedTheme]
 ) -> sparse.csr_matrix:
     """Items × seeds matrix counting how many of each seed's words every item mentions."""
-    from scipy import sparse  # here: looking up a theme's area must not load SciPy
+    # Here, not at import: looking up a theme's area must not load NumPy or SciPy.
+    import numpy as np
+    from scipy import sparse
 
     if not seeds:
         return sparse.csr_matrix((len(token_lists), 0), dtype=np.float32)
@@ -88,6 +89,8 @@ def seed_hits(
 def area_choice(token_lists: Sequence[Sequence[str]], areas: Sequence[SeedTheme]) -> np.ndarray:
     """Per item, the area whose seed words it mentions most (a word may contain a seed
     word, as 签到积分 contains 积分), or -1. Used to place items of tiny runs."""
+    import numpy as np
+
     out = np.full(len(token_lists), -1, dtype=np.int64)
     for i, toks in enumerate(token_lists):
         best, best_hits = -1, 0
@@ -104,6 +107,8 @@ def area_choice(token_lists: Sequence[Sequence[str]], areas: Sequence[SeedTheme]
 
 def seed_choice(hits: sparse.csr_matrix) -> np.ndarray:
     """Per item, the seed with the most word hits, or -1 when it mentions none."""
+    import numpy as np
+
     if hits.shape[1] == 0:
         return np.full(hits.shape[0], -1, dtype=np.int64)
     dense_best = np.asarray(hits.argmax(axis=1)).ravel()

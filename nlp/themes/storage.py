@@ -13,7 +13,8 @@ from dataclasses import asdict
 
 import numpy as np
 
-from nlp.codeframe import CodeFrame, CodeFrameClassifier
+from nlp.codeframe import CodeFrame
+from nlp.codeframe_classifier import CodeFrameClassifier
 from nlp.themes.features import ThemeVectorizer
 from nlp.themes.model import ThemeModel, Tokenizer
 from nlp.themes.types import SeedTheme, Theme, ThemeSnapshot

@@ -13,9 +13,13 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from app.models import Community
-from nlp.codeframe import NONE, CodeFrameClassifier, default_classifier
+from nlp.codeframe import NONE
+
+if TYPE_CHECKING:
+    from nlp.codeframe_classifier import CodeFrameClassifier
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +52,7 @@ def closest_category(categories: Sequence[str], theme_name: str, area: str | Non
 def _classifier(community: Community) -> CodeFrameClassifier:
     """The frame classifier of the community's current analysis, else its frame's own."""
     from app.services.insights import analysis, codeframe, engine
+    from nlp.codeframe_classifier import default_classifier
 
     run = analysis.current_run(community.id)
     model = engine.theme_model_of(run) if run is not None else None

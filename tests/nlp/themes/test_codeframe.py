@@ -4,14 +4,8 @@ import numpy as np
 import pytest
 from sklearn.exceptions import NotFittedError
 
-from nlp.codeframe import (
-    NONE,
-    CodeFrame,
-    CodeFrameClassifier,
-    FrameCorrection,
-    default_classifier,
-    load_code_frame,
-)
+from nlp.codeframe import NONE, CodeFrame, FrameCorrection, load_code_frame
+from nlp.codeframe_classifier import CodeFrameClassifier, default_classifier
 
 # A handful of clear sentences per theme, written for these tests (not from the corpus).
 CLEAR = {
