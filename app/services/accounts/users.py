@@ -84,7 +84,7 @@ def authenticate(email: str, password: str) -> User | None:
     user = find_user_by_email(email)
     if user is None:
         # Spend comparable time so that response times do not reveal which emails exist.
-        verify_password(_DUMMY_HASH, password)
+        verify_password(_dummy_hash(), password)
         return None
     if not user.active or not verify_password(user.password_hash, password):
         return None
@@ -94,7 +94,13 @@ def authenticate(email: str, password: str) -> User | None:
     return user
 
 
-_DUMMY_HASH = hash_password(secrets.token_urlsafe(12))
+@lru_cache(maxsize=1)
+def _dummy_hash() -> str:
+    """A real hash of a random password, made on the first sign-in with an unknown email.
+
+    Hashing is deliberately slow (about 0.2 s), so it is not paid by every process at import.
+    """
+    return hash_password(secrets.token_urlsafe(12))
 
 
 def change_password(user: User, current: str, new: str) -> None:
