@@ -10,6 +10,9 @@ A word is generic when any of these holds:
 - the frequency criterion: it is a verb or adjective among the most frequent words of
   general Chinese (jieba's dictionary frequencies, the top ``FREQUENT_TOP`` entries): 看出,
   扩大, 觉得, 需要 are everyday verbs, not subjects;
+- it is a calendar or relative time expression (上周三, 下个月, 每周一, 3月5日, 月底, 今晚):
+  it says when, never what, and the dictionary tags some of them as names or nouns
+  (上周三 nr, 上周五 n), so their part of speech does not catch them;
 - it is a single Han character, or has no Han character, letter or digit.
 
 Theme names are built only from phrases that start and end with a non-generic word, and the
@@ -31,6 +34,19 @@ FREQUENT_GENERIC_POS = frozenset({"v", "vd", "vg", "vi", "vq", "a", "ad", "ag", 
 _MEANINGFUL = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
 _HAN = re.compile(r"^[\u4e00-\u9fff]$")
 NAME_SEPARATORS = re.compile(r"[·/／、,，\s]+")
+_NUMBER = r"(?:[0-9０-９]+|[一二三四五六七八九十两]+)"
+_TIME_EXPRESSION = re.compile(
+    r"^(?:"
+    # weeks and weekdays: 上周三, 这个星期, 每周一, 下礼拜天, 周末
+    r"[上下这本前每]?个?(?:周|星期|礼拜)[一二三四五六七日天末]?"
+    # months and years: 下个月, 月底, 年初, 上半年
+    r"|[上下这本前去今明每]?个?(?:半)?(?:月|年)(?:初|中|底|末|份)?"
+    # dates and clock times: 3月5日, 五月, 12号, 8点半, 2024年
+    rf"|{_NUMBER}(?:月|号|日|点|年)(?:{_NUMBER}(?:日|号|分)?)?[半多]?"
+    # parts of a day: 今晚, 昨天晚上, 明早, 前天, 下午
+    r"|[今明昨前后大]*[天晚早](?:上|晚上|早上|中午|下午|夜里)?"
+    r"|(?:早上|上午|中午|下午|晚上|傍晚|半夜|凌晨)"
+    r")$")
 
 
 @lru_cache(maxsize=1)
@@ -51,6 +67,8 @@ def is_generic(word: str) -> bool:
 
     word = word.strip()
     if not word or not _MEANINGFUL.search(word) or _HAN.match(word):
+        return True
+    if _TIME_EXPRESSION.match(word):
         return True
     if word in load_stopwords() or word.lower() in load_stopwords():
         return True

@@ -18,12 +18,16 @@ def result():
 
 
 @pytest.mark.parametrize("word", ["即将", "今日", "一个月", "大多数", "看出", "扩大", "到底",
-                                  "个人感觉", "原话", "小时", "错误", "说实话", "觉得"])
+                                  "个人感觉", "原话", "小时", "错误", "说实话", "觉得",
+                                  # time expressions the dictionary tags as names or nouns
+                                  "上周三", "上周五", "下个月", "每周一", "3月5日", "月底",
+                                  "昨天晚上"])
 def test_generic_words_are_recognised(word):
     assert is_generic(word)
 
 
-@pytest.mark.parametrize("word", ["火箭", "副本", "小区", "停车", "回放", "积分", "森林人", "app"])
+@pytest.mark.parametrize("word", ["火箭", "副本", "小区", "停车", "回放", "积分", "森林人", "app",
+                                  "周报", "月卡", "年费", "晚会", "月饼"])
 def test_subject_words_are_not_generic(word):
     assert not is_generic(word)
 
