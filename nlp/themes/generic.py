@@ -24,8 +24,6 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-import numpy as np
-
 FREQUENT_TOP = 5000
 # First letters of jieba's function-word part-of-speech flags.
 FUNCTION_POS = frozenset("drcpumqtfyeoxw")
@@ -52,6 +50,8 @@ _TIME_EXPRESSION = re.compile(
 @lru_cache(maxsize=1)
 def _frequent_floor() -> int:
     """The dictionary frequency of the ``FREQUENT_TOP``-th most frequent word."""
+    import numpy as np
+
     from nlp.segment import jieba_dictionary
 
     freqs = np.fromiter(jieba_dictionary()[1].values(), dtype=np.int64)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-import numpy as np
+if TYPE_CHECKING:
+    import numpy as np
 
 _SENTENCE_END = re.compile(r"[。！？!?…~～）)」”\"]$")
 
@@ -43,6 +45,8 @@ def representative(
     maximises (1 - diversity) * relevance - diversity * similarity to quotes already taken,
     and the same text is never quoted twice.
     """
+    import numpy as np
+
     members = np.asarray(members)
     if len(members) == 0:
         return []
