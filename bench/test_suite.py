@@ -85,6 +85,11 @@ def _suite(tree: Path) -> list[dict]:
     return [pure, rest]
 
 
+def _commit(ref: str) -> str:
+    return subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", ref],
+                          capture_output=True, text=True, check=True).stdout.strip()
+
+
 def _label(ref: str) -> str:
     return subprocess.run(["git", "-C", str(ROOT), "log", "-1", "--format=%h %s", ref],
                           capture_output=True, text=True, check=True).stdout.strip()
@@ -97,7 +102,9 @@ def main() -> None:
     base = Path(tempfile.mkdtemp(prefix="huisheng-suite-"))
     started = time.monotonic()
     try:
-        for name, ref in (("baseline", baseline), ("product", "HEAD")):
+        # Both commits are fixed before either runs: HEAD may move while the suites run.
+        refs = {"baseline": _commit(baseline), "product": _commit("HEAD")}
+        for name, ref in refs.items():
             tree = _checkout(ref, base / name)
             try:
                 print(f"  {name}: {_label(ref)}", flush=True)
@@ -109,7 +116,7 @@ def main() -> None:
     load = os.getloadavg()[0]
 
     rows = []
-    for name, ref in (("baseline", baseline), ("product", "HEAD")):
+    for name, ref in refs.items():
         pure, rest = runs[name]
         rows.append([f"{name}: `{_label(ref)[:70]}`", f"{pure['checks']:.0f}",
                      f"{pure['seconds']:.0f}", f"{rest['seconds']:.0f}",
