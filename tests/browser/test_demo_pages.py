@@ -4,8 +4,8 @@ fits its screen, and shows no raw sticker codes; `make screenshots` keeps these 
 images in docs/screenshots/ from a freshly loaded demo. The demo's complaints read negative
 before anyone corrects them, and its changelog speaks in the team's written titles.
 
-The demo is loaded once for the module (loading is the longest step of a browser test), and
-the module's tests stay on one test worker so that no other worker loads it again."""
+The demo is loaded once for the module in each test worker that runs its tests (loading is the
+longest step of a browser test)."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from playwright.sync_api import expect
 from tests.browser.conftest import LiveServer, screenshot
 from tests.conftest import sentiment_model_cache
 
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("demo-pages")]
+pytestmark = pytest.mark.browser
 
 DESKTOP = {"viewport": {"width": 1366, "height": 900}, "locale": "zh-CN"}
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True,
