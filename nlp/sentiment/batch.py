@@ -1,15 +1,15 @@
-"""Token-stream scoring: many texts and all their clauses from one pass over the tokens.
+"""Vectorised scoring: many texts and all their clauses from one pass over the tokens.
 
 The per-token work of the sentiment features (vocabulary ids with negation scope, lexicon
 mass with negation and degree, clause boundaries, aspect nouns) is done once per distinct
 token and cached in a :class:`TokenTable`; everything per occurrence is numpy over the flat
 token stream of a whole batch. Clauses are groups of that same stream, so scoring every
 clause of every text costs a second grouping of arrays already built, not a second pass of
-segmentation and lexicon reading.
+featurisation. Each block's TF-IDF row and its dot product with the coefficients are taken
+from (row, column, count) triples, so no 2**20-wide matrix is ever built.
 
-The feature rows themselves (character n-grams, word n-grams, TF-IDF) are built by
-:class:`~nlp.sentiment.features.SentimentFeaturizer` alone, for texts and clauses alike, so a
-clause scores exactly as its own text would (a test checks it).
+The results equal :meth:`SentimentFeaturizer.transform` times the coefficients (a test checks
+it), and a clause scores exactly as its own text would.
 """
 
 from __future__ import annotations
@@ -22,15 +22,18 @@ import numpy as np
 
 from nlp.sentiment.clauses import CLAUSE_PUNCTUATION
 from nlp.sentiment.features import (
+    _BREAK_CHARS,
     _L_BREAK,
     _L_CONTRAST,
     _L_DEGREE,
     _L_NEGATOR,
     _L_POLAR,
+    _MUL,
     _QUESTION_ENDS,
     _W_BREAK,
     _W_NEGATOR,
     _W_PLAIN,
+    _mix,
     token_entry,
 )
 from nlp.sentiment.lexicon import (
@@ -65,6 +68,8 @@ _CLAUSE_END = "，,。.！!？?；;~～…、"  # what clause_text strips from a
 _ASPECT_FLAGS = ("n", "vn", "nz", "ng", "nr", "ns", "nt", "eng")
 # Break characters become code 0 in the character stream, so no n-gram contains one; a NUL in
 # a text is a break too (the older string path deleted it), which keeps offsets fixed.
+_IS_BREAK = np.zeros(0x10000, dtype=bool)
+_IS_BREAK[[ord(ch) for ch in _BREAK_CHARS]] = True
 
 
 # Bits of the token table's ``special`` column: tokens whose reading depends on a neighbour.
@@ -539,6 +544,20 @@ def dense_block(lex: np.ndarray, signal: np.ndarray, sarcasm: np.ndarray, flags:
     return dense * weight
 
 
+def word_entries(vid: np.ndarray, groups: Groups, n_vocab: int, bigram_bits: int
+                 ) -> tuple[np.ndarray, np.ndarray]:
+    """(group, column) of every unigram and hashed bigram occurrence (as ``_word_matrix``)."""
+    grp = groups.of_token
+    uni = vid >= 0
+    same = grp[1:] == grp[:-1]
+    pair = same & uni[1:] & uni[:-1]
+    a = vid[:-1][pair].astype(np.uint64)
+    b = vid[1:][pair].astype(np.uint64)
+    h = _mix(a * np.uint64(2 * n_vocab + 1) + b)
+    bigram = (h & np.uint64((1 << bigram_bits) - 1)).astype(np.int64) + 2 * n_vocab
+    return (np.concatenate([grp[uni], grp[1:][pair]]), np.concatenate([vid[uni], bigram]))
+
+
 def _intensifier_offsets(flat: Sequence[str], lengths: np.ndarray, intensified: np.ndarray
                          ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(doc, character offset in the doc, token index) of every token to rewrite."""
@@ -572,6 +591,159 @@ def rewrite_intensifiers(texts: Sequence[str], flat: Sequence[str], lengths: np.
         if text[at:at + len(tok)] == tok:
             out[d] = text[:at] + INTENSIFIER_FORMS[tok] + text[at + len(tok):]
     return out
+
+
+def rewrite_intensifier_codes(codes: np.ndarray, text_lengths: np.ndarray,
+                              flat: Sequence[str], lengths: np.ndarray,
+                              intensified: np.ndarray) -> None:
+    """:func:`rewrite_intensifiers` in place on a :func:`char_stream` of the same texts."""
+    doc, offset, hits = _intensifier_offsets(flat, lengths, intensified)
+    if not len(hits):
+        return
+    start = np.cumsum(text_lengths + 1) - (text_lengths + 1)
+    for form, alias in INTENSIFIER_FORMS.items():
+        # One-character forms only (好 → 很); the offsets are in characters of the text.
+        sel = np.fromiter((flat[i] == form for i in hits.tolist()), dtype=bool, count=len(hits))
+        pos = start[doc[sel]] + offset[sel]
+        ok = (offset[sel] < text_lengths[doc[sel]]) & (codes[pos] == ord(form))
+        codes[pos[ok]] = ord(alias)
+
+
+def char_stream(texts: Sequence[str], use_punctuation: bool = False
+                ) -> tuple[np.ndarray, np.ndarray]:
+    """The lower-cased texts as one code-point stream, a 0 between texts.
+
+    Punctuation and spaces become 0 too (unless ``use_punctuation``), so no n-gram contains
+    them. Returns the codes and each lower-cased text's length.
+    """
+    lowered = [t.lower() for t in texts]
+    joined = "\x00".join(lowered)
+    codes = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    if not use_punctuation:
+        codes = np.where(_IS_BREAK[np.minimum(codes, 0xFFFF)] & (codes <= 0xFFFF), 0, codes)
+    lengths = np.fromiter(map(len, lowered), dtype=np.int64, count=len(lowered))
+    return codes.astype(np.uint64), lengths
+
+
+def doc_char_labels(lengths: np.ndarray) -> np.ndarray:
+    """Per position of a :func:`char_stream`, its text's index (-1 on the separators)."""
+    if not len(lengths):
+        return np.zeros(0, dtype=np.int64)
+    labels = np.repeat(np.arange(len(lengths), dtype=np.int64), lengths + 1)[:-1]
+    labels[np.cumsum(lengths + 1)[:-1] - 1] = -1
+    return labels
+
+
+def char_entries(codes: np.ndarray, ngram_range: tuple[int, int], bits: int,
+                 labels: Sequence[np.ndarray]) -> list[tuple[np.ndarray, np.ndarray]]:
+    """(row, column) of hashed character n-grams, for each row labelling of the stream.
+
+    ``labels`` are arrays over the stream giving each character's row (-1 for none); an
+    n-gram belongs to a row when all its characters carry that row and none is a break.
+    Hashes equal :func:`~nlp.sentiment.features.char_ngram_counts`.
+    """
+    out: list[tuple[list, list]] = [([], []) for _ in labels]
+    lo, hi = ngram_range
+    mask = np.uint64((1 << bits) - 1)
+    nonzero = codes != 0
+    h = None
+    valid = None
+    for n in range(1, hi + 1):
+        m = len(codes) - n + 1
+        if m <= 0:
+            break
+        if n == 1:
+            h = codes.copy()
+            valid = nonzero.copy()
+        else:
+            h = h[:m] * _MUL ^ codes[n - 1:n - 1 + m]
+            valid = valid[:m] & nonzero[n - 1:n - 1 + m]
+        if n < lo:
+            continue
+        pos = np.flatnonzero(valid)
+        cols = (_mix(h[pos] ^ np.uint64(n * 0x9E3779B1)) & mask).astype(np.int64)
+        for (rows, cs), lab in zip(out, labels, strict=True):
+            start = lab[pos]
+            keep = (start >= 0) & (start == lab[pos + n - 1])
+            rows.append(start[keep])
+            cs.append(cols[keep])
+    return [
+        (np.concatenate(r) if r else np.zeros(0, np.int64),
+         np.concatenate(c) if c else np.zeros(0, np.int64))
+        for r, c in out
+    ]
+
+
+def block_decision(rows: np.ndarray, cols: np.ndarray, n_rows: int,
+                   weights: np.ndarray) -> np.ndarray:
+    """Per row, the L2-normalised sublinear TF-IDF vector of its entries dotted with each head.
+
+    ``weights`` is :func:`block_weights`: per column, idf × coef of each head, then idf².
+    Returns an (n_rows, n_heads) array.
+    """
+    n_heads = weights.shape[1] - 1
+    if not len(rows):
+        return np.zeros((n_rows, n_heads))
+    key = rows.astype(np.int64) << 32
+    key |= cols
+    key.sort(kind="stable")
+    first = np.empty(len(key), dtype=bool)
+    first[0] = True
+    np.not_equal(key[1:], key[:-1], out=first[1:])
+    starts = np.flatnonzero(first)
+    counts = np.diff(starts, append=len(key))
+    uk = key[starts]
+    c = uk & 0xFFFFFFFF
+    r = uk >> 32
+    tf = np.ones(len(uk))
+    many = counts > 1
+    tf[many] += np.log(counts[many])
+    # One gather of each column's row of weights: much faster than one gather per head.
+    w = np.take(weights, c, axis=0)
+    den = np.sqrt(np.bincount(r, tf * tf * w[:, n_heads], minlength=n_rows))
+    den[den == 0] = 1.0
+    out = np.empty((n_rows, n_heads))
+    for h in range(n_heads):
+        out[:, h] = np.bincount(r, tf * w[:, h], minlength=n_rows) / den
+    return out
+
+
+def block_weights(idf: np.ndarray, coef: np.ndarray) -> np.ndarray:
+    """Per column, idf × coef of each head and then idf², as one contiguous float32
+    (n_columns, n_heads + 1) array (what a row's dot products and norm need); ``coef`` is
+    (n_heads, n_columns)."""
+    idf = idf.astype(np.float64)
+    # float32 halves the memory each gather reads; sums are still taken in float64.
+    return np.ascontiguousarray(np.column_stack([(np.atleast_2d(coef) * idf).T, idf * idf]),
+                                dtype=np.float32)
+
+
+def group_decision(featurizer, weights: tuple,
+                   vid: np.ndarray, groups: Groups, dense: np.ndarray, char_rows: np.ndarray,
+                   char_cols: np.ndarray) -> np.ndarray:
+    """Per group and head, the featuriser's full feature row dotted with the coefficients.
+
+    ``weights`` comes from :func:`decision_weights` (no intercept is added); the result is
+    (n_groups, n_heads).
+    """
+    char_w, word_w, dense_w = weights
+    out = block_decision(char_rows, char_cols, groups.count, char_w)
+    rows, cols = word_entries(vid, groups, len(featurizer.vocabulary_), featurizer.bigram_bits)
+    out += block_decision(rows, cols, groups.count, word_w)
+    if featurizer.use_lexicon:
+        out += dense @ dense_w.T
+    return out
+
+
+def decision_weights(featurizer, coef: np.ndarray) -> tuple:
+    """The coefficients (n_heads, n_features) split per block, as :func:`group_decision`
+    needs them."""
+    coef = np.atleast_2d(np.asarray(coef, dtype=np.float64))
+    n_char = 1 << featurizer.char_bits
+    n_word = featurizer.n_word_features
+    return (block_weights(featurizer.char_idf_, coef[:, :n_char]),
+            block_weights(featurizer.word_idf_, coef[:, n_char:n_char + n_word]),
+            coef[:, n_char + n_word:n_char + n_word + featurizer.N_DENSE])
 
 
 @dataclass
@@ -635,35 +807,23 @@ def aligned(texts: Sequence[str], cuts: Sequence[Sequence[str]]) -> np.ndarray:
     )
 
 
-def clause_spans(plan: ClausePlan, docs: Groups, flat: list[str]
-                 ) -> tuple[list[int], list[int], list[int]]:
-    """Per planned clause its doc and the character offsets of its first and last token.
+def clause_texts(plan: ClausePlan, docs: Groups, texts: Sequence[str], flat: list[str]
+                 ) -> list[str]:
+    """The text of every planned clause, without surrounding spaces and closing punctuation.
 
-    Planned clauses belong to aligned texts (:func:`aligned`), so each is the slice of its
-    text between those offsets.
+    Planned clauses belong to aligned texts, so each is a slice of its text at the offsets
+    of its first and last token.
     """
+    if not len(plan.doc):
+        return []
     token_len = np.fromiter(map(len, flat), dtype=np.int64, count=len(flat))
     before = np.append(np.cumsum(token_len) - token_len, token_len.sum())
     base = before[docs.first[plan.doc]]
-    return (plan.doc.tolist(), (before[plan.start] - base).tolist(),
-            (before[plan.end] - base).tolist())
-
-
-def clause_texts(plan: ClausePlan, docs: Groups, texts: Sequence[str], flat: list[str]
-                 ) -> list[str]:
-    """The text of every planned clause, without surrounding spaces and closing punctuation."""
-    if not len(plan.doc):
-        return []
+    lo = (before[plan.start] - base).tolist()
+    hi = (before[plan.end] - base).tolist()
     ends = _CLAUSE_END
     return [texts[d][a:b].strip().rstrip(ends).strip()
-            for d, a, b in zip(*clause_spans(plan, docs, flat), strict=True)]
-
-
-def clause_char_texts(plan: ClausePlan, docs: Groups, char_texts: Sequence[str],
-                      flat: list[str]) -> list[str]:
-    """The slice of its doc's character n-gram text (:func:`rewrite_intensifiers`) that each
-    planned clause covers: a clause's n-grams are those of its own text."""
-    return [char_texts[d][a:b] for d, a, b in zip(*clause_spans(plan, docs, flat), strict=True)]
+            for d, a, b in zip(plan.doc.tolist(), lo, hi, strict=True)]
 
 
 def clause_groups(plan: ClausePlan) -> tuple[np.ndarray, Groups]:
@@ -672,6 +832,30 @@ def clause_groups(plan: ClausePlan) -> tuple[np.ndarray, Groups]:
     of_token = plan.token_clause[sub]
     first = np.searchsorted(sub, plan.start)
     return sub, Groups(of_token, first, len(plan.doc))
+
+
+def clause_char_labels(plan: ClausePlan, docs: Groups, flat: list[str],
+                       text_lengths: np.ndarray) -> np.ndarray:
+    """Per position of the :func:`char_stream`, its clause (-1 outside clauses).
+
+    Only split texts have clauses, and those are aligned (:func:`aligned`): a token's
+    characters sit at its offset in the text.
+    """
+    n = len(text_lengths)
+    labels = np.full(int(text_lengths.sum()) + max(n - 1, 0), -1, dtype=np.int64)
+    inside = np.flatnonzero(plan.token_clause >= 0)
+    if not len(inside):
+        return labels
+    token_len = np.fromiter(map(len, flat), dtype=np.int64, count=len(flat))
+    before = np.cumsum(token_len) - token_len  # characters before each token in the stream
+    text_start = np.cumsum(text_lengths + 1) - (text_lengths + 1)
+    doc = docs.of_token[inside]
+    first = docs.first[doc]
+    start = text_start[doc] + before[inside] - before[first]
+    lens = token_len[inside]
+    step = np.arange(int(lens.sum())) - np.repeat(np.cumsum(lens) - lens, lens)
+    labels[np.repeat(start, lens) + step] = np.repeat(plan.token_clause[inside], lens)
+    return labels
 
 
 @dataclass
@@ -684,13 +868,9 @@ class GroupParts:
     signal: np.ndarray
     words: np.ndarray
     flags: np.ndarray  # text_flags of the groups' texts
-    char_texts: list[str] | None  # what the character n-grams read (None: no n-grams)
+    chars: tuple[np.ndarray, np.ndarray] | None
     sarcasm: np.ndarray | None = None
     courtesy: np.ndarray | None = None  # polarity of sign-off gestures among the signals
-
-    def lengths(self) -> np.ndarray:
-        """Tokens per group."""
-        return np.diff(np.append(self.groups.first, len(self.vid)))
 
     def polar_mass(self) -> tuple[np.ndarray, np.ndarray]:
         """Positive and negative lexicon mass, stickers and emoji included."""

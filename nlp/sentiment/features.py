@@ -211,25 +211,9 @@ class SentimentFeaturizer:
     def _counts(self, docs: Sequence[SentimentDoc]
                 ) -> tuple[sp.csr_matrix, sp.csr_matrix, np.ndarray]:
         ids, lengths, dense, texts = self._scan(docs)
-        return self._char_counts(texts), self._word_matrix(ids, lengths, len(docs)), dense
-
-    def _char_counts(self, texts: Sequence[str]) -> sp.csr_matrix:
-        return char_ngram_counts([t.lower() for t in texts], self.char_ngrams, self.char_bits,
-                                 break_punctuation=not self.use_punctuation)
-
-    def features(self, char_texts: Sequence[str] | None, word_ids: np.ndarray,
-                 lengths: np.ndarray, dense: np.ndarray) -> sp.csr_matrix:
-        """The feature matrix of groups already scanned (texts or clauses of texts).
-
-        ``char_texts`` are what each group's character n-grams read (None: the groups have
-        none), ``word_ids`` and ``lengths`` the scanned word ids and tokens per group, and
-        ``dense`` the dense block; :meth:`transform` is this on docs it scans itself.
-        """
-        self._check_fitted()
-        n = len(lengths)
-        chars = (self._char_counts(char_texts) if char_texts is not None
-                 else sp.csr_matrix((n, 1 << self.char_bits), dtype=np.float64))
-        return self._finish(chars, self._word_matrix(word_ids, lengths, n), dense)
+        chars = char_ngram_counts([t.lower() for t in texts], self.char_ngrams,
+                                  self.char_bits, break_punctuation=not self.use_punctuation)
+        return chars, self._word_matrix(ids, lengths, len(docs)), dense
 
     def _token_entry(self, tok: str, lex: Lexicon) -> tuple[int, int, int, float]:
         """(vocab id, word role, lexicon role, value) of a token; see :func:`token_entry`."""
@@ -309,3 +293,32 @@ class SentimentFeaturizer:
     def _finish(self, char_counts, word_counts, dense: np.ndarray) -> sp.csr_matrix:
         blocks = self._blocks(char_counts, word_counts, dense)
         return sp.hstack([sp.csr_matrix(b) for b in blocks], format="csr")
+
+    def decision_with_cues(self, docs: Sequence[SentimentDoc], coef: np.ndarray,
+                           intercept=0.0) -> tuple[np.ndarray, np.ndarray]:
+        """``X @ coef.T + intercept`` without building X as one matrix, plus the cue mask.
+
+        The fast path for prediction: each block's TF-IDF rows are dotted with its slice of
+        ``coef`` (one row per head, or a single vector) straight from (row, column, count)
+        triples.
+        """
+        from nlp.sentiment import batch
+
+        self._check_fitted()
+        table = self._token_table()
+        flat, lengths = batch.flatten([d.tokens for d in docs])
+        tid = table.ids(flat)
+        groups = batch.groups_from_lengths(lengths)
+        extra: dict = {}
+        vid, lex, _ = batch.scan_groups(tid, groups, table.arrays, len(self.vocabulary_),
+                                        table.pairs(), extra)
+        dense = self._dense(docs, lex)
+        codes, text_lengths = batch.char_stream([d.text for d in docs], self.use_punctuation)
+        batch.rewrite_intensifier_codes(codes, text_lengths, flat, lengths, extra["intensified"])
+        ((rows, cols),) = batch.char_entries(codes, self.char_ngrams, self.char_bits,
+                                             [batch.doc_char_labels(text_lengths)])
+        coef = np.asarray(coef, dtype=np.float64)
+        weights = batch.decision_weights(self, np.atleast_2d(coef))
+        decision = batch.group_decision(self, weights, vid, groups, dense, rows, cols)
+        decision = decision + np.asarray(intercept, dtype=np.float64)
+        return (decision[:, 0] if coef.ndim == 1 else decision), self._cues(dense)

@@ -44,7 +44,7 @@ MODEL_VERSION = "3"
 MODEL_FORMAT = f"huisheng-sentiment/{MODEL_VERSION}"
 LABELS = np.array([-1, 0, 1])
 # Per-process caches kept out of the pickled model.
-_CACHES = ("_tokens",)
+_CACHES = ("_tokens", "_weights")
 # P(neutral) given to texts that are neutral by rule (empty, cue-less filler answers).
 _FORCED_NEUTRAL = 0.9
 # Hyperparameters that prediction reads, saved with the model.
@@ -281,6 +281,12 @@ class SentimentModel:
             table = self._tokens = batch.TokenTable(featurizer, self._stages()[1])
         return table
 
+    def _decision_weights(self):
+        weights = self.__dict__.get("_weights")
+        if weights is None:
+            weights = self._weights = batch.decision_weights(self.featurizer_, self.coef_)
+        return weights
+
     def _group_scores(self, parts: batch.GroupParts
                       ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
         """Calibrated P(positive), the sentiment-cue mask and P(neutral) of texts or clauses.
@@ -292,10 +298,10 @@ class SentimentModel:
         ``short_text_words`` further words, so it fades out for ordinary sentences. A mixed
         text is then pulled towards what follows its last turn word (``contrast_weight``).
         """
-        fz = self.featurizer_
-        X = fz.features(parts.char_texts, parts.vid, parts.lengths(),
-                        parts.dense(fz.lexicon_weight))
-        decision = np.asarray(X @ self.coef_.T, dtype=np.float64) + self.intercept_
+        dense = parts.dense(self.featurizer_.lexicon_weight)
+        decision = batch.group_decision(self.featurizer_, self._decision_weights(), parts.vid,
+                                        parts.groups, dense, *parts.chars)
+        decision += self.intercept_
         a, b = self.platt_[0]
         logit = a * decision[:, 0] + b
         pos, neg = parts.polar_mass()
@@ -344,13 +350,20 @@ class SentimentModel:
 
         extra: dict = {}
         vid, lex, words = batch.scan_groups(tid, docs, arrays, n_vocab, pairs, extra)
-        char_texts = None
+        chars: list = [None, None]
         if self._uses_ngrams and featurizer is not None:
-            # What the character n-grams read: each 好 used as a degree word written as 很.
-            char_texts = batch.rewrite_intensifiers(texts, flat, lengths, extra["intensified"])
+            codes, text_lengths = batch.char_stream(texts, featurizer.use_punctuation)
+            batch.rewrite_intensifier_codes(codes, text_lengths, flat, lengths,
+                                            extra["intensified"])
+            labels = [batch.doc_char_labels(text_lengths)]
+            if plan is not None and len(plan.doc):
+                labels.append(batch.clause_char_labels(plan, docs, flat, text_lengths))
+            found = batch.char_entries(codes, featurizer.char_ngrams, featurizer.char_bits,
+                                       labels)
+            chars = found + [None] * (2 - len(found))
 
         flags = batch.text_flags(texts)
-        doc_parts = batch.GroupParts(vid, docs, lex, signal, words, flags, char_texts, sarcasm,
+        doc_parts = batch.GroupParts(vid, docs, lex, signal, words, flags, chars[0], sarcasm,
                                      courtesy)
         score, cue, neutral = self._group_scores(doc_parts)
         empty = np.fromiter((not t for t in texts), dtype=bool, count=len(texts))
@@ -361,10 +374,8 @@ class SentimentModel:
             sub, cgroups = batch.clause_groups(plan)
             cvid, clex, cwords = batch.scan_groups(tid[sub], cgroups, arrays, n_vocab, pairs)
             out.clause_flags = batch.text_flags(clause_texts)
-            clause_chars = (batch.clause_char_texts(plan, docs, char_texts, flat)
-                            if char_texts is not None else None)
             parts = batch.GroupParts(cvid, cgroups, clex, np.zeros(cgroups.count), cwords,
-                                     out.clause_flags, clause_chars)
+                                     out.clause_flags, chars[1])
             out.clause_score, out.clause_cue, out.clause_neutral = self._group_scores(parts)
         return out
 

@@ -1,5 +1,4 @@
-"""The token-stream scorer: the same lexicon reading as the definitions, clauses as their own
-texts."""
+"""The vectorised scorer: the same features as the definitions, clauses as their own texts."""
 
 import math
 
@@ -53,6 +52,21 @@ TEXTS = [
     "真是“稳定”呢[微笑]，能不能别再卡了",
     "一点都不卡了，不能再好了",
 ]
+
+
+@pytest.mark.parametrize("model_name", ["small_model", "three_class_model"])
+def test_fast_decision_equals_the_feature_matrix_times_the_coefficients(request, model_name):
+    model = request.getfixturevalue(model_name)
+    _, docs = model.prepare(TEXTS)
+    featurizer = model.featurizer_
+    coef = model.coef_.astype(np.float64)
+    fast, cues = featurizer.decision_with_cues(docs, coef)
+    X, matrix_cues = featurizer.transform_with_cues(docs)
+    # The fast path gathers its weights as float32 (sums in float64): equal to 1e-6.
+    np.testing.assert_allclose(fast, (X @ coef.T), atol=1e-6)
+    np.testing.assert_allclose(featurizer.decision_with_cues(docs, coef[0])[0], X @ coef[0],
+                               atol=1e-6)
+    assert list(cues) == list(matrix_cues)
 
 
 @pytest.mark.parametrize("model_name", ["small_model", "three_class_model"])
