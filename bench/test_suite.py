@@ -26,6 +26,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench._checkouts import checkout, commit, label, remove
 from bench._report import ROOT, md_table, write_section
 
 # main before the suite was made faster: URL builders compiled on first use, PostgreSQL
@@ -34,22 +35,6 @@ DEFAULT_BASELINE = "d24231d"
 PURE_TESTS = ["tests/surveys", "tests/nlp", "tests/reports"]
 SLOW_TESTS = ["tests/integration", "tests/browser"]
 SLOWEST = 8
-
-
-def _checkout(ref: str, into: Path) -> Path:
-    """A detached worktree of ``ref`` that uses this checkout's virtual environment."""
-    subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", "--force",
-                    str(into), ref], check=True, capture_output=True)
-    (into / ".venv").symlink_to(ROOT / ".venv")
-    subprocess.run([sys.executable, "scripts/i18n.py", "compile"], cwd=into, check=True,
-                   capture_output=True)
-    return into
-
-
-def _remove(tree: Path) -> None:
-    subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(tree)],
-                   capture_output=True)
-    shutil.rmtree(tree, ignore_errors=True)
 
 
 def _phase(tree: Path, args: list[str]) -> dict:
@@ -85,16 +70,6 @@ def _suite(tree: Path) -> list[dict]:
     return [pure, rest]
 
 
-def _commit(ref: str) -> str:
-    return subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", ref],
-                          capture_output=True, text=True, check=True).stdout.strip()
-
-
-def _label(ref: str) -> str:
-    return subprocess.run(["git", "-C", str(ROOT), "log", "-1", "--format=%h %s", ref],
-                          capture_output=True, text=True, check=True).stdout.strip()
-
-
 def main() -> None:
     """Time both commits' suites and write the section."""
     baseline = os.environ.get("BENCH_SUITE_BASELINE", DEFAULT_BASELINE)
@@ -103,14 +78,14 @@ def main() -> None:
     started = time.monotonic()
     try:
         # Both commits are fixed before either runs: HEAD may move while the suites run.
-        refs = {"baseline": _commit(baseline), "product": _commit("HEAD")}
+        refs = {"baseline": commit(baseline), "product": commit("HEAD")}
         for name, ref in refs.items():
-            tree = _checkout(ref, base / name)
+            tree = checkout(ref, base / name)
             try:
-                print(f"  {name}: {_label(ref)}", flush=True)
+                print(f"  {name}: {label(ref)}", flush=True)
                 runs[name] = _suite(tree)
             finally:
-                _remove(tree)
+                remove(tree)
     finally:
         shutil.rmtree(base, ignore_errors=True)
     load = os.getloadavg()[0]
@@ -118,7 +93,7 @@ def main() -> None:
     rows = []
     for name, ref in refs.items():
         pure, rest = runs[name]
-        rows.append([f"{name}: `{_label(ref)[:70]}`", f"{pure['checks']:.0f}",
+        rows.append([f"{name}: `{label(ref)[:70]}`", f"{pure['checks']:.0f}",
                      f"{pure['seconds']:.0f}", f"{rest['seconds']:.0f}",
                      f"{pure['checks'] + pure['seconds'] + rest['seconds']:.0f}",
                      rest["counts"].get("passed", 0) + pure["counts"].get("passed", 0),

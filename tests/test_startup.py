@@ -18,7 +18,9 @@ ROOT = Path(__file__).resolve().parents[1]
 
 # What a web worker or ``flask --help`` must not import (imported where used instead).
 # Alembic only for ``flask db``; Huey (with psycopg and redis) with the first queued job.
-HEAVY = ("sklearn", "scipy", "jieba", "matplotlib", "weasyprint", "alembic", "huey")
+# Markdown rendering and email validation load with the first note or address they handle.
+HEAVY = ("sklearn", "scipy", "jieba", "matplotlib", "weasyprint", "alembic", "huey",
+         "markdown_it", "email_validator")
 
 _PROBE = """
 import json, sys
@@ -63,3 +65,31 @@ def test_every_lazily_exported_name_resolves():
         assert sorted(package.__all__) == sorted(package._EXPORTS), name
         for export in package.__all__:
             assert getattr(package, export) is not None, f"{name}.{export}"
+
+
+_GC_PROBE = """
+import gc, json
+import click
+from app import create_app
+
+before = gc.get_freeze_count()
+create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"})
+plain = {"enabled": gc.isenabled(), "frozen": gc.get_freeze_count() - before}
+with click.Context(click.Command("probe")):
+    create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"})
+command = {"enabled": gc.isenabled(), "frozen": gc.get_freeze_count() - before}
+print(json.dumps({"plain": plain, "command": command}))
+"""
+
+
+def test_building_the_app_leaves_the_collector_on_and_freezes_only_for_the_flask_command(
+        tmp_path):
+    # The collector is paused while the app is built and must be back on afterwards. Only a
+    # process the ``flask`` command started keeps its start-up objects out of the collector's
+    # way: a test process builds thousands of apps, and frozen objects are never collected.
+    out = subprocess.run([sys.executable, "-c", _GC_PROBE], cwd=ROOT, env=_env(tmp_path),
+                         check=True, capture_output=True, text=True).stdout
+    seen = json.loads(out.strip().splitlines()[-1])
+    assert seen["plain"] == {"enabled": True, "frozen": 0}
+    assert seen["command"]["enabled"] is True
+    assert seen["command"]["frozen"] > 10_000

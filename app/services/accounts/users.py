@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 from functools import lru_cache
 
-from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
 
 from app.extensions import db
@@ -24,6 +23,9 @@ MIN_PASSWORD_LENGTH = 10
 
 def normalise_email(email: str) -> str:
     """Validate an email address (syntax only) and return it in normal form, lower-cased."""
+    # Imported here: its tables cost every process start 20 ms, and few requests need it.
+    from email_validator import EmailNotValidError, validate_email
+
     try:
         info = validate_email(email.strip(), check_deliverability=False)
     except EmailNotValidError as exc:

@@ -10,10 +10,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cache
+from typing import TYPE_CHECKING
 
 import nh3
-from markdown_it import MarkdownIt
 from markupsafe import Markup
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
 
 # Only what Markdown produces, plus our own highlight marks.
 ALLOWED_TAGS = {
@@ -40,13 +44,16 @@ TEXT_KINDS = {"paragraph", "bullet_list", "ordered_list", "blockquote", "table"}
 MAX_NOTES = 100_000
 
 
+@cache
 def _markdown() -> MarkdownIt:
+    """The one Markdown parser (imported on first use: a worker that never renders notes
+    does not load it)."""
+    from markdown_it import MarkdownIt
+
     md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
     md.enable(["table", "strikethrough"])
     return md
 
-
-_MD = _markdown()
 
 
 def strip_markers(text: str) -> str:
@@ -112,7 +119,7 @@ def _line_starts(source: str) -> list[int]:
 def parse_notes(source: str) -> list[NoteBlock]:
     """Split notes into top-level blocks with their source text and plain text."""
     source = source or ""
-    tokens = _MD.parse(source)
+    tokens = _markdown().parse(source)
     lines = source.split("\n")
     blocks: list[NoteBlock] = []
     heading: str | None = None
@@ -158,7 +165,7 @@ def sanitize_html(html: str) -> str:
 def render_markdown(source: str) -> Markup:
     """Render any Markdown text safely (for short texts such as guide descriptions)."""
     # markdown-it renders no raw HTML, and sanitize_html keeps only allow-listed tags
-    return Markup(sanitize_html(_MD.render(strip_markers(source or ""))))  # noqa: S704  # nosec B704
+    return Markup(sanitize_html(_markdown().render(strip_markers(source or ""))))  # noqa: S704  # nosec B704
 
 
 @dataclass
@@ -195,7 +202,8 @@ def render_notes(source: str, marks: list[MarkSpan] | None = None) -> list[Rende
     by_index = dict(enumerate(marks))
     rendered = []
     for block, group in zip(blocks, groups, strict=True):
-        html = _MD.renderer.render(group, _MD.options, {})
+        md = _markdown()
+        html = md.renderer.render(group, md.options, {})
         html = _replace_markers(html, by_index)
         # sanitized like render_markdown: only allow-listed tags and attributes remain
         rendered.append(RenderedBlock(block, Markup(sanitize_html(html))))  # noqa: S704  # nosec B704

@@ -15,7 +15,6 @@ from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from email_validator import EmailNotValidError, validate_email
 from flask import current_app, url_for
 from flask_babel import lazy_gettext as _l
 
@@ -96,6 +95,8 @@ def parse_extra_emails(text: str | Sequence[str] | None) -> list[str]:
     """Validated extra addresses from a comma, semicolon or line separated text."""
     if text is None:
         return []
+    from email_validator import EmailNotValidError, validate_email  # first use: see users.py
+
     if isinstance(text, str):
         for separator in (";", "；", "，", "\n", "\r", " "):
             text = text.replace(separator, ",")
