@@ -8,9 +8,11 @@ a pair of adjacent content words becomes one word when
 - its normalised pointwise mutual information is at least ``min_npmi`` (the two words
   mostly occur together, not just often),
 - the joined form is at most 8 characters, neither word is generic or a comment (快,
-  太难: a judgement is not part of a name), a single Han character only ends a pair and
-  is no verb or adjective (森林人, 周年庆: a suffix; not 找 or 算), an unknown word does not
-  start with a function character (只会, 那节: the segmenter's joins), and
+  太难: a judgement is not part of a name) or a clause (算不算, 交不上), a single Han
+  character only ends a pair and is no verb or adjective (森林人, 周年庆: a suffix; not 找
+  or 算), the second word is no adverb-like, function or complement word (学姐 主动,
+  作业 混在), an unknown word does not start with a function character or preposition (只会,
+  那节, 比看: the segmenter's joins), and
 - where the texts are known, the joined form is written as such (no punctuation or other
   words between) in most of the items that have the pair.
 
@@ -25,12 +27,19 @@ from itertools import chain
 
 import numpy as np
 
-from nlp.themes.generic import is_comment, is_generic, pos_of
+from nlp.themes.generic import is_comment, is_everyday, is_generic, pos_of
 
 MAX_CHARS = 8
 ROUNDS = 2
-# Characters that start the segmenter's unknown-word joins of a function word and more.
-FUNCTION_INITIALS = frozenset("只那这一很太挺超真蛮好不没更最都也就还才又再已被把给让")
+# Characters that start the segmenter's unknown-word joins of a function word and more
+# (prepositions included: 比看 in 比看视频强 is 比 + 看).
+FUNCTION_INITIALS = frozenset("只那这一很太挺超真蛮好不没更最都也就还才又再已被把给让比跟和与从向")
+# Flags of words that never end a name: distinguishing words (主动, 临时), pronouns, numerals,
+# measure words, prepositions, conjunctions, particles, interjections.
+_NOT_NAME_END = ("b", "r", "m", "q", "p", "c", "u", "y", "e", "o")
+# Verb complements: an unknown word ending in one is a verb with its complement (混在, 发到),
+# which waits for its object; the phrase is the start of a clause.
+_COMPLEMENT_ENDS = frozenset("在到给于")
 # Collocations are frequent by definition: an evenly spaced sample of this many items finds
 # them as well as the whole run, at a fraction of the cost on large runs.
 SAMPLE = 20_000
@@ -147,14 +156,26 @@ def _mergeable(left: str, right: str) -> bool:
         # 找, 算, 写: a verb after a noun is a clause, not a suffix; bound morphemes such
         # as 庆 (vg) and 典 (zg) do end names.
         return False
+    if len(right) > 1 and (pos_of(right)[:1] in _NOT_NAME_END
+                           or (not pos_of(right) and right[-1] in _COMPLEMENT_ENDS)):
+        return False
+    if pos_of(left) == "nr" and is_everyday(left):
+        return False  # 明白 参数: the dictionary's name reading of a common verb
     for word in (left, right):
         if not (_is_han(word) or (word.isascii() and word.isalnum())):
             return False
-        if len(word) > 1 and (is_generic(word) or is_comment(word)):
+        if len(word) > 1 and (is_generic(word) or is_comment(word) or _is_clause(word)):
             return False
         if not word.isascii() and not pos_of(word) and word[0] in FUNCTION_INITIALS:
             return False  # 只会, 那节, 一看: the HMM's joins of a function character
     return True
+
+
+def _is_clause(word: str) -> bool:
+    """A negated or questioning word, never part of a name: A-not-A questions (算不算, 有没有),
+    negated results (交不上, 看不懂) and judgements (不太好), unless a dictionary lists the
+    word as a noun (不锈钢)."""
+    return ("不" in word or "没" in word) and not pos_of(word).startswith("n")
 
 
 def _is_han(text: str) -> bool:

@@ -115,6 +115,29 @@ def test_judgements_never_join_a_name_and_single_characters_only_end_one():
     assert not _mergeable("有效期", "太短") and not _mergeable("积分", "找")
 
 
+@pytest.mark.parametrize("left, right", [
+    ("学姐", "主动"), ("集合地点", "临时"),  # a modifier does not end a name
+    ("作业", "混在"),  # a verb with its complement waits for its object
+    ("算不算", "违规"), ("新手", "交不上"), ("氛围", "不太好"),  # questions, negated results
+    ("比看", "视频"),  # the segmenter's join of a preposition
+    ("明白", "参数"),  # a common verb that the dictionary also lists as a name
+])
+def test_clause_fragments_never_become_collocations(left, right):
+    from nlp.themes.phrases import _mergeable
+
+    assert not _mergeable(left, right)
+
+
+@pytest.mark.parametrize("left, right", [
+    ("森林", "人"), ("水平", "对置"), ("镜头", "布"), ("积分", "有效期"), ("城市", "分组"),
+    ("课件", "下载"), ("中途", "掉线"), ("管理员", "轮值"), ("不锈钢", "锅"),
+])
+def test_names_and_actions_still_join(left, right):
+    from nlp.themes.phrases import _mergeable
+
+    assert _mergeable(left, right)
+
+
 def test_names_follow_the_topics_in_plain_feedback_too():
     texts, _ = make_items(40, seed=31)
     res = Pipeline(sentiment=NullSentiment()).run(texts)
