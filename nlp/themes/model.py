@@ -34,6 +34,10 @@ from nlp.themes.types import (
 
 TINY_ITEMS = 30
 NOVELTY_GAIN = 0.15
+# The largest share of a new theme's items that may have had a theme last run: a topic that
+# is really new arrives with the new items (or with those no theme held), while a cluster
+# made of old themes' items re-cuts them and moves items operators have already read.
+NOVEL_FROM_OLD_SHARE = 0.25
 # How much a remembered theme's keyword profile adds to the mean of its old items' vectors.
 MEMORY_PROFILE_SHARE = 0.25
 PROFILE_TERMS = 30
@@ -644,9 +648,10 @@ class ThemeModel:
 
         A new theme must raise its members' mean similarity to their centroid by
         ``NOVELTY_GAIN`` over the best remembered or seeded theme, and hold 3% of the
-        items (at most 300 needed), and at most half of its items may have belonged to
-        a theme last run; otherwise it is only a split of an old theme or a handful of
-        near-duplicates, and keeping it would break identity across runs.
+        items (at most 300 needed), and at most a quarter of its items may have belonged
+        to a theme last run (``NOVEL_FROM_OLD_SHARE``); otherwise it is only a split of an
+        old theme or a handful of near-duplicates, and keeping it would break identity
+        across runs.
         """
         sims = zl @ centers.T
         best_anchor = sims[:, :n_anchor].argmax(axis=1)
@@ -658,7 +663,7 @@ class ThemeModel:
                 continue
             gain = float((sims[members, c] - sims[members, best_anchor[members]]).mean())
             had_theme = float((history[members] >= 0).mean())
-            if gain < NOVELTY_GAIN or members.sum() < min_new or had_theme > 0.5:
+            if gain < NOVELTY_GAIN or members.sum() < min_new or had_theme > NOVEL_FROM_OLD_SHARE:
                 labels[members] = best_anchor[members]
         return labels
 

@@ -148,3 +148,28 @@ def test_merging_a_theme_into_itself_is_refused(first_run):
         snap.merge(tid, tid)
     with pytest.raises(KeyError):
         snap.rename(9999, "x")
+
+
+def _two_topics(n_old: int, n_new: int):
+    """Unit vectors of an old theme's topic (x axis) and of a clearly different one (y axis)."""
+    rng = np.random.default_rng(0)
+    old = np.array([1.0, 0.0, 0.0]) + rng.normal(0, 0.05, (n_old, 3))
+    new = np.array([0.0, 1.0, 0.0]) + rng.normal(0, 0.05, (n_new, 3))
+    z = np.vstack([old, new])
+    return z / np.linalg.norm(z, axis=1, keepdims=True)
+
+
+@pytest.mark.parametrize("old_share, kept", [(0.1, True), (0.35, False), (0.6, False)])
+def test_a_new_theme_forms_from_new_items_not_from_old_themes_items(old_share, kept):
+    # 100 items sit in an extra cluster that fits them far better than the one remembered
+    # theme; ``old_share`` of them had that theme last run. A cluster mostly of new items is a
+    # new topic; one with a third of old items re-cuts the old theme and moves what operators
+    # have read.
+    z = _two_topics(200, 100)
+    centers = np.array([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]])
+    labels = np.array([0] * 200 + [1] * 100)
+    history = np.full(300, -1)
+    history[:200] = 5
+    history[200:200 + int(old_share * 100)] = 5
+    folded = ThemeModel(min_theme_size=3)._fold_unnovel(z, labels, centers, 1, history)
+    assert bool((folded[200:] == 1).all()) == kept
