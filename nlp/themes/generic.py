@@ -141,16 +141,21 @@ def is_subject(word: str) -> bool:
     and the community dictionary) or a Latin term. Words the dictionaries do not know are
     mostly the HMM's joins (卡得, 群问), so they are not subjects by themselves.
 
-    A person-name flag on one of the most frequent words of general Chinese is the
-    dictionary's second reading of a common word (明白 nr), not a name: no subject."""
+    A common word that the dictionary reads as a name (:func:`is_misread_name`) is no
+    subject."""
     if is_generic(word):
         return False
     if word.isascii():
         return True
-    flag = pos_of(word)
-    if flag == "nr" and is_everyday(word):
+    if is_misread_name(word):
         return False
-    return flag.startswith(_SUBJECT_POS) and not is_comment(word)
+    return pos_of(word).startswith(_SUBJECT_POS) and not is_comment(word)
+
+
+def is_misread_name(word: str) -> bool:
+    """A person-name flag on one of the most frequent words of general Chinese: the
+    dictionary's second reading of a common word (明白 nr), not a name."""
+    return pos_of(word) == "nr" and is_everyday(word)
 
 
 @lru_cache(maxsize=200_000)

@@ -17,7 +17,14 @@ from collections.abc import Sequence
 import numpy as np
 from scipy import sparse
 
-from nlp.themes.generic import is_comment, is_everyday, is_generic, is_subject, pos_of
+from nlp.themes.generic import (
+    is_comment,
+    is_everyday,
+    is_generic,
+    is_misread_name,
+    is_subject,
+    pos_of,
+)
 
 NAME_SEPARATOR = "·"
 # Words that carry degree or quantity but no subject: fine as keywords, poor as names.
@@ -116,6 +123,8 @@ def _valid_phrase(gram: tuple[str, ...], subjects: frozenset[str] = frozenset())
         return False  # 比上, 只记: the segmenter's guesses make no part of a name
     if len(gram) > 1 and (_A_NOT_A.match(gram[0]) or not _is_head(gram[-1], subjects)):
         return False  # 是不是正品 asks, 儿子简直超级 breaks off: neither names anything
+    if len(gram) > 1 and is_misread_name(gram[0]) and gram[0] not in subjects:
+        return False  # 明白参数: 明白 is "understand" here, whose object is a whole clause
     return any(w in subjects or is_subject(w) for w in gram)
 
 

@@ -27,7 +27,7 @@ from itertools import chain
 
 import numpy as np
 
-from nlp.themes.generic import is_comment, is_everyday, is_generic, pos_of
+from nlp.themes.generic import is_comment, is_generic, is_misread_name, pos_of
 
 MAX_CHARS = 8
 ROUNDS = 2
@@ -159,7 +159,7 @@ def _mergeable(left: str, right: str) -> bool:
     if len(right) > 1 and (pos_of(right)[:1] in _NOT_NAME_END
                            or (not pos_of(right) and right[-1] in _COMPLEMENT_ENDS)):
         return False
-    if pos_of(left) == "nr" and is_everyday(left):
+    if is_misread_name(left):
         return False  # 明白 参数: the dictionary's name reading of a common verb
     for word in (left, right):
         if not (_is_han(word) or (word.isascii() and word.isalnum())):

@@ -36,3 +36,11 @@ def test_a_phrase_name_ends_in_its_head_and_never_asks():
     assert _valid_phrase(("小区", "停车"))
     assert not _valid_phrase(("儿子", "简直", "超级"))  # ends in a modifier
     assert not _valid_phrase(("是不是", "正品"))  # a yes-no question
+
+
+def test_a_common_verb_read_as_a_name_never_opens_a_name():
+    # 终于明白参数怎么调了: 明白 is "understand", and its object is the whole clause.
+    from nlp.themes.labels import _valid_phrase
+
+    assert not _valid_phrase(("明白", "参数"))
+    assert _valid_phrase(("参数",)) and _valid_phrase(("调整", "参数"))  # an action and its object
