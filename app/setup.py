@@ -40,6 +40,7 @@ def register_extensions(app: Flask) -> None:
     """Bind the unbound extensions to this app."""
     from app import models  # noqa: F401  (complete metadata before anything uses it)
 
+    _ensure_sqlite_folder(app.config.get("SQLALCHEMY_DATABASE_URI") or "")
     db.init_app(app)
     migrate.init_app(
         app, db, directory=str(Path(app.root_path).parent / "migrations"),
@@ -70,6 +71,18 @@ def register_extensions(app: Flask) -> None:
     if app.config.get("TRUSTED_PROXIES"):
         n = int(app.config["TRUSTED_PROXIES"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
+
+
+def _ensure_sqlite_folder(uri: str) -> None:
+    """Create the folder of a SQLite database file: SQLite creates the file, not its folder,
+    and ``flask db upgrade`` in a new instance folder would otherwise fail with "unable to
+    open database file"."""
+    prefix = "sqlite:///"
+    if not uri.startswith(prefix):
+        return
+    database = uri[len(prefix):].split("?", 1)[0]
+    if database and database != ":memory:" and not database.startswith("file:"):
+        Path(database).parent.mkdir(parents=True, exist_ok=True)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -34,6 +34,19 @@ def test_database_url_defaults_to_sqlite_under_instance(tmp_path):
     assert config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{tmp_path / 'huisheng.db'}"
 
 
+def test_a_new_instance_folder_gets_its_sqlite_database_on_first_use(tmp_path):
+    # flask db upgrade in a fresh INSTANCE_PATH used to stop at "unable to open database file".
+    from sqlalchemy import text
+
+    from app.extensions import db
+
+    database = tmp_path / "new" / "instance" / "huisheng.db"
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}"})
+    with app.app_context():
+        assert db.session.execute(text("select 1")).scalar() == 1
+    assert database.exists()
+
+
 @pytest.mark.parametrize("url", ["postgres://u@h/db", "postgresql://u@h/db"])
 def test_postgres_urls_use_psycopg3(url):
     assert normalise_database_url(url) == "postgresql+psycopg://u@h/db"
