@@ -152,6 +152,15 @@ def is_subject(word: str) -> bool:
     return pos_of(word).startswith(_SUBJECT_POS) and not is_comment(word)
 
 
+def is_predicate_form(word: str) -> bool:
+    """A verb with its aspect or complement particle (算得 in 算得不对, 看着, 变得): it says how
+    something went, never what it was about, so it is no keyword. A dictionary noun stays
+    (心得)."""
+    if len(word) < 2 or word[-1] not in "得了着" or word.isascii():
+        return False
+    return pos_of(word[:-1]).startswith("v") and not pos_of(word).startswith("n")
+
+
 def is_misread_name(word: str) -> bool:
     """A person-name flag on one of the most frequent words of general Chinese: the
     dictionary's second reading of a common word (明白 nr), not a name."""

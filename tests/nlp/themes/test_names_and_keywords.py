@@ -169,3 +169,27 @@ def test_an_everyday_word_names_a_theme_only_when_nothing_more_specific_fits():
 
     [name] = phrase_names(tokens, [np.arange(len(tokens))], texts)
     assert name != "公司" and "工资" in name
+
+
+@pytest.mark.parametrize("word, predicate", [
+    ("算得", True), ("看着", True), ("变得", True), ("取得", True),  # a verb and its particle
+    ("心得", False), ("积分", False), ("了解", False), ("app", False),
+])
+def test_a_verb_with_its_particle_is_no_keyword(word, predicate):
+    from nlp.keywords import is_keyword_candidate
+    from nlp.themes.generic import is_predicate_form
+
+    assert is_predicate_form(word) is predicate
+    if predicate:
+        assert not is_keyword_candidate(word)
+
+
+def test_theme_keywords_leave_out_verbs_with_their_particle():
+    texts = ["打卡积分算得不对，连续打卡只记了一半", "积分算得有问题，打卡七天只算了三天",
+             "积分兑换的东西太少，打卡积分算得乱七八糟"] * 6
+    from nlp.themes import ThemeModel
+
+    tokenizer = Segmenter().tokens
+    model = ThemeModel(code_frame=None).fit([tokenizer(t) for t in texts], texts=texts)
+    words = {w for theme in model.themes_ for w in theme.keywords}
+    assert "积分" in words and "算得" not in words
