@@ -15,6 +15,11 @@ A word is generic when any of these holds:
   (上周三 nr, 上周五 n), so their part of speech does not catch them;
 - it is a single Han character, or has no Han character, letter or digit.
 
+The part-of-speech and frequency criteria do not apply to a noun of the community dictionary
+(``nlp/data/community_userdict.txt``): jieba reads 周边 as a direction, 互动 and 更新 as
+adverbs and 关注 as an everyday verb, while in community feedback they are what people talk
+about (merchandise, interaction, updates, follows). A stopword stays generic.
+
 Theme names are built only from phrases that start and end with a non-generic word, and the
 benchmark counts names whose every word is generic (the target is none).
 """
@@ -72,11 +77,23 @@ def is_generic(word: str) -> bool:
         return True
     if word in load_stopwords() or word.lower() in load_stopwords():
         return True
+    if word in _community_subjects():
+        return False
     pos, freq = jieba_dictionary()
     flag = pos.get(word, "")
     if flag and flag[0] in FUNCTION_POS:
         return True
     return flag in FREQUENT_GENERIC_POS and freq.get(word, 0) >= _frequent_floor()
+
+
+@lru_cache(maxsize=1)
+def _community_subjects() -> frozenset[str]:
+    """The community dictionary's nouns (周边, 互动, 更新, 回放): the terms of community
+    operations, whatever general Chinese makes of them."""
+    from nlp.segment import load_user_dictionary
+
+    return frozenset(word for word, _, flag in load_user_dictionary()
+                     if flag and (flag[0] == "n" or flag == "vn"))
 
 
 @lru_cache(maxsize=200_000)
