@@ -14,7 +14,9 @@ a pair of adjacent content words becomes one word when
   作业 混在), an unknown word does not start with a function character or preposition (只会,
   那节, 比看: the segmenter's joins), and
 - where the texts are known, the joined form is written as such (no punctuation or other
-  words between) in most of the items that have the pair.
+  words between) in most of the items that have the pair, and in most of them its edge
+  characters do not form a common word with the characters next to it (the 前提 of
+  直播前提前测试 is half of 提前: the segmenter's cut, not the members' phrase).
 
 Two rounds allow three-word phrases (水平 对置 发动机). The table is stored with the theme
 model and applied the same way to every item of a run and to every new item.
@@ -40,6 +42,10 @@ _NOT_NAME_END = ("b", "r", "m", "q", "p", "c", "u", "y", "e", "o")
 # Verb complements: an unknown word ending in one is a verb with its complement (混在, 发到),
 # which waits for its object; the phrase is the start of a clause.
 _COMPLEMENT_ENDS = frozenset("在到给于")
+# A word across a pair's edge (提前 in 直播前提前) counts when the dictionary finds it at least
+# this often, and at least this share as often as the pair's own edge word (前提).
+OVERLAP_MIN_FREQ = 50
+OVERLAP_SHARE = 0.1
 # Collocations are frequent by definition: an evenly spaced sample of this many items finds
 # them as well as the whole run, at a fraction of the cost on large runs.
 SAMPLE = 20_000
@@ -115,13 +121,36 @@ def _round(token_lists, texts, min_count, min_npmi, literal_share) -> list[tuple
             where = pair_doc[by_key[lo:hi]][:50].tolist()
             joined = left + right
             # Tokens are lower-cased ASCII (nd), texts as written (ND镜).
-            written = sum(1 for i in where if joined in (texts[i] or "").lower())
-            if written < literal_share * len(where):
+            written = [t for t in ((texts[i] or "").lower() for i in where) if joined in t]
+            if len(written) < literal_share * len(where) or _cut_across(left, right, written):
                 continue
         # A word joins one phrase per round, so overlapping pairs do not fight.
         taken.update((left, right))
         out.append((left, right))
     return out
+
+
+def _cut_across(left: str, right: str, texts: Sequence[str]) -> bool:
+    """Whether the pair's edge characters mostly belong to a word across its boundary:
+    直播前提前测试 is cut 直播 / 前提 / 前 / 测试, and the 前提 of 直播前提 is half of 提前.
+    The word across must be a common one (the dictionary's 理得 of 整理得很好 is not)."""
+    from nlp.segment import jieba_dictionary
+
+    freq = jieba_dictionary()[1]
+    joined = left + right
+
+    def common(word: str, than: str) -> bool:
+        return freq.get(word, 0) >= max(OVERLAP_MIN_FREQ, OVERLAP_SHARE * freq.get(than, 0))
+
+    across = 0
+    for text in texts:
+        at = text.find(joined)
+        after = text[at + len(joined):at + len(joined) + 1]
+        before = text[at - 1:at] if at > 0 else ""
+        if (after and common(right[-1] + after, right)) or (
+                before and common(before + left[0], left)):
+            across += 1
+    return across * 2 >= len(texts) > 0
 
 
 def _distinct(values: np.ndarray) -> np.ndarray:

@@ -200,3 +200,22 @@ def test_theme_keywords_leave_out_verbs_with_their_particle():
     model = ThemeModel(code_frame=None).fit([tokenizer(t) for t in texts], texts=texts)
     words = {w for theme in model.themes_ for w in theme.keywords}
     assert "积分" in words and "算得" not in words
+
+
+def test_a_pair_cut_across_a_common_word_is_no_collocation():
+    from nlp.themes.phrases import _cut_across
+
+    # 直播前提前测试 is cut 直播 / 前提 / 前 / 测试: 前提 is half of 提前.
+    assert _cut_across("直播", "前提", ["希望直播前提前测试网络", "直播前提前十分钟进场"])
+    # 整理得很好: the dictionary has 理得 (心安理得), far too rare to count.
+    assert not _cut_across("资料库", "整理", ["资料库整理得很好", "资料库整理得不错"])
+    assert not _cut_across("森林", "人", ["森林人很好开", "森林人的油耗"])
+
+
+def test_learned_phrases_skip_the_segmenters_cross_cuts():
+    seg = Segmenter()
+    texts = ["直播前提前测试一下网络和设备", "希望直播前提前调试好麦克风", "直播前提前通知大家",
+             "课件下载太慢了", "课件下载地址在哪里"] * 3
+    merges = learn_phrases([seg.tokens(t) for t in texts], texts)
+    assert ("直播", "前提") not in merges
+    assert ("课件", "下载") in merges
