@@ -64,30 +64,57 @@ def item_keywords(tokens: Sequence[str], n: int = 5) -> list[str]:
     Items are short, so a repeated word counts once: the background IDF alone ranks them,
     ties kept in text order.
     """
-    rank = _rank_table()
-    words = [w for w in dict.fromkeys(tokens) if is_keyword_candidate(w)]
-    unknown = rank[None]
-    for w in words:
-        if w not in rank:
-            rank[w] = unknown
-    return sorted(words, key=rank.__getitem__)[:n]
+    return item_keywords_many([tokens], n)[0]
 
 
-# Minus each word's background IDF (the sort key of item_keywords); words the table does not
-# know are added at the median as they are seen. A full table is replaced, never cleared, so
-# a thread still sorting with the old one is not disturbed.
-_RANK: list[dict[str | None, float]] = []
-_RANK_LIMIT = 2_000_000
+def item_keywords_many(token_lists: Sequence[Sequence[str]], n: int = 5) -> list[list[str]]:
+    """:func:`item_keywords` of every item of a batch (one dictionary pass per item)."""
+    table = _key_table()
+    table.learn(token_lists)
+    known = table.key.__contains__
+    key = table.key.__getitem__
+    # dict.fromkeys keeps each word's first occurrence in text order, and the sort is stable.
+    return [sorted(filter(known, dict.fromkeys(tokens)), key=key)[:n] for tokens in token_lists]
 
 
-def _rank_table() -> dict[str | None, float]:
-    if _RANK and len(_RANK[0]) <= _RANK_LIMIT:
-        return _RANK[0]
-    idf, median = background_idf()
-    rank: dict[str | None, float] = {w: -v for w, v in idf.items()}
-    rank[None] = -median
-    _RANK[:] = [rank]
-    return rank
+class _KeyTable:
+    """The sort key of item_keywords (minus the background IDF; words the table does not know
+    rank at the median) of every keyword candidate seen so far, and the words seen that are
+    not candidates, so each word is judged once per process rather than once per use."""
+
+    def __init__(self) -> None:
+        self.idf, self.median = background_idf()
+        self.key: dict[str, float] = {}
+        self.seen: set[str] = set()
+
+    def __len__(self) -> int:
+        return len(self.seen)
+
+    def learn(self, token_lists: Iterable[Sequence[str]]) -> None:
+        """Judge the words of ``token_lists`` that this table has not seen."""
+        new = set(chain.from_iterable(token_lists))
+        new -= self.seen
+        if not new:
+            return
+        idf, median, key = self.idf, self.median, self.key
+        for w in new:
+            if is_keyword_candidate(w):
+                key[w] = -idf.get(w, median)
+        self.seen |= new
+
+
+# A full table is replaced, never cleared, so a thread still sorting with the old one is not
+# disturbed.
+_TABLE: list[_KeyTable] = []
+_TABLE_LIMIT = 2_000_000
+
+
+def _key_table() -> _KeyTable:
+    if _TABLE and len(_TABLE[0]) <= _TABLE_LIMIT:
+        return _TABLE[0]
+    table = _KeyTable()
+    _TABLE[:] = [table]
+    return table
 
 
 def theme_keywords(themes: Iterable, n: int = 10) -> dict[int, list[tuple[str, float]]]:

@@ -18,7 +18,13 @@ from pathlib import Path
 from typing import Protocol
 
 from nlp.gc_pause import gc_paused
-from nlp.keywords import background_idf, item_keywords, theme_keywords, top_keywords
+from nlp.keywords import (
+    background_idf,
+    item_keywords,
+    item_keywords_many,
+    theme_keywords,
+    top_keywords,
+)
 from nlp.sentiment.closers import body_span
 from nlp.sentiment.results import ClauseSentiment
 from nlp.themes import OTHER_ID, OTHER_NAME, ThemeModel, ThemeSnapshot, model_to_bytes
@@ -432,13 +438,14 @@ class Pipeline:
         n_kw = self.n_item_keywords
         # Keywords are read from the run's phrases (森林人, not 森林 and 人).
         words = model.phrase_tokens(content)
+        keywords = item_keywords_many(words, n_kw)
         items = [
             ItemResult(
                 index=i, text=shown[i], is_filler=fillers[i], pii=pii[i],
                 sentiment_label=outcomes[i].label, sentiment_score=outcomes[i].score,
                 clauses=outcomes[i].clauses, theme_id=labels[i],
                 theme_name=names.get(labels[i], OTHER_NAME),
-                keywords=item_keywords(words[i], n_kw),
+                keywords=keywords[i],
                 id=str(ids[i]) if ids is not None else None,
                 normalized_text=clean[i], tokens=content[i],
             )
