@@ -50,7 +50,10 @@ def word_weights(token_lists: Iterable[Sequence[str]]) -> dict[str, float]:
 
 def top_keywords(token_lists: Iterable[Sequence[str]], n: int = 20) -> list[tuple[str, float]]:
     """The ``n`` heaviest words of a collection, with weights scaled so the top is 1."""
-    weights = word_weights(token_lists)
+    return _scaled_top(word_weights(token_lists), n)
+
+
+def _scaled_top(weights: dict[str, float], n: int) -> list[tuple[str, float]]:
     best = sorted(weights.items(), key=lambda kv: (-kv[1], kv[0]))[:n]
     if not best:
         return []
@@ -69,12 +72,30 @@ def item_keywords(tokens: Sequence[str], n: int = 5) -> list[str]:
 
 def item_keywords_many(token_lists: Sequence[Sequence[str]], n: int = 5) -> list[list[str]]:
     """:func:`item_keywords` of every item of a batch (one dictionary pass per item)."""
+    return item_keywords_and_candidates(token_lists, n)[0]
+
+
+def item_keywords_and_candidates(
+    token_lists: Sequence[Sequence[str]], n: int = 5
+) -> tuple[list[list[str]], list[list[str]]]:
+    """Per item its :func:`item_keywords` and all its keyword candidates, once each in text
+    order (what :func:`top_keywords_of_candidates` counts)."""
     table = _key_table()
     table.learn(token_lists)
     known = table.key.__contains__
     key = table.key.__getitem__
     # dict.fromkeys keeps each word's first occurrence in text order, and the sort is stable.
-    return [sorted(filter(known, dict.fromkeys(tokens)), key=key)[:n] for tokens in token_lists]
+    candidates = [list(filter(known, dict.fromkeys(tokens))) for tokens in token_lists]
+    return [sorted(c, key=key)[:n] for c in candidates], candidates
+
+
+def top_keywords_of_candidates(candidates: Iterable[Sequence[str]], n: int = 20
+                               ) -> list[tuple[str, float]]:
+    """:func:`top_keywords` of items given as their candidates (from
+    :func:`item_keywords_and_candidates`): each word once per item, non-candidates left out."""
+    idf, median = background_idf()
+    df = Counter(chain.from_iterable(candidates))
+    return _scaled_top({w: c * idf.get(w, median) for w, c in df.items()}, n)
 
 
 class _KeyTable:

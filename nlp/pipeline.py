@@ -21,9 +21,9 @@ from nlp.gc_pause import gc_paused
 from nlp.keywords import (
     background_idf,
     item_keywords,
-    item_keywords_many,
+    item_keywords_and_candidates,
     theme_keywords,
-    top_keywords,
+    top_keywords_of_candidates,
 )
 from nlp.sentiment.closers import body_span
 from nlp.sentiment.results import ClauseSentiment
@@ -443,7 +443,7 @@ class Pipeline:
         n_kw = self.n_item_keywords
         # Keywords are read from the run's phrases (森林人, not 森林 and 人).
         words = model.phrase_tokens(content)
-        keywords = item_keywords_many(words, n_kw)
+        keywords, candidates = item_keywords_and_candidates(words, n_kw)
         items = [
             ItemResult(
                 index=i, text=shown[i], is_filler=fillers[i], pii=pii[i],
@@ -457,8 +457,8 @@ class Pipeline:
             for i in range(n)
         ]
         themes = self._theme_results(model, shown, n)
-        overall = top_keywords(
-            (c for c, f in zip(words, fillers, strict=True) if not f), self.n_top_keywords
+        overall = top_keywords_of_candidates(
+            (c for c, f in zip(candidates, fillers, strict=True) if not f), self.n_top_keywords
         )
         seconds["keywords"] = time.perf_counter() - t0
         if progress is not None:

@@ -8,9 +8,11 @@ from PIL import Image
 from nlp.keywords import (
     background_idf,
     item_keywords,
+    item_keywords_and_candidates,
     item_keywords_many,
     theme_keywords,
     top_keywords,
+    top_keywords_of_candidates,
 )
 from nlp.themes.generic import is_generic
 from nlp.wordcloud import FontNotFoundError, find_cjk_font, wordcloud_png
@@ -45,6 +47,13 @@ def test_a_batch_ranks_each_item_by_background_idf_ties_in_text_order():
         assert kws == expected == item_keywords(tokens, 3)
     # Two words the table does not know rank alike (at the median): text order decides.
     assert batch[2][:2] == ["蝰蛇蛮", "鲸鲨咕"]
+
+
+def test_top_keywords_from_the_items_candidates_equal_those_from_their_tokens(topic_tokens):
+    items = [*topic_tokens, ["积分", "积分", "的"], []]
+    _, candidates = item_keywords_and_candidates(items, 3)
+    assert top_keywords_of_candidates(candidates, 15) == top_keywords(items, 15)
+    assert top_keywords_of_candidates([], 5) == []
 
 
 def test_theme_keywords_come_with_scaled_weights(fitted):
