@@ -84,16 +84,22 @@ class _Design:
             pair_col[found] = self.pair_cols[pos[found]]
         col_map = np.concatenate([word_col, pair_col]).astype(np.int64)
         extra_rows, extra_cols = [], []
-        for j, word in enumerate(words):
-            if parts and word in parts:
-                # Counted as the words it was joined from, never as a word of its own.
-                col_map[j] = -1
-                at = rows[cols == j]
-                for part in _flatten(word, parts):
-                    k = self.word_index.get(part, -1)
-                    if k >= 0:
-                        extra_rows.append(at)
-                        extra_cols.append(np.full(len(at), k, dtype=np.int64))
+        joined = [j for j, word in enumerate(words) if word in parts] if parts else []
+        if joined:
+            # The entries of the joined phrases, found in one pass over the columns.
+            is_joined = np.zeros(len(col_map), dtype=bool)
+            is_joined[joined] = True
+            hits = np.flatnonzero(is_joined[cols])
+            hit_cols, hit_rows = cols[hits], rows[hits]
+        for j in joined:
+            # Counted as the words it was joined from, never as a word of its own.
+            col_map[j] = -1
+            at = hit_rows[hit_cols == j]
+            for part in _flatten(words[j], parts or {}):
+                k = self.word_index.get(part, -1)
+                if k >= 0:
+                    extra_rows.append(at)
+                    extra_cols.append(np.full(len(at), k, dtype=np.int64))
         r = np.concatenate([rows, *extra_rows])
         c = np.concatenate([col_map[cols], *extra_cols])
         ok = c >= 0

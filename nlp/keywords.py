@@ -50,7 +50,10 @@ def word_weights(token_lists: Iterable[Sequence[str]]) -> dict[str, float]:
 
 def top_keywords(token_lists: Iterable[Sequence[str]], n: int = 20) -> list[tuple[str, float]]:
     """The ``n`` heaviest words of a collection, with weights scaled so the top is 1."""
-    weights = word_weights(token_lists)
+    return _scaled_top(word_weights(token_lists), n)
+
+
+def _scaled_top(weights: dict[str, float], n: int) -> list[tuple[str, float]]:
     best = sorted(weights.items(), key=lambda kv: (-kv[1], kv[0]))[:n]
     if not best:
         return []
@@ -64,30 +67,75 @@ def item_keywords(tokens: Sequence[str], n: int = 5) -> list[str]:
     Items are short, so a repeated word counts once: the background IDF alone ranks them,
     ties kept in text order.
     """
-    rank = _rank_table()
-    words = [w for w in dict.fromkeys(tokens) if is_keyword_candidate(w)]
-    unknown = rank[None]
-    for w in words:
-        if w not in rank:
-            rank[w] = unknown
-    return sorted(words, key=rank.__getitem__)[:n]
+    return item_keywords_many([tokens], n)[0]
 
 
-# Minus each word's background IDF (the sort key of item_keywords); words the table does not
-# know are added at the median as they are seen. A full table is replaced, never cleared, so
-# a thread still sorting with the old one is not disturbed.
-_RANK: list[dict[str | None, float]] = []
-_RANK_LIMIT = 2_000_000
+def item_keywords_many(token_lists: Sequence[Sequence[str]], n: int = 5) -> list[list[str]]:
+    """:func:`item_keywords` of every item of a batch (one dictionary pass per item)."""
+    return item_keywords_and_candidates(token_lists, n)[0]
 
 
-def _rank_table() -> dict[str | None, float]:
-    if _RANK and len(_RANK[0]) <= _RANK_LIMIT:
-        return _RANK[0]
+def item_keywords_and_candidates(
+    token_lists: Sequence[Sequence[str]], n: int = 5
+) -> tuple[list[list[str]], list[list[str]]]:
+    """Per item its :func:`item_keywords` and all its keyword candidates, once each in text
+    order (what :func:`top_keywords_of_candidates` counts)."""
+    table = _key_table()
+    table.learn(token_lists)
+    known = table.key.__contains__
+    key = table.key.__getitem__
+    # dict.fromkeys keeps each word's first occurrence in text order, and the sort is stable.
+    candidates = [list(filter(known, dict.fromkeys(tokens))) for tokens in token_lists]
+    return [sorted(c, key=key)[:n] for c in candidates], candidates
+
+
+def top_keywords_of_candidates(candidates: Iterable[Sequence[str]], n: int = 20
+                               ) -> list[tuple[str, float]]:
+    """:func:`top_keywords` of items given as their candidates (from
+    :func:`item_keywords_and_candidates`): each word once per item, non-candidates left out."""
     idf, median = background_idf()
-    rank: dict[str | None, float] = {w: -v for w, v in idf.items()}
-    rank[None] = -median
-    _RANK[:] = [rank]
-    return rank
+    df = Counter(chain.from_iterable(candidates))
+    return _scaled_top({w: c * idf.get(w, median) for w, c in df.items()}, n)
+
+
+class _KeyTable:
+    """The sort key of item_keywords (minus the background IDF; words the table does not know
+    rank at the median) of every keyword candidate seen so far, and the words seen that are
+    not candidates, so each word is judged once per process rather than once per use."""
+
+    def __init__(self) -> None:
+        self.idf, self.median = background_idf()
+        self.key: dict[str, float] = {}
+        self.seen: set[str] = set()
+
+    def __len__(self) -> int:
+        return len(self.seen)
+
+    def learn(self, token_lists: Iterable[Sequence[str]]) -> None:
+        """Judge the words of ``token_lists`` that this table has not seen."""
+        new = set(chain.from_iterable(token_lists))
+        new -= self.seen
+        if not new:
+            return
+        idf, median, key = self.idf, self.median, self.key
+        for w in new:
+            if is_keyword_candidate(w):
+                key[w] = -idf.get(w, median)
+        self.seen |= new
+
+
+# A full table is replaced, never cleared, so a thread still sorting with the old one is not
+# disturbed.
+_TABLE: list[_KeyTable] = []
+_TABLE_LIMIT = 2_000_000
+
+
+def _key_table() -> _KeyTable:
+    if _TABLE and len(_TABLE[0]) <= _TABLE_LIMIT:
+        return _TABLE[0]
+    table = _KeyTable()
+    _TABLE[:] = [table]
+    return table
 
 
 def theme_keywords(themes: Iterable, n: int = 10) -> dict[int, list[tuple[str, float]]]:

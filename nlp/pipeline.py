@@ -11,6 +11,7 @@ import json
 import multiprocessing as mp
 import time
 import zlib
+from collections import Counter
 from collections.abc import Callable, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -18,7 +19,13 @@ from pathlib import Path
 from typing import Protocol
 
 from nlp.gc_pause import gc_paused
-from nlp.keywords import background_idf, item_keywords, theme_keywords, top_keywords
+from nlp.keywords import (
+    background_idf,
+    item_keywords,
+    item_keywords_and_candidates,
+    theme_keywords,
+    top_keywords_of_candidates,
+)
 from nlp.sentiment.closers import body_span
 from nlp.sentiment.results import ClauseSentiment
 from nlp.themes import OTHER_ID, OTHER_NAME, ThemeModel, ThemeSnapshot, model_to_bytes
@@ -35,6 +42,11 @@ class SentimentOutcome:
     label: int
     score: float
     clauses: list[ClauseSentiment] = field(default_factory=list)
+
+    def __reduce__(self) -> tuple[type[SentimentOutcome], tuple[int, float, list]]:
+        # Worker processes send outcomes back pickled: a constructor call is smaller and
+        # quicker to load than the default attribute dict.
+        return SentimentOutcome, (self.label, self.score, self.clauses)
 
 
 class SentimentStage(Protocol):
@@ -432,26 +444,30 @@ class Pipeline:
         n_kw = self.n_item_keywords
         # Keywords are read from the run's phrases (森林人, not 森林 and 人).
         words = model.phrase_tokens(content)
+        keywords, candidates = item_keywords_and_candidates(words, n_kw)
+        str_ids = [str(i) for i in ids] if ids is not None else [None] * n
+        columns = zip(shown, fillers, pii, outcomes, labels, keywords, str_ids, clean, content,
+                      strict=True)
         items = [
             ItemResult(
-                index=i, text=shown[i], is_filler=fillers[i], pii=pii[i],
-                sentiment_label=outcomes[i].label, sentiment_score=outcomes[i].score,
-                clauses=outcomes[i].clauses, theme_id=labels[i],
-                theme_name=names.get(labels[i], OTHER_NAME),
-                keywords=item_keywords(words[i], n_kw),
-                id=str(ids[i]) if ids is not None else None,
-                normalized_text=clean[i], tokens=content[i],
+                index=i, text=text, is_filler=filler, pii=kinds,
+                sentiment_label=outcome.label, sentiment_score=outcome.score,
+                clauses=outcome.clauses, theme_id=label,
+                theme_name=names.get(label, OTHER_NAME), keywords=kws, id=item_id,
+                normalized_text=norm, tokens=toks,
             )
-            for i in range(n)
+            for i, (text, filler, kinds, outcome, label, kws, item_id, norm, toks)
+            in enumerate(columns)
         ]
         themes = self._theme_results(model, shown, n)
-        overall = top_keywords(
-            (c for c, f in zip(words, fillers, strict=True) if not f), self.n_top_keywords
+        overall = top_keywords_of_candidates(
+            (c for c, f in zip(candidates, fillers, strict=True) if not f), self.n_top_keywords
         )
         seconds["keywords"] = time.perf_counter() - t0
         if progress is not None:
             progress("keywords", n, n)
-        counts = {lab: sum(1 for o in outcomes if o.label == lab) for lab in (-1, 0, 1)}
+        tally = Counter(o.label for o in outcomes)
+        counts = {lab: tally[lab] for lab in (-1, 0, 1)}
         stats = RunStats(
             n_items=n, n_filler=sum(fillers), n_with_pii=sum(1 for p in pii if p),
             k=model.k_, outlier_share=model.outlier_share_, k_scores=dict(model.k_scores_),

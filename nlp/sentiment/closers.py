@@ -32,7 +32,9 @@ _FRAMING_REACH = 8
 _FRAMING_CHARS = 14
 
 
+@lru_cache(maxsize=100_000)
 def _is_break(tok: str) -> bool:
+    # Cached: every sign-off test asks it of the same few thousand tokens again and again.
     return tok in CLAUSE_BREAKS or not tok.strip() or all(not ch.isalnum() for ch in tok)
 
 

@@ -16,6 +16,12 @@ class ClauseSentiment:
     score: float
     aspects: list[str] = field(default_factory=list)
 
+    def __reduce__(self) -> tuple[type[ClauseSentiment], tuple[str, int, float, list[str]]]:
+        # Pickled as a constructor call (a batch's clauses come back from worker processes
+        # this way): the default would give every unpickled clause its own attribute dict,
+        # one more object per clause for the garbage collector to walk.
+        return ClauseSentiment, (self.text, self.label, self.score, self.aspects)
+
 
 @dataclass(frozen=True)
 class SentimentResult:

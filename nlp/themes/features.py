@@ -68,13 +68,26 @@ def feature_entries(
         # Two code points in one int32 (CJK Unified Ideographs: 20992 of them), so the sort
         # is on 32-bit keys; the order is the code points' order.
         pair = (codes[:-1] * _N_CJK + codes[1:])[ok]
-        pairs, inverse = np.unique(pair, return_inverse=True)
+        pairs, inverse = _unique_inverse(pair)
         rows.append(doc_of[:-1][ok])
-        cols.append(inverse.ravel() + len(words))
+        cols.append(inverse + len(words))
     return np.concatenate(rows), np.concatenate(cols), words, pairs
 
 
 _entries = feature_entries
+
+
+def _unique_inverse(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``np.unique(values, return_inverse=True)`` of a 1-D integer array, about a third
+    quicker: numpy's stable argsort of 32-bit integers beats the sort ``unique`` uses."""
+    order = np.argsort(values, kind="stable")
+    ordered = values[order]
+    first = np.empty(len(ordered), dtype=bool)
+    first[:1] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
+    inverse = np.empty(len(values), dtype=np.int64)
+    inverse[order] = np.cumsum(first) - 1
+    return ordered[first], inverse
 
 
 def _names(columns: np.ndarray, words: list[str], pairs: np.ndarray) -> np.ndarray:

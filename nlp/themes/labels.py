@@ -165,8 +165,14 @@ def phrase_names(
     count as subjects besides the dictionaries' nouns (the run's learned phrases).
     """
     samples = [_sample(np.asarray(g)) for g in groups]
-    per_group = [Counter(p for i in s for p in phrase_candidates(token_lists[i]))
-                 for s in samples]
+    # Each sampled item's candidates are found once, then counted and checked (_written)
+    # from this table.
+    found: dict[int, set[tuple[str, ...]]] = {}
+    for s in samples:
+        for i in s.tolist():
+            if i not in found:
+                found[i] = phrase_candidates(token_lists[i])
+    per_group = [Counter(p for i in s.tolist() for p in found[i]) for s in samples]
     weights = [len(g) / max(len(s), 1) for g, s in zip(groups, samples, strict=True)]
     total: Counter = Counter()
     for counts, w in zip(per_group, weights, strict=True):
@@ -180,7 +186,7 @@ def phrase_names(
         def usable(gram, sample=sample):
             text = "".join(gram)
             return text not in used and (
-                len(gram) == 1 or texts is None or _written(gram, sample, token_lists, texts)
+                len(gram) == 1 or texts is None or _written(gram, sample, found, texts)
             )
 
         best = next((r for r in ranked if usable(r[0])), None)
@@ -267,11 +273,11 @@ def _rank(counts: Counter, total: Counter, size: int, weight: float,
     return [(gram, -neg, cov) for neg, _, gram, cov in scored]
 
 
-def _written(gram, sample, token_lists, texts) -> bool:
-    """Whether the joined phrase is written as such in most sampled items that have it."""
+def _written(gram, sample, found, texts) -> bool:
+    """Whether the joined phrase is written as such in most sampled items that have it
+    (``found``: the candidates of each sampled item)."""
     text = "".join(gram)
-    having = [i for i in sample.tolist()
-              if gram in phrase_candidates(token_lists[i])][:30]
+    having = [i for i in sample.tolist() if gram in found[i]][:30]
     hits = sum(1 for i in having if text in (texts[i] or "").lower())
     return bool(having) and hits >= LITERAL_SHARE * len(having)
 

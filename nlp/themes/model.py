@@ -755,6 +755,8 @@ class ThemeModel:
         }
         records = {r.id: r for r in previous.themes}
         texts_u = [texts[i] for i in u_idx] if texts is not None else None
+        # One array of the labels for every theme's mix (not one conversion per theme).
+        sent_arr = np.asarray(sentiments) if sentiments is not None else None
         themes = []
         rows = zip(ids, groups_global, groups_rows, profiles, strict=True)
         for tid, g_glob, g_rows, prof in rows:
@@ -777,14 +779,14 @@ class ThemeModel:
                     size=len(g_glob),
                     area=self._area_of(tid, seed, key, prof, areas),
                     quote_indices=quotes,
-                    sentiment_mix=_mix(sentiments, g_glob),
+                    sentiment_mix=_mix(sent_arr, g_glob),
                     keyword_weights={k: round(v, 6) for k, v in list(prof.items())[:PROFILE_TERMS]},
                     name_edited=bool(rec is not None and rec.name_edited),
                     seeded=seed is not None,
                     status=STATUS_ARCHIVED if archived else STATUS_ACTIVE,
                     frame_key=key,
                     summary=summary_sentence(texts, quotes, names[tid], sentiments,
-                                             _prevailing(sentiments, g_glob))
+                                             _prevailing(sent_arr, g_glob))
                     if texts is not None else "",
                 )
             )
@@ -794,7 +796,7 @@ class ThemeModel:
             themes.append(
                 Theme(
                     id=OTHER_ID, name=OTHER_NAME, keywords=[], size=len(other),
-                    sentiment_mix=_mix(sentiments, other), is_other=True,
+                    sentiment_mix=_mix(sent_arr, other), is_other=True,
                     quote_indices=[int(i) for i in other[: self.n_quotes]],
                 )
             )

@@ -2,6 +2,7 @@
 
 import gc
 import threading
+import weakref
 
 import pytest
 
@@ -65,3 +66,41 @@ def test_overlapping_pauses_from_threads_resume_only_when_the_last_ends():
     for t in threads:
         t.join(10)
     assert seen == {"after_first": False, "inside_second": False, "after_both": True}
+
+
+class _Node:
+    def __init__(self):
+        self.other = None
+
+
+def test_what_a_pause_made_goes_to_the_oldest_generation_unwalked():
+    gc.enable()
+    with gc_paused():
+        kept = [[i] for i in range(1000)]
+    assert gc.get_count()[0] < 100  # the young count starts again: no walk of the run
+    oldest = {id(o) for o in gc.get_objects(generation=2)}
+    assert all(id(item) in oldest for item in kept)
+
+
+def test_cyclic_garbage_made_during_a_pause_is_still_collected():
+    gc.enable()
+    with gc_paused():
+        a, b = _Node(), _Node()
+        a.other, b.other = b, a
+        gone = weakref.ref(a)
+        del a, b
+    assert gone() is not None
+    gc.collect()
+    assert gone() is None
+
+
+def test_objects_the_process_froze_stay_frozen():
+    gc.enable()
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        with gc_paused():
+            pass
+        assert gc.get_freeze_count() >= frozen > 0
+    finally:
+        gc.unfreeze()

@@ -1,5 +1,9 @@
 """Sentiment model: estimator conventions, three classes, the neutral head, lexicon arithmetic."""
 
+import copy
+import gc
+import pickle
+
 import numpy as np
 import pytest
 from sklearn.exceptions import NotFittedError
@@ -7,6 +11,7 @@ from sklearn.exceptions import NotFittedError
 from nlp.sentiment import SentimentModel, SentimentResult
 from nlp.sentiment.clauses import clause_text, split_clauses
 from nlp.sentiment.lexicon import lexicon_scores, load_lexicon, token_polarity
+from nlp.sentiment.results import ClauseSentiment
 from tests.nlp.conftest import SUBJECTS, synthetic_corpus
 
 NEUTRAL_TEMPLATES = ["请问{}几点开始？", "建议{}增加回放", "{}明天下午三点", "希望{}多办几次"]
@@ -237,3 +242,17 @@ def test_backend_registry_names_the_models():
     assert set(SENTIMENT_BACKENDS) >= {"nb-logreg", "lexicon"}
     with pytest.raises(ValueError, match="known"):
         get_sentiment_backend("bert")
+
+
+def test_clause_results_travel_between_processes_unchanged_and_without_an_attribute_dict():
+    clause = ClauseSentiment("物流太慢", -1, 0.12345678901234567, ["物流"])
+    # The bytes are our own, made just above.
+    back = pickle.loads(pickle.dumps([clause, clause], protocol=pickle.HIGHEST_PROTOCOL))  # noqa: S301
+    assert back[0] == clause and back[0] is back[1]
+    assert back[0].score == clause.score and back[0].aspects == ["物流"]
+    assert copy.deepcopy(clause) == clause
+    with pytest.raises(AttributeError):
+        back[0].label = 1  # type: ignore[misc]
+    # Worker processes send back a clause per clause of every item: a materialised
+    # per-instance dict would be one more object per clause for the collector to walk.
+    assert not any(type(ref) is dict for ref in gc.get_referents(back[0]))

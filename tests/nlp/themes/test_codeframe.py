@@ -201,3 +201,21 @@ def test_renaming_or_switching_a_theme_off_reuses_the_trained_weights(classifier
     assert edited.names_[frame.keys().index("spam")] == "广告"
     assert edited.predict(CLEAR["praise"][:1])[0] == NONE
     assert classifier.predict(CLEAR["praise"][:1])[0] == "praise"
+
+
+def test_rows_of_phrase_joined_tokens_equal_rows_of_the_words_they_join(classifier):
+    from nlp.themes.features import feature_entries
+
+    plain = [["积分", "兑换", "太", "慢"], ["森林", "人", "活动", "积分", "兑换"], ["客服", "回复"],
+             ["积分", "兑换", "积分", "兑换"]]
+    parts = {"积分兑换": ("积分", "兑换"), "森林人": ("森林", "人"),
+             "森林人活动": ("森林人", "活动")}
+    joined = [["积分兑换", "太", "慢"], ["森林人活动", "积分兑换"], ["客服", "回复"],
+              ["积分兑换", "积分兑换"]]
+    design = classifier._design
+    want = design.from_entries(feature_entries(plain), len(plain))
+    got = design.from_entries(feature_entries(joined), len(joined), parts=parts)
+    assert (abs(want - got) > 1e-6).nnz == 0
+    keep = np.array([1, 3])
+    got_kept = design.from_entries(feature_entries(joined), len(joined), keep, parts)
+    assert (abs(want[keep] - got_kept) > 1e-6).nnz == 0

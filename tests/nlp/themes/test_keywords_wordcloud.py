@@ -5,7 +5,16 @@ import io
 import pytest
 from PIL import Image
 
-from nlp.keywords import item_keywords, theme_keywords, top_keywords
+from nlp.keywords import (
+    background_idf,
+    item_keywords,
+    item_keywords_and_candidates,
+    item_keywords_many,
+    theme_keywords,
+    top_keywords,
+    top_keywords_of_candidates,
+)
+from nlp.themes.generic import is_generic
 from nlp.wordcloud import FontNotFoundError, find_cjk_font, wordcloud_png
 
 
@@ -25,6 +34,26 @@ def test_top_keyword_weights_are_scaled_to_one_and_sorted(topic_tokens):
 def test_item_keywords_are_the_telling_words_of_the_item():
     kws = item_keywords(["觉得", "积分", "兑换", "礼品", "积分"], 3)
     assert kws[:1] != ["觉得"] and "积分" in kws and len(kws) == 3
+
+
+def test_a_batch_ranks_each_item_by_background_idf_ties_in_text_order():
+    idf, median = background_idf()
+    items = [["积分", "兑换", "积分", "觉得", "礼品", "签到"], ["火箭", "即将", "今日", "小时"],
+             ["蝰蛇蛮", "鲸鲨咕", "的", "a", "app"], [], ["兑换", "积分"]]
+    batch = item_keywords_many(items, 3)
+    for tokens, kws in zip(items, batch, strict=True):
+        words = [w for w in dict.fromkeys(tokens) if len(w) >= 2 and not is_generic(w)]
+        expected = sorted(words, key=lambda w: -idf.get(w, median))[:3]
+        assert kws == expected == item_keywords(tokens, 3)
+    # Two words the table does not know rank alike (at the median): text order decides.
+    assert batch[2][:2] == ["蝰蛇蛮", "鲸鲨咕"]
+
+
+def test_top_keywords_from_the_items_candidates_equal_those_from_their_tokens(topic_tokens):
+    items = [*topic_tokens, ["积分", "积分", "的"], []]
+    _, candidates = item_keywords_and_candidates(items, 3)
+    assert top_keywords_of_candidates(candidates, 15) == top_keywords(items, 15)
+    assert top_keywords_of_candidates([], 5) == []
 
 
 def test_theme_keywords_come_with_scaled_weights(fitted):
