@@ -180,13 +180,13 @@ def _mergeable(left: str, right: str) -> bool:
         # A bare character attaches as a suffix (森林人, 周年庆), not as a prefix: 庆+活动
         # is a cut of 周年庆 / 活动 gone wrong.
         return False
-    flag = pos_of(right) if len(right) == 1 else "n"
-    if flag[:1] in ("v", "a", "d", "") and not flag.endswith("g"):
-        # 找, 算, 写: a verb after a noun is a clause, not a suffix; bound morphemes such
-        # as 庆 (vg) and 典 (zg) do end names.
-        return False
-    if len(right) > 1 and (pos_of(right)[:1] in _NOT_NAME_END
-                           or (not pos_of(right) and right[-1] in _COMPLEMENT_ENDS)):
+    flag = pos_of(right)
+    if len(right) == 1:
+        if flag[:1] in ("v", "a", "d", "") and not flag.endswith("g"):
+            # 找, 算, 写: a verb after a noun is a clause, not a suffix; bound morphemes such
+            # as 庆 (vg) and 典 (zg) do end names.
+            return False
+    elif flag[:1] in _NOT_NAME_END or (not flag and right[-1] in _COMPLEMENT_ENDS):
         return False
     if is_misread_name(left):
         return False  # 明白 参数: the dictionary's name reading of a common verb
