@@ -16,7 +16,7 @@ from pathlib import Path
 
 import jieba
 
-from nlp.themes.generic import is_generic, is_predicate_form
+from nlp.themes.generic import is_keyword_noise
 
 IDF_PATH = Path(jieba.__file__).resolve().parent / "analyse" / "idf.txt"
 
@@ -38,7 +38,7 @@ def is_keyword_candidate(token: str) -> bool:
     """Words of two or more characters, or ASCII terms such as app / bug, that are not
     generic (:func:`nlp.themes.generic.is_generic`: 即将, 今日, 看出, 小时 never say what
     people talk about) nor a verb with its particle (算得, 看着)."""
-    return len(token) >= 2 and not is_generic(token) and not is_predicate_form(token)
+    return len(token) >= 2 and not is_keyword_noise(token)
 
 
 def word_weights(token_lists: Iterable[Sequence[str]]) -> dict[str, float]:

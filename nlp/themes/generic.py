@@ -178,6 +178,12 @@ def is_predicate_form(word: str) -> bool:
     return pos_of(word[:-1]).startswith("v") and not pos_of(word).startswith("n")
 
 
+def is_keyword_noise(word: str) -> bool:
+    """A word no keyword list shows (item keywords, theme keywords, word clouds): a generic
+    word or a verb with its particle."""
+    return is_generic(word) or is_predicate_form(word)
+
+
 def is_misread_name(word: str) -> bool:
     """A person-name flag on one of the most frequent words of general Chinese: the
     dictionary's second reading of a common word (明白 nr), not a name."""

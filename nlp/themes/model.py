@@ -13,7 +13,7 @@ from nlp.codeframe import NONE, CodeFrame, load_code_frame
 from nlp.codeframe_classifier import CodeFrameClassifier, default_classifier
 from nlp.themes.autok import choose_k
 from nlp.themes.features import ThemeVectorizer, feature_entries
-from nlp.themes.generic import is_generic, is_predicate_form, pos_of
+from nlp.themes.generic import is_generic, is_keyword_noise, pos_of
 from nlp.themes.identity import match_previous
 from nlp.themes.kmeans import kmeans_plus_plus, spherical_kmeans
 from nlp.themes.labels import class_tfidf, phrase_names, phrase_subjects
@@ -891,7 +891,7 @@ def _history(local: np.ndarray, item_ids, previous: ThemeSnapshot) -> np.ndarray
 
 
 def _keyword_term(term: str, phrases: set[str]) -> bool:
-    if is_generic(term) or is_predicate_form(term):
+    if is_keyword_noise(term):
         return False
     return term in phrases or term.isascii() or len(term) > 2 or bool(pos_of(term))
 
