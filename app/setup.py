@@ -40,7 +40,7 @@ def register_extensions(app: Flask) -> None:
     """Bind the unbound extensions to this app."""
     from app import models  # noqa: F401  (complete metadata before anything uses it)
 
-    _ensure_sqlite_folder(app.config.get("SQLALCHEMY_DATABASE_URI") or "")
+    _ensure_sqlite_folder(app.config["SQLALCHEMY_DATABASE_URI"])
     db.init_app(app)
     migrate.init_app(
         app, db, directory=str(Path(app.root_path).parent / "migrations"),
@@ -77,11 +77,13 @@ def _ensure_sqlite_folder(uri: str) -> None:
     """Create the folder of a SQLite database file: SQLite creates the file, not its folder,
     and ``flask db upgrade`` in a new instance folder would otherwise fail with "unable to
     open database file"."""
-    prefix = "sqlite:///"
-    if not uri.startswith(prefix):
-        return
-    database = uri[len(prefix):].split("?", 1)[0]
-    if database and database != ":memory:" and not database.startswith("file:"):
+    from sqlalchemy.engine import make_url
+
+    url = make_url(uri)
+    database = url.database or ""
+    # In memory, or a file: URI that states its own mode: nothing to create.
+    plain_file = database not in ("", ":memory:") and not database.startswith("file:")
+    if url.get_backend_name() == "sqlite" and plain_file:
         Path(database).parent.mkdir(parents=True, exist_ok=True)
 
 
