@@ -25,8 +25,9 @@ class LexiconSentimentModel(SentimentModel):
     def __init__(self, *, slope: float = 1.2, neutral_band: float = 0.15,
                  fact_band: float = 0.25, segmenter: Segmenter | None = None,
                  normalizer: Normalizer | None = None) -> None:
+        # The lexicon already discounts what precedes a turn word; no tail is scored apart.
         super().__init__(neutral_band=neutral_band, fact_band=fact_band, segmenter=segmenter,
-                         normalizer=normalizer)
+                         normalizer=normalizer, tail_weight=0.0)
         self.slope = slope
 
     def fit(self, texts: Sequence[str] | None = None, y=None, sample_weight=None
@@ -43,7 +44,7 @@ class LexiconSentimentModel(SentimentModel):
 
     _uses_ngrams = False
 
-    def _group_scores(self, parts) -> tuple[np.ndarray, np.ndarray, None]:
+    def _group_scores(self, parts, tail=None) -> tuple[np.ndarray, np.ndarray, None]:
         pos, neg = parts.polar_mass()
         return expit(self.slope * (pos - neg)), (pos + neg) > 0, None
 

@@ -41,3 +41,33 @@ def split_clauses(tokens: list[str]) -> list[list[str]]:
 def clause_text(tokens: list[str]) -> str:
     """The text of a clause without its closing punctuation and surrounding spaces."""
     return "".join(tokens).strip().rstrip("，,。.！!？?；;~～…、").strip()
+
+
+# Turn words that open the verdict of a mixed text when they start a clause. 却 反而 结果 and
+# the like sit inside a clause or tell a story (说好八点，结果九点才开), so they are left out.
+TAIL_TURNS = frozenset({"但是", "可是", "不过", "然而", "就是", "只是", "但", "只不过", "可惜"})
+
+
+def turn_tail(tokens: list[str]) -> list[str] | None:
+    """The tokens after the last clause-opening turn word, when something came before it.
+
+    「老师讲得很好，就是回放一直没上传」 → 回放 一直 没 上传. None when the text has no such
+    turn, when nothing with content precedes it, or when nothing with content follows it.
+    A turn word opens a clause when it comes first or right after punctuation (or a space):
+    「就是好吃」 alone, or 「但是」 inside 「不但是」, turns nothing.
+    """
+    last = -1
+    content_before = False
+    seen_content = False
+    for i, tok in enumerate(tokens):
+        if tok in TAIL_TURNS and seen_content and (
+                i == 0 or tokens[i - 1] in CLAUSE_PUNCTUATION or not tokens[i - 1].strip()):
+            last, content_before = i, True
+        elif tok.strip() and tok not in CLAUSE_PUNCTUATION:
+            seen_content = True
+    if not content_before:
+        return None
+    tail = tokens[last + 1:]
+    if not any(t.strip() and t not in CLAUSE_PUNCTUATION for t in tail):
+        return None
+    return list(tail)

@@ -35,7 +35,7 @@ from sklearn.model_selection import train_test_split
 from nlp.normalize import NormalizedText, Normalizer
 from nlp.segment import Segmenter
 from nlp.sentiment import batch
-from nlp.sentiment.clauses import clause_text
+from nlp.sentiment.clauses import TAIL_TURNS, clause_text, turn_tail
 from nlp.sentiment.closers import without_sign_offs
 from nlp.sentiment.features import SentimentDoc, SentimentFeaturizer
 from nlp.sentiment.results import ClauseSentiment, SentimentResult
@@ -51,7 +51,7 @@ _FORCED_NEUTRAL = 0.9
 _PREDICT_PARAMS = ("C", "neutral_C", "nb_alpha", "neutral_band", "fact_band",
                    "calibration_fraction", "fit_intercept", "refit", "max_iter", "random_state",
                    "short_text_words", "lexicon_slope", "contrast_weight", "reservation_weight",
-                   "binary_neutral_weight")
+                   "binary_neutral_weight", "tail_weight")
 _FEATURIZER_PARAMS = ("char_ngrams", "char_bits", "bigram_bits", "min_df", "use_lexicon",
                       "lexicon_weight", "use_punctuation")
 
@@ -92,6 +92,13 @@ class SentimentModel:
         A mixed text (虽然很好，但是太贵了; 挺好的，就是太少了) leans on what follows its last
         turn word: the logit of that tail's lexicon mass gets this weight, and only ever pulls
         the score towards the tail's side (0 turns this off).
+    tail_weight:
+        A mixed text whose tail, after a clause-opening turn word, is a complaint (老师讲得很好，
+        就是回放一直没上传) leans on that tail's own score, n-grams and all: the tail's logit
+        gets this weight, and only ever pulls the score towards negative (0 turns this off).
+        In feedback the complaint after the turn is what to act on; praise after a turn is
+        left to the lexicon's contrast rule. Review corpora rate the whole purchase (东西不错，
+        就是物流慢 is a good review), so this costs a little there (``docs/benchmarks.md``).
     fit_intercept:
         Whether the polarity head has an intercept. Off by default: with one, a text with few
         known features inherits the training corpora's lean; without it, an uninformative
@@ -107,7 +114,7 @@ class SentimentModel:
                  refit: bool = True, max_iter: int = 2000, random_state: int = 0,
                  short_text_words: float = 1.5, lexicon_slope: float = 1.5,
                  contrast_weight: float = 0.15, reservation_weight: float = 0.6,
-                 binary_neutral_weight: float = 0.05,
+                 binary_neutral_weight: float = 0.05, tail_weight: float = 0.5,
                  segmenter: Segmenter | None = None, normalizer: Normalizer | None = None,
                  featurizer: SentimentFeaturizer | None = None) -> None:
         self.C = C
@@ -125,6 +132,7 @@ class SentimentModel:
         self.contrast_weight = contrast_weight
         self.reservation_weight = reservation_weight
         self.binary_neutral_weight = binary_neutral_weight
+        self.tail_weight = tail_weight
         self.segmenter = segmenter
         self.normalizer = normalizer
         self.featurizer = featurizer
@@ -287,7 +295,7 @@ class SentimentModel:
             weights = self._weights = batch.decision_weights(self.featurizer_, self.coef_)
         return weights
 
-    def _group_scores(self, parts: batch.GroupParts
+    def _group_scores(self, parts: batch.GroupParts, tail: np.ndarray | None = None
                       ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
         """Calibrated P(positive), the sentiment-cue mask and P(neutral) of texts or clauses.
 
@@ -296,7 +304,9 @@ class SentimentModel:
         regression, whose single strongest n-gram then decides it, while its lexicon cue is
         unambiguous. The lexicon's weight is 1 for one content word and halves every
         ``short_text_words`` further words, so it fades out for ordinary sentences. A mixed
-        text is then pulled towards what follows its last turn word (``contrast_weight``).
+        text is then pulled towards what follows its last turn word: first by the tail's own
+        score (``tail``, the logits from :meth:`_tail_logits`; ``tail_weight``), then by the
+        tail's lexicon (``contrast_weight``, ``reservation_weight``).
         """
         dense = parts.dense(self.featurizer_.lexicon_weight)
         decision = batch.group_decision(self.featurizer_, self._decision_weights(), parts.vid,
@@ -304,6 +314,12 @@ class SentimentModel:
         decision += self.intercept_
         a, b = self.platt_[0]
         logit = a * decision[:, 0] + b
+        if tail is not None:
+            has = ~np.isnan(tail)
+            # Only a complaining tail pulls (see ``tail_weight``).
+            side = np.where(has, np.minimum(tail, 0.0), 0.0)
+            w = self.tail_weight
+            logit = _pull(logit, (1.0 - w) * logit + w * side, side)
         pos, neg = parts.polar_mass()
         cues = (pos + neg) > 0
         half = self.short_text_words
@@ -332,8 +348,12 @@ class SentimentModel:
 
     def _score(self, texts: Sequence[str], cuts: Sequence[Sequence[str]], signal: np.ndarray,
                clauses: bool = False, sarcasm: np.ndarray | None = None,
-               courtesy: np.ndarray | None = None) -> batch.Scored:
-        """Scores of whole texts and, when asked, of every clause of multi-clause texts."""
+               courtesy: np.ndarray | None = None, tails: bool = True) -> batch.Scored:
+        """Scores of whole texts and, when asked, of every clause of multi-clause texts.
+
+        With ``tails``, a mixed text then leans on the score of what follows its last
+        clause-opening turn word (see ``tail_weight``).
+        """
         table = self._token_table()
         flat, lengths = batch.flatten(cuts)
         tid = table.ids(flat)
@@ -365,7 +385,8 @@ class SentimentModel:
         flags = batch.text_flags(texts)
         doc_parts = batch.GroupParts(vid, docs, lex, signal, words, flags, chars[0], sarcasm,
                                      courtesy)
-        score, cue, neutral = self._group_scores(doc_parts)
+        tail = self._tail_logits(cuts) if tails and self.tail_weight else None
+        score, cue, neutral = self._group_scores(doc_parts, tail)
         empty = np.fromiter((not t for t in texts), dtype=bool, count=len(texts))
         score[empty & (signal == 0)] = 0.5
         out = batch.Scored(score, cue, empty, plan, clause_texts, tid=tid,
@@ -377,6 +398,20 @@ class SentimentModel:
             parts = batch.GroupParts(cvid, cgroups, clex, np.zeros(cgroups.count), cwords,
                                      out.clause_flags, chars[1])
             out.clause_score, out.clause_cue, out.clause_neutral = self._group_scores(parts)
+        return out
+
+    def _tail_logits(self, cuts: Sequence[Sequence[str]]) -> np.ndarray | None:
+        """Per text, the logit of its turn tail's own score (NaN without a tail; None when no
+        text has one). See ``tail_weight``."""
+        found = [(i, tail) for i, toks in enumerate(cuts)
+                 if not TAIL_TURNS.isdisjoint(toks) and (tail := turn_tail(list(toks)))]
+        if not found:
+            return None
+        tail_cuts = [tail for _, tail in found]
+        tail_score = self._score(["".join(t) for t in tail_cuts], tail_cuts,
+                                 np.zeros(len(found)), tails=False).score
+        out = np.full(len(cuts), np.nan)
+        out[[i for i, _ in found]] = _logit(tail_score)
         return out
 
     def _label_proba(self, score: np.ndarray, cue: np.ndarray, neutral: np.ndarray | None,
@@ -614,6 +649,11 @@ class SentimentModel:
         model.n_train_ = meta["n_train"]
         model.training_info_ = meta.get("info", {})
         return model
+
+
+def _logit(p: np.ndarray) -> np.ndarray:
+    p = np.clip(p, 1e-6, 1.0 - 1e-6)
+    return np.log(p / (1.0 - p))
 
 
 def _pull(logit: np.ndarray, blend: np.ndarray, side: np.ndarray) -> np.ndarray:
