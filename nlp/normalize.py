@@ -187,7 +187,11 @@ _PARTICLES = "了啦吧呢哈呀啊哦的"
 
 
 def is_filler_text(text: str) -> bool:
-    """True when ``text`` (already normalised) is empty, only punctuation, or a filler phrase."""
+    """True when ``text`` (already normalised) is empty, only punctuation, or a filler phrase.
+
+    A filler phrase may come in several pieces that are each a filler (「+1，同样遇到过」,
+    「同意！顶一下」): a reply that only agrees names no topic of its own.
+    """
     if _RE_ONLY_PUNCT.match(text):
         return True
     # A filler is a short phrase, or a short unit repeated (with punctuation around it): a
@@ -197,6 +201,13 @@ def is_filler_text(text: str) -> bool:
     core = _RE_FILLER_NOISE.sub("", text).lower()
     if not core:
         return True
+    if _is_filler_core(core):
+        return True
+    pieces = [p for p in _RE_FILLER_NOISE.split(text.lower()) if p]
+    return len(pieces) > 1 and all(_is_filler_core(p) for p in pieces)
+
+
+def _is_filler_core(core: str) -> bool:
     fillers = filler_phrases()
     if core in fillers:
         return True

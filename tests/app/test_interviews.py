@@ -395,3 +395,20 @@ def test_a_paragraph_left_with_only_who_said_it_leaves_the_analysis(app, db, com
     texts = [i.raw_text for i in items(db, SourceKind.INTERVIEW_PASSAGE)]
     # 「聊到这里，他说：…（停顿了一下）」 without its quote is narration, not feedback
     assert texts == ["她顺便问了一句：回放在哪里看？"]
+
+
+def test_a_paragraph_left_with_only_a_reported_speech_frame_and_openers_leaves_the_analysis(
+        app, db, community, operator):
+    notes = ("## 直播\n\n她的原话大意是：直播课总是卡，画面一直转圈。\n\n"
+             "原话：最近发现回放一直没有上传\n\n"
+             "原话：说实话，活动报名费涨了。另外报名链接也经常打不开")
+    interview = make_interview(community, actor=operator, notes=notes)
+    db.session.commit()
+    for index, quote in ((1, "直播课总是卡，画面一直转圈"), (2, "回放一直没有上传"),
+                         (3, "活动报名费涨了")):
+        service.create_highlight(interview, paragraph_index=index, quote=quote, actor=operator)
+    db.session.commit()
+    texts = [i.raw_text for i in items(db, SourceKind.INTERVIEW_PASSAGE)]
+    # 「她的原话大意是：。」 and 「原话：最近发现」 say nothing once the quotes are highlights;
+    # the third paragraph keeps what was not highlighted.
+    assert texts == ["原话：说实话， 。另外报名链接也经常打不开"]

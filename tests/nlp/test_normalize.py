@@ -82,6 +82,21 @@ def test_real_answers_are_not_fillers(norm, text):
     assert not norm.normalize(text).is_filler
 
 
+@pytest.mark.parametrize("text", [
+    "同意！", "+1，同样遇到过", "顶一下", "我也是这样", "说到心坎里了", "好的，收到",
+    "谢谢回复！期待改进。", "同意同意",
+])
+def test_replies_that_only_agree_are_fillers(norm, text):
+    assert norm.normalize(text).is_filler
+
+
+@pytest.mark.parametrize("text", [
+    "同意，另外直播也卡", "我也遇到过直播卡顿", "同感，上周的回放也没有", "+1，积分一直没到账",
+])
+def test_agreeing_with_something_of_ones_own_is_not_a_filler(norm, text):
+    assert not norm.normalize(text).is_filler
+
+
 @pytest.mark.parametrize(
     "text", ["", None, "a", "好", "😀", "[哈哈]", "https://t.cn/x", "@某人", "   "]
 )

@@ -15,6 +15,7 @@ import hashlib
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 
 from flask_babel import lazy_gettext as _l
 
@@ -392,19 +393,33 @@ def _rest_of(plain: str, spans: list[tuple[int, int]]) -> str:
 
 
 # What an interviewer writes around a quote once the quote itself is a highlight: who spoke
-# (聊到这里，他说 / 她顺便问了一句：) and bracketed notes to self (（停顿了一下）).
+# (聊到这里，他说 / 她顺便问了一句： / 她的原话大意是： / 原话：) and bracketed notes to self
+# (（停顿了一下）).
+_SPEAKER = r"(?:他|她|对方|受访者|ta|TA)"
 _NARRATION = re.compile(
     r"(?:(?:聊到这里|说到这里|接着|然后|最后|另外)[，,]?\s*)?"
-    r"(?:他|她|对方|受访者|ta|TA)(?:又|还|也|顺便|最后)?"
-    r"(?:说|提到|补充|问了一句|问|表示|觉得)(?:了|道)?[:：，,]?")
+    rf"(?:{_SPEAKER}(?:又|还|也|顺便|最后)?"
+    r"(?:说|提到|补充|问了一句|问|表示|觉得)(?:了|道)?[:：，,]?"
+    rf"|(?:{_SPEAKER}的)?原话(?:大意)?(?:是)?[:：，,]?)")
 _NOTE = re.compile(r"[（(][^（）()]*[）)]")
 MIN_REST_CHARS = 4
 
 
 def _has_substance(text: str) -> bool:
-    """Whether a paragraph's rest says something beyond the narration around a highlight."""
+    """Whether a paragraph's rest says something beyond the narration around a highlight
+    and the openers members put before what they mean (说实话, 最近发现, 想反馈一下 …)."""
     left = _NARRATION.sub("", _NOTE.sub("", text))
+    for phrase in _opener_phrases():
+        left = left.replace(phrase, "")
     return sum(ch.isalnum() for ch in left) >= MIN_REST_CHARS
+
+
+@lru_cache(maxsize=1)
+def _opener_phrases() -> tuple[str, ...]:
+    from nlp.segment import load_filler_phrases
+
+    # Longest first, so 想吐槽一下 goes before 吐槽一下 can leave a 想 behind.
+    return tuple(sorted(load_filler_phrases(), key=len, reverse=True))
 
 
 def _record_highlight(interview: Interview, highlight: Highlight) -> None:
