@@ -160,3 +160,14 @@ def test_filler_phrases_are_dropped_where_they_stand_whole(segmenter, text, expe
 def test_filler_words_apart_from_their_phrase_stay_content(segmenter):
     # 老成员 on its own is a subject; only the opener 作为老成员 is filler.
     assert "老成员" in segmenter.tokens("老成员都不怎么说话了")
+
+
+@pytest.mark.parametrize(("text", "words"), [
+    ("希望直播前提前测试一下网络", ["直播", "前", "提前", "测试"]),
+    ("活动前提前通知一下", ["活动", "前", "提前", "通知"]),
+    ("前提是大家都同意", ["前提", "是"]),
+    ("在这个前提下", ["这个", "前提", "下"]),
+])
+def test_before_then_in_advance_is_not_cut_as_premise(segmenter, text, words):
+    cut = segmenter.cut(text)
+    assert all(w in cut for w in words), cut
